@@ -1,0 +1,111 @@
+//! The running kiosk's shared parts: configuration, data folder, database and printer.
+//! Built once at start-up by the binary, the UI tests and the command line alike, so all
+//! of them run the same code.
+
+use std::cell::{RefCell, RefMut};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::config::{Config, ConfigSource, LoadedConfig};
+use crate::directory;
+use crate::domain::unit::UnitFormat;
+use crate::printing::{self, PrinterDriver, Slip, VirtualPrinter};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the bundled resident directory is invalid: {0}")]
+    Sample(#[from] directory::DirectoryError),
+    #[error("the slip could not be prepared: {0}")]
+    Encode(#[from] printing::EncodeError),
+    #[error("the printer did not take the job: {0}")]
+    Printer(#[from] printing::DriverError),
+}
+
+/// The database file inside the data folder.
+pub const DB_FILE: &str = "kiosk.sqlite3";
+
+pub struct App {
+    pub config: Config,
+    pub config_source: ConfigSource,
+    pub data_dir: PathBuf,
+    pub unit_format: UnitFormat,
+    store: RefCell<Store>,
+    printer: RefCell<Box<dyn PrinterDriver>>,
+}
+
+impl App {
+    /// Opens the data folder (created if missing), the database (created and migrated on
+    /// first run, checked every time) and the configured printer.
+    pub fn open(loaded: LoadedConfig, data_dir_override: Option<&Path>) -> Result<App, AppError> {
+        let LoadedConfig { config, source } = loaded;
+        let data_dir = data_dir_override
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| config.data_dir.clone());
+        std::fs::create_dir_all(&data_dir).map_err(|source| AppError::DataDir {
+            path: data_dir.clone(),
+            source,
+        })?;
+        let store = Store::open(&data_dir.join(DB_FILE))?;
+        store.ensure_intact()?;
+        // Checked by Config::validate, so this cannot fail for a loaded configuration.
+        let unit_format = UnitFormat::parse(&config.compound.unit_format)
+            .unwrap_or_else(|_| UnitFormat::parse("B-U-R").expect("the built-in unit format parses"));
+        let printer: Box<dyn PrinterDriver> = Box::new(VirtualPrinter::new(data_dir.join("printer")));
+        let app = App {
+            config,
+            config_source: source,
+            data_dir,
+            unit_format,
+            store: RefCell::new(store),
+            printer: RefCell::new(printer),
+        };
+        app.seed_on_first_run(Utc::now())?;
+        Ok(app)
+    }
+
+    /// On the very first run with `seed_sample_residents`, loads the fictional directory
+    /// so the demo works out of the box. Never again after that, even if emptied.
+    fn seed_on_first_run(&self, now: DateTime<Utc>) -> Result<(), AppError> {
+        let mut store = self.store.borrow_mut();
+        if store.meta("first_run_at")?.is_some() {
+            return Ok(());
+        }
+        if self.config.compound.seed_sample_residents && store.resident_summary()?.residents == 0 {
+            let residents = directory::parse_csv(directory::SAMPLE_CSV, &self.unit_format)?;
+            store.replace_residents(&residents, now)?;
+        }
+        store.set_meta("first_run_at", &crate::store::ts(now))?;
+        Ok(())
+    }
+
+    pub fn store(&self) -> RefMut<'_, Store> {
+        self.store.borrow_mut()
+    }
+
+    /// Lays out, encodes and sends one slip.
+    pub fn print(&self, slip: &Slip) -> Result<(), AppError> {
+        let job = printing::make_job(slip, &self.encode_options())?;
+        let mut printer = self.printer.borrow_mut();
+        printer.send(&job)?;
+        Ok(())
+    }
+
+    pub fn encode_options(&self) -> printing::EncodeOptions {
+        let p = &self.config.printer;
+        printing::EncodeOptions {
+            paper: p.paper,
+            text_mode: p.text_mode,
+            qr_mode: p.qr_mode,
+        }
+    }
+
+    pub fn printer_name(&self) -> String {
+        self.printer.borrow().name().to_string()
+    }
+}

@@ -1,0 +1,144 @@
+//! The command line: starting the kiosk and the back-office commands staff and
+//! technicians run at a desk PC or over SSH.
+//!
+//! Conventions for every sub-command: `--json` on anything that shows records; exit 0
+//! for success, 1 for a negative answer (a failed check, a refused action), 2 for a
+//! usage or configuration error; messages in the configured language; never a panic
+//! or a backtrace for bad input.
+
+mod check;
+mod printer;
+mod residents;
+mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::rc::Rc;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::App;
+use crate::config::LoadedConfig;
+use crate::i18n::Lang;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lobby-kiosk",
+    version,
+    about = "Lobby reception kiosk for managed residential compounds"
+)]
+pub struct Cli {
+    /// Configuration file (default: kiosk-config/kiosk.toml if present, else the built-in one).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Data folder for the database, keys and printed slips (overrides the configuration).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the kiosk (the default when no command is given).
+    Run(run::RunArgs),
+    /// Render a page to PNG with the software renderer; no display needed.
+    Screenshot(run::ScreenshotArgs),
+    /// Check the configuration and the database; exit 0 when healthy.
+    Check(check::CheckArgs),
+    /// The resident directory the journeys check unit numbers against.
+    #[command(subcommand)]
+    Residents(residents::ResidentsCommand),
+    /// The slip printer.
+    #[command(subcommand)]
+    Printer(printer::PrinterCommand),
+}
+
+/// How a command ended; the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// A negative answer: a failed check, a refused action.
+    Negative,
+    /// A usage or configuration error.
+    Usage,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> ExitCode {
+        ExitCode::from(match outcome {
+            Outcome::Success => 0,
+            Outcome::Negative => 1,
+            Outcome::Usage => 2,
+        })
+    }
+}
+
+/// The binary's entry point.
+pub fn main() -> ExitCode {
+    let started = std::time::Instant::now();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                Outcome::Usage.into()
+            } else {
+                Outcome::Success.into()
+            };
+        }
+    };
+    dispatch(cli, started).into()
+}
+
+fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
+    let loaded = match LoadedConfig::load(cli.config.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            eprintln!("配置有误 / Configuration error: {err}");
+            return Outcome::Usage;
+        }
+    };
+    let lang = loaded.config.language;
+    match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
+        Command::Check(args) => check::run(loaded, cli.data_dir.as_deref(), &args),
+        Command::Run(args) => with_app(loaded, &cli.data_dir, |app| run::run(app, &args, started)),
+        Command::Screenshot(args) => {
+            if args.list {
+                return run::list_pages();
+            }
+            with_app(loaded, &cli.data_dir, |app| run::screenshot(app, &args, lang))
+        }
+        Command::Residents(cmd) => with_app(loaded, &cli.data_dir, |app| residents::run(&app, cmd)),
+        Command::Printer(cmd) => with_app(loaded, &cli.data_dir, |app| printer::run(&app, cmd)),
+    }
+}
+
+/// Opens the app (data folder, database, printer) for a command, reporting failure
+/// politely in the configured language.
+fn with_app(loaded: LoadedConfig, data_dir: &Option<PathBuf>, f: impl FnOnce(Rc<App>) -> Outcome) -> Outcome {
+    let lang = loaded.config.language;
+    match App::open(loaded, data_dir.as_deref()) {
+        Ok(app) => f(Rc::new(app)),
+        Err(err) => {
+            eprintln!(
+                "{}: {err}",
+                lang.pick("无法打开数据目录或数据库", "Cannot open the data folder or database")
+            );
+            Outcome::Negative
+        }
+    }
+}
+
+/// Prints a value as pretty JSON for scripts.
+fn print_json(value: &impl serde::Serialize) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        Err(err) => eprintln!("JSON: {err}"),
+    }
+}
+
+/// A message in the configured language.
+fn say(lang: Lang, zh: &str, en: &str) -> String {
+    lang.pick(zh, en).to_string()
+}

@@ -1,0 +1,186 @@
+//! The kiosk's configuration: `kiosk-config/kiosk.toml`, also compiled in as the default.
+//!
+//! Every key is checked before the kiosk writes anything: unknown keys and wrong types
+//! are refused by serde (`deny_unknown_fields`), and the values serde cannot judge
+//! (colours, time zones, ranges) by [`Config::validate`]. Errors carry the key and the
+//! line so a technician can fix the file without guessing.
+
+mod load;
+
+pub use load::{ConfigError, ConfigSource, LoadedConfig};
+
+use serde::Deserialize;
+use std::path::PathBuf;
+
+use crate::i18n::Lang;
+use crate::printing::{Paper, QrMode, TextMode};
+
+/// The configuration compiled into the binary: the same file as `kiosk-config/kiosk.toml`.
+pub const EMBEDDED_DEFAULT: &str = include_str!("../../kiosk-config/kiosk.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub language: Lang,
+    pub time_zone: String,
+    #[serde(default = "default_data_dir")]
+    pub data_dir: PathBuf,
+    pub compound: Compound,
+    #[serde(default)]
+    pub branding: Branding,
+    #[serde(default)]
+    pub kiosk: Kiosk,
+    #[serde(default)]
+    pub printer: Printer,
+}
+
+fn default_data_dir() -> PathBuf {
+    PathBuf::from("kiosk-data")
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Compound {
+    pub name: String,
+    pub name_en: String,
+    pub company: String,
+    pub company_en: String,
+    pub hotline: String,
+    pub unit_format: String,
+    #[serde(default)]
+    pub seed_sample_residents: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Branding {
+    pub primary_color: String,
+    #[serde(default)]
+    pub logo: String,
+}
+
+impl Default for Branding {
+    fn default() -> Self {
+        Self {
+            primary_color: "#1F6B52".into(),
+            logo: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kiosk {
+    pub idle_timeout_secs: u32,
+    pub idle_warning_secs: u32,
+    pub fullscreen: bool,
+}
+
+impl Default for Kiosk {
+    fn default() -> Self {
+        Self {
+            idle_timeout_secs: 120,
+            idle_warning_secs: 10,
+            fullscreen: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PrinterDriverKind {
+    Virtual,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Printer {
+    pub driver: PrinterDriverKind,
+    pub paper: Paper,
+    pub text_mode: TextMode,
+    pub qr_mode: QrMode,
+}
+
+impl Default for Printer {
+    fn default() -> Self {
+        Self {
+            driver: PrinterDriverKind::Virtual,
+            paper: Paper::Mm80,
+            text_mode: TextMode::Gb18030,
+            qr_mode: QrMode::Raster,
+        }
+    }
+}
+
+/// A value that parsed but cannot work, with the dotted key it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub key: &'static str,
+    pub reason: String,
+}
+
+impl Config {
+    /// The time zone records are shown in; checked by [`Config::validate`].
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+
+    /// The compound's name in the given language.
+    pub fn compound_name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.compound.name,
+            Lang::En => &self.compound.name_en,
+        }
+    }
+
+    /// Checks what serde cannot: ranges, formats and values that depend on each other.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let bad = |key, reason: &str| {
+            Err(Invalid {
+                key,
+                reason: reason.to_string(),
+            })
+        };
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return bad("time_zone", "not an IANA time zone such as \"Asia/Shanghai\"");
+        }
+        if self.compound.name.trim().is_empty() {
+            return bad("compound.name", "must not be empty");
+        }
+        if self.compound.hotline.trim().is_empty() {
+            return bad("compound.hotline", "must not be empty: it is printed on every slip");
+        }
+        if crate::domain::unit::UnitFormat::parse(&self.compound.unit_format).is_err() {
+            return bad(
+                "compound.unit_format",
+                "must be parts B, U, F or R joined by '-', e.g. \"B-U-R\"",
+            );
+        }
+        if parse_hex_color(&self.branding.primary_color).is_none() {
+            return bad("branding.primary_color", "must be a colour like \"#1F6B52\"");
+        }
+        if !(30..=3600).contains(&self.kiosk.idle_timeout_secs) {
+            return bad("kiosk.idle_timeout_secs", "must be between 30 and 3600 seconds");
+        }
+        if self.kiosk.idle_warning_secs == 0 || self.kiosk.idle_warning_secs >= self.kiosk.idle_timeout_secs {
+            return bad(
+                "kiosk.idle_warning_secs",
+                "must be at least 1 and less than idle_timeout_secs",
+            );
+        }
+        Ok(())
+    }
+}
+
+/// `#RRGGBB` → (r, g, b).
+pub fn parse_hex_color(text: &str) -> Option<(u8, u8, u8)> {
+    let hex = text.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some((byte(0)?, byte(2)?, byte(4)?))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,72 @@
+use super::*;
+
+fn parse(text: &str) -> Result<LoadedConfig, ConfigError> {
+    LoadedConfig::from_text(text, ConfigSource::File("kiosk.toml".into()))
+}
+
+#[test]
+fn embedded_default_is_valid_and_chinese_first() {
+    let loaded = LoadedConfig::from_text(EMBEDDED_DEFAULT, ConfigSource::Embedded).unwrap();
+    assert_eq!(loaded.config.language, Lang::Zh);
+    assert_eq!(loaded.config.tz(), chrono_tz::Asia::Shanghai);
+    assert_eq!(loaded.config.kiosk.idle_timeout_secs, 120);
+    assert_eq!(loaded.config.printer.driver, PrinterDriverKind::Virtual);
+    assert!(loaded.config.compound.seed_sample_residents);
+}
+
+#[test]
+fn the_shipped_file_is_the_embedded_default() {
+    let on_disk = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/kiosk-config/kiosk.toml")).unwrap();
+    assert_eq!(on_disk, EMBEDDED_DEFAULT);
+}
+
+#[test]
+fn unknown_key_is_named_with_its_line() {
+    let text = EMBEDDED_DEFAULT.replace("[kiosk]\n", "[kiosk]\nidle_timout_secs = 5\n");
+    let err = parse(&text).unwrap_err();
+    let expected_line = text.lines().position(|l| l.starts_with("idle_timout_secs")).unwrap() + 1;
+    assert_eq!(err.line(), Some(expected_line));
+    assert_eq!(err.key(), Some("kiosk.idle_timout_secs"));
+    assert!(err.to_string().contains("unknown field"), "{err}");
+}
+
+#[test]
+fn wrong_type_is_named_with_its_line() {
+    let text = EMBEDDED_DEFAULT.replace("idle_timeout_secs = 120", "idle_timeout_secs = \"two minutes\"");
+    let err = parse(&text).unwrap_err();
+    let expected_line = text.lines().position(|l| l.starts_with("idle_timeout_secs")).unwrap() + 1;
+    assert_eq!(err.line(), Some(expected_line));
+    assert_eq!(err.key(), Some("kiosk.idle_timeout_secs"));
+}
+
+#[test]
+fn impossible_values_are_refused_with_key_and_line() {
+    let text = EMBEDDED_DEFAULT.replace("idle_warning_secs = 10", "idle_warning_secs = 500");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.key(), Some("kiosk.idle_warning_secs"));
+    let expected_line = text.lines().position(|l| l.starts_with("idle_warning_secs")).unwrap() + 1;
+    assert_eq!(err.line(), Some(expected_line));
+
+    let text = EMBEDDED_DEFAULT.replace("time_zone = \"Asia/Shanghai\"", "time_zone = \"Mars/Olympus\"");
+    assert_eq!(parse(&text).unwrap_err().key(), Some("time_zone"));
+
+    let text = EMBEDDED_DEFAULT.replace("#1F6B52", "green");
+    assert_eq!(parse(&text).unwrap_err().key(), Some("branding.primary_color"));
+
+    let text = EMBEDDED_DEFAULT.replace("unit_format = \"B-U-R\"", "unit_format = \"X-Y\"");
+    assert_eq!(parse(&text).unwrap_err().key(), Some("compound.unit_format"));
+}
+
+#[test]
+fn broken_toml_reports_a_line_not_a_panic() {
+    let err = parse("language = \"zh-CN\"\n[compound\nname = 1").unwrap_err();
+    assert_eq!(err.line(), Some(2));
+}
+
+#[test]
+fn hex_colours() {
+    assert_eq!(parse_hex_color("#1F6B52"), Some((0x1f, 0x6b, 0x52)));
+    assert_eq!(parse_hex_color("1F6B52"), None);
+    assert_eq!(parse_hex_color("#1F6B5"), None);
+    assert_eq!(parse_hex_color("#ÿÿÿ"), None);
+}

@@ -1,0 +1,196 @@
+//! Reading the resident directory from CSV (`unit,surname,phone`), all or nothing.
+//!
+//! The property office exports this from its owner records. One bad row rejects the
+//! whole file with every problem listed by line number, so a half-imported directory
+//! never turns real visitors away.
+
+use std::fmt;
+
+use crate::domain::phone::parse_mobile;
+use crate::domain::unit::UnitFormat;
+use crate::store::Resident;
+
+/// The fictional directory the default configuration loads on first run.
+pub const SAMPLE_CSV: &str = include_str!("../kiosk-config/residents.sample.csv");
+
+/// More rows than any compound has: a guard against a wrong file, not a real limit.
+const MAX_ROWS: usize = 200_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    pub line: u64,
+    pub message: String,
+}
+
+impl fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    #[error("the first line must be the header `unit,surname,phone`, found `{0}`")]
+    Header(String),
+    #[error("the file has no residents")]
+    Empty,
+    #[error("the file has more than {MAX_ROWS} rows")]
+    TooLarge,
+    #[error("{} row(s) rejected, nothing imported:\n{}", .0.len(), .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Rows(Vec<RowProblem>),
+}
+
+/// Parses and checks every row; returns residents only if every row is good.
+pub fn parse_csv(text: &str, format: &UnitFormat) -> Result<Vec<Resident>, DirectoryError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|s| s.to_ascii_lowercase()).collect(),
+        Err(e) => return Err(DirectoryError::Header(e.to_string())),
+    };
+    if header != ["unit", "surname", "phone"] {
+        return Err(DirectoryError::Header(header.join(",")));
+    }
+    let mut residents = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        if residents.len() + problems.len() >= MAX_ROWS {
+            return Err(DirectoryError::TooLarge);
+        }
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(RowProblem {
+                    line,
+                    message: format!("unreadable row ({e})"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() != 3 {
+            problems.push(RowProblem {
+                line,
+                message: format!("expected 3 fields, found {}", record.len()),
+            });
+            continue;
+        }
+        match check_row(&record[0], &record[1], &record[2], format) {
+            Ok(resident) => residents.push(resident),
+            Err(message) => problems.push(RowProblem { line, message }),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(DirectoryError::Rows(problems));
+    }
+    if residents.is_empty() {
+        return Err(DirectoryError::Empty);
+    }
+    Ok(residents)
+}
+
+fn check_row(unit: &str, surname: &str, phone: &str, format: &UnitFormat) -> Result<Resident, String> {
+    let unit_no = format
+        .parse_unit(unit)
+        .map_err(|e| format!("unit `{unit}` does not match the format {} ({e})", format.example()))?;
+    if !is_plausible_surname(surname) {
+        return Err(format!(
+            "surname `{surname}` should be 1-4 Chinese characters or a Latin name"
+        ));
+    }
+    let phone = parse_mobile(phone).map_err(|e| format!("phone: {e}"))?;
+    Ok(Resident {
+        unit_no: unit_no.to_string(),
+        surname: surname.to_string(),
+        phone: phone.as_str().to_string(),
+    })
+}
+
+fn is_plausible_surname(s: &str) -> bool {
+    let count = s.chars().count();
+    let cjk = s
+        .chars()
+        .all(|c| matches!(c as u32, 0x3400..=0x9FFF | 0x20000..=0x3134F));
+    let latin = s
+        .chars()
+        .all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '-' || c == '\'');
+    (cjk && (1..=4).contains(&count))
+        || (latin && (1..=30).contains(&count) && s.chars().any(|c| c.is_ascii_alphabetic()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn format() -> UnitFormat {
+        UnitFormat::parse("B-U-R").unwrap()
+    }
+
+    #[test]
+    fn the_sample_directory_is_valid_and_sizeable() {
+        let residents = parse_csv(SAMPLE_CSV, &format()).unwrap();
+        let units: std::collections::BTreeSet<_> = residents.iter().map(|r| r.unit_no.clone()).collect();
+        assert!(units.len() >= 150, "about 200 units, found {}", units.len());
+        assert!(
+            units
+                .iter()
+                .map(|u| u.split('-').next().unwrap())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+                >= 3
+        );
+    }
+
+    #[test]
+    fn rows_are_normalised() {
+        let residents = parse_csv("unit,surname,phone\n03-2-1201, 王 ,138 1234 5678\n", &format()).unwrap();
+        assert_eq!(
+            residents,
+            vec![Resident {
+                unit_no: "3-2-1201".into(),
+                surname: "王".into(),
+                phone: "13812345678".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_line_and_nothing_is_returned() {
+        let text = "unit,surname,phone\n3-2-1201,王,13812345678\n3-2,李,13812345679\n3-2-1203,张,12345\n3-2-1204,,13812345670\n";
+        let DirectoryError::Rows(problems) = parse_csv(text, &format()).unwrap_err() else {
+            panic!("expected row errors")
+        };
+        let lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![3, 4, 5]);
+    }
+
+    #[test]
+    fn wrong_header_or_empty_file_is_refused() {
+        assert!(matches!(
+            parse_csv("room,name,tel\n1-1-101,王,13812345678\n", &format()),
+            Err(DirectoryError::Header(_))
+        ));
+        assert!(matches!(
+            parse_csv("unit,surname,phone\n", &format()),
+            Err(DirectoryError::Empty)
+        ));
+        assert!(matches!(parse_csv("", &format()), Err(DirectoryError::Header(_))));
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for text in [
+            "\u{feff}unit,surname,phone\n\"unterminated,王,1\n",
+            "unit,surname,phone\n,,,,,\n",
+            "\0\0\0",
+            "unit,surname,phone\n1-1-101,王王王王王,13812345678\n",
+        ] {
+            let _ = parse_csv(text, &format());
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Pure domain rules of the kiosk: masking, phone and unit numbers, renovation
+//! hours, signed slip tokens and ID fingerprints.
+//!
+//! Nothing here does I/O, touches the database or knows about the UI, so every
+//! rule the front desk must follow can be tested on its own, and the kiosk and
+//! a guard's device judge a slip with exactly the same code.
+
+pub mod base45;
+pub mod hours;
+pub mod idhash;
+pub mod mask;
+pub mod phone;
+pub mod token;
+pub mod unit;

@@ -1,0 +1,41 @@
+//! The seam between printing and the outside world.
+//!
+//! Flows hand a finished [`PrintJob`] to whichever [`PrinterDriver`] the configuration
+//! chose (virtual, network, USB, serial). Drivers only move bytes; they never lay out
+//! or encode, so every driver prints exactly the same slip.
+
+use std::path::PathBuf;
+
+use super::slip::SlipKind;
+
+/// One encoded slip, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintJob {
+    pub kind: SlipKind,
+    /// Complete ESC/POS bytes, from `ESC @` to the cut.
+    pub bytes: Vec<u8>,
+    /// PNG preview, kept by drivers that can store it (the virtual printer).
+    pub preview_png: Option<Vec<u8>>,
+}
+
+/// Why a job did not reach the printer. Values, never panics: the kiosk must keep
+/// serving people and tell staff when the printer needs attention.
+#[derive(Debug, thiserror::Error)]
+pub enum DriverError {
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("printer unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// A destination for print jobs. `Send` so a driver can live on a printing thread.
+pub trait PrinterDriver: Send {
+    /// Short name for logs and the staff screen.
+    fn name(&self) -> &str;
+    /// Delivers one whole job, or reports why not.
+    fn send(&mut self, job: &PrintJob) -> Result<(), DriverError>;
+}

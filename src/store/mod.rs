@@ -1,0 +1,235 @@
+//! The kiosk's SQLite database: the only module with SQL in it.
+//!
+//! Opened with WAL and `synchronous=FULL` so that a record reported as saved survives a
+//! power cut, `foreign_keys=ON`, and a busy timeout so a second connection (the command
+//! line while the kiosk runs) waits instead of failing. All times are stored in UTC as
+//! RFC 3339 text, which sorts in time order and reads well in the sqlite3 shell.
+
+pub mod migrations;
+mod residents;
+
+pub use residents::{Resident, ResidentSummary};
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error("the database was written by a newer kiosk (schema {found}, this build knows {known})")]
+    SchemaTooNew { found: u32, known: u32 },
+    #[error("the database failed its integrity check: {0}")]
+    Damaged(String),
+}
+
+/// One open database.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+/// What `lobby-kiosk check` reports about the database.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Health {
+    pub path: String,
+    pub sqlite_version: String,
+    pub journal_mode: String,
+    pub synchronous: String,
+    pub foreign_keys: bool,
+    pub schema_version: u32,
+    pub schema_latest: u32,
+    pub quick_check: String,
+}
+
+impl Health {
+    /// Healthy means durable settings in force, schema current and no damage found.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.journal_mode != "wal" && self.path != ":memory:" {
+            problems.push(format!("journal_mode is {}, expected wal", self.journal_mode));
+        }
+        if self.synchronous != "full" {
+            problems.push(format!("synchronous is {}, expected full", self.synchronous));
+        }
+        if !self.foreign_keys {
+            problems.push("foreign_keys is off".to_string());
+        }
+        if self.schema_version != self.schema_latest {
+            problems.push(format!(
+                "schema version {} is not the latest ({})",
+                self.schema_version, self.schema_latest
+            ));
+        }
+        if self.quick_check != "ok" {
+            problems.push(format!("quick_check: {}", self.quick_check));
+        }
+        problems
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        Self::prepare(conn, Some(path.to_path_buf()))
+    }
+
+    /// A private in-memory database, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Self::prepare(Connection::open_in_memory()?, None)
+    }
+
+    fn prepare(mut conn: Connection, path: Option<PathBuf>) -> Result<Store, StoreError> {
+        conn.busy_timeout(Duration::from_secs(5))?;
+        // journal_mode returns a row, so it is read rather than set with execute.
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store { conn, path })
+    }
+
+    /// The connection, for the store's own submodules.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// `PRAGMA quick_check`: "ok" or the first problems found.
+    pub fn quick_check(&self) -> Result<String, StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA quick_check(5)")?;
+        let rows: Vec<String> = stmt.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        Ok(rows.join("; "))
+    }
+
+    /// Refuses to go on with a damaged file: the caller tells staff instead.
+    pub fn ensure_intact(&self) -> Result<(), StoreError> {
+        match self.quick_check()?.as_str() {
+            "ok" => Ok(()),
+            other => Err(StoreError::Damaged(other.to_string())),
+        }
+    }
+
+    pub fn health(&self) -> Result<Health, StoreError> {
+        let text = |sql: &str| -> Result<String, StoreError> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        let synchronous: i64 = self.conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        let foreign_keys: i64 = self.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        Ok(Health {
+            path: self
+                .path
+                .as_ref()
+                .map_or(":memory:".to_string(), |p| p.display().to_string()),
+            sqlite_version: rusqlite::version().to_string(),
+            journal_mode: text("PRAGMA journal_mode")?.to_lowercase(),
+            synchronous: match synchronous {
+                0 => "off",
+                1 => "normal",
+                2 => "full",
+                _ => "extra",
+            }
+            .to_string(),
+            foreign_keys: foreign_keys == 1,
+            schema_version: migrations::current(&self.conn)?,
+            schema_latest: migrations::latest(),
+            quick_check: self.quick_check()?,
+        })
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM kiosk_meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO kiosk_meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}
+
+/// The storage form of a time: UTC, RFC 3339, millisecond precision.
+pub fn ts(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_file_is_durable_current_and_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/kiosk.sqlite3");
+        let store = Store::open(&path).unwrap();
+        let health = store.health().unwrap();
+        assert!(path.exists());
+        assert_eq!(health.journal_mode, "wal");
+        assert_eq!(health.synchronous, "full");
+        assert!(health.foreign_keys);
+        assert_eq!(health.schema_version, migrations::latest());
+        assert_eq!(health.quick_check, "ok");
+        assert!(health.problems().is_empty(), "{:?}", health.problems());
+    }
+
+    #[test]
+    fn reopening_keeps_what_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.sqlite3");
+        Store::open(&path).unwrap().set_meta("seeded", "yes").unwrap();
+        let again = Store::open(&path).unwrap();
+        assert_eq!(again.meta("seeded").unwrap().as_deref(), Some("yes"));
+        assert_eq!(again.meta("absent").unwrap(), None);
+    }
+
+    #[test]
+    fn a_damaged_file_is_not_used_silently() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let store = Store::open(&path).unwrap();
+            for i in 0..2000 {
+                store.set_meta(&format!("k{i}"), &"x".repeat(200)).unwrap();
+            }
+            store.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+        }
+        // Scribble over the middle of the file, as a failing SD card would.
+        let mut bytes = std::fs::read(&path).unwrap();
+        let mid = bytes.len() / 2;
+        for b in &mut bytes[mid..mid + 8192] {
+            *b = 0x5A;
+        }
+        std::fs::write(&path, bytes).unwrap();
+        let outcome = Store::open(&path).and_then(|s| s.ensure_intact());
+        assert!(outcome.is_err(), "a scribbled database must not pass as healthy");
+    }
+
+    #[test]
+    fn timestamps_are_utc_rfc3339() {
+        let t = DateTime::parse_from_rfc3339("2026-11-27T20:51:00+08:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(ts(t), "2026-11-27T12:51:00.000Z");
+    }
+}

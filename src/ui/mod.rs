@@ -1,0 +1,12 @@
+//! The screen: the Slint UI (compiled from `ui/`) and the Rust that drives it. Rust
+//! talks to the UI only through the exported globals (`AppState`, `Palette`, and one
+//! adapter per journey); pages never reach into Rust.
+
+slint::include_modules!();
+
+pub mod idle;
+pub mod input_adapter;
+pub mod screenshot;
+mod shell;
+
+pub use shell::{Kiosk, UiError};

@@ -1,0 +1,166 @@
+//! Renders pages to PNG with Slint's software renderer, no display needed: for the
+//! README, for review, and for checking what a page shows.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::{Platform, WindowAdapter};
+use slint::ComponentHandle;
+use slint::Rgb8Pixel;
+
+use super::{AppState, Kiosk, Page, UiError};
+use crate::app::App;
+use crate::i18n::Lang;
+
+/// The pages (and states of pages) that can be rendered, with what each shows.
+pub const PAGES: &[(&str, &str)] = &[
+    (
+        "home",
+        "home page: greeting, the three journeys, language toggle, clock, hotline",
+    ),
+    ("visitor", "visitor registration"),
+    ("worker", "renovation worker pass"),
+    ("resident", "resident services"),
+    ("staff", "staff mode"),
+    (
+        "idle-warning",
+        "the \"are you still there?\" warning before the idle reset",
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScreenshotError {
+    #[error("unknown page `{0}`; `screenshot --list` names the pages")]
+    UnknownPage(String),
+    #[error("size must look like 1920x1080, found `{0}`")]
+    BadSize(String),
+    #[error("the renderer could not start: {0}")]
+    Platform(String),
+    #[error(transparent)]
+    Ui(#[from] UiError),
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("PNG encoding failed: {0}")]
+    Png(#[from] png::EncodingError),
+}
+
+/// One picture to take.
+#[derive(Debug, Clone)]
+pub struct Shot {
+    pub page: String,
+    pub lang: Lang,
+    pub width: u32,
+    pub height: u32,
+    pub out: PathBuf,
+}
+
+pub fn parse_size(text: &str) -> Result<(u32, u32), ScreenshotError> {
+    let bad = || ScreenshotError::BadSize(text.to_string());
+    let (w, h) = text.split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    let (w, h) = (
+        w.trim().parse::<u32>().map_err(|_| bad())?,
+        h.trim().parse::<u32>().map_err(|_| bad())?,
+    );
+    if !(320..=7680).contains(&w) || !(240..=4320).contains(&h) {
+        return Err(bad());
+    }
+    Ok((w, h))
+}
+
+struct ShotPlatform {
+    window: Rc<MinimalSoftwareWindow>,
+}
+
+impl Platform for ShotPlatform {
+    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
+        Ok(self.window.clone())
+    }
+}
+
+/// Takes every shot in one process (the Slint platform can be set only once).
+pub fn take(app: Rc<App>, shots: &[Shot]) -> Result<(), ScreenshotError> {
+    for shot in shots {
+        if !PAGES.iter().any(|(name, _)| *name == shot.page) {
+            return Err(ScreenshotError::UnknownPage(shot.page.clone()));
+        }
+    }
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    slint::platform::set_platform(Box::new(ShotPlatform { window: window.clone() }))
+        .map_err(|e| ScreenshotError::Platform(e.to_string()))?;
+    let kiosk = Kiosk::new(app)?;
+    kiosk
+        .window
+        .show()
+        .map_err(|e| ScreenshotError::Platform(e.to_string()))?;
+    for shot in shots {
+        stage(&kiosk, shot);
+        window.set_size(slint::PhysicalSize::new(shot.width, shot.height));
+        let pixels = render_frame(&window, shot.width, shot.height);
+        write_png(&shot.out, shot.width, shot.height, &pixels)?;
+    }
+    Ok(())
+}
+
+/// Puts the kiosk in the state the shot names.
+fn stage(kiosk: &Kiosk, shot: &Shot) {
+    kiosk.set_language(shot.lang);
+    let state = kiosk.window.global::<AppState>();
+    state.set_idle_warning(false);
+    let page = match shot.page.as_str() {
+        "visitor" | "idle-warning" => Page::Visitor,
+        "worker" => Page::Worker,
+        "resident" => Page::Resident,
+        "staff" => Page::Staff,
+        _ => Page::Home,
+    };
+    state.set_page(page);
+    if shot.page == "idle-warning" {
+        state.set_idle_seconds_left(8);
+        state.set_idle_warning(true);
+    }
+}
+
+/// Renders one full frame into an RGB buffer.
+pub fn render_frame(window: &MinimalSoftwareWindow, width: u32, height: u32) -> Vec<Rgb8Pixel> {
+    slint::platform::update_timers_and_animations();
+    let mut buffer = vec![Rgb8Pixel::default(); (width * height) as usize];
+    window.request_redraw();
+    window.draw_if_needed(|renderer| {
+        renderer.render(&mut buffer, width as usize);
+    });
+    buffer
+}
+
+fn write_png(path: &Path, width: u32, height: u32, pixels: &[Rgb8Pixel]) -> Result<(), ScreenshotError> {
+    let write_err = |source| ScreenshotError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(write_err)?;
+    }
+    let file = std::fs::File::create(path).map_err(write_err)?;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    let bytes: Vec<u8> = pixels.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
+    writer.write_image_data(&bytes)?;
+    writer.finish()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1920x1080").unwrap(), (1920, 1080));
+        assert_eq!(parse_size("1280X800").unwrap(), (1280, 800));
+        assert!(parse_size("1920").is_err());
+        assert!(parse_size("0x0").is_err());
+        assert!(parse_size("axb").is_err());
+    }
+}

@@ -1,0 +1,216 @@
+//! Wires the window to the app: branding, language, clock, idle reset and navigation.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, Utc};
+use slint::{ComponentHandle, Timer, TimerMode};
+
+use super::idle::{IdleAction, IdleClock};
+use super::input_adapter::InputState;
+use super::{AppState, AppWindow, InputAdapter, Page, Palette};
+use crate::app::App;
+use crate::config::parse_hex_color;
+use crate::i18n::Lang;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    #[error("the window could not be created: {0}")]
+    Platform(#[from] slint::PlatformError),
+}
+
+/// The kiosk's window and the timers that keep it alive.
+pub struct Kiosk {
+    pub window: AppWindow,
+    app: Rc<App>,
+    idle: Rc<RefCell<IdleClock>>,
+    input: Rc<InputState>,
+    _tick: Timer,
+}
+
+impl Kiosk {
+    /// Creates the window on the current Slint platform (winit on a device, the software
+    /// renderer for screenshots, the testing backend in tests).
+    pub fn new(app: Rc<App>) -> Result<Kiosk, UiError> {
+        let window = AppWindow::new()?;
+        let kiosk_cfg = &app.config.kiosk;
+        let idle = Rc::new(RefCell::new(IdleClock::new(
+            kiosk_cfg.idle_timeout_secs,
+            kiosk_cfg.idle_warning_secs,
+        )));
+        let input = InputState::install(&window, &app);
+        apply_branding(&window, &app);
+        apply_language(&window, &app, &input, app.config.language);
+
+        let state = window.global::<AppState>();
+        {
+            let idle = idle.clone();
+            let weak = window.as_weak();
+            state.on_activity(move || {
+                idle.borrow_mut().touch();
+                if let Some(w) = weak.upgrade() {
+                    w.global::<AppState>().set_idle_warning(false);
+                    w.global::<InputAdapter>().set_scan_not_recognised(false);
+                }
+            });
+        }
+        {
+            let weak = window.as_weak();
+            let app = app.clone();
+            let input = input.clone();
+            state.on_set_language(move |code| {
+                if let (Some(w), Some(lang)) = (weak.upgrade(), Lang::from_code(&code)) {
+                    apply_language(&w, &app, &input, lang);
+                }
+            });
+        }
+        {
+            let weak = window.as_weak();
+            state.on_staff_entry(move || {
+                if let Some(w) = weak.upgrade() {
+                    w.global::<AppState>().invoke_navigate(Page::Staff);
+                }
+            });
+        }
+        {
+            let weak = window.as_weak();
+            let input = input.clone();
+            state.on_went_home(move || {
+                if let Some(w) = weak.upgrade() {
+                    clear_journeys(&w, &input);
+                }
+            });
+        }
+
+        let tick = Timer::default();
+        {
+            let weak = window.as_weak();
+            let app = app.clone();
+            let idle = idle.clone();
+            let input = input.clone();
+            tick.start(TimerMode::Repeated, Duration::from_secs(1), move || {
+                if let Some(w) = weak.upgrade() {
+                    update_clock(&w, &app, Utc::now());
+                    on_idle_tick(&w, &app, &input, &idle);
+                }
+            });
+        }
+        Ok(Kiosk {
+            window,
+            app,
+            idle,
+            input,
+            _tick: tick,
+        })
+    }
+
+    pub fn app(&self) -> &Rc<App> {
+        &self.app
+    }
+
+    /// Seconds until the idle reset, for tests and diagnostics.
+    pub fn idle_seconds_left(&self) -> u32 {
+        self.idle.borrow().seconds_left()
+    }
+
+    pub fn set_language(&self, lang: Lang) {
+        apply_language(&self.window, &self.app, &self.input, lang);
+    }
+
+    pub fn show_page(&self, page: Page) {
+        self.window.global::<AppState>().invoke_navigate(page);
+    }
+}
+
+fn on_idle_tick(window: &AppWindow, app: &App, input: &InputState, idle: &RefCell<IdleClock>) {
+    let state = window.global::<AppState>();
+    let on_home = state.get_page() == Page::Home;
+    let action = idle.borrow_mut().tick(on_home);
+    match action {
+        IdleAction::Wait => state.set_idle_warning(false),
+        IdleAction::Warn(left) => {
+            state.set_idle_seconds_left(left as i32);
+            state.set_idle_warning(true);
+        }
+        IdleAction::Reset => {
+            state.set_idle_warning(false);
+            state.set_page(Page::Home);
+            clear_journeys(window, input);
+            if state.get_language() != app.config.language.code() {
+                apply_language(window, app, input, app.config.language);
+            }
+        }
+    }
+}
+
+/// Forgets everything a person typed. Each journey's adapter adds its own reset here.
+fn clear_journeys(window: &AppWindow, input: &InputState) {
+    input.reset(window);
+}
+
+fn apply_branding(window: &AppWindow, app: &App) {
+    if let Some((r, g, b)) = parse_hex_color(&app.config.branding.primary_color) {
+        window.global::<Palette>().set_brand(slint::Color::from_rgb_u8(r, g, b));
+    }
+    let state = window.global::<AppState>();
+    state.set_hotline(app.config.compound.hotline.clone().into());
+    let logo = &app.config.branding.logo;
+    if !logo.is_empty() {
+        match slint::Image::load_from_path(std::path::Path::new(logo)) {
+            Ok(image) => {
+                state.set_logo(image);
+                state.set_has_logo(true);
+            }
+            Err(_) => eprintln!("lobby-kiosk: logo {logo} could not be loaded; showing the compound's initial"),
+        }
+    }
+}
+
+fn apply_language(window: &AppWindow, app: &App, input: &InputState, lang: Lang) {
+    // Fails only when no translations are bundled, which the build guarantees against.
+    let _ = slint::select_bundled_translation(lang.bundle_name());
+    let state = window.global::<AppState>();
+    state.set_language(lang.code().into());
+    let name = app.config.compound_name(lang);
+    state.set_compound_name(name.into());
+    state.set_logo_initial(name.chars().next().map(String::from).unwrap_or_default().into());
+    state.set_company_name(
+        lang.pick(&app.config.compound.company, &app.config.compound.company_en)
+            .into(),
+    );
+    input.apply_language(window, app, lang);
+    update_clock(window, app, Utc::now());
+}
+
+fn update_clock(window: &AppWindow, app: &App, now: DateTime<Utc>) {
+    let local = now.with_timezone(&app.config.tz());
+    let state = window.global::<AppState>();
+    let lang = Lang::from_code(&state.get_language()).unwrap_or_default();
+    state.set_clock(local.format("%H:%M").to_string().into());
+    state.set_date_text(date_text(local.date_naive(), lang).into());
+}
+
+/// "2026年11月27日 星期五" or "Fri 27 Nov 2026".
+pub fn date_text(date: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => {
+            const DAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+            let day = DAYS[date.weekday().num_days_from_monday() as usize];
+            format!("{}年{}月{}日 星期{}", date.year(), date.month(), date.day(), day)
+        }
+        Lang::En => date.format("%a %-d %b %Y").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_naturally_in_both_languages() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert_eq!(date_text(d, Lang::Zh), "2026年11月27日 星期五");
+        assert_eq!(date_text(d, Lang::En), "Fri 27 Nov 2026");
+    }
+}

@@ -1,0 +1,87 @@
+//! What the UI tests share: a kiosk on Slint's testing backend over a throw-away data
+//! folder, and the ways a person uses a screen: tap, read.
+#![allow(dead_code)]
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use i_slint_backend_testing::ElementHandle;
+use lobby_kiosk::app::App;
+use lobby_kiosk::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
+use lobby_kiosk::ui::Kiosk;
+use slint::ComponentHandle;
+
+thread_local! {
+    static BACKEND: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The testing backend, once per test thread (Slint's platform is per thread).
+pub fn init_backend() {
+    BACKEND.with(|done| {
+        if !done.get() {
+            i_slint_backend_testing::init_no_event_loop();
+            done.set(true);
+        }
+    });
+}
+
+pub struct TestKiosk {
+    pub kiosk: Kiosk,
+    pub dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for TestKiosk {
+    type Target = Kiosk;
+    fn deref(&self) -> &Kiosk {
+        &self.kiosk
+    }
+}
+
+/// A kiosk on the built-in configuration, edited by `edit`, in a fresh data folder.
+pub fn kiosk_with(edit: impl FnOnce(String) -> String) -> TestKiosk {
+    init_backend();
+    let dir = tempfile::tempdir().unwrap();
+    let text = edit(EMBEDDED_DEFAULT.to_string());
+    let loaded = LoadedConfig::from_text(&text, ConfigSource::Embedded).unwrap();
+    let app = Rc::new(App::open(loaded, Some(dir.path())).unwrap());
+    let kiosk = Kiosk::new(app).unwrap();
+    kiosk.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
+    kiosk.window.show().unwrap();
+    TestKiosk { kiosk, dir }
+}
+
+pub fn kiosk() -> TestKiosk {
+    kiosk_with(|t| t)
+}
+
+/// Every element with this accessible label.
+pub fn find_all(kiosk: &Kiosk, label: &str) -> Vec<ElementHandle> {
+    ElementHandle::find_by_accessible_label(&kiosk.window, label).collect()
+}
+
+pub fn find(kiosk: &Kiosk, label: &str) -> ElementHandle {
+    let mut found = find_all(kiosk, label);
+    assert!(!found.is_empty(), "nothing on screen is labelled {label:?}");
+    found.remove(0)
+}
+
+pub fn is_shown(kiosk: &Kiosk, label: &str) -> bool {
+    !find_all(kiosk, label).is_empty()
+}
+
+/// Taps the element the way a finger does: press and release at its centre.
+pub fn tap(kiosk: &Kiosk, label: &str) {
+    find(kiosk, label).mock_single_click(slint::platform::PointerEventButton::Left);
+}
+
+/// The text an element shows (its accessible value).
+pub fn read(kiosk: &Kiosk, label: &str) -> String {
+    find(kiosk, label).accessible_value().unwrap_or_default().to_string()
+}
+
+/// Lets `seconds` of (mocked) time pass, one second at a time, so timers fire as they would.
+pub fn wait_seconds(seconds: u32) {
+    for _ in 0..seconds {
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_secs(1));
+    }
+}
