@@ -9,7 +9,7 @@ use slint::platform::{Platform, WindowAdapter};
 use slint::ComponentHandle;
 use slint::Rgb8Pixel;
 
-use super::{AppState, Kiosk, Page, UiError};
+use super::{AppState, CheckTab, FieldProblem, InputAdapter, InputCheck, KeyboardMode, Kiosk, Page, ScanKind, UiError};
 use crate::app::App;
 use crate::i18n::Lang;
 
@@ -27,6 +27,23 @@ pub const PAGES: &[(&str, &str)] = &[
         "idle-warning",
         "the \"are you still there?\" warning before the idle reset",
     ),
+    ("scan-unknown", "a scanned code the kiosk cannot use, answered politely"),
+    (
+        "input-phone",
+        "numeric keypad for a mobile number, with its polite hint",
+    ),
+    (
+        "input-unit",
+        "numeric keypad for a room number (building-unit-room) with a format problem",
+    ),
+    ("input-pin", "numeric keypad in PIN mode: dots only"),
+    (
+        "input-surnames",
+        "surname grid: the most common surnames as one-tap tiles",
+    ),
+    ("input-pinyin", "pinyin keyboard with candidates for \"zhang\""),
+    ("input-latin", "Latin keyboard for English names"),
+    ("input-scanner", "the scanner check after a ticket slip was scanned"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -107,17 +124,60 @@ fn stage(kiosk: &Kiosk, shot: &Shot) {
     kiosk.set_language(shot.lang);
     let state = kiosk.window.global::<AppState>();
     state.set_idle_warning(false);
+    let input = kiosk.window.global::<InputAdapter>();
+    input.set_scan_not_recognised(false);
+    let check = kiosk.window.global::<InputCheck>();
+    check.set_result("".into());
     let page = match shot.page.as_str() {
         "visitor" | "idle-warning" => Page::Visitor,
         "worker" => Page::Worker,
         "resident" => Page::Resident,
         "staff" => Page::Staff,
+        name if name.starts_with("input-") => Page::InputCheck,
         _ => Page::Home,
     };
     state.set_page(page);
-    if shot.page == "idle-warning" {
-        state.set_idle_seconds_left(8);
-        state.set_idle_warning(true);
+    match shot.page.as_str() {
+        "idle-warning" => {
+            state.set_idle_seconds_left(8);
+            state.set_idle_warning(true);
+        }
+        "scan-unknown" => input.set_scan_not_recognised(true),
+        "input-phone" => {
+            check.set_tab(CheckTab::Phone);
+            check.set_phone("1391234".into());
+        }
+        "input-unit" => {
+            check.set_tab(CheckTab::Unit);
+            check.set_unit("3-2".into());
+            check.set_unit_problem(FieldProblem::UnitFormat);
+        }
+        "input-pin" => {
+            check.set_tab(CheckTab::Pin);
+            check.set_pin("1234".into());
+        }
+        "input-surnames" => check.set_tab(CheckTab::Surname),
+        "input-pinyin" | "input-latin" => {
+            check.set_tab(CheckTab::Text);
+            input.invoke_pinyin_clear();
+            let latin = shot.page == "input-latin";
+            check.set_keyboard(if latin {
+                KeyboardMode::Latin
+            } else {
+                KeyboardMode::Pinyin
+            });
+            if !latin {
+                for c in "zhang".chars() {
+                    input.invoke_pinyin_letter(c.to_string().into());
+                }
+            }
+        }
+        "input-scanner" => {
+            check.set_tab(CheckTab::Scanner);
+            input.set_last_scan_kind(ScanKind::TicketNumber);
+            input.set_last_scan_text("R20261127-0007".into());
+        }
+        _ => {}
     }
 }
 

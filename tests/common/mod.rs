@@ -5,7 +5,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use i_slint_backend_testing::ElementHandle;
+use i_slint_backend_testing::{AccessibleRole, ElementHandle};
 use lobby_kiosk::app::App;
 use lobby_kiosk::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
 use lobby_kiosk::ui::Kiosk;
@@ -69,14 +69,32 @@ pub fn is_shown(kiosk: &Kiosk, label: &str) -> bool {
     !find_all(kiosk, label).is_empty()
 }
 
-/// Taps the element the way a finger does: press and release at its centre.
-pub fn tap(kiosk: &Kiosk, label: &str) {
-    find(kiosk, label).mock_single_click(slint::platform::PointerEventButton::Left);
+/// The first element with this label and role, else the first with the label.
+fn find_role(kiosk: &Kiosk, label: &str, role: AccessibleRole) -> ElementHandle {
+    let mut found = find_all(kiosk, label);
+    assert!(!found.is_empty(), "nothing on screen is labelled {label:?}");
+    let index = found
+        .iter()
+        .position(|e| e.accessible_role() == Some(role))
+        .unwrap_or(0);
+    found.swap_remove(index)
 }
 
-/// The text an element shows (its accessible value).
+/// Taps the button with this label the way a finger does: press and release at its centre.
+pub fn tap(kiosk: &Kiosk, label: &str) {
+    find_role(kiosk, label, AccessibleRole::Button).mock_single_click(slint::platform::PointerEventButton::Left);
+}
+
+/// The text shown by the element with this label: its accessible value. Plain `Text`
+/// elements are labelled by their own text, so an element that carries a value wins.
 pub fn read(kiosk: &Kiosk, label: &str) -> String {
-    find(kiosk, label).accessible_value().unwrap_or_default().to_string()
+    let found = find_all(kiosk, label);
+    assert!(!found.is_empty(), "nothing on screen is labelled {label:?}");
+    found
+        .iter()
+        .find_map(|e| e.accessible_value())
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Lets `seconds` of (mocked) time pass, one second at a time, so timers fire as they would.
