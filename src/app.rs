@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::config::{Config, ConfigSource, LoadedConfig};
 use crate::directory;
 use crate::domain::unit::UnitFormat;
+use crate::keys::Keys;
 use crate::printing::{self, PrinterDriver, Slip, VirtualPrinter};
 use crate::store::{Store, StoreError};
 
@@ -25,6 +26,8 @@ pub enum AppError {
     Encode(#[from] printing::EncodeError),
     #[error("the printer did not take the job: {0}")]
     Printer(#[from] printing::DriverError),
+    #[error(transparent)]
+    Keys(#[from] crate::keys::KeyFileError),
 }
 
 /// The database file inside the data folder.
@@ -35,6 +38,7 @@ pub struct App {
     pub config_source: ConfigSource,
     pub data_dir: PathBuf,
     pub unit_format: UnitFormat,
+    pub keys: Keys,
     store: RefCell<Store>,
     printer: RefCell<Box<dyn PrinterDriver>>,
 }
@@ -56,12 +60,15 @@ impl App {
         // Checked by Config::validate, so this cannot fail for a loaded configuration.
         let unit_format = UnitFormat::parse(&config.compound.unit_format)
             .unwrap_or_else(|_| UnitFormat::parse("B-U-R").expect("the built-in unit format parses"));
+        let keys = Keys::load_or_create(&data_dir)?;
         let printer: Box<dyn PrinterDriver> = Box::new(VirtualPrinter::new(data_dir.join("printer")));
         let app = App {
             config,
             config_source: source,
             data_dir,
             unit_format,
+            keys,
+
             store: RefCell::new(store),
             printer: RefCell::new(printer),
         };
@@ -94,6 +101,11 @@ impl App {
         let mut printer = self.printer.borrow_mut();
         printer.send(&job)?;
         Ok(())
+    }
+
+    /// Hands an encoded job to the printer.
+    pub fn send_job(&self, job: &printing::PrintJob) -> Result<(), printing::DriverError> {
+        self.printer.borrow_mut().send(job)
     }
 
     pub fn encode_options(&self) -> printing::EncodeOptions {

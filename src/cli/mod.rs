@@ -10,6 +10,7 @@ mod check;
 mod printer;
 mod residents;
 mod run;
+mod visit;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +53,24 @@ pub enum Command {
     /// The slip printer.
     #[command(subcommand)]
     Printer(printer::PrinterCommand),
+    /// Visitors: approve or deny waiting visits, sign out, who is on site.
+    #[command(subcommand)]
+    Visit(visit::VisitCommand),
+    /// Pre-registered visitors.
+    #[command(subcommand)]
+    Invite(visit::InviteCommand),
+    /// Phones held for the desk when they register.
+    #[command(subcommand)]
+    Deny(visit::DenyCommand),
+    /// The keys that sign slip QR codes.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Print the public keys guards' devices need to verify slips offline.
+    ExportPublic,
 }
 
 /// How a command ended; the process exit code.
@@ -111,6 +130,13 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
         }
         Command::Residents(cmd) => with_app(loaded, &cli.data_dir, |app| residents::run(&app, cmd)),
         Command::Printer(cmd) => with_app(loaded, &cli.data_dir, |app| printer::run(&app, cmd)),
+        Command::Visit(cmd) => with_app(loaded, &cli.data_dir, |app| visit::run_visit(&app, cmd)),
+        Command::Invite(cmd) => with_app(loaded, &cli.data_dir, |app| visit::run_invite(&app, cmd)),
+        Command::Deny(cmd) => with_app(loaded, &cli.data_dir, |app| visit::run_deny(&app, cmd)),
+        Command::Keys(KeysCommand::ExportPublic) => with_app(loaded, &cli.data_dir, |app| {
+            print!("{}", app.keys.ring().export_public());
+            Outcome::Success
+        }),
     }
 }
 

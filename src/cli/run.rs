@@ -56,6 +56,14 @@ pub fn run(app: Rc<App>, args: &RunArgs, started: Instant) -> Outcome {
         }
     };
     kiosk.window.window().set_fullscreen(fullscreen);
+    // Desk notices go out from a thread of their own; kept alive while the kiosk runs.
+    let app = kiosk.app().clone();
+    let _outbox = crate::notify::outbox::spawn(
+        app.data_dir.join(crate::app::DB_FILE),
+        &app.config.notify,
+        std::time::Duration::from_secs(5),
+    );
+
     if args.exit_after_first_frame {
         let weak = kiosk.window.as_weak();
         let noted = kiosk.window.window().set_rendering_notifier(move |state, _| {

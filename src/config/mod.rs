@@ -12,7 +12,9 @@ pub use load::{ConfigError, ConfigSource, LoadedConfig};
 use serde::Deserialize;
 use std::path::PathBuf;
 
+use crate::domain::visitor::{VisitValidity, VisitorType};
 use crate::i18n::Lang;
+use crate::notify::ChatFormat;
 use crate::printing::{Paper, QrMode, TextMode};
 
 /// The configuration compiled into the binary: the same file as `kiosk-config/kiosk.toml`.
@@ -32,6 +34,65 @@ pub struct Config {
     pub kiosk: Kiosk,
     #[serde(default)]
     pub printer: Printer,
+    #[serde(default)]
+    pub visitor: VisitorPolicy,
+    #[serde(default)]
+    pub notify: Notify,
+    #[serde(default)]
+    pub privacy: Privacy,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitorPolicy {
+    /// Hours an approved visitor slip stays valid; 0 = until the end of the day.
+    pub valid_hours: u32,
+    /// Visitor types let in without waiting for the host (e.g. couriers to the desk).
+    pub auto_approve: Vec<VisitorType>,
+    /// How long the kiosk keeps a visitor's waiting screen before asking them to see the desk.
+    pub approval_wait_secs: u32,
+}
+
+impl Default for VisitorPolicy {
+    fn default() -> Self {
+        Self {
+            valid_hours: 0,
+            auto_approve: vec![VisitorType::Courier],
+            approval_wait_secs: 300,
+        }
+    }
+}
+
+impl VisitorPolicy {
+    pub fn validity(&self) -> VisitValidity {
+        match self.valid_hours {
+            0 => VisitValidity::EndOfDay,
+            h => VisitValidity::Hours(h),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Notify {
+    /// The desk group's robot webhook; empty keeps notices in the outbox for staff mode only.
+    pub url: String,
+    pub format: ChatFormat,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Privacy {
+    /// Days a visit is kept before the daily purge removes it.
+    pub visit_retention_days: u32,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Self {
+            visit_retention_days: 180,
+        }
+    }
 }
 
 fn default_data_dir() -> PathBuf {

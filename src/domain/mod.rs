@@ -12,3 +12,4 @@ pub mod mask;
 pub mod phone;
 pub mod token;
 pub mod unit;
+pub mod visitor;

@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use super::slip::SlipKind;
+use super::status::{PrinterState, StatusReport};
 
 /// One encoded slip, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +31,14 @@ pub enum DriverError {
     },
     #[error("printer unavailable: {0}")]
     Unavailable(String),
+    /// The printer answered its status, and it cannot print (or did not answer at all:
+    /// [`PrinterState::Unknown`]). Before a job this means nothing was sent; after a job
+    /// it means the slip may be incomplete.
+    #[error("printer not ready: {0}")]
+    NotReady(PrinterState),
+    /// The network path failed: connection refused, timed out, or reset mid-job.
+    #[error("printer network error: {0}")]
+    Network(String),
 }
 
 /// A destination for print jobs. `Send` so a driver can live on a printing thread.
@@ -38,4 +47,9 @@ pub trait PrinterDriver: Send {
     fn name(&self) -> &str;
     /// Delivers one whole job, or reports why not.
     fn send(&mut self, job: &PrintJob) -> Result<(), DriverError>;
+    /// Asks the printer how it is, for the staff screen and `printer status`. `None`
+    /// when the driver cannot tell (the default: files, plain device nodes).
+    fn live_status(&self) -> Option<StatusReport> {
+        None
+    }
 }

@@ -7,15 +7,19 @@
 //!    (GB18030 text with a raster fallback, raster or native QR, a partial cut).
 //! 3. [`preview`]: [`render_png`] draws the same layout as a PNG.
 //! 4. [`driver`]: a [`PrinterDriver`] delivers the [`PrintJob`]; the default
-//!    [`VirtualPrinter`] writes the bytes and the preview to a folder.
+//!    [`VirtualPrinter`] writes the bytes and the preview to a folder, the
+//!    [`NetworkPrinter`] sends them over TCP after checking the printer's
+//!    [`status`] (`DLE EOT`).
 //!
 //! [`raster`] holds the 1-bit drawing shared by the encoder and the preview.
 
 pub mod driver;
 pub mod escpos_enc;
+pub mod network;
 pub mod preview;
 pub mod raster;
 pub mod slip;
+pub mod status;
 pub mod virtual_printer;
 
 #[cfg(test)]
@@ -23,9 +27,11 @@ mod tests;
 
 pub use driver::{DriverError, PrintJob, PrinterDriver};
 pub use escpos_enc::{encode, EncodeError, EncodeOptions, QrMode, TextMode};
+pub use network::NetworkPrinter;
 pub use preview::{render_png, PreviewError};
 pub use raster::{render_text_line, Bitmap, RasterError};
 pub use slip::{layout, test_slip, wrap, Align, Block, Line, Op, Paper, Slip, SlipKind};
+pub use status::{PrinterState, StatusReport};
 pub use virtual_printer::VirtualPrinter;
 
 /// Encodes a slip and renders its preview in one go: what a flow hands to a driver.

@@ -24,6 +24,84 @@ pub const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) STRICT;
     "#,
+    // 2: visitors (walk-ins and invites), the deny list, per-day numbering, the
+    // notification outbox and the print-job register.
+    r#"
+    CREATE TABLE day_counters (
+        day  TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        last INTEGER NOT NULL,
+        PRIMARY KEY (day, kind)
+    ) STRICT;
+    CREATE TABLE invites (
+        id           INTEGER PRIMARY KEY,
+        code         TEXT NOT NULL,
+        unit_no      TEXT NOT NULL,
+        surname      TEXT NOT NULL,
+        phone        TEXT NOT NULL,
+        valid_from   TEXT NOT NULL,
+        valid_until  TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        created_by   TEXT NOT NULL,
+        used_at      TEXT,
+        revoked_at   TEXT
+    ) STRICT;
+    CREATE UNIQUE INDEX invites_open_code ON invites(code) WHERE used_at IS NULL AND revoked_at IS NULL;
+    CREATE TABLE visits (
+        id            INTEGER PRIMARY KEY,
+        visit_no      TEXT NOT NULL UNIQUE,
+        unit_no       TEXT NOT NULL,
+        surname       TEXT NOT NULL,
+        phone         TEXT NOT NULL,
+        visitor_type  TEXT NOT NULL,
+        party_size    INTEGER NOT NULL CHECK (party_size BETWEEN 1 AND 50),
+        company       TEXT NOT NULL DEFAULT '',
+        invite_id     INTEGER REFERENCES invites(id),
+        status        TEXT NOT NULL CHECK (status IN ('waiting', 'held', 'approved', 'denied', 'signed_out', 'cancelled')),
+        hold_reason   TEXT,
+        created_at    TEXT NOT NULL,
+        consent_at    TEXT NOT NULL,
+        decided_at    TEXT,
+        decided_by    TEXT,
+        valid_until   TEXT,
+        signed_out_at TEXT,
+        sign_out_kind TEXT CHECK (sign_out_kind IN ('scan', 'staff', 'auto')),
+        printed_at    TEXT
+    ) STRICT;
+    CREATE INDEX visits_by_status ON visits(status, valid_until);
+    CREATE INDEX visits_by_phone ON visits(phone, created_at);
+    CREATE INDEX visits_by_created ON visits(created_at);
+    CREATE TABLE deny_list (
+        id       INTEGER PRIMARY KEY,
+        phone    TEXT NOT NULL UNIQUE,
+        reason   TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        kind            TEXT NOT NULL,
+        notice          TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        delivered_at    TEXT,
+        last_error      TEXT
+    ) STRICT;
+    CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE delivered_at IS NULL;
+    CREATE TABLE print_jobs (
+        id          INTEGER PRIMARY KEY,
+        slip_kind   TEXT NOT NULL,
+        record_kind TEXT NOT NULL,
+        record_id   INTEGER NOT NULL,
+        bytes_hash  TEXT NOT NULL,
+        state       TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed', 'done')),
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        error       TEXT
+    ) STRICT;
+    CREATE INDEX print_jobs_by_record ON print_jobs(record_kind, record_id);
+    "#,
 ];
 
 /// The schema version this build writes.

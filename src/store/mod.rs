@@ -5,10 +5,18 @@
 //! line while the kiosk runs) waits instead of failing. All times are stored in UTC as
 //! RFC 3339 text, which sorts in time order and reads well in the sqlite3 shell.
 
+mod invites;
 pub mod migrations;
+mod outbox;
+mod print_jobs;
 mod residents;
+mod visits;
 
+pub use invites::{DenyEntry, Invite, NewInvite};
+pub use outbox::{OutboxItem, OutboxSummary};
+pub use print_jobs::{JobState, PrintJobRecord};
 pub use residents::{Resident, ResidentSummary};
+pub use visits::{NewVisit, SignOutKind, Visit, VisitStatus};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -27,6 +35,10 @@ pub enum StoreError {
     SchemaTooNew { found: u32, known: u32 },
     #[error("the database failed its integrity check: {0}")]
     Damaged(String),
+    #[error("the {0} just written could not be read back")]
+    Missing(&'static str),
+    #[error("that code is already in use")]
+    CodeTaken,
 }
 
 /// One open database.
@@ -172,6 +184,11 @@ impl Store {
 /// The storage form of a time: UTC, RFC 3339, millisecond precision.
 pub fn ts(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Reads a stored time back; `None` for anything that is not one.
+pub fn parse_ts(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]

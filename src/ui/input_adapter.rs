@@ -31,7 +31,12 @@ pub struct InputState {
     surname_page: Cell<usize>,
     scanner: RefCell<ScanBuffer>,
     surnames: Vec<&'static str>,
+    /// The journeys' turn at a scan before the default routing; true when handled.
+    scan_handler: RefCell<Option<ScanHandler>>,
 }
+
+/// A journey's handler for scans (invite codes, slips); returns true when it acted.
+pub type ScanHandler = Box<dyn Fn(&AppWindow, &Scanned) -> bool>;
 
 impl InputState {
     /// Installs every `InputAdapter` callback on the window.
@@ -42,6 +47,7 @@ impl InputState {
             surname_page: Cell::new(0),
             scanner: RefCell::new(ScanBuffer::new()),
             surnames: surnames::COMMON.iter().chain(surnames::COMPOUND).copied().collect(),
+            scan_handler: RefCell::new(None),
         });
         let adapter = window.global::<InputAdapter>();
         adapter.set_unit_example(app.unit_format.example().into());
@@ -112,12 +118,23 @@ impl InputState {
             let at = Duration::from_millis(at.max(0) as u64);
             let scanned = s.scanner.borrow_mut().key(&text, at);
             if let (Some(w), Some(scan)) = (weak.upgrade(), scanned) {
-                route_scan(&w, classify(&scan));
+                let scanned = classify(&scan);
+                record_scan(&w, &scanned);
+                // The technician's check only shows what was read; elsewhere a journey acts.
+                let checking = w.global::<AppState>().get_page() == Page::InputCheck;
+                let handled = !checking && s.scan_handler.borrow().as_ref().is_some_and(|h| h(&w, &scanned));
+                if !handled {
+                    route_scan(&w, &scanned);
+                }
             }
         });
         state.show_surnames(window);
         state.refresh_pinyin(window);
         state
+    }
+
+    pub fn set_scan_handler(&self, handler: ScanHandler) {
+        *self.scan_handler.borrow_mut() = Some(handler);
     }
 
     /// Forgets anything being composed and returns the grid to its first page.
@@ -191,13 +208,9 @@ impl InputState {
     }
 }
 
-/// Records what was scanned and, on the home page, opens the journey it belongs to.
-/// Journey pages waiting for a scan read `last-scan-*`; nothing is trusted until the
-/// journey verifies it.
-fn route_scan(window: &AppWindow, scanned: Scanned) {
-    let adapter = window.global::<InputAdapter>();
-    let state = window.global::<AppState>();
-    let (kind, shown, target) = match &scanned {
+/// What a scan was, for the screen: its kind, and the text only where it is not secret.
+fn scan_kind(scanned: &Scanned) -> (ScanKind, String, Page) {
+    match scanned {
         Scanned::Token(TokenKind::Pass, _) => (ScanKind::Pass, String::new(), Page::Worker),
         Scanned::Token(TokenKind::Permit, _) => (ScanKind::Permit, String::new(), Page::Worker),
         Scanned::Token(TokenKind::Visit, _) => (ScanKind::Visit, String::new(), Page::Visitor),
@@ -205,12 +218,24 @@ fn route_scan(window: &AppWindow, scanned: Scanned) {
         Scanned::TicketNumber(n) => (ScanKind::TicketNumber, n.clone(), Page::Resident),
         Scanned::InviteCode(_) => (ScanKind::InviteCode, String::new(), Page::Visitor),
         Scanned::Unknown => (ScanKind::Unknown, String::new(), Page::Home),
-    };
+    }
+}
+
+fn record_scan(window: &AppWindow, scanned: &Scanned) {
+    let (kind, shown, _) = scan_kind(scanned);
+    let adapter = window.global::<InputAdapter>();
     adapter.set_last_scan_kind(kind);
     adapter.set_last_scan_text(shown.into());
-    state.invoke_activity();
+    window.global::<AppState>().invoke_activity();
+}
+
+/// The default for a scan no journey took: on the home page, open the journey it
+/// belongs to (which verifies it); an unknown code gets a polite answer.
+fn route_scan(window: &AppWindow, scanned: &Scanned) {
+    let (kind, _, target) = scan_kind(scanned);
+    let state = window.global::<AppState>();
     match state.get_page() {
-        Page::Home if kind == ScanKind::Unknown => adapter.set_scan_not_recognised(true),
+        Page::Home if kind == ScanKind::Unknown => window.global::<InputAdapter>().set_scan_not_recognised(true),
         Page::Home => state.invoke_navigate(target),
         _ => {}
     }

@@ -8,5 +8,6 @@ pub mod idle;
 pub mod input_adapter;
 pub mod screenshot;
 mod shell;
+pub mod visitor_adapter;
 
 pub use shell::{Kiosk, UiError};

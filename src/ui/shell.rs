@@ -9,10 +9,13 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::idle::{IdleAction, IdleClock};
 use super::input_adapter::InputState;
+use super::visitor_adapter::VisitorJourney;
 use super::{AppState, AppWindow, InputAdapter, Page, Palette};
 use crate::app::App;
 use crate::config::parse_hex_color;
+use crate::domain::token::TokenKind;
 use crate::i18n::Lang;
+use crate::input::scan::Scanned;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UiError {
@@ -25,7 +28,7 @@ pub struct Kiosk {
     pub window: AppWindow,
     app: Rc<App>,
     idle: Rc<RefCell<IdleClock>>,
-    input: Rc<InputState>,
+    parts: Rc<Parts>,
     _tick: Timer,
 }
 
@@ -40,8 +43,24 @@ impl Kiosk {
             kiosk_cfg.idle_warning_secs,
         )));
         let input = InputState::install(&window, &app);
+        let visitor = VisitorJourney::install(&window, &app);
+        {
+            let visitor = visitor.clone();
+            input.set_scan_handler(Box::new(move |w, scanned| match scanned {
+                Scanned::InviteCode(code) => {
+                    visitor.scanned_invite(w, code);
+                    true
+                }
+                Scanned::Token(TokenKind::Visit, token) => {
+                    visitor.scanned_slip(w, token);
+                    true
+                }
+                _ => false,
+            }));
+        }
+        let parts = Rc::new(Parts { input, visitor });
         apply_branding(&window, &app);
-        apply_language(&window, &app, &input, app.config.language);
+        apply_language(&window, &app, &parts.input, app.config.language);
 
         let state = window.global::<AppState>();
         {
@@ -58,10 +77,10 @@ impl Kiosk {
         {
             let weak = window.as_weak();
             let app = app.clone();
-            let input = input.clone();
+            let parts = parts.clone();
             state.on_set_language(move |code| {
                 if let (Some(w), Some(lang)) = (weak.upgrade(), Lang::from_code(&code)) {
-                    apply_language(&w, &app, &input, lang);
+                    apply_language(&w, &app, &parts.input, lang);
                 }
             });
         }
@@ -75,10 +94,10 @@ impl Kiosk {
         }
         {
             let weak = window.as_weak();
-            let input = input.clone();
+            let parts = parts.clone();
             state.on_went_home(move || {
                 if let Some(w) = weak.upgrade() {
-                    clear_journeys(&w, &input);
+                    parts.reset(&w);
                 }
             });
         }
@@ -88,11 +107,18 @@ impl Kiosk {
             let weak = window.as_weak();
             let app = app.clone();
             let idle = idle.clone();
-            let input = input.clone();
+            let parts = parts.clone();
+            let mut ticks: u32 = 0;
             tick.start(TimerMode::Repeated, Duration::from_secs(1), move || {
+                ticks = ticks.wrapping_add(1);
+                if ticks % 60 == 1 {
+                    // Visitors whose slips expired are signed out and flagged for the desk.
+                    let _ = app.store().sign_out_expired_visits(Utc::now());
+                }
                 if let Some(w) = weak.upgrade() {
                     update_clock(&w, &app, Utc::now());
-                    on_idle_tick(&w, &app, &input, &idle);
+
+                    on_idle_tick(&w, &app, &parts, &idle);
                 }
             });
         }
@@ -100,7 +126,7 @@ impl Kiosk {
             window,
             app,
             idle,
-            input,
+            parts,
             _tick: tick,
         })
     }
@@ -115,7 +141,7 @@ impl Kiosk {
     }
 
     pub fn set_language(&self, lang: Lang) {
-        apply_language(&self.window, &self.app, &self.input, lang);
+        apply_language(&self.window, &self.app, &self.parts.input, lang);
     }
 
     pub fn show_page(&self, page: Page) {
@@ -123,7 +149,7 @@ impl Kiosk {
     }
 }
 
-fn on_idle_tick(window: &AppWindow, app: &App, input: &InputState, idle: &RefCell<IdleClock>) {
+fn on_idle_tick(window: &AppWindow, app: &App, parts: &Parts, idle: &RefCell<IdleClock>) {
     let state = window.global::<AppState>();
     let on_home = state.get_page() == Page::Home;
     let action = idle.borrow_mut().tick(on_home);
@@ -136,17 +162,26 @@ fn on_idle_tick(window: &AppWindow, app: &App, input: &InputState, idle: &RefCel
         IdleAction::Reset => {
             state.set_idle_warning(false);
             state.set_page(Page::Home);
-            clear_journeys(window, input);
+            parts.reset(window);
             if state.get_language() != app.config.language.code() {
-                apply_language(window, app, input, app.config.language);
+                apply_language(window, app, &parts.input, app.config.language);
             }
         }
     }
 }
 
-/// Forgets everything a person typed. Each journey's adapter adds its own reset here.
-fn clear_journeys(window: &AppWindow, input: &InputState) {
-    input.reset(window);
+/// Everything on screen that holds what a person typed.
+struct Parts {
+    input: Rc<InputState>,
+    visitor: Rc<VisitorJourney>,
+}
+
+impl Parts {
+    /// Forgets everything a person typed. Each journey adds its own reset here.
+    fn reset(&self, window: &AppWindow) {
+        self.input.reset(window);
+        self.visitor.reset(window);
+    }
 }
 
 fn apply_branding(window: &AppWindow, app: &App) {

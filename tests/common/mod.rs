@@ -103,3 +103,82 @@ pub fn wait_seconds(seconds: u32) {
         i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_secs(1));
     }
 }
+
+/// Every slip the virtual printer filed, oldest first, as (file name, bytes).
+pub fn printed_slips(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("printer"))
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "bin"));
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Reassembles the raster images (GS v 0) of an ESC/POS job into one picture and reads
+/// the QR code in it with an independent decoder (rqrr), as a guard's phone would.
+pub fn qr_in_escpos(bytes: &[u8]) -> Option<String> {
+    let mut rows: Vec<Vec<bool>> = Vec::new();
+    let mut width = 0usize;
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        if bytes[i] == 0x1D && bytes[i + 1] == 0x76 && bytes[i + 2] == 0x30 {
+            let wb = bytes[i + 4] as usize + 256 * bytes[i + 5] as usize;
+            let h = bytes[i + 6] as usize + 256 * bytes[i + 7] as usize;
+            let data = bytes.get(i + 8..i + 8 + wb * h)?;
+            width = width.max(wb * 8);
+            for y in 0..h {
+                let row = (0..wb * 8)
+                    .map(|x| data[y * wb + x / 8] & (0x80 >> (x % 8)) != 0)
+                    .collect();
+                rows.push(row);
+            }
+            i += 8 + wb * h;
+        } else {
+            i += 1;
+        }
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    let height = rows.len();
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(width + 16, height + 16, |x, y| {
+        let (x, y) = (x as isize - 8, y as isize - 8);
+        let dark = x >= 0
+            && y >= 0
+            && rows
+                .get(y as usize)
+                .and_then(|r| r.get(x as usize))
+                .copied()
+                .unwrap_or(false);
+        if dark {
+            0
+        } else {
+            255
+        }
+    });
+    let grids = img.detect_grids();
+    grids.iter().find_map(|g| g.decode().ok().map(|(_, text)| text))
+}
+
+/// Every accessible label and value on screen, for privacy scans.
+pub fn screen_text(kiosk: &Kiosk) -> Vec<String> {
+    use i_slint_backend_testing::ElementRoot;
+    let mut out = Vec::new();
+    for e in kiosk.window.root_element().query_descendants().find_all() {
+        if let Some(v) = e.accessible_value() {
+            out.push(v.to_string());
+        }
+        if let Some(l) = e.accessible_label() {
+            out.push(l.to_string());
+        }
+    }
+    out
+}

@@ -1,0 +1,453 @@
+//! `lobby-kiosk visit|invite|deny`: the desk's side of visitor registration until staff
+//! mode lands, and for scripts afterwards.
+
+use chrono::{NaiveDate, Utc};
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::{print_json, say, Outcome};
+use crate::app::App;
+use crate::domain::mask::{mask_name, mask_phone};
+use crate::domain::phone::parse_mobile;
+use crate::journeys::visitor::{self, InviteRejected};
+use crate::store::{SignOutKind, Visit};
+
+#[derive(Debug, Subcommand)]
+pub enum VisitCommand {
+    /// Let a waiting visitor in; the slip prints at the kiosk's printer.
+    Approve {
+        id: String,
+        #[arg(long, default_value = "desk")]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refuse a waiting visitor (the screen says the resident cannot receive visitors now).
+    Deny {
+        id: String,
+        #[arg(long, default_value = "desk")]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record that a visitor left.
+    SignOut {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Visits waiting for a decision, or everyone on site now.
+    List {
+        #[arg(long)]
+        on_site: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InviteCommand {
+    /// Pre-register a visitor; prints the 6-digit code and the QR text.
+    Create {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        surname: String,
+        #[arg(long)]
+        phone: String,
+        /// First day (YYYY-MM-DD, default today).
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        /// Last day (default: the first day).
+        #[arg(long)]
+        until: Option<NaiveDate>,
+        #[arg(long, default_value = "desk")]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open invites.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel an invite by its code.
+    Revoke { code: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DenyCommand {
+    /// Hold visitors with this phone for the desk (they are not told why).
+    Add {
+        phone: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, default_value = "supervisor")]
+        by: String,
+    },
+    Remove {
+        phone: String,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A visit as scripts and the desk see it: masked.
+#[derive(Serialize)]
+struct VisitRow {
+    id: i64,
+    visit_no: String,
+    unit: String,
+    visitor: String,
+    phone: String,
+    visitor_type: String,
+    party_size: u32,
+    status: String,
+    created_at: String,
+    valid_until: Option<String>,
+    hold_reason: Option<String>,
+    printed: bool,
+}
+
+fn row(app: &App, v: &Visit) -> VisitRow {
+    let tz = app.config.tz();
+    let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+    VisitRow {
+        id: v.id,
+        visit_no: v.visit_no.clone(),
+        unit: v.unit_no.clone(),
+        visitor: v.surname.clone(),
+        phone: mask_phone(&v.phone),
+        visitor_type: v.visitor_type.clone(),
+        party_size: v.party_size,
+        status: v.status.as_str().to_string(),
+        created_at: local(v.created_at),
+        valid_until: v.valid_until.map(local),
+        hold_reason: v.hold_reason.clone(),
+        printed: v.printed_at.is_some(),
+    }
+}
+
+/// A visit named by id or by visit number (`V20261127-0003`).
+fn find_visit(app: &App, key: &str) -> Option<Visit> {
+    let store = app.store();
+    match key.parse::<i64>() {
+        Ok(id) => store.visit(id).ok().flatten(),
+        Err(_) => store.visit_by_no(key).ok().flatten(),
+    }
+}
+
+pub fn run_visit(app: &App, cmd: VisitCommand) -> Outcome {
+    let lang = app.config.language;
+    let now = Utc::now();
+    match cmd {
+        VisitCommand::Approve { id, by, json } | VisitCommand::Deny { id, by, json }
+            if find_visit(app, &id).is_none() =>
+        {
+            let _ = (by, json);
+            eprintln!("{} {id}", say(lang, "没有找到这条访客记录：", "No such visit:"));
+            Outcome::Negative
+        }
+        VisitCommand::Approve { id, by, json } => decide(app, &id, true, &by, json, now),
+        VisitCommand::Deny { id, by, json } => decide(app, &id, false, &by, json, now),
+        VisitCommand::SignOut { id, json } => {
+            let Some(visit) = find_visit(app, &id) else {
+                eprintln!("{} {id}", say(lang, "没有找到这条访客记录：", "No such visit:"));
+                return Outcome::Negative;
+            };
+            match app.store().sign_out_visit(visit.id, SignOutKind::Staff, now) {
+                Ok(true) => {
+                    if json {
+                        print_json(&serde_json::json!({ "signed_out": visit.visit_no }));
+                    } else {
+                        println!("{} {}", say(lang, "已登记离开：", "Signed out:"), visit.visit_no);
+                    }
+                    Outcome::Success
+                }
+                Ok(false) => {
+                    eprintln!(
+                        "{} {}",
+                        say(lang, "该访客不在场：", "That visitor is not on site:"),
+                        visit.visit_no
+                    );
+                    Outcome::Negative
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Outcome::Negative
+                }
+            }
+        }
+        VisitCommand::List { on_site, json } => {
+            let store = app.store();
+            let _ = store.sign_out_expired_visits(now);
+            let visits = if on_site {
+                store.visits_on_site(now)
+            } else {
+                store.visits_waiting()
+            };
+            drop(store);
+            let visits = match visits {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Outcome::Negative;
+                }
+            };
+            let rows: Vec<VisitRow> = visits.iter().map(|v| row(app, v)).collect();
+            if json {
+                print_json(&rows);
+            } else {
+                for r in &rows {
+                    println!(
+                        "{:<5} {:<16} {:<10} {:<4} {:<12} {:<14} {:<9} {}",
+                        r.id,
+                        r.visit_no,
+                        r.unit,
+                        r.visitor,
+                        r.phone,
+                        r.visitor_type,
+                        r.status,
+                        r.valid_until.as_deref().unwrap_or(&r.created_at)
+                    );
+                }
+                println!(
+                    "{}",
+                    lang.pick(&format!("共 {} 条。", rows.len()), &format!("{} visits.", rows.len()))
+                );
+            }
+            Outcome::Success
+        }
+    }
+}
+
+fn decide(app: &App, key: &str, approve: bool, by: &str, json: bool, now: chrono::DateTime<Utc>) -> Outcome {
+    let lang = app.config.language;
+    let Some(visit) = find_visit(app, key) else {
+        return Outcome::Negative;
+    };
+    match visitor::decide(app, visit.id, approve, by, now) {
+        Ok(Some((visit, printed))) => {
+            if json {
+                print_json(&serde_json::json!({ "visit": row(app, &visit), "printed": printed }));
+            } else if approve {
+                println!(
+                    "{} {} ({})",
+                    say(lang, "已同意来访：", "Approved:"),
+                    visit.visit_no,
+                    if printed {
+                        say(lang, "凭条已打印", "slip printed")
+                    } else {
+                        say(
+                            lang,
+                            "凭条未能打印，请在前台补打",
+                            "slip did not print; reprint at the desk",
+                        )
+                    }
+                );
+            } else {
+                println!("{} {}", say(lang, "已婉拒来访：", "Declined:"), visit.visit_no);
+            }
+            Outcome::Success
+        }
+        Ok(None) => {
+            eprintln!(
+                "{} {}",
+                say(
+                    lang,
+                    "该访客已处理过，无需重复操作：",
+                    "That visit was already decided:"
+                ),
+                visit.visit_no
+            );
+            Outcome::Negative
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Outcome::Negative
+        }
+    }
+}
+
+pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
+    let lang = app.config.language;
+    let now = Utc::now();
+    match cmd {
+        InviteCommand::Create {
+            unit,
+            surname,
+            phone,
+            date,
+            until,
+            by,
+            json,
+        } => {
+            let today = now.with_timezone(&app.config.tz()).date_naive();
+            let from = date.unwrap_or(today);
+            let until = until.unwrap_or(from);
+            match visitor::create_invite(app, &unit, &surname, &phone, from, until, &by, now) {
+                Ok(Ok(created)) => {
+                    if json {
+                        print_json(&created);
+                    } else {
+                        println!("{} {}", say(lang, "预约码：", "Invite code:"), created.code);
+                        println!(
+                            "{} {} {} {} ~ {}",
+                            created.unit, created.visitor, created.phone, created.valid_from, created.valid_until
+                        );
+                    }
+                    Outcome::Success
+                }
+                Ok(Err(why)) => {
+                    let msg = match why {
+                        InviteRejected::Unit(_) => say(
+                            lang,
+                            "房号不在住户名录中，请核对后再试。",
+                            "That unit is not in the resident directory.",
+                        ),
+                        InviteRejected::Phone => say(
+                            lang,
+                            "手机号码应为 11 位、以 1 开头。",
+                            "The mobile number should have 11 digits starting with 1.",
+                        ),
+                        InviteRejected::Surname => say(
+                            lang,
+                            "请填写访客姓氏（1-4 个汉字或英文姓）。",
+                            "Give the visitor's surname (1-4 Chinese characters or a Latin name).",
+                        ),
+                        InviteRejected::Dates => say(
+                            lang,
+                            "日期不合理：结束日期不能早于开始日期或今天，最长 31 天。",
+                            "Dates must not end before they start or before today, at most 31 days.",
+                        ),
+                    };
+                    eprintln!("{msg}");
+                    Outcome::Negative
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Outcome::Negative
+                }
+            }
+        }
+        InviteCommand::List { json } => match app.store().invites(false) {
+            Ok(invites) => {
+                let rows: Vec<_> = invites
+                    .iter()
+                    .map(|i| serde_json::json!({ "code": i.code, "unit": i.unit_no, "visitor": mask_name(&i.surname), "phone": mask_phone(&i.phone), "valid_from": i.valid_from, "valid_until": i.valid_until }))
+                    .collect();
+                if json {
+                    print_json(&rows);
+                } else {
+                    for i in &invites {
+                        println!(
+                            "{} {:<10} {} {} {} ~ {}",
+                            i.code,
+                            i.unit_no,
+                            mask_name(&i.surname),
+                            mask_phone(&i.phone),
+                            i.valid_from,
+                            i.valid_until
+                        );
+                    }
+                }
+                Outcome::Success
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Outcome::Negative
+            }
+        },
+        InviteCommand::Revoke { code } => match app.store().revoke_invite(&code, now) {
+            Ok(true) => {
+                println!("{} {code}", say(lang, "已取消预约：", "Invite cancelled:"));
+                Outcome::Success
+            }
+            Ok(false) => {
+                eprintln!(
+                    "{} {code}",
+                    say(lang, "没有找到有效的预约码：", "No open invite with code")
+                );
+                Outcome::Negative
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Outcome::Negative
+            }
+        },
+    }
+}
+
+pub fn run_deny(app: &App, cmd: DenyCommand) -> Outcome {
+    let lang = app.config.language;
+    match cmd {
+        DenyCommand::Add { phone, reason, by } => {
+            let Ok(mobile) = parse_mobile(&phone) else {
+                eprintln!(
+                    "{}",
+                    say(
+                        lang,
+                        "手机号码应为 11 位、以 1 开头。",
+                        "The mobile number should have 11 digits starting with 1."
+                    )
+                );
+                return Outcome::Usage;
+            };
+            if reason.trim().is_empty() {
+                eprintln!(
+                    "{}",
+                    say(
+                        lang,
+                        "请写明原因，方便同事处理。",
+                        "Give a reason so colleagues know how to handle it."
+                    )
+                );
+                return Outcome::Usage;
+            }
+            match app.store().deny_add(mobile.as_str(), reason.trim(), &by, Utc::now()) {
+                Ok(()) => {
+                    println!(
+                        "{} {}",
+                        say(lang, "已加入限制名单：", "Added to the deny list:"),
+                        mobile.masked()
+                    );
+                    Outcome::Success
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Outcome::Negative
+                }
+            }
+        }
+        DenyCommand::Remove { phone } => {
+            let number = parse_mobile(&phone).map(|m| m.as_str().to_string()).unwrap_or(phone);
+            match app.store().deny_remove(&number) {
+                Ok(true) => Outcome::Success,
+                Ok(false) => Outcome::Negative,
+                Err(e) => {
+                    eprintln!("{e}");
+                    Outcome::Negative
+                }
+            }
+        }
+        DenyCommand::List { json } => match app.store().deny_list() {
+            Ok(list) => {
+                let rows: Vec<_> = list.iter().map(|d| serde_json::json!({ "phone": mask_phone(&d.phone), "reason": d.reason, "added_by": d.added_by, "added_at": d.added_at })).collect();
+                if json {
+                    print_json(&rows);
+                } else {
+                    for d in &list {
+                        println!("{} {} ({})", mask_phone(&d.phone), d.reason, d.added_by);
+                    }
+                }
+                Outcome::Success
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Outcome::Negative
+            }
+        },
+    }
+}

@@ -1,0 +1,71 @@
+//! The journeys: what happens when a person uses the kiosk, decided without any UI.
+//!
+//! Each journey checks input with `domain` rules, records through `store`, tells the
+//! desk through the notification outbox and prints through `printing`. The Slint
+//! adapters and the command line both call these functions, so the kiosk, the desk PC
+//! and the tests run one code path.
+
+pub mod visitor;
+mod visitor_slip;
+
+use chrono::{DateTime, Utc};
+
+use crate::app::{App, AppError};
+use crate::notify::Notice;
+use crate::printing::Slip;
+use crate::store::{JobState, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum JourneyError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error("the slip could not be signed: {0}")]
+    Sign(#[from] crate::domain::token::SignError),
+}
+
+/// The compound's local date as `YYYYMMDD`, which numbers visits and tickets per day.
+pub fn local_day(app: &App, now: DateTime<Utc>) -> String {
+    now.with_timezone(&app.config.tz()).format("%Y%m%d").to_string()
+}
+
+/// Writes a notice for the desk into the outbox; delivery happens in the background.
+pub fn tell_desk(app: &App, notice: &Notice, now: DateTime<Utc>) -> Result<(), JourneyError> {
+    let json = serde_json::to_string(notice).unwrap_or_default();
+    app.store().enqueue_notice(notice.kind.as_str(), &json, now)?;
+    Ok(())
+}
+
+/// Prints a slip for a record and registers the job. Returns whether it printed: a
+/// record counts as printed only when this returns `Ok(true)`.
+pub fn print_for(
+    app: &App,
+    slip: &Slip,
+    record_kind: &str,
+    record_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, JourneyError> {
+    let job = crate::printing::make_job(slip, &app.encode_options()).map_err(AppError::from)?;
+    let hash = sha256_hex(&job.bytes);
+    let job_id = app
+        .store()
+        .add_print_job(slip.kind.as_str(), record_kind, record_id, &hash, now)?;
+    match app.send_job(&job) {
+        Ok(()) => {
+            app.store()
+                .set_print_job_state(job_id, JobState::Done, None, Utc::now())?;
+            Ok(true)
+        }
+        Err(err) => {
+            app.store()
+                .set_print_job_state(job_id, JobState::Failed, Some(&err.to_string()), Utc::now())?;
+            Ok(false)
+        }
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

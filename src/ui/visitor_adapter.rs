@@ -1,0 +1,328 @@
+//! The visitor journey on screen: moves `VisitorAdapter` through its steps and calls
+//! `journeys::visitor` for every decision. Holds what the person has confirmed so far;
+//! an idle reset or a return home forgets all of it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use chrono::Utc;
+use slint::{ComponentHandle, Timer, TimerMode};
+
+use super::{AppState, AppWindow, Page, VisitorAdapter, VisitorProblem, VisitorStep};
+use crate::app::App;
+use crate::domain::mask::mask_phone;
+use crate::domain::phone::parse_mobile;
+use crate::domain::visitor::VisitorType;
+use crate::journeys::visitor::{self as flow, InviteOutcome, Registered, Rejected, SignOut, WalkIn};
+use crate::journeys::JourneyError;
+use crate::notify::{Notice, NoticeKind};
+use crate::store::{Visit, VisitStatus};
+
+/// How often the waiting screen looks for the desk's decision.
+const POLL_EVERY: Duration = Duration::from_secs(2);
+
+#[derive(Default)]
+struct Draft {
+    unit: String,
+    phone: String,
+    surname: String,
+    waiting_visit: Option<i64>,
+}
+
+pub struct VisitorJourney {
+    app: Rc<App>,
+    draft: RefCell<Draft>,
+    poll: Timer,
+}
+
+impl VisitorJourney {
+    pub fn install(window: &AppWindow, app: &Rc<App>) -> Rc<VisitorJourney> {
+        let journey = Rc::new(VisitorJourney {
+            app: app.clone(),
+            draft: RefCell::default(),
+            poll: Timer::default(),
+        });
+        let adapter = window.global::<VisitorAdapter>();
+        adapter.set_retention_days(app.config.privacy.visit_retention_days as i32);
+        macro_rules! on {
+            ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
+                let weak = window.as_weak();
+                let journey = Rc::downgrade(&journey);
+                adapter.$setter(move |$($arg),*| {
+                    if let (Some($w), Some($j)) = (weak.upgrade(), journey.upgrade()) {
+                        $body
+                    }
+                });
+            }};
+        }
+        on!(on_unit_entered, |j, w, unit| j.unit_entered(&w, &unit));
+        on!(on_want_invite, |j, w, yes| {
+            let a = w.global::<VisitorAdapter>();
+            a.set_problem(VisitorProblem::None);
+            a.set_step(if yes { VisitorStep::Invite } else { VisitorStep::Unit });
+            let _ = &j;
+        });
+        on!(on_invite_entered, |j, w, code| j.check_in(&w, &code));
+        on!(on_phone_entered, |j, w, phone| j.phone_entered(&w, &phone));
+        on!(on_returning_answer, |j, w, yes| j.returning_answer(&w, yes));
+        on!(on_surname_chosen, |j, w, name| j.surname_chosen(&w, &name));
+        on!(on_company_entered, |j, w, text| {
+            let a = w.global::<VisitorAdapter>();
+            if crate::domain::visitor::clean_company(&text).is_some() {
+                a.set_company(text.trim().into());
+                a.set_problem(VisitorProblem::None);
+                a.set_step(VisitorStep::Details);
+            } else {
+                a.set_problem(VisitorProblem::Company);
+            }
+            let _ = &j;
+        });
+        on!(on_submit, |j, w| j.submit(&w));
+        on!(on_back, |j, w| j.back(&w));
+        on!(on_finish, |j, w| {
+            j.reset(&w);
+            w.global::<AppState>().invoke_go_home();
+        });
+        journey
+    }
+
+    /// Forgets everything: an idle reset, a return home, a finished visit.
+    pub fn reset(&self, window: &AppWindow) {
+        self.poll.stop();
+        *self.draft.borrow_mut() = Draft::default();
+        let a = window.global::<VisitorAdapter>();
+        a.set_step(VisitorStep::Unit);
+        a.set_problem(VisitorProblem::None);
+        for set in [
+            VisitorAdapter::set_unit,
+            VisitorAdapter::set_masked_phone,
+            VisitorAdapter::set_returning_name,
+        ] {
+            set(&a, "".into());
+        }
+        a.set_surname("".into());
+        a.set_visitor_type("guest".into());
+        a.set_party_size(1);
+        a.set_company("".into());
+        a.set_visit_no("".into());
+        a.set_unit_typed("".into());
+        a.set_phone_typed("".into());
+        a.set_code_typed("".into());
+    }
+
+    /// A scan while the kiosk shows any page: an invite code checks in, a visitor slip
+    /// signs out. Returns false for scans that are not the visitor journey's.
+    pub fn scanned_invite(&self, window: &AppWindow, code: &str) {
+        self.reset(window);
+        window.global::<AppState>().invoke_navigate(Page::Visitor);
+        self.check_in(window, code);
+    }
+
+    pub fn scanned_slip(&self, window: &AppWindow, token: &str) {
+        self.reset(window);
+        window.global::<AppState>().invoke_navigate(Page::Visitor);
+        let a = window.global::<VisitorAdapter>();
+        match flow::sign_out_by_token(&self.app, token, Utc::now()) {
+            Ok(SignOut::SignedOut(visit)) => {
+                a.set_visit_no(visit.visit_no.into());
+                a.set_step(VisitorStep::SignedOut);
+            }
+            Ok(SignOut::NotOnSite) => a.set_step(VisitorStep::NotOnSite),
+            Ok(SignOut::Invalid) => a.set_step(VisitorStep::InvalidSlip),
+            Err(e) => self.failed(window, &e),
+        }
+    }
+
+    fn unit_entered(&self, window: &AppWindow, input: &str) {
+        let a = window.global::<VisitorAdapter>();
+        match flow::check_unit(&self.app, input) {
+            Ok(Ok(unit)) => {
+                a.set_unit(unit.as_str().into());
+                self.draft.borrow_mut().unit = unit;
+                a.set_problem(VisitorProblem::None);
+                a.set_step(VisitorStep::Phone);
+            }
+            // The same polite answer for a malformed and an unknown unit.
+            Ok(Err(Rejected::UnitFormat | Rejected::UnitNotFound)) | Ok(Err(_)) => {
+                a.set_problem(VisitorProblem::UnitNotFound);
+            }
+            Err(e) => self.failed(window, &e),
+        }
+    }
+
+    fn phone_entered(&self, window: &AppWindow, input: &str) {
+        let Ok(mobile) = parse_mobile(input) else { return };
+        let a = window.global::<VisitorAdapter>();
+        a.set_masked_phone(mobile.masked().into());
+        self.draft.borrow_mut().phone = mobile.as_str().to_string();
+        match flow::returning_visitor(&self.app, mobile.as_str()) {
+            Ok(Some(returning)) => {
+                a.set_returning_name(returning.masked_name.into());
+                self.draft.borrow_mut().surname = returning.surname;
+                a.set_step(VisitorStep::Returning);
+            }
+            Ok(None) => a.set_step(VisitorStep::Surname),
+            Err(e) => self.failed(window, &e),
+        }
+    }
+
+    fn returning_answer(&self, window: &AppWindow, yes: bool) {
+        let a = window.global::<VisitorAdapter>();
+        if yes {
+            let surname = self.draft.borrow().surname.clone();
+            a.set_surname(surname.into());
+            a.set_step(VisitorStep::Details);
+        } else {
+            self.draft.borrow_mut().surname.clear();
+            a.set_step(VisitorStep::Surname);
+        }
+    }
+
+    fn surname_chosen(&self, window: &AppWindow, name: &str) {
+        let a = window.global::<VisitorAdapter>();
+        if !crate::domain::visitor::is_valid_surname(name) {
+            a.set_problem(VisitorProblem::Surname);
+            return;
+        }
+        a.set_problem(VisitorProblem::None);
+        self.draft.borrow_mut().surname = name.trim().to_string();
+        a.set_surname(name.trim().into());
+        a.set_step(VisitorStep::Details);
+    }
+
+    fn submit(&self, window: &AppWindow) {
+        let a = window.global::<VisitorAdapter>();
+        let draft = self.draft.borrow();
+        let walk_in = WalkIn {
+            unit: draft.unit.clone(),
+            surname: draft.surname.clone(),
+            phone: draft.phone.clone(),
+            visitor_type: VisitorType::parse(&a.get_visitor_type()).unwrap_or(VisitorType::Other),
+            party_size: a.get_party_size().max(1) as u32,
+            company: a.get_company().to_string(),
+        };
+        drop(draft);
+        match flow::register(&self.app, &walk_in, Utc::now()) {
+            Ok(Registered::Approved { visit, printed }) => self.show_approved(window, &visit, printed),
+            Ok(Registered::Waiting(visit)) | Ok(Registered::Held(visit)) => self.wait_for(window, visit.id),
+            Ok(Registered::Rejected(why)) => {
+                // Only reachable if a step was skipped; send the person back to it politely.
+                let (step, problem) = match why {
+                    Rejected::UnitFormat | Rejected::UnitNotFound => (VisitorStep::Unit, VisitorProblem::UnitNotFound),
+                    Rejected::Phone => (VisitorStep::Phone, VisitorProblem::None),
+                    Rejected::Surname => (VisitorStep::Surname, VisitorProblem::Surname),
+                    Rejected::Company => (VisitorStep::Company, VisitorProblem::Company),
+                    Rejected::PartySize => (VisitorStep::Details, VisitorProblem::None),
+                };
+                a.set_problem(problem);
+                a.set_step(step);
+            }
+            Err(e) => self.failed(window, &e),
+        }
+    }
+
+    fn check_in(&self, window: &AppWindow, code: &str) {
+        let a = window.global::<VisitorAdapter>();
+        a.set_step(VisitorStep::Invite);
+        match flow::check_in_invite(&self.app, code, Utc::now()) {
+            Ok(InviteOutcome::CheckedIn { visit, printed }) => self.show_approved(window, &visit, printed),
+            Ok(InviteOutcome::Held(visit)) => self.wait_for(window, visit.id),
+            Ok(InviteOutcome::Unknown) => a.set_problem(VisitorProblem::InviteUnknown),
+            Ok(InviteOutcome::NotToday { from, until }) => {
+                let dates = if from == until {
+                    from.to_string()
+                } else {
+                    format!("{from} ~ {until}")
+                };
+                a.set_invite_dates(dates.into());
+                a.set_problem(VisitorProblem::InviteNotToday);
+            }
+            Err(e) => self.failed(window, &e),
+        }
+    }
+
+    fn show_approved(&self, window: &AppWindow, visit: &Visit, printed: bool) {
+        let a = window.global::<VisitorAdapter>();
+        a.set_unit(visit.unit_no.as_str().into());
+        a.set_visit_no(visit.visit_no.as_str().into());
+        a.set_masked_phone(mask_phone(&visit.phone).into());
+        a.set_problem(VisitorProblem::None);
+        a.set_step(if printed {
+            VisitorStep::Approved
+        } else {
+            VisitorStep::NotPrinted
+        });
+    }
+
+    /// "请稍等，我马上联系": keeps the screen alive and looks for the desk's decision.
+    fn wait_for(&self, window: &AppWindow, visit_id: i64) {
+        self.draft.borrow_mut().waiting_visit = Some(visit_id);
+        window.global::<VisitorAdapter>().set_step(VisitorStep::Waiting);
+        let weak = window.as_weak();
+        let app = self.app.clone();
+        // Counted in polls (not wall time) so tests can drive it with mocked time.
+        let max_polls = self
+            .app
+            .config
+            .visitor
+            .approval_wait_secs
+            .div_ceil(POLL_EVERY.as_secs() as u32);
+        let mut polls: u32 = 0;
+        self.poll.start(TimerMode::Repeated, POLL_EVERY, move || {
+            let Some(w) = weak.upgrade() else { return };
+            let a = w.global::<VisitorAdapter>();
+            if a.get_step() != VisitorStep::Waiting {
+                return;
+            }
+            polls += 1;
+            // Waiting is not idleness: keep the page while the desk is contacting the host.
+            w.global::<AppState>().invoke_activity();
+            match app.store().visit(visit_id) {
+                Ok(Some(v)) if v.status == VisitStatus::Approved => {
+                    a.set_visit_no(v.visit_no.as_str().into());
+                    a.set_step(if v.printed_at.is_some() {
+                        VisitorStep::Approved
+                    } else {
+                        VisitorStep::NotPrinted
+                    });
+                }
+                Ok(Some(v)) if v.status == VisitStatus::Denied => a.set_step(VisitorStep::Denied),
+                Ok(_) if polls >= max_polls => a.set_step(VisitorStep::Desk),
+
+                Ok(_) => {}
+                Err(_) => a.set_step(VisitorStep::Desk),
+            }
+        });
+    }
+
+    fn back(&self, window: &AppWindow) {
+        let a = window.global::<VisitorAdapter>();
+        a.set_problem(VisitorProblem::None);
+        let previous = match a.get_step() {
+            VisitorStep::Unit => None,
+            VisitorStep::Invite | VisitorStep::Phone => Some(VisitorStep::Unit),
+            VisitorStep::Returning | VisitorStep::Surname => Some(VisitorStep::Phone),
+            VisitorStep::Details => Some(VisitorStep::Surname),
+            VisitorStep::Company => Some(VisitorStep::Details),
+            // After an outcome, "back" means starting again.
+            _ => None,
+        };
+        match previous {
+            Some(step) => a.set_step(step),
+            None => {
+                self.reset(window);
+                window.global::<AppState>().invoke_go_home();
+            }
+        }
+    }
+
+    /// The system failed: apologise once, tell staff, offer the desk and a call-back.
+    fn failed(&self, window: &AppWindow, error: &JourneyError) {
+        window.global::<VisitorAdapter>().set_step(VisitorStep::Failed);
+        let notice = Notice::new(NoticeKind::SystemFault, "访客登记出错 Visitor registration failed")
+            .line(error.to_string())
+            .urgent(true);
+        let _ = crate::journeys::tell_desk(&self.app, &notice, Utc::now());
+    }
+}
