@@ -41,6 +41,8 @@ pub struct App {
     pub keys: Keys,
     store: RefCell<Store>,
     printer: RefCell<Box<dyn PrinterDriver>>,
+    /// A fixed "now" for tests, screenshots and demos; `None` is the real clock.
+    clock: std::cell::Cell<Option<DateTime<Utc>>>,
 }
 
 impl App {
@@ -71,6 +73,7 @@ impl App {
 
             store: RefCell::new(store),
             printer: RefCell::new(printer),
+            clock: std::cell::Cell::new(None),
         };
         app.seed_on_first_run(Utc::now())?;
         Ok(app)
@@ -89,6 +92,16 @@ impl App {
         }
         store.set_meta("first_run_at", &crate::store::ts(now))?;
         Ok(())
+    }
+
+    /// The time the journeys act at: the real clock unless fixed by [`App::set_now`].
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.get().unwrap_or_else(Utc::now)
+    }
+
+    /// Fixes "now" (tests, screenshots); `None` returns to the real clock.
+    pub fn set_now(&self, now: Option<DateTime<Utc>>) {
+        self.clock.set(now);
     }
 
     pub fn store(&self) -> RefMut<'_, Store> {

@@ -7,6 +7,7 @@
 //! or a backtrace for bad input.
 
 mod check;
+mod permit;
 mod printer;
 mod residents;
 mod run;
@@ -62,6 +63,12 @@ pub enum Command {
     /// Phones held for the desk when they register.
     #[command(subcommand)]
     Deny(visit::DenyCommand),
+    /// Renovation permits (装修备案) and their worker rosters.
+    #[command(subcommand)]
+    Permit(permit::PermitCommand),
+    /// Renovation worker passes: issue, verify offline, revoke.
+    #[command(subcommand)]
+    Pass(permit::PassCommand),
     /// The keys that sign slip QR codes.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -133,6 +140,9 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
         Command::Visit(cmd) => with_app(loaded, &cli.data_dir, |app| visit::run_visit(&app, cmd)),
         Command::Invite(cmd) => with_app(loaded, &cli.data_dir, |app| visit::run_invite(&app, cmd)),
         Command::Deny(cmd) => with_app(loaded, &cli.data_dir, |app| visit::run_deny(&app, cmd)),
+        Command::Permit(cmd) => with_app(loaded, &cli.data_dir, |app| permit::run_permit(&app, cmd)),
+        Command::Pass(cmd) => with_app(loaded, &cli.data_dir, |app| permit::run_pass(&app, cmd)),
+
         Command::Keys(KeysCommand::ExportPublic) => with_app(loaded, &cli.data_dir, |app| {
             print!("{}", app.keys.ring().export_public());
             Outcome::Success

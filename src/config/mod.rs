@@ -12,7 +12,9 @@ pub use load::{ConfigError, ConfigSource, LoadedConfig};
 use serde::Deserialize;
 use std::path::PathBuf;
 
+use crate::domain::hours::RenovationHours;
 use crate::domain::visitor::{VisitValidity, VisitorType};
+
 use crate::i18n::Lang;
 use crate::notify::ChatFormat;
 use crate::printing::{Paper, QrMode, TextMode};
@@ -40,6 +42,16 @@ pub struct Config {
     pub notify: Notify,
     #[serde(default)]
     pub privacy: Privacy,
+    #[serde(default = "default_renovation")]
+    pub renovation: RenovationHours,
+}
+
+/// Weekdays 08:00–12:00 and 14:00–18:00, weekends 09:00–12:00, as most compounds set.
+fn default_renovation() -> RenovationHours {
+    toml::from_str(
+        "weekday = [\"08:00-12:00\", \"14:00-18:00\"]\nweekend = [\"09:00-12:00\"]\npass_valid_until = \"end_of_window\"",
+    )
+    .expect("the built-in renovation hours parse")
 }
 
 #[derive(Debug, Clone, Deserialize)]

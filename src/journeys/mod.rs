@@ -7,6 +7,8 @@
 
 pub mod visitor;
 mod visitor_slip;
+pub mod worker;
+mod worker_slip;
 
 use chrono::{DateTime, Utc};
 

@@ -102,6 +102,47 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX print_jobs_by_record ON print_jobs(record_kind, record_id);
     "#,
+    // 3: renovation permits (装修备案), their worker rosters, and the pass register.
+    r#"
+    CREATE TABLE permits (
+        id            INTEGER PRIMARY KEY,
+        code          TEXT NOT NULL UNIQUE,
+        unit_no       TEXT NOT NULL,
+        owner_surname TEXT NOT NULL,
+        contractor    TEXT NOT NULL,
+        lead_phone    TEXT NOT NULL,
+        start_date    TEXT NOT NULL,
+        end_date      TEXT NOT NULL,
+        deposit_paid  INTEGER NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'revoked', 'finished')),
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE permit_workers (
+        id        INTEGER PRIMARY KEY,
+        permit_id INTEGER NOT NULL REFERENCES permits(id),
+        name      TEXT NOT NULL,
+        phone     TEXT NOT NULL,
+        id_hash   TEXT,
+        id_last4  TEXT,
+        UNIQUE (permit_id, phone)
+    ) STRICT;
+    CREATE TABLE passes (
+        id          INTEGER PRIMARY KEY,
+        pass_no     TEXT NOT NULL UNIQUE,
+        permit_id   INTEGER NOT NULL REFERENCES permits(id),
+        worker_id   INTEGER NOT NULL REFERENCES permit_workers(id),
+        day         TEXT NOT NULL,
+        valid_from  TEXT NOT NULL,
+        valid_until TEXT NOT NULL,
+        issued_at   TEXT NOT NULL,
+        revoked_at  TEXT,
+        left_at     TEXT,
+        printed_at  TEXT,
+        UNIQUE (worker_id, day)
+    ) STRICT;
+    CREATE INDEX passes_by_day ON passes(day, valid_until);
+    "#,
 ];
 
 /// The schema version this build writes.

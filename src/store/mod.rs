@@ -8,12 +8,15 @@
 mod invites;
 pub mod migrations;
 mod outbox;
+mod permits;
 mod print_jobs;
 mod residents;
 mod visits;
 
 pub use invites::{DenyEntry, Invite, NewInvite};
 pub use outbox::{OutboxItem, OutboxSummary};
+pub use permits::{NewPermit, NewWorker, Pass, Permit, PermitStatus, Worker};
+
 pub use print_jobs::{JobState, PrintJobRecord};
 pub use residents::{Resident, ResidentSummary};
 pub use visits::{NewVisit, SignOutKind, Visit, VisitStatus};

@@ -9,5 +9,6 @@ pub mod input_adapter;
 pub mod screenshot;
 mod shell;
 pub mod visitor_adapter;
+pub mod worker_adapter;
 
 pub use shell::{Kiosk, UiError};

@@ -10,6 +10,7 @@ use slint::{ComponentHandle, Timer, TimerMode};
 use super::idle::{IdleAction, IdleClock};
 use super::input_adapter::InputState;
 use super::visitor_adapter::VisitorJourney;
+use super::worker_adapter::WorkerJourney;
 use super::{AppState, AppWindow, InputAdapter, Page, Palette};
 use crate::app::App;
 use crate::config::parse_hex_color;
@@ -44,8 +45,10 @@ impl Kiosk {
         )));
         let input = InputState::install(&window, &app);
         let visitor = VisitorJourney::install(&window, &app);
+        let worker = WorkerJourney::install(&window, &app);
         {
             let visitor = visitor.clone();
+            let worker = worker.clone();
             input.set_scan_handler(Box::new(move |w, scanned| match scanned {
                 Scanned::InviteCode(code) => {
                     visitor.scanned_invite(w, code);
@@ -55,10 +58,18 @@ impl Kiosk {
                     visitor.scanned_slip(w, token);
                     true
                 }
+                Scanned::Token(TokenKind::Pass, token) => {
+                    worker.scanned_pass(w, token);
+                    true
+                }
+                Scanned::Token(TokenKind::Permit, token) => {
+                    worker.scanned_permit(w, token);
+                    true
+                }
                 _ => false,
             }));
         }
-        let parts = Rc::new(Parts { input, visitor });
+        let parts = Rc::new(Parts { input, visitor, worker });
         apply_branding(&window, &app);
         apply_language(&window, &app, &parts.input, app.config.language);
 
@@ -174,6 +185,7 @@ fn on_idle_tick(window: &AppWindow, app: &App, parts: &Parts, idle: &RefCell<Idl
 struct Parts {
     input: Rc<InputState>,
     visitor: Rc<VisitorJourney>,
+    worker: Rc<WorkerJourney>,
 }
 
 impl Parts {
@@ -181,6 +193,7 @@ impl Parts {
     fn reset(&self, window: &AppWindow) {
         self.input.reset(window);
         self.visitor.reset(window);
+        self.worker.reset(window);
     }
 }
 

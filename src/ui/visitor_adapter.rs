@@ -6,7 +6,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use chrono::Utc;
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::{AppState, AppWindow, Page, VisitorAdapter, VisitorProblem, VisitorStep};
@@ -123,7 +122,7 @@ impl VisitorJourney {
         self.reset(window);
         window.global::<AppState>().invoke_navigate(Page::Visitor);
         let a = window.global::<VisitorAdapter>();
-        match flow::sign_out_by_token(&self.app, token, Utc::now()) {
+        match flow::sign_out_by_token(&self.app, token, self.app.now()) {
             Ok(SignOut::SignedOut(visit)) => {
                 a.set_visit_no(visit.visit_no.into());
                 a.set_step(VisitorStep::SignedOut);
@@ -203,7 +202,7 @@ impl VisitorJourney {
             company: a.get_company().to_string(),
         };
         drop(draft);
-        match flow::register(&self.app, &walk_in, Utc::now()) {
+        match flow::register(&self.app, &walk_in, self.app.now()) {
             Ok(Registered::Approved { visit, printed }) => self.show_approved(window, &visit, printed),
             Ok(Registered::Waiting(visit)) | Ok(Registered::Held(visit)) => self.wait_for(window, visit.id),
             Ok(Registered::Rejected(why)) => {
@@ -225,7 +224,7 @@ impl VisitorJourney {
     fn check_in(&self, window: &AppWindow, code: &str) {
         let a = window.global::<VisitorAdapter>();
         a.set_step(VisitorStep::Invite);
-        match flow::check_in_invite(&self.app, code, Utc::now()) {
+        match flow::check_in_invite(&self.app, code, self.app.now()) {
             Ok(InviteOutcome::CheckedIn { visit, printed }) => self.show_approved(window, &visit, printed),
             Ok(InviteOutcome::Held(visit)) => self.wait_for(window, visit.id),
             Ok(InviteOutcome::Unknown) => a.set_problem(VisitorProblem::InviteUnknown),
@@ -323,6 +322,6 @@ impl VisitorJourney {
         let notice = Notice::new(NoticeKind::SystemFault, "访客登记出错 Visitor registration failed")
             .line(error.to_string())
             .urgent(true);
-        let _ = crate::journeys::tell_desk(&self.app, &notice, Utc::now());
+        let _ = crate::journeys::tell_desk(&self.app, &notice, self.app.now());
     }
 }

@@ -1,0 +1,438 @@
+//! `lobby-kiosk permit ...` and `lobby-kiosk pass ...`: renovation permits for the desk,
+//! and pass issue/verify/revoke through exactly the kiosk's code path.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::{print_json, say, Outcome};
+use crate::app::App;
+use crate::domain::mask::{mask_name, mask_phone};
+use crate::journeys::worker::{self, PassOutcome, PassRefused, PermitRejected, WhoAsks};
+use crate::store::{Permit, PermitStatus};
+
+#[derive(Debug, Subcommand)]
+pub enum PermitCommand {
+    /// File a renovation (装修备案) with its worker roster; prints the permit slip.
+    Add {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        owner: String,
+        #[arg(long)]
+        contractor: String,
+        #[arg(long)]
+        lead_phone: String,
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+        #[arg(long)]
+        deposit_paid: bool,
+        /// A worker as `name:phone[:id-number]` (the ID number is kept only as a keyed hash and its last 4).
+        #[arg(long = "worker")]
+        workers: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    Show {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    Suspend {
+        code: String,
+    },
+    /// Revoke a permit: every pass issued under it stops verifying.
+    Revoke {
+        code: String,
+    },
+    Finish {
+        code: String,
+    },
+    Extend {
+        code: String,
+        #[arg(long)]
+        to: NaiveDate,
+    },
+    /// Print the permit slip (code and QR) for the contractor again.
+    Slip {
+        code: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PassCommand {
+    /// Issue (or reprint) today's pass: the kiosk's checks, record and print.
+    Issue {
+        #[arg(long)]
+        permit: String,
+        #[arg(long)]
+        worker_phone: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a pass QR offline: exit 0 when valid, 1 when not (with the reason).
+    Verify {
+        token: String,
+        /// Judge it at this time (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a pass by its number (`W20261127-0001`).
+    Revoke { pass_no: String },
+}
+
+#[derive(Serialize)]
+struct PermitView {
+    code: String,
+    unit: String,
+    owner: String,
+    contractor: String,
+    lead_phone: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    deposit_paid: bool,
+    status: PermitStatus,
+    workers: Vec<serde_json::Value>,
+}
+
+fn view(p: &Permit) -> PermitView {
+    PermitView {
+        code: p.code.clone(),
+        unit: p.unit_no.clone(),
+        owner: mask_name(&p.owner_surname),
+        contractor: p.contractor.clone(),
+        lead_phone: mask_phone(&p.lead_phone),
+        from: p.start_date,
+        to: p.end_date,
+        deposit_paid: p.deposit_paid,
+        status: p.status,
+        workers: p
+            .workers
+            .iter()
+            .map(|w| serde_json::json!({ "name": mask_name(&w.name), "phone": mask_phone(&w.phone), "id_last4": w.id_last4 }))
+            .collect(),
+    }
+}
+
+fn print_permit(app: &App, p: &Permit, json: bool) {
+    let lang = app.config.language;
+    if json {
+        print_json(&view(p));
+        return;
+    }
+    println!(
+        "{} {}  {} {}  {}",
+        say(lang, "备案编号", "Permit"),
+        p.code,
+        p.unit_no,
+        p.contractor,
+        p.status.as_str()
+    );
+    println!(
+        "  {} ~ {}  {}: {}",
+        p.start_date,
+        p.end_date,
+        say(lang, "保证金", "Deposit"),
+        if p.deposit_paid { "✓" } else { "✗" }
+    );
+    for w in &p.workers {
+        println!("  {} {}", mask_name(&w.name), mask_phone(&w.phone));
+    }
+}
+
+pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
+    let lang = app.config.language;
+    let now = Utc::now();
+    let not_found = |code: &str| {
+        eprintln!("{} {code}", say(lang, "没有找到这份装修备案：", "No permit with code"));
+        Outcome::Negative
+    };
+    match cmd {
+        PermitCommand::Add {
+            unit,
+            owner,
+            contractor,
+            lead_phone,
+            from,
+            to,
+            deposit_paid,
+            workers,
+            json,
+        } => {
+            let mut roster = Vec::new();
+            for w in &workers {
+                match worker::parse_worker(app, w) {
+                    Ok(w) => roster.push(w),
+                    Err(_) => {
+                        eprintln!(
+                            "{} {w}",
+                            say(
+                                lang,
+                                "施工人员格式应为 姓名:手机号[:身份证号]：",
+                                "A worker is name:phone[:id-number]:"
+                            )
+                        );
+                        return Outcome::Usage;
+                    }
+                }
+            }
+            match worker::add_permit(
+                app,
+                &unit,
+                &owner,
+                &contractor,
+                &lead_phone,
+                from,
+                to,
+                deposit_paid,
+                roster,
+                now,
+            ) {
+                Ok(Ok(permit)) => {
+                    let printed = worker::print_permit(app, &permit, now).unwrap_or(false);
+                    if json {
+                        print_json(&serde_json::json!({ "permit": view(&permit), "slip_printed": printed }));
+                    } else {
+                        print_permit(app, &permit, false);
+                    }
+                    Outcome::Success
+                }
+                Ok(Err(why)) => {
+                    let msg = match why {
+                        PermitRejected::Unit => say(
+                            lang,
+                            "房号不在住户名录中。",
+                            "That unit is not in the resident directory.",
+                        ),
+                        PermitRejected::OwnerSurname => say(lang, "请填写业主姓氏。", "Give the owner's surname."),
+                        PermitRejected::Contractor => say(
+                            lang,
+                            "请填写施工单位（不超过 40 字）。",
+                            "Give the contractor (at most 40 characters).",
+                        ),
+                        PermitRejected::LeadPhone => say(
+                            lang,
+                            "施工负责人手机号码应为 11 位、以 1 开头。",
+                            "The lead's mobile number should have 11 digits starting with 1.",
+                        ),
+                        PermitRejected::Dates => say(
+                            lang,
+                            "施工日期不合理（结束不能早于开始，最长一年）。",
+                            "The dates do not work (end before start, or longer than a year).",
+                        ),
+                        PermitRejected::Worker(w) => {
+                            format!("{} {w}", say(lang, "施工人员信息有误：", "Worker entry not valid:"))
+                        }
+                    };
+                    eprintln!("{msg}");
+                    Outcome::Negative
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Outcome::Negative
+                }
+            }
+        }
+        PermitCommand::List { json } => match app.store().permits() {
+            Ok(permits) => {
+                if json {
+                    print_json(&permits.iter().map(view).collect::<Vec<_>>());
+                } else {
+                    permits.iter().for_each(|p| print_permit(app, p, false));
+                }
+                Outcome::Success
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Outcome::Negative
+            }
+        },
+        PermitCommand::Show { code, json } => match app.store().permit_by_code(&code) {
+            Ok(Some(p)) => {
+                print_permit(app, &p, json);
+                Outcome::Success
+            }
+            _ => not_found(&code),
+        },
+        PermitCommand::Suspend { code } => set_status(app, &code, PermitStatus::Suspended),
+        PermitCommand::Revoke { code } => set_status(app, &code, PermitStatus::Revoked),
+        PermitCommand::Finish { code } => set_status(app, &code, PermitStatus::Finished),
+        PermitCommand::Extend { code, to } => match app.store().extend_permit(&code, to, now) {
+            Ok(true) => Outcome::Success,
+            _ => not_found(&code),
+        },
+        PermitCommand::Slip { code } => match app.store().permit_by_code(&code) {
+            Ok(Some(p)) => match worker::print_permit(app, &p, now) {
+                Ok(true) => Outcome::Success,
+                _ => {
+                    eprintln!(
+                        "{}",
+                        say(
+                            lang,
+                            "凭条未能打印，请检查打印机。",
+                            "The slip did not print; check the printer."
+                        )
+                    );
+                    Outcome::Negative
+                }
+            },
+            _ => not_found(&code),
+        },
+    }
+}
+
+fn set_status(app: &App, code: &str, status: PermitStatus) -> Outcome {
+    match app.store().set_permit_status(code, status, Utc::now()) {
+        Ok(true) => {
+            println!(
+                "{} {code} → {}",
+                say(app.config.language, "已更新备案", "Permit updated"),
+                status.as_str()
+            );
+            Outcome::Success
+        }
+        _ => {
+            eprintln!(
+                "{} {code}",
+                say(app.config.language, "没有找到这份装修备案：", "No permit with code")
+            );
+            Outcome::Negative
+        }
+    }
+}
+
+pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
+    let lang = app.config.language;
+    let now = Utc::now();
+    match cmd {
+        PassCommand::Issue {
+            permit,
+            worker_phone,
+            json,
+        } => {
+            let found = match worker::find_permit(app, &permit, now) {
+                Ok(Some(p)) => p,
+                Ok(None) => {
+                    eprintln!(
+                        "{} {permit}",
+                        say(lang, "没有找到这份装修备案：", "No permit with code")
+                    );
+                    return Outcome::Negative;
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Outcome::Negative;
+                }
+            };
+            match worker::issue_pass(app, &found, &WhoAsks::Phone(worker_phone), now) {
+                Ok(PassOutcome::Issued {
+                    pass,
+                    permit,
+                    worker,
+                    printed,
+                    reprint,
+                }) => {
+                    let token = worker::pass_token(app, &pass, &permit).unwrap_or_default();
+                    if json {
+                        print_json(&serde_json::json!({
+                            "pass_no": pass.pass_no, "unit": permit.unit_no, "worker": mask_name(&worker.name),
+                            "valid_from": pass.valid_from, "valid_until": pass.valid_until,
+                            "printed": printed, "reprint": reprint, "token": token,
+                        }));
+                    } else {
+                        println!(
+                            "{} {} ({})",
+                            say(lang, "临时出入证", "Pass"),
+                            pass.pass_no,
+                            if reprint {
+                                say(lang, "补打", "reprint")
+                            } else {
+                                say(lang, "新发", "new")
+                            }
+                        );
+                        println!("{token}");
+                    }
+                    if printed {
+                        Outcome::Success
+                    } else {
+                        Outcome::Negative
+                    }
+                }
+                Ok(PassOutcome::Refused(why)) => {
+                    let reason = refusal_code(&why);
+                    if json {
+                        print_json(&serde_json::json!({ "issued": false, "reason": reason }));
+                    } else {
+                        eprintln!("{}: {reason}", say(lang, "未能发放通行证", "No pass issued"));
+                    }
+                    Outcome::Negative
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Outcome::Negative
+                }
+            }
+        }
+        PassCommand::Verify { token, at, json } => match worker::verify_pass(app, &token, at.unwrap_or(now)) {
+            Ok(check) => {
+                if json {
+                    print_json(&check);
+                } else if check.valid {
+                    println!(
+                        "{} {} {} {} ~ {}",
+                        say(lang, "有效", "VALID"),
+                        check.pass_no.as_deref().unwrap_or(""),
+                        check.unit.as_deref().unwrap_or(""),
+                        check.valid_from.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                        check.valid_until.map(|t| t.to_rfc3339()).unwrap_or_default()
+                    );
+                } else {
+                    println!(
+                        "{}: {}",
+                        say(lang, "无效", "NOT VALID"),
+                        check.reason.as_deref().unwrap_or("")
+                    );
+                }
+                if check.valid {
+                    Outcome::Success
+                } else {
+                    Outcome::Negative
+                }
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Outcome::Negative
+            }
+        },
+        PassCommand::Revoke { pass_no } => match app.store().revoke_pass(&pass_no, now) {
+            Ok(true) => Outcome::Success,
+            _ => {
+                eprintln!(
+                    "{} {pass_no}",
+                    say(lang, "没有找到可撤销的通行证：", "No revocable pass")
+                );
+                Outcome::Negative
+            }
+        },
+    }
+}
+
+pub fn refusal_code(why: &PassRefused) -> &'static str {
+    match why {
+        PassRefused::UnknownPermit => "unknown_permit",
+        PassRefused::PermitNotActive(_) => "permit_not_active",
+        PassRefused::OutsideDates { .. } => "outside_dates",
+        PassRefused::OutsideHours(_) => "outside_hours",
+        PassRefused::NotOnRoster => "not_on_roster",
+        PassRefused::DepositUnpaid => "deposit_unpaid",
+        PassRefused::PassRevoked => "pass_revoked",
+    }
+}

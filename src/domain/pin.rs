@@ -1,0 +1,154 @@
+//! Staff PINs: how they are chosen, stored and checked, and how guessing is slowed.
+//!
+//! A PIN is six digits typed on the kiosk's keypad. It is stored only as an Argon2id
+//! hash in PHC string form (`$argon2id$v=19$m=19456,t=2,p=1$…`) with OWASP's
+//! recommended parameters: 19 MiB of memory, two passes, one lane. Six digits are
+//! only a million guesses, so the hash alone cannot protect a stolen database; what
+//! protects the kiosk is the lockout below and the rule against obvious PINs.
+//!
+//! Lockout, counted in consecutive failures for one staff account (a success resets
+//! the count):
+//!
+//! | failures | locked for                     |
+//! |----------|--------------------------------|
+//! | 0–4      | not locked                     |
+//! | 5–9      | 1 minute after the last failure |
+//! | 10–14    | 5 minutes                      |
+//! | 15 and more | 30 minutes                  |
+//!
+//! So a patient attacker gets about 5 guesses a minute at first and 1 guess every 30
+//! minutes after 15 misses: roughly 50 guesses a day out of a million PINs.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use chrono::{DateTime, Duration, Utc};
+use thiserror::Error;
+
+/// Digits in a PIN.
+pub const PIN_LEN: usize = 6;
+/// Argon2 memory cost in KiB (OWASP: 19 MiB).
+pub const M_COST_KIB: u32 = 19_456;
+/// Argon2 passes (OWASP: 2).
+pub const T_COST: u32 = 2;
+/// Argon2 lanes (OWASP: 1).
+pub const P_COST: u32 = 1;
+
+/// A hash of an unknowable PIN with the same parameters, verified by
+/// [`dummy_verify`] so that a missing account costs the same time as a wrong PIN.
+const DUMMY_PHC: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$bG9iYnkta2lvc2stZHVtbXk$sGYiWxGIYH9vB+srR06MILANIPlZK0sVGIQnob4Ks9s";
+
+/// The few PINs people choose first that the patterns below do not catch.
+const COMMON: [&str; 12] = [
+    "112233", "123321", "147258", "147369", "159357", "159753", "258369", "321123", "456123", "520131", "131420",
+    "789456",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PinError {
+    #[error("a PIN is exactly six digits")]
+    NotSixDigits,
+    #[error("this PIN is too easy to guess; please choose six digits without an obvious pattern")]
+    TooEasy,
+    #[error("the PIN could not be hashed: {0}")]
+    Hash(String),
+}
+
+fn argon2() -> Argon2<'static> {
+    // The parameters are constants known to be valid; `default()` is the same set.
+    let params = Params::new(M_COST_KIB, T_COST, P_COST, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Why a PIN may not be used, or `Ok` when it may.
+pub fn check_pin(pin: &str) -> Result<(), PinError> {
+    let d = pin.as_bytes();
+    if d.len() != PIN_LEN || !d.iter().all(u8::is_ascii_digit) {
+        return Err(PinError::NotSixDigits);
+    }
+    let step = |i: usize| (10 + d[i + 1] - d[i]) % 10;
+    let one_step = |s: u8| (0..PIN_LEN - 1).all(|i| step(i) == s);
+    // All the same (000000), counting up or down even across 9/0 (123456, 890123, 654321),
+    // or a repeated pair or triple (121212, 123123).
+    let weak = one_step(0)
+        || one_step(1)
+        || one_step(9)
+        || (0..PIN_LEN).all(|i| d[i] == d[i % 2])
+        || (0..PIN_LEN).all(|i| d[i] == d[i % 3])
+        || COMMON.contains(&pin);
+    if weak {
+        return Err(PinError::TooEasy);
+    }
+    Ok(())
+}
+
+/// Exactly six ASCII digits and not an obvious pattern.
+pub fn is_valid_pin(pin: &str) -> bool {
+    check_pin(pin).is_ok()
+}
+
+/// Hashes a new PIN for storage; refuses PINs that [`is_valid_pin`] rejects, so a
+/// weak PIN can never be set.
+pub fn hash_pin(pin: &str) -> Result<String, PinError> {
+    check_pin(pin)?;
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| PinError::Hash(e.to_string()))
+}
+
+/// Whether `pin` matches a stored PHC string. The comparison is constant-time
+/// (argon2's); the cost is the stored hash's. A malformed hash never matches.
+pub fn verify_pin(pin: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(hash) => argon2().verify_password(pin.as_bytes(), &hash).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Spends the time of one real [`verify_pin`], for when the staff account does not
+/// exist, so that the time taken does not tell which step failed.
+pub fn dummy_verify() {
+    // The result is always false and deliberately ignored.
+    let _ = verify_pin("000000", DUMMY_PHC);
+}
+
+/// Whether a stored hash uses other parameters than today's (after a change of
+/// policy); rehash at the next successful login.
+pub fn needs_rehash(phc: &str) -> bool {
+    let Ok(hash) = PasswordHash::new(phc) else {
+        return true;
+    };
+    let current = (M_COST_KIB, T_COST, P_COST);
+    hash.algorithm != Algorithm::Argon2id.ident()
+        || hash.version != Some(Version::V0x13.into())
+        || Params::try_from(&hash).map_or(true, |p| (p.m_cost(), p.t_cost(), p.p_cost()) != current)
+}
+
+/// How long an account stays locked after this many consecutive failures (see the
+/// table at the top of this module).
+pub fn lockout_after(failures: u32) -> Option<Duration> {
+    match failures {
+        0..=4 => None,
+        5..=9 => Some(Duration::minutes(1)),
+        10..=14 => Some(Duration::minutes(5)),
+        _ => Some(Duration::minutes(30)),
+    }
+}
+
+/// Until when an account is locked, counted from its last failure; `None` when the
+/// failures so far do not lock it.
+pub fn locked_until(failures: u32, last_failure: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    lockout_after(failures).map(|d| last_failure + d)
+}
+
+/// Whether a PIN attempt must be refused at `now` without checking the PIN.
+pub fn is_locked(failures: u32, last_failure: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    locked_until(failures, last_failure).is_some_and(|until| now < until)
+}
+
+#[cfg(test)]
+#[path = "pin_tests.rs"]
+mod tests;

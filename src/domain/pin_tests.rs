@@ -1,0 +1,133 @@
+//! Tests for staff PINs. Hashing costs tens of milliseconds each, so only a few
+//! tests hash; the rules around them are tested without argon2.
+
+use super::*;
+use chrono::TimeZone;
+use proptest::prelude::*;
+
+#[test]
+fn six_digits_and_nothing_else() {
+    for ok in ["204816", "739512", "580274", "013579"] {
+        assert!(is_valid_pin(ok), "{ok}");
+    }
+    for bad in [
+        "", "20481", "2048167", "20481a", " 204816", "204816 ", "２04816", "20-481",
+    ] {
+        assert_eq!(check_pin(bad), Err(PinError::NotSixDigits), "{bad:?}");
+    }
+}
+
+#[test]
+fn obvious_pins_are_refused() {
+    for weak in [
+        "000000", "111111", "999999", "123456", "234567", "456789", "012345", "890123", "654321", "987654", "210987",
+        "121212", "101010", "123123", "520520", "112233", "520131", "147258",
+    ] {
+        assert_eq!(check_pin(weak), Err(PinError::TooEasy), "{weak}");
+        assert!(!is_valid_pin(weak));
+    }
+}
+
+#[test]
+fn almost_all_pins_remain() {
+    let valid = (0..1_000_000u32).filter(|n| is_valid_pin(&format!("{n:06}"))).count();
+    // 10 all-same, 20 up/down runs, 90 + 990 repeated pairs/triples, a dozen common.
+    assert!((998_800..999_000).contains(&valid), "{valid}");
+}
+
+#[test]
+fn weak_pins_are_refused_before_hashing() {
+    assert_eq!(hash_pin("123456"), Err(PinError::TooEasy));
+    assert_eq!(hash_pin("12345"), Err(PinError::NotSixDigits));
+}
+
+#[test]
+fn hashes_verify_the_right_pin_only() {
+    let phc = hash_pin("204816").unwrap();
+    assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+    assert!(!needs_rehash(&phc));
+    assert!(verify_pin("204816", &phc));
+    assert!(!verify_pin("204817", &phc));
+    assert!(!verify_pin("", &phc));
+    // A fresh salt every time.
+    assert_ne!(hash_pin("204816").unwrap(), phc);
+}
+
+#[test]
+fn malformed_hashes_never_match() {
+    for phc in ["", "204816", "$argon2id$v=19$m=19456,t=2,p=1$", "$md5$abc$def"] {
+        assert!(!verify_pin("204816", phc), "{phc:?}");
+        assert!(needs_rehash(phc), "{phc:?}");
+    }
+}
+
+#[test]
+fn the_dummy_costs_what_a_real_check_costs() {
+    // Same algorithm and parameters as hash_pin, so the same work.
+    assert!(PasswordHash::new(DUMMY_PHC).is_ok());
+    assert!(!needs_rehash(DUMMY_PHC));
+    dummy_verify();
+}
+
+#[test]
+fn older_parameters_ask_for_a_rehash() {
+    let weak = Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(64, 1, 1, None).unwrap(),
+    );
+    let salt = SaltString::encode_b64(b"a fixed test salt").unwrap();
+    let phc = weak.hash_password(b"204816", &salt).unwrap().to_string();
+    assert!(needs_rehash(&phc));
+    // Still verifies: the stored hash's own parameters are used.
+    assert!(verify_pin("204816", &phc));
+    let argon2i = Argon2::new(Algorithm::Argon2i, Version::V0x13, Params::new(64, 1, 1, None).unwrap());
+    let phc = argon2i.hash_password(b"204816", &salt).unwrap().to_string();
+    assert!(needs_rehash(&phc));
+}
+
+#[test]
+fn lockout_steps_up_at_five_ten_and_fifteen() {
+    let table = [
+        (0, None),
+        (4, None),
+        (5, Some(1)),
+        (9, Some(1)),
+        (10, Some(5)),
+        (14, Some(5)),
+        (15, Some(30)),
+        (100, Some(30)),
+        (u32::MAX, Some(30)),
+    ];
+    for (failures, minutes) in table {
+        assert_eq!(lockout_after(failures), minutes.map(Duration::minutes), "{failures}");
+    }
+}
+
+#[test]
+fn locked_until_counts_from_the_last_failure() {
+    let last = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
+    assert_eq!(locked_until(4, last), None);
+    assert_eq!(locked_until(5, last), Some(last + Duration::minutes(1)));
+    assert_eq!(locked_until(12, last), Some(last + Duration::minutes(5)));
+    assert_eq!(locked_until(15, last), Some(last + Duration::minutes(30)));
+    assert!(!is_locked(4, last, last));
+    assert!(is_locked(5, last, last + Duration::seconds(59)));
+    assert!(!is_locked(5, last, last + Duration::minutes(1)));
+    assert!(is_locked(15, last, last + Duration::minutes(29)));
+}
+
+proptest! {
+    #[test]
+    fn lockout_never_shrinks_as_failures_grow(n in 0u32..1000) {
+        let d = |n| lockout_after(n).unwrap_or_else(Duration::zero);
+        prop_assert!(d(n + 1) >= d(n));
+    }
+
+    #[test]
+    fn valid_pins_are_six_ascii_digits(pin in "\\PC{0,8}") {
+        if is_valid_pin(&pin) {
+            prop_assert!(pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! Renovation worker passes (临时出入证): issued only to workers of a filed renovation
+//! (装修备案), only inside the compound's renovation hours, one per worker per day.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::worker_slip::{pass_slip, permit_slip};
+use super::{print_for, tell_desk, JourneyError};
+use crate::app::App;
+use crate::domain::hours::{may_issue, windows_for, Refusal};
+use crate::domain::idhash::id_fingerprint;
+use crate::domain::mask::{mask_name, mask_phone};
+use crate::domain::phone::parse_mobile;
+use crate::domain::token::{self, TokenKind, TokenPayload, VerifyError};
+use crate::notify::{Notice, NoticeKind};
+use crate::store::{NewPermit, NewWorker, Pass, Permit, PermitStatus, StoreError, Worker};
+
+/// Why a pass was not issued; each has its polite answer from the manual.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PassRefused {
+    /// No permit with that code (or a scanned permit QR that does not verify).
+    UnknownPermit,
+    /// Suspended, revoked or finished.
+    PermitNotActive(PermitStatus),
+    /// Today is outside the permit's dates.
+    OutsideDates { start: NaiveDate, end: NaiveDate },
+    /// Outside renovation hours (explain the hours; the neighbours are resting).
+    OutsideHours(Refusal),
+    /// Not on the roster: held for the desk, who has been told.
+    NotOnRoster,
+    /// The renovation deposit has not been paid.
+    DepositUnpaid,
+    /// Today's pass was revoked by the desk.
+    PassRevoked,
+}
+
+#[derive(Debug, Clone)]
+pub enum PassOutcome {
+    Issued {
+        pass: Pass,
+        permit: Permit,
+        worker: Worker,
+        printed: bool,
+        reprint: bool,
+    },
+    Refused(PassRefused),
+}
+
+/// Finds a permit from a typed code or a scanned permit slip's token.
+pub fn find_permit(app: &App, code_or_token: &str, now: DateTime<Utc>) -> Result<Option<Permit>, JourneyError> {
+    let text = code_or_token.trim();
+    if text.starts_with(token::PREFIX) {
+        let ring = app.keys.ring();
+        return match token::verify(text, &ring, now, |_, _| false) {
+            Ok(p) if p.kind == TokenKind::Permit => Ok(app.store().permit(p.id as i64)?),
+            _ => Ok(None),
+        };
+    }
+    Ok(app.store().permit_by_code(text)?)
+}
+
+/// The roster as the screen shows it: masked names ("张*明"), in filing order.
+pub fn roster(permit: &Permit) -> Vec<(i64, String)> {
+    permit.workers.iter().map(|w| (w.id, mask_name(&w.name))).collect()
+}
+
+/// Who is asking: a roster entry tapped on screen, or a phone typed.
+#[derive(Debug, Clone)]
+pub enum WhoAsks {
+    WorkerId(i64),
+    Phone(String),
+}
+
+/// Every check, in the manual's order, then the pass (or today's pass again).
+pub fn issue_pass(app: &App, permit: &Permit, who: &WhoAsks, now: DateTime<Utc>) -> Result<PassOutcome, JourneyError> {
+    let refused = |r| Ok(PassOutcome::Refused(r));
+    if permit.status != PermitStatus::Active {
+        return refused(PassRefused::PermitNotActive(permit.status));
+    }
+    let tz = app.config.tz();
+    let local = now.with_timezone(&tz);
+    let today = local.date_naive();
+    if today < permit.start_date || today > permit.end_date {
+        return refused(PassRefused::OutsideDates {
+            start: permit.start_date,
+            end: permit.end_date,
+        });
+    }
+    let window = match may_issue(&app.config.renovation, local) {
+        Ok(w) => w,
+        Err(why) => return refused(PassRefused::OutsideHours(why)),
+    };
+    let worker = match who {
+        WhoAsks::WorkerId(id) => permit.workers.iter().find(|w| w.id == *id),
+        WhoAsks::Phone(phone) => {
+            let number = parse_mobile(phone).map(|m| m.as_str().to_string()).unwrap_or_default();
+            permit.workers.iter().find(|w| w.phone == number)
+        }
+    };
+    let Some(worker) = worker.cloned() else {
+        let shown = match who {
+            WhoAsks::Phone(p) => mask_phone(p),
+            WhoAsks::WorkerId(_) => String::new(),
+        };
+        let notice = Notice::new(NoticeKind::Request, "施工人员不在备案名单 Worker not on the roster")
+            .line(format!("{} · {} · {}", permit.code, permit.unit_no, permit.contractor))
+            .line(format!("来人 Caller: {shown}"));
+        tell_desk(app, &notice, now)?;
+        return refused(PassRefused::NotOnRoster);
+    };
+    if !permit.deposit_paid {
+        return refused(PassRefused::DepositUnpaid);
+    }
+    let (from, until) = (window.from.with_timezone(&Utc), window.until.with_timezone(&Utc));
+    let (pass, fresh) = app.store().issue_pass(permit.id, worker.id, today, from, until, now)?;
+    if pass.revoked_at.is_some() {
+        return refused(PassRefused::PassRevoked);
+    }
+    let printed = print_pass(app, &pass, permit, &worker, now)?;
+    Ok(PassOutcome::Issued {
+        pass,
+        permit: permit.clone(),
+        worker,
+        printed,
+        reprint: !fresh,
+    })
+}
+
+/// Prints (or reprints) a pass slip: the same pass, the same token.
+pub fn print_pass(
+    app: &App,
+    pass: &Pass,
+    permit: &Permit,
+    worker: &Worker,
+    now: DateTime<Utc>,
+) -> Result<bool, JourneyError> {
+    let token = pass_token(app, pass, permit)?;
+    let slip = pass_slip(app, pass, permit, worker, &token);
+    let printed = print_for(app, &slip, "pass", pass.id, now)?;
+    if printed {
+        app.store().mark_pass_printed(pass.id, now)?;
+    } else {
+        let notice = Notice::new(NoticeKind::SlipNotPrinted, "通行证未能打印 Pass did not print")
+            .line(format!("{} {}", pass.pass_no, permit.unit_no))
+            .urgent(true);
+        tell_desk(app, &notice, now)?;
+    }
+    Ok(printed)
+}
+
+pub fn pass_token(app: &App, pass: &Pass, permit: &Permit) -> Result<String, JourneyError> {
+    let payload = TokenPayload {
+        kind: TokenKind::Pass,
+        id: pass.id as u64,
+        unit: permit.unit_no.clone(),
+        valid_from: pass.valid_from,
+        valid_until: pass.valid_until,
+        key_id: app.keys.signing.key_id(),
+    };
+    Ok(token::sign(&app.keys.signing, &payload)?)
+}
+
+/// What a guard (or the kiosk's home page) learns from a pass QR.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassCheck {
+    pub valid: bool,
+    /// bad_signature, unknown_key, not_yet_valid, expired, revoked, malformed, not_a_pass
+    pub reason: Option<String>,
+    pub pass_no: Option<String>,
+    pub unit: Option<String>,
+    pub worker: Option<String>,
+    pub valid_from: Option<DateTime<Utc>>,
+    pub valid_until: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub pass_id: Option<i64>,
+}
+
+/// Verifies a pass token at `at`: signature first, then the validity window, then the
+/// revocation list (the pass itself, or its permit no longer active).
+pub fn verify_pass(app: &App, token_text: &str, at: DateTime<Utc>) -> Result<PassCheck, JourneyError> {
+    let ring = app.keys.ring();
+    let store_error = std::cell::RefCell::new(None::<StoreError>);
+    let result = token::verify(token_text.trim_end_matches(['\r', '\n']), &ring, at, |kind, id| {
+        kind == TokenKind::Pass
+            && app.store().pass_revoked(id as i64).unwrap_or_else(|e| {
+                *store_error.borrow_mut() = Some(e);
+                true
+            })
+    });
+    if let Some(e) = store_error.into_inner() {
+        return Err(e.into());
+    }
+    let mut check = PassCheck {
+        valid: false,
+        reason: None,
+        pass_no: None,
+        unit: None,
+        worker: None,
+        valid_from: None,
+        valid_until: None,
+        pass_id: None,
+    };
+    match result {
+        Ok(payload) if payload.kind == TokenKind::Pass => {
+            let pass = app.store().pass(payload.id as i64)?;
+            let worker = match &pass {
+                Some(p) => app
+                    .store()
+                    .permit(p.permit_id)?
+                    .and_then(|m| m.workers.into_iter().find(|w| w.id == p.worker_id)),
+                None => None,
+            };
+            check.valid = true;
+            check.pass_no = pass.as_ref().map(|p| p.pass_no.clone());
+            check.pass_id = pass.as_ref().map(|p| p.id);
+            check.worker = worker.map(|w| mask_name(&w.name));
+            check.unit = Some(payload.unit);
+            check.valid_from = Some(payload.valid_from);
+            check.valid_until = Some(payload.valid_until);
+        }
+        Ok(_) => check.reason = Some("not_a_pass".into()),
+        Err(e) => {
+            check.reason = Some(
+                match e {
+                    VerifyError::Malformed => "malformed",
+                    VerifyError::UnknownKey { .. } => "unknown_key",
+                    VerifyError::BadSignature => "bad_signature",
+                    VerifyError::NotYetValid { .. } => "not_yet_valid",
+                    VerifyError::Expired { .. } => "expired",
+                    VerifyError::Revoked => "revoked",
+                }
+                .into(),
+            )
+        }
+    }
+    Ok(check)
+}
+
+/// The renovation hours of a day as shown to a worker: "08:00–12:00、14:00–18:00".
+pub fn hours_text(app: &App, day: NaiveDate, lang: crate::i18n::Lang) -> String {
+    let windows = windows_for(&app.config.renovation, day);
+    if windows.is_empty() {
+        return lang.pick("今日不施工", "no work today").to_string();
+    }
+    windows
+        .iter()
+        .map(|w| w.to_string())
+        .collect::<Vec<_>>()
+        .join(lang.pick("、", ", "))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PermitRejected {
+    Unit,
+    OwnerSurname,
+    Contractor,
+    LeadPhone,
+    Dates,
+    Worker(String),
+}
+
+/// A worker line from the desk: `name:phone[:id-number]`.
+pub fn parse_worker(app: &App, text: &str) -> Result<NewWorker, PermitRejected> {
+    let mut parts = text.split(':').map(str::trim);
+    let (Some(name), Some(phone)) = (parts.next(), parts.next()) else {
+        return Err(PermitRejected::Worker(text.to_string()));
+    };
+    let name_ok = (1..=20).contains(&name.chars().count()) && !name.chars().any(char::is_control);
+    let Ok(mobile) = parse_mobile(phone) else {
+        return Err(PermitRejected::Worker(text.to_string()));
+    };
+    if !name_ok {
+        return Err(PermitRejected::Worker(text.to_string()));
+    }
+    let (id_hash, id_last4) = match parts.next().filter(|s| !s.is_empty()) {
+        Some(id) => {
+            let fp = id_fingerprint(&app.keys.id_secret, id);
+            (Some(fp.hash_hex), Some(fp.last4))
+        }
+        None => (None, None),
+    };
+    Ok(NewWorker {
+        name: name.to_string(),
+        phone: mobile.as_str().to_string(),
+        id_hash,
+        id_last4,
+    })
+}
+
+/// Files a permit with a fresh 8-digit code (typed on the kiosk's keypad).
+#[allow(clippy::too_many_arguments)]
+pub fn add_permit(
+    app: &App,
+    unit: &str,
+    owner_surname: &str,
+    contractor: &str,
+    lead_phone: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+    deposit_paid: bool,
+    workers: Vec<NewWorker>,
+    now: DateTime<Utc>,
+) -> Result<Result<Permit, PermitRejected>, JourneyError> {
+    let Ok(unit) = app.unit_format.parse_unit(unit) else {
+        return Ok(Err(PermitRejected::Unit));
+    };
+    if !app.store().unit_exists(&unit.to_string())? {
+        return Ok(Err(PermitRejected::Unit));
+    }
+    if !crate::domain::visitor::is_valid_surname(owner_surname) {
+        return Ok(Err(PermitRejected::OwnerSurname));
+    }
+    let contractor = contractor.trim();
+    if contractor.is_empty() || contractor.chars().count() > 40 || contractor.chars().any(char::is_control) {
+        return Ok(Err(PermitRejected::Contractor));
+    }
+    let Ok(lead) = parse_mobile(lead_phone) else {
+        return Ok(Err(PermitRejected::LeadPhone));
+    };
+    if end < start || (end - start).num_days() > 366 {
+        return Ok(Err(PermitRejected::Dates));
+    }
+    let new = NewPermit {
+        unit_no: unit.to_string(),
+        owner_surname: owner_surname.trim().to_string(),
+        contractor: contractor.to_string(),
+        lead_phone: lead.as_str().to_string(),
+        start_date: start,
+        end_date: end,
+        deposit_paid,
+        workers,
+    };
+    for _ in 0..50 {
+        let code = format!("{:08}", rand::random::<u32>() % 100_000_000);
+        match app.store().insert_permit(&new, &code, now) {
+            Ok(p) => return Ok(Ok(p)),
+            Err(StoreError::CodeTaken) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(StoreError::CodeTaken.into())
+}
+
+/// Prints the permit slip for the contractor: the permit code and its QR.
+pub fn print_permit(app: &App, permit: &Permit, now: DateTime<Utc>) -> Result<bool, JourneyError> {
+    let payload = TokenPayload {
+        kind: TokenKind::Permit,
+        id: permit.id as u64,
+        unit: permit.unit_no.clone(),
+        valid_from: permit.start_date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::days(1),
+        valid_until: permit.end_date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() + chrono::Duration::days(2),
+        key_id: app.keys.signing.key_id(),
+    };
+    let token = token::sign(&app.keys.signing, &payload)?;
+    let slip = permit_slip(app, permit, &token);
+    print_for(app, &slip, "permit", permit.id, now)
+}

@@ -1,0 +1,227 @@
+//! The renovation worker journey on screen (`WorkerAdapter`), over `journeys::worker`.
+//! Also answers a pass scanned on the home page: guards and workers see at once whether
+//! it is valid, and the worker's leaving is recorded.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use slint::{ComponentHandle, ModelRc, VecModel};
+
+use super::{AppState, AppWindow, Page, RosterEntry, WorkerAdapter, WorkerRefusal, WorkerStep};
+use crate::app::App;
+use crate::domain::mask::mask_name;
+use crate::journeys::worker::{self as flow, PassOutcome, PassRefused, WhoAsks};
+use crate::journeys::JourneyError;
+use crate::notify::{Notice, NoticeKind};
+use crate::store::{Permit, PermitStatus};
+
+pub struct WorkerJourney {
+    app: Rc<App>,
+    permit: RefCell<Option<Permit>>,
+    checked_pass: RefCell<Option<i64>>,
+}
+
+impl WorkerJourney {
+    pub fn install(window: &AppWindow, app: &Rc<App>) -> Rc<WorkerJourney> {
+        let journey = Rc::new(WorkerJourney {
+            app: app.clone(),
+            permit: RefCell::new(None),
+            checked_pass: RefCell::new(None),
+        });
+        let adapter = window.global::<WorkerAdapter>();
+        macro_rules! on {
+            ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
+                let weak = window.as_weak();
+                let journey = Rc::downgrade(&journey);
+                adapter.$setter(move |$($arg),*| {
+                    if let (Some($w), Some($j)) = (weak.upgrade(), journey.upgrade()) {
+                        $body
+                    }
+                });
+            }};
+        }
+        on!(on_code_entered, |j, w, code| j.permit_entered(&w, &code));
+        on!(on_worker_chosen, |j, w, id| j
+            .issue(&w, WhoAsks::WorkerId(i64::from(id))));
+        on!(on_phone_entered, |j, w, phone| j
+            .issue(&w, WhoAsks::Phone(phone.to_string())));
+        on!(on_leave, |j, w| j.leave(&w));
+        on!(on_back, |j, w| {
+            let a = w.global::<WorkerAdapter>();
+            match a.get_step() {
+                WorkerStep::Roster => a.set_step(WorkerStep::Code),
+                WorkerStep::Phone => a.set_step(WorkerStep::Roster),
+                _ => {
+                    j.reset(&w);
+                    w.global::<AppState>().invoke_go_home();
+                }
+            }
+        });
+        on!(on_finish, |j, w| {
+            j.reset(&w);
+            w.global::<AppState>().invoke_go_home();
+        });
+        journey
+    }
+
+    pub fn reset(&self, window: &AppWindow) {
+        *self.permit.borrow_mut() = None;
+        *self.checked_pass.borrow_mut() = None;
+        let a = window.global::<WorkerAdapter>();
+        a.set_step(WorkerStep::Code);
+        a.set_refusal(WorkerRefusal::None);
+        a.set_roster(ModelRc::new(VecModel::from(Vec::<RosterEntry>::new())));
+        for set in [
+            WorkerAdapter::set_unit,
+            WorkerAdapter::set_contractor,
+            WorkerAdapter::set_pass_no,
+            WorkerAdapter::set_worker_name,
+            WorkerAdapter::set_valid_until,
+            WorkerAdapter::set_code_typed,
+            WorkerAdapter::set_phone_typed,
+        ] {
+            set(&a, "".into());
+        }
+        a.set_reprint(false);
+    }
+
+    /// A permit slip scanned anywhere: straight to the roster.
+    pub fn scanned_permit(&self, window: &AppWindow, token: &str) {
+        self.reset(window);
+        window.global::<AppState>().invoke_navigate(Page::Worker);
+        self.permit_entered(window, token);
+    }
+
+    /// A pass scanned anywhere: show whether it is valid (guards use this).
+    pub fn scanned_pass(&self, window: &AppWindow, token: &str) {
+        self.reset(window);
+        window.global::<AppState>().invoke_navigate(Page::Worker);
+        let a = window.global::<WorkerAdapter>();
+        match flow::verify_pass(&self.app, token, self.app.now()) {
+            Ok(check) if check.valid => {
+                *self.checked_pass.borrow_mut() = check.pass_id;
+                a.set_pass_no(check.pass_no.unwrap_or_default().into());
+                a.set_unit(check.unit.unwrap_or_default().into());
+                a.set_worker_name(check.worker.unwrap_or_default().into());
+                a.set_valid_until(self.local(check.valid_until).into());
+                a.set_step(WorkerStep::CheckValid);
+            }
+            Ok(check) => {
+                a.set_refusal(match check.reason.as_deref() {
+                    Some("expired") => WorkerRefusal::Expired,
+                    Some("revoked") => WorkerRefusal::Revoked,
+                    _ => WorkerRefusal::NotValid,
+                });
+                a.set_step(WorkerStep::CheckInvalid);
+            }
+            Err(e) => self.failed(window, &e),
+        }
+    }
+
+    fn local(&self, t: Option<DateTime<Utc>>) -> String {
+        t.map(|t| t.with_timezone(&self.app.config.tz()).format("%H:%M").to_string())
+            .unwrap_or_default()
+    }
+
+    fn permit_entered(&self, window: &AppWindow, code: &str) {
+        let a = window.global::<WorkerAdapter>();
+        match flow::find_permit(&self.app, code, self.app.now()) {
+            Ok(Some(permit)) => {
+                a.set_refusal(WorkerRefusal::None);
+                a.set_unit(permit.unit_no.as_str().into());
+                a.set_contractor(permit.contractor.as_str().into());
+                let entries: Vec<RosterEntry> = flow::roster(&permit)
+                    .into_iter()
+                    .map(|(id, name)| RosterEntry {
+                        id: id as i32,
+                        name: name.into(),
+                    })
+                    .collect();
+                a.set_roster(ModelRc::new(VecModel::from(entries)));
+                *self.permit.borrow_mut() = Some(permit);
+                a.set_step(WorkerStep::Roster);
+            }
+            Ok(None) => {
+                a.set_step(WorkerStep::Code);
+                a.set_refusal(WorkerRefusal::UnknownPermit);
+            }
+            Err(e) => self.failed(window, &e),
+        }
+    }
+
+    fn issue(&self, window: &AppWindow, who: WhoAsks) {
+        let Some(permit) = self.permit.borrow().clone() else {
+            return;
+        };
+        let a = window.global::<WorkerAdapter>();
+        let now = self.app.now();
+        match flow::issue_pass(&self.app, &permit, &who, now) {
+            Ok(PassOutcome::Issued {
+                pass,
+                worker,
+                printed,
+                reprint,
+                ..
+            }) => {
+                a.set_pass_no(pass.pass_no.as_str().into());
+                a.set_worker_name(mask_name(&worker.name).into());
+                a.set_valid_until(self.local(Some(pass.valid_until)).into());
+                a.set_reprint(reprint);
+                a.set_step(if printed {
+                    WorkerStep::Issued
+                } else {
+                    WorkerStep::NotPrinted
+                });
+            }
+            Ok(PassOutcome::Refused(why)) => {
+                let lang =
+                    crate::i18n::Lang::from_code(&window.global::<AppState>().get_language()).unwrap_or_default();
+                let today = now.with_timezone(&self.app.config.tz()).date_naive();
+                a.set_hours_text(flow::hours_text(&self.app, today, lang).into());
+                a.set_refusal(match &why {
+                    PassRefused::UnknownPermit => WorkerRefusal::UnknownPermit,
+                    PassRefused::PermitNotActive(PermitStatus::Active) | PassRefused::PermitNotActive(_) => {
+                        WorkerRefusal::NotActive
+                    }
+                    PassRefused::OutsideDates { start, end } => {
+                        a.set_dates(format!("{start} ~ {end}").into());
+                        WorkerRefusal::OutsideDates
+                    }
+                    PassRefused::OutsideHours(refusal) => {
+                        let next = refusal.next().map(|t| {
+                            if t.date_naive() == today {
+                                t.format("%H:%M").to_string()
+                            } else {
+                                t.format("%m-%d %H:%M").to_string()
+                            }
+                        });
+                        a.set_next_start(next.unwrap_or_default().into());
+                        WorkerRefusal::OutsideHours
+                    }
+                    PassRefused::NotOnRoster => WorkerRefusal::NotOnRoster,
+                    PassRefused::DepositUnpaid => WorkerRefusal::DepositUnpaid,
+                    PassRefused::PassRevoked => WorkerRefusal::Revoked,
+                });
+                a.set_step(WorkerStep::Refused);
+            }
+            Err(e) => self.failed(window, &e),
+        }
+    }
+
+    fn leave(&self, window: &AppWindow) {
+        let Some(id) = *self.checked_pass.borrow() else { return };
+        match self.app.store().pass_left(id, self.app.now()) {
+            Ok(_) => window.global::<WorkerAdapter>().set_step(WorkerStep::Left),
+            Err(e) => self.failed(window, &e.into()),
+        }
+    }
+
+    fn failed(&self, window: &AppWindow, error: &JourneyError) {
+        window.global::<WorkerAdapter>().set_step(WorkerStep::Failed);
+        let notice = Notice::new(NoticeKind::SystemFault, "通行证办理出错 Pass issue failed")
+            .line(error.to_string())
+            .urgent(true);
+        let _ = crate::journeys::tell_desk(&self.app, &notice, self.app.now());
+    }
+}
