@@ -145,7 +145,7 @@ fn a_courier_is_let_in_at_once() {
     tap(&k, "同意并登记");
     assert_eq!(step(&k), VisitorStep::Approved);
     assert_eq!(last_visit(&k).status, VisitStatus::Approved);
-    assert_eq!(printed_slips(&k.dir.path()).len(), 1);
+    assert_eq!(printed_slips(k.dir.path()).len(), 1);
 }
 
 #[test]
@@ -205,9 +205,15 @@ fn a_returning_visitor_is_recognised_and_prefilled() {
 
 fn invite(k: &TestKiosk) -> String {
     let today = Utc::now().with_timezone(&k.app().config.tz()).date_naive();
-    let created = visitor::create_invite(k.app(), "3-2-1001", "李", PHONE, today, today, "desk", Utc::now())
-        .unwrap()
-        .unwrap();
+    let request = visitor::InviteRequest {
+        unit: "3-2-1001",
+        surname: "李",
+        phone: PHONE,
+        from: today,
+        until: today,
+        by: "desk",
+    };
+    let created = visitor::create_invite(k.app(), &request, Utc::now()).unwrap().unwrap();
     created.code
 }
 

@@ -333,13 +333,14 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                 }
             };
             match worker::issue_pass(app, &found, &WhoAsks::Phone(worker_phone), now) {
-                Ok(PassOutcome::Issued {
-                    pass,
-                    permit,
-                    worker,
-                    printed,
-                    reprint,
-                }) => {
+                Ok(PassOutcome::Issued(issued)) => {
+                    let worker::Issued {
+                        pass,
+                        permit,
+                        worker,
+                        printed,
+                        reprint,
+                    } = *issued;
                     let token = worker::pass_token(app, &pass, &permit).unwrap_or_default();
                     if json {
                         print_json(&serde_json::json!({

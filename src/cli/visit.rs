@@ -287,7 +287,15 @@ pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
             let today = now.with_timezone(&app.config.tz()).date_naive();
             let from = date.unwrap_or(today);
             let until = until.unwrap_or(from);
-            match visitor::create_invite(app, &unit, &surname, &phone, from, until, &by, now) {
+            let request = visitor::InviteRequest {
+                unit: &unit,
+                surname: &surname,
+                phone: &phone,
+                from,
+                until,
+                by: &by,
+            };
+            match visitor::create_invite(app, &request, now) {
                 Ok(Ok(created)) => {
                     if json {
                         print_json(&created);

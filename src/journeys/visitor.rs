@@ -260,7 +260,7 @@ pub fn visit_token(app: &App, visit: &Visit) -> Result<String, JourneyError> {
 /// What scanning a visitor slip at the kiosk ("离开登记") came to.
 #[derive(Debug, Clone)]
 pub enum SignOut {
-    SignedOut(Visit),
+    SignedOut(Box<Visit>),
     /// Already signed out (or never let in): nothing to do, said kindly.
     NotOnSite,
     /// Not a slip this kiosk can read (bad signature, another compound, expired long ago).
@@ -288,7 +288,10 @@ pub fn sign_out_by_token(app: &App, token_text: &str, now: DateTime<Utc>) -> Res
     }
     let id = payload.id as i64;
     if app.store().sign_out_visit(id, SignOutKind::Scan, now)? {
-        Ok(app.store().visit(id)?.map_or(SignOut::NotOnSite, SignOut::SignedOut))
+        Ok(app
+            .store()
+            .visit(id)?
+            .map_or(SignOut::NotOnSite, |v| SignOut::SignedOut(Box::new(v))))
     } else {
         Ok(SignOut::NotOnSite)
     }
@@ -315,17 +318,31 @@ pub enum InviteRejected {
     Dates,
 }
 
+/// What staff (or a resident's request) give to pre-register a visitor.
+#[derive(Debug, Clone)]
+pub struct InviteRequest<'a> {
+    pub unit: &'a str,
+    pub surname: &'a str,
+    pub phone: &'a str,
+    pub from: NaiveDate,
+    pub until: NaiveDate,
+    pub by: &'a str,
+}
+
 /// Creates an invite with a fresh 6-digit code, unique among open invites.
 pub fn create_invite(
     app: &App,
-    unit: &str,
-    surname: &str,
-    phone: &str,
-    from: NaiveDate,
-    until: NaiveDate,
-    by: &str,
+    request: &InviteRequest<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<CreatedInvite, InviteRejected>, JourneyError> {
+    let InviteRequest {
+        unit,
+        surname,
+        phone,
+        from,
+        until,
+        by,
+    } = *request;
     let unit = match check_unit(app, unit)? {
         Ok(u) => u,
         Err(why) => return Ok(Err(InviteRejected::Unit(why))),

@@ -36,14 +36,18 @@ pub enum PassRefused {
 
 #[derive(Debug, Clone)]
 pub enum PassOutcome {
-    Issued {
-        pass: Pass,
-        permit: Permit,
-        worker: Worker,
-        printed: bool,
-        reprint: bool,
-    },
+    Issued(Box<Issued>),
     Refused(PassRefused),
+}
+
+/// A pass handed out (or handed out again: `reprint`).
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub pass: Pass,
+    pub permit: Permit,
+    pub worker: Worker,
+    pub printed: bool,
+    pub reprint: bool,
 }
 
 /// Finds a permit from a typed code or a scanned permit slip's token.
@@ -117,13 +121,13 @@ pub fn issue_pass(app: &App, permit: &Permit, who: &WhoAsks, now: DateTime<Utc>)
         return refused(PassRefused::PassRevoked);
     }
     let printed = print_pass(app, &pass, permit, &worker, now)?;
-    Ok(PassOutcome::Issued {
+    Ok(PassOutcome::Issued(Box::new(Issued {
         pass,
         permit: permit.clone(),
         worker,
         printed,
         reprint: !fresh,
-    })
+    })))
 }
 
 /// Prints (or reprints) a pass slip: the same pass, the same token.

@@ -157,13 +157,14 @@ impl WorkerJourney {
         let a = window.global::<WorkerAdapter>();
         let now = self.app.now();
         match flow::issue_pass(&self.app, &permit, &who, now) {
-            Ok(PassOutcome::Issued {
-                pass,
-                worker,
-                printed,
-                reprint,
-                ..
-            }) => {
+            Ok(PassOutcome::Issued(issued)) => {
+                let flow::Issued {
+                    pass,
+                    worker,
+                    printed,
+                    reprint,
+                    ..
+                } = *issued;
                 a.set_pass_no(pass.pass_no.as_str().into());
                 a.set_worker_name(mask_name(&worker.name).into());
                 a.set_valid_until(self.local(Some(pass.valid_until)).into());
