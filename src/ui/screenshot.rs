@@ -9,7 +9,10 @@ use slint::platform::{Platform, WindowAdapter};
 use slint::ComponentHandle;
 use slint::Rgb8Pixel;
 
-use super::{AppState, CheckTab, FieldProblem, InputAdapter, InputCheck, KeyboardMode, Kiosk, Page, ScanKind, UiError};
+use super::{
+    AppState, CheckTab, FieldProblem, InputAdapter, InputCheck, KeyboardMode, Kiosk, Page, ScanKind, UiError,
+    VisitorAdapter, VisitorStep, WorkerAdapter, WorkerRefusal, WorkerStep,
+};
 use crate::app::App;
 use crate::i18n::Lang;
 
@@ -28,6 +31,17 @@ pub const PAGES: &[(&str, &str)] = &[
         "the \"are you still there?\" warning before the idle reset",
     ),
     ("scan-unknown", "a scanned code the kiosk cannot use, answered politely"),
+    (
+        "visitor-details",
+        "visitor: type, party size, company and the privacy notice with consent",
+    ),
+    (
+        "visitor-waiting",
+        "visitor: \"please wait, we are contacting the resident\"",
+    ),
+    ("visitor-approved", "visitor: registered, slip printed"),
+    ("worker-issued", "worker: pass printed"),
+    ("worker-refused", "worker: outside renovation hours, explained politely"),
     (
         "input-phone",
         "numeric keypad for a mobile number, with its polite hint",
@@ -121,7 +135,9 @@ pub fn take(app: Rc<App>, shots: &[Shot]) -> Result<(), ScreenshotError> {
 
 /// Puts the kiosk in the state the shot names.
 fn stage(kiosk: &Kiosk, shot: &Shot) {
+    kiosk.reset_journeys();
     kiosk.set_language(shot.lang);
+
     let state = kiosk.window.global::<AppState>();
     state.set_idle_warning(false);
     let input = kiosk.window.global::<InputAdapter>();
@@ -130,7 +146,9 @@ fn stage(kiosk: &Kiosk, shot: &Shot) {
     check.set_result("".into());
     let page = match shot.page.as_str() {
         "visitor" | "idle-warning" => Page::Visitor,
+        name if name.starts_with("visitor-") => Page::Visitor,
         "worker" => Page::Worker,
+        name if name.starts_with("worker-") => Page::Worker,
         "resident" => Page::Resident,
         "staff" => Page::Staff,
         name if name.starts_with("input-") => Page::InputCheck,
@@ -143,6 +161,37 @@ fn stage(kiosk: &Kiosk, shot: &Shot) {
             state.set_idle_warning(true);
         }
         "scan-unknown" => input.set_scan_not_recognised(true),
+        "visitor-details" | "visitor-waiting" | "visitor-approved" => {
+            let v = kiosk.window.global::<VisitorAdapter>();
+            v.set_unit("3-2-1201".into());
+            v.set_surname("王".into());
+            v.set_visit_no("V20261127-0003".into());
+            v.set_step(match shot.page.as_str() {
+                "visitor-details" => VisitorStep::Details,
+                "visitor-waiting" => VisitorStep::Waiting,
+                _ => VisitorStep::Approved,
+            });
+        }
+        "worker-issued" | "worker-refused" => {
+            let w = kiosk.window.global::<WorkerAdapter>();
+            w.set_unit("2-1-302".into());
+            w.set_worker_name("张*明".into());
+            w.set_pass_no("W20261127-0001".into());
+            w.set_valid_until("12:00".into());
+            w.set_hours_text(
+                shot.lang
+                    .pick("08:00–12:00、14:00–18:00", "08:00–12:00, 14:00–18:00")
+                    .into(),
+            );
+
+            w.set_next_start("14:00".into());
+            w.set_refusal(WorkerRefusal::OutsideHours);
+            w.set_step(if shot.page == "worker-issued" {
+                WorkerStep::Issued
+            } else {
+                WorkerStep::Refused
+            });
+        }
         "input-phone" => {
             check.set_tab(CheckTab::Phone);
             check.set_phone("1391234".into());

@@ -155,6 +155,11 @@ impl Kiosk {
         apply_language(&self.window, &self.app, &self.parts.input, lang);
     }
 
+    /// Forgets every journey's state, as going home does.
+    pub fn reset_journeys(&self) {
+        self.parts.reset(&self.window);
+    }
+
     pub fn show_page(&self, page: Page) {
         self.window.global::<AppState>().invoke_navigate(page);
     }
