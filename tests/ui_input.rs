@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use lobby_kiosk::ui::{AppState, Page};
-use slint::platform::WindowEvent;
 use slint::ComponentHandle;
 
 fn open_input_check(k: &TestKiosk) {
@@ -165,43 +164,31 @@ fn english_names_on_the_latin_keyboard() {
     assert_eq!(read(&k, "Check result"), "Entered: Smith");
 }
 
-/// Sends text as a USB scanner does: one key event per character, a few ms apart, then Enter.
-fn scan(k: &TestKiosk, text: &str, gap_ms: u64) {
-    for c in text.chars().chain(std::iter::once('\n')) {
-        let key: slint::SharedString = c.to_string().into();
-        k.window
-            .window()
-            .dispatch_event(WindowEvent::KeyPressed { text: key.clone() });
-        k.window.window().dispatch_event(WindowEvent::KeyReleased { text: key });
-        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(gap_ms));
-    }
-}
-
 #[test]
 fn a_scanned_ticket_on_the_home_page_opens_resident_services() {
     let k = kiosk();
-    scan(&k, "R20261127-0007", 8);
+    scan_with_gap(&k, "R20261127-0007", 8);
     assert_eq!(k.window.global::<AppState>().get_page(), Page::Resident);
 }
 
 #[test]
 fn a_scanned_invite_code_opens_visitor_registration() {
     let k = kiosk();
-    scan(&k, "493027", 8);
+    scan_with_gap(&k, "493027", 8);
     assert_eq!(k.window.global::<AppState>().get_page(), Page::Visitor);
 }
 
 #[test]
 fn slow_typing_is_not_taken_for_a_scan() {
     let k = kiosk();
-    scan(&k, "493027", 250);
+    scan_with_gap(&k, "493027", 250);
     assert_eq!(k.window.global::<AppState>().get_page(), Page::Home);
 }
 
 #[test]
 fn an_unknown_code_gets_a_polite_answer_and_goes_away_on_a_touch() {
     let k = kiosk();
-    scan(&k, "https://example.invalid/x", 5);
+    scan_with_gap(&k, "https://example.invalid/x", 5);
     assert_eq!(k.window.global::<AppState>().get_page(), Page::Home);
     assert!(is_shown(&k, "无法识别的二维码"));
     tap(&k, "好的");
@@ -213,7 +200,7 @@ fn the_scanner_check_shows_what_was_read() {
     let k = kiosk();
     open_input_check(&k);
     tap(&k, "扫码");
-    scan(&k, "R20261127-0042", 6);
+    scan_with_gap(&k, "R20261127-0042", 6);
     assert_eq!(
         k.window.global::<AppState>().get_page(),
         Page::InputCheck,

@@ -11,7 +11,6 @@ use lobby_kiosk::domain::token::{self, TokenKind};
 use lobby_kiosk::journeys::visitor;
 use lobby_kiosk::store::VisitStatus;
 use lobby_kiosk::ui::{AppState, Page, VisitorAdapter, VisitorStep};
-use slint::platform::WindowEvent;
 use slint::ComponentHandle;
 
 const PHONE: &str = "13912345678";
@@ -241,18 +240,6 @@ fn an_invite_code_checks_in_within_three_taps() {
     type_digits(&k, &code);
     tap(&k, "登记");
     assert!(read(&k, "提示").starts_with("这个预约码未能核对成功"));
-}
-
-/// Sends text as the USB scanner does: fast keys, then Enter.
-fn scan(k: &TestKiosk, text: &str) {
-    for c in text.chars().chain(std::iter::once('\n')) {
-        let key: slint::SharedString = c.to_string().into();
-        k.window
-            .window()
-            .dispatch_event(WindowEvent::KeyPressed { text: key.clone() });
-        k.window.window().dispatch_event(WindowEvent::KeyReleased { text: key });
-        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(5));
-    }
 }
 
 #[test]

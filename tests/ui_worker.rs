@@ -8,7 +8,6 @@ use common::*;
 use lobby_kiosk::journeys::worker;
 use lobby_kiosk::store::{Permit, PermitStatus};
 use lobby_kiosk::ui::{AppState, Page, WorkerAdapter, WorkerRefusal, WorkerStep};
-use slint::platform::WindowEvent;
 use slint::ComponentHandle;
 
 /// Monday 30 November 2026 at `h:m` in Shanghai.
@@ -182,17 +181,6 @@ fn an_unknown_permit_code_gets_a_retry() {
     tap(&k, "下一步");
     assert_eq!(step(&k), WorkerStep::Code);
     assert!(read(&k, "提示").starts_with("抱歉，没有找到这个备案编号"));
-}
-
-fn scan(k: &TestKiosk, text: &str) {
-    for c in text.chars().chain(std::iter::once('\n')) {
-        let key: slint::SharedString = c.to_string().into();
-        k.window
-            .window()
-            .dispatch_event(WindowEvent::KeyPressed { text: key.clone() });
-        k.window.window().dispatch_event(WindowEvent::KeyReleased { text: key });
-        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(4));
-    }
 }
 
 #[test]

@@ -9,6 +9,7 @@
 mod check;
 mod permit;
 mod printer;
+mod request;
 mod residents;
 mod run;
 mod visit;
@@ -69,6 +70,9 @@ pub enum Command {
     /// Renovation worker passes: issue, verify offline, revoke.
     #[command(subcommand)]
     Pass(permit::PassCommand),
+    /// Residents' requests (tickets): list, show, move along their lifecycle.
+    #[command(subcommand)]
+    Request(request::RequestCommand),
     /// The keys that sign slip QR codes.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -142,6 +146,7 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
         Command::Deny(cmd) => with_app(loaded, &cli.data_dir, |app| visit::run_deny(&app, cmd)),
         Command::Permit(cmd) => with_app(loaded, &cli.data_dir, |app| permit::run_permit(&app, cmd)),
         Command::Pass(cmd) => with_app(loaded, &cli.data_dir, |app| permit::run_pass(&app, cmd)),
+        Command::Request(cmd) => with_app(loaded, &cli.data_dir, |app| request::run(&app, cmd)),
 
         Command::Keys(KeysCommand::ExportPublic) => with_app(loaded, &cli.data_dir, |app| {
             print!("{}", app.keys.ring().export_public());

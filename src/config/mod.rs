@@ -13,6 +13,8 @@ use serde::Deserialize;
 use std::path::PathBuf;
 
 use crate::domain::hours::RenovationHours;
+use crate::domain::sla::RequestPolicy;
+
 use crate::domain::visitor::{VisitValidity, VisitorType};
 
 use crate::i18n::Lang;
@@ -44,6 +46,14 @@ pub struct Config {
     pub privacy: Privacy,
     #[serde(default = "default_renovation")]
     pub renovation: RenovationHours,
+    #[serde(default = "default_requests")]
+    pub requests: RequestPolicy,
+}
+
+/// A desk open 08:30–17:30 every day, with the company's usual response targets.
+fn default_requests() -> RequestPolicy {
+    toml::from_str("office_hours = [\"08:30-17:30\"]\non_duty_phone = \"400-820-5678\"")
+        .expect("the built-in request policy parses")
 }
 
 /// Weekdays 08:00–12:00 and 14:00–18:00, weekends 09:00–12:00, as most compounds set.

@@ -70,3 +70,18 @@ fn hex_colours() {
     assert_eq!(parse_hex_color("#1F6B5"), None);
     assert_eq!(parse_hex_color("#ÿÿÿ"), None);
 }
+
+#[test]
+fn impossible_renovation_hours_are_named_with_key_and_line() {
+    let text = EMBEDDED_DEFAULT.replace(
+        "weekday = [\"08:00-12:00\", \"14:00-18:00\"]",
+        "weekday = [\"12:00-08:00\"]",
+    );
+    let err = parse(&text).unwrap_err();
+    let expected_line = text.lines().position(|l| l.starts_with("weekday = [\"12:00")).unwrap() + 1;
+    assert_eq!(err.key(), Some("renovation.weekday"));
+    assert_eq!(err.line(), Some(expected_line));
+    assert!(err.to_string().contains("ends before it starts"), "{err}");
+    let overlapping = EMBEDDED_DEFAULT.replace("\"14:00-18:00\"]", "\"11:00-18:00\"]");
+    assert_eq!(parse(&overlapping).unwrap_err().key(), Some("renovation.weekday"));
+}

@@ -5,6 +5,7 @@
 //! adapters and the command line both call these functions, so the kiosk, the desk PC
 //! and the tests run one code path.
 
+pub mod resident;
 pub mod visitor;
 mod visitor_slip;
 pub mod worker;

@@ -143,6 +143,48 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX passes_by_day ON passes(day, valid_until);
     "#,
+    // 4: resident requests (tickets) with their append-only history, and satisfaction.
+    r#"
+    CREATE TABLE tickets (
+        id             INTEGER PRIMARY KEY,
+        ticket_no      TEXT NOT NULL UNIQUE,
+        unit_no        TEXT NOT NULL,
+        request_type   TEXT NOT NULL,
+        choice         TEXT NOT NULL,
+        note           TEXT NOT NULL DEFAULT '',
+        preferred_time TEXT NOT NULL DEFAULT '',
+        callback_phone TEXT NOT NULL,
+        urgent         INTEGER NOT NULL,
+        status         TEXT NOT NULL,
+        received_at    TEXT NOT NULL,
+        due_at         TEXT NOT NULL,
+        responded_at   TEXT,
+        closed_at      TEXT,
+        printed_at     TEXT
+    ) STRICT;
+    CREATE INDEX tickets_open ON tickets(status, due_at);
+    CREATE TABLE ticket_history (
+        id        INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        at        TEXT NOT NULL,
+        status    TEXT NOT NULL,
+        staff     TEXT NOT NULL,
+        note      TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE INDEX ticket_history_by_ticket ON ticket_history(ticket_id, id);
+    CREATE TRIGGER ticket_history_append_only BEFORE UPDATE ON ticket_history
+    BEGIN
+        SELECT RAISE(ABORT, 'ticket history is append-only');
+    END;
+    CREATE TABLE satisfaction (
+        id        INTEGER PRIMARY KEY,
+        journey   TEXT NOT NULL CHECK (journey IN ('visitor', 'worker', 'resident', 'ticket')),
+        record_id INTEGER,
+        rating    TEXT NOT NULL CHECK (rating IN ('satisfied', 'basic', 'unsatisfied')),
+        at        TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX satisfaction_by_time ON satisfaction(at);
+    "#,
 ];
 
 /// The schema version this build writes.

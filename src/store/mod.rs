@@ -11,6 +11,7 @@ mod outbox;
 mod permits;
 mod print_jobs;
 mod residents;
+mod tickets;
 mod visits;
 
 pub use invites::{DenyEntry, Invite, NewInvite};
@@ -19,6 +20,8 @@ pub use permits::{NewPermit, NewWorker, Pass, Permit, PermitStatus, Worker};
 
 pub use print_jobs::{JobState, PrintJobRecord};
 pub use residents::{Resident, ResidentSummary};
+pub use tickets::{HistoryEntry, NewTicket, Ticket};
+
 pub use visits::{NewVisit, SignOutKind, Visit, VisitStatus};
 
 use std::path::{Path, PathBuf};

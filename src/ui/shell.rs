@@ -9,6 +9,7 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::idle::{IdleAction, IdleClock};
 use super::input_adapter::InputState;
+use super::resident_adapter::ResidentJourney;
 use super::visitor_adapter::VisitorJourney;
 use super::worker_adapter::WorkerJourney;
 use super::{AppState, AppWindow, InputAdapter, Page, Palette};
@@ -46,7 +47,9 @@ impl Kiosk {
         let input = InputState::install(&window, &app);
         let visitor = VisitorJourney::install(&window, &app);
         let worker = WorkerJourney::install(&window, &app);
+        let resident = ResidentJourney::install(&window, &app);
         {
+            let resident = resident.clone();
             let visitor = visitor.clone();
             let worker = worker.clone();
             input.set_scan_handler(Box::new(move |w, scanned| match scanned {
@@ -66,12 +69,25 @@ impl Kiosk {
                     worker.scanned_permit(w, token);
                     true
                 }
+                Scanned::Token(TokenKind::Ticket, token) => {
+                    resident.scanned_ticket(w, token, true);
+                    true
+                }
+                Scanned::TicketNumber(number) => {
+                    resident.scanned_ticket(w, number, false);
+                    true
+                }
                 _ => false,
             }));
         }
-        let parts = Rc::new(Parts { input, visitor, worker });
+        let parts = Rc::new(Parts {
+            input,
+            visitor,
+            worker,
+            resident,
+        });
         apply_branding(&window, &app);
-        apply_language(&window, &app, &parts.input, app.config.language);
+        apply_language(&window, &app, &parts, app.config.language);
 
         let state = window.global::<AppState>();
         {
@@ -91,7 +107,7 @@ impl Kiosk {
             let parts = parts.clone();
             state.on_set_language(move |code| {
                 if let (Some(w), Some(lang)) = (weak.upgrade(), Lang::from_code(&code)) {
-                    apply_language(&w, &app, &parts.input, lang);
+                    apply_language(&w, &app, &parts, lang);
                 }
             });
         }
@@ -152,7 +168,7 @@ impl Kiosk {
     }
 
     pub fn set_language(&self, lang: Lang) {
-        apply_language(&self.window, &self.app, &self.parts.input, lang);
+        apply_language(&self.window, &self.app, &self.parts, lang);
     }
 
     /// Forgets every journey's state, as going home does.
@@ -180,7 +196,7 @@ fn on_idle_tick(window: &AppWindow, app: &App, parts: &Parts, idle: &RefCell<Idl
             state.set_page(Page::Home);
             parts.reset(window);
             if state.get_language() != app.config.language.code() {
-                apply_language(window, app, &parts.input, app.config.language);
+                apply_language(window, app, &parts, app.config.language);
             }
         }
     }
@@ -191,6 +207,7 @@ struct Parts {
     input: Rc<InputState>,
     visitor: Rc<VisitorJourney>,
     worker: Rc<WorkerJourney>,
+    resident: Rc<ResidentJourney>,
 }
 
 impl Parts {
@@ -199,6 +216,7 @@ impl Parts {
         self.input.reset(window);
         self.visitor.reset(window);
         self.worker.reset(window);
+        self.resident.reset(window);
     }
 }
 
@@ -220,7 +238,7 @@ fn apply_branding(window: &AppWindow, app: &App) {
     }
 }
 
-fn apply_language(window: &AppWindow, app: &App, input: &InputState, lang: Lang) {
+fn apply_language(window: &AppWindow, app: &App, parts: &Parts, lang: Lang) {
     // Fails only when no translations are bundled, which the build guarantees against.
     let _ = slint::select_bundled_translation(lang.bundle_name());
     let state = window.global::<AppState>();
@@ -232,7 +250,8 @@ fn apply_language(window: &AppWindow, app: &App, input: &InputState, lang: Lang)
         lang.pick(&app.config.compound.company, &app.config.compound.company_en)
             .into(),
     );
-    input.apply_language(window, app, lang);
+    parts.input.apply_language(window, app, lang);
+    parts.resident.apply_language(window, lang);
     update_clock(window, app, Utc::now());
 }
 

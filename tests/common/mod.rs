@@ -182,3 +182,26 @@ pub fn screen_text(kiosk: &Kiosk) -> Vec<String> {
     }
     out
 }
+
+/// Sends text as a USB barcode scanner does: one key event per character, `gap_ms`
+/// apart, then Enter.
+pub fn scan_with_gap(kiosk: &Kiosk, text: &str, gap_ms: u64) {
+    use slint::platform::WindowEvent;
+    for c in text.chars().chain(std::iter::once('\n')) {
+        let key: slint::SharedString = c.to_string().into();
+        kiosk
+            .window
+            .window()
+            .dispatch_event(WindowEvent::KeyPressed { text: key.clone() });
+        kiosk
+            .window
+            .window()
+            .dispatch_event(WindowEvent::KeyReleased { text: key });
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(gap_ms));
+    }
+}
+
+/// A scanner burst at a typical scanner's speed.
+pub fn scan(kiosk: &Kiosk, text: &str) {
+    scan_with_gap(kiosk, text, 5);
+}

@@ -1,0 +1,155 @@
+//! `lobby-kiosk request list|show|update`: the desk follows residents' requests to the
+//! end until staff mode lands.
+
+use chrono::Utc;
+use clap::Subcommand;
+
+use super::{print_json, say, Outcome};
+use crate::app::App;
+use crate::domain::mask::mask_phone;
+use crate::domain::request::{find_choice, RequestType};
+use crate::domain::sla::breach;
+use crate::domain::ticket::TicketStatus;
+use crate::journeys::resident::{self, UpdateRefused};
+use crate::store::Ticket;
+
+#[derive(Debug, Subcommand)]
+pub enum RequestCommand {
+    /// Tickets, most urgent and soonest due first.
+    List {
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One ticket with its full history.
+    Show {
+        ticket: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a ticket on: received, dispatched, in_progress, done, return_visit, closed, cancelled.
+    Update {
+        ticket: String,
+        #[arg(long)]
+        status: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long, default_value = "desk")]
+        by: String,
+    },
+}
+
+fn row(app: &App, t: &Ticket) -> serde_json::Value {
+    let kind = RequestType::parse(&t.request_type).unwrap_or(RequestType::Other);
+    let lang = app.config.language;
+    serde_json::json!({
+        "ticket": t.ticket_no, "unit": t.unit_no, "type": t.request_type,
+        "about": find_choice(kind, &t.choice).map(|c| c.label(lang)),
+        "note": t.note, "urgent": t.urgent, "status": t.status,
+        "received_at": t.received_at, "due_at": t.due_at, "responded_at": t.responded_at,
+        "callback": mask_phone(&t.callback_phone),
+        "sla": format!("{:?}", breach(t.due_at, t.responded_at, Utc::now())),
+    })
+}
+
+pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
+    let lang = app.config.language;
+    match cmd {
+        RequestCommand::List { open, json } => match app.store().tickets(open) {
+            Ok(tickets) => {
+                if json {
+                    print_json(&tickets.iter().map(|t| row(app, t)).collect::<Vec<_>>());
+                } else {
+                    let tz = app.config.tz();
+                    for t in &tickets {
+                        let due = t.due_at.with_timezone(&tz).format("%m-%d %H:%M");
+                        println!(
+                            "{}{} {:<10} {:<16} {:<12} {} {due}",
+                            if t.urgent { "!" } else { " " },
+                            t.ticket_no,
+                            t.unit_no,
+                            t.request_type,
+                            t.status,
+                            mask_phone(&t.callback_phone)
+                        );
+                    }
+                    println!(
+                        "{}",
+                        lang.pick(
+                            &format!("共 {} 单。", tickets.len()),
+                            &format!("{} tickets.", tickets.len())
+                        )
+                    );
+                }
+                Outcome::Success
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Outcome::Negative
+            }
+        },
+        RequestCommand::Show { ticket, json } => {
+            let number = resident::normalise_ticket_number(&ticket);
+            let found = app.store().ticket_by_no(&number);
+            match found {
+                Ok(Some(t)) => {
+                    let history = app.store().ticket_history(t.id).unwrap_or_default();
+                    if json {
+                        print_json(&serde_json::json!({ "ticket": row(app, &t), "history": history }));
+                    } else {
+                        println!("{}", serde_json::to_string_pretty(&row(app, &t)).unwrap_or_default());
+                        for h in &history {
+                            println!(
+                                "  {} {} {} {}",
+                                h.at.with_timezone(&app.config.tz()).format("%m-%d %H:%M"),
+                                h.status,
+                                h.staff,
+                                h.note
+                            );
+                        }
+                    }
+                    Outcome::Success
+                }
+                _ => {
+                    eprintln!("{} {number}", say(lang, "没有找到这张单：", "No such ticket:"));
+                    Outcome::Negative
+                }
+            }
+        }
+        RequestCommand::Update {
+            ticket,
+            status,
+            note,
+            by,
+        } => {
+            let Some(to) = TicketStatus::parse(&status) else {
+                eprintln!("{} {status}", say(lang, "未知状态：", "Unknown status:"));
+                return Outcome::Usage;
+            };
+            match resident::update(app, &ticket, to, &by, &note, Utc::now()) {
+                Ok(Ok(t)) => {
+                    println!("{} {} → {}", say(lang, "已更新", "Updated"), t.ticket_no, t.status);
+                    Outcome::Success
+                }
+                Ok(Err(UpdateRefused::Unknown)) => {
+                    eprintln!("{} {ticket}", say(lang, "没有找到这张单：", "No such ticket:"));
+                    Outcome::Negative
+                }
+                Ok(Err(UpdateRefused::NotAllowed { from, to })) => {
+                    eprintln!(
+                        "{} {} → {}",
+                        say(lang, "状态不能这样变更：", "That change is not allowed:"),
+                        from.as_str(),
+                        to.as_str()
+                    );
+                    Outcome::Negative
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Outcome::Negative
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,319 @@
+//! Resident self-service requests: identify without leaking who lives where, record the
+//! request as a ticket the desk follows to the end, and say honestly what happens next.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{local_day, print_for, tell_desk, JourneyError};
+use crate::app::App;
+use crate::domain::mask::mask_phone;
+use crate::domain::phone::parse_mobile;
+use crate::domain::request::{find_choice, RequestType};
+use crate::domain::sla::{breach, due_at, is_office_open, Breach};
+use crate::domain::ticket::{can_move, parse_ticket_number, TicketStatus};
+use crate::domain::token::{self, TokenKind, TokenPayload};
+use crate::i18n::Lang;
+use crate::notify::{Notice, NoticeKind};
+use crate::printing::{Op, Slip, SlipKind};
+use crate::store::{HistoryEntry, NewTicket, Ticket};
+
+/// Longest note kept with a request (characters).
+pub const MAX_NOTE_CHARS: usize = 60;
+
+/// A resident who proved they live there: the unit and the registered phone matched.
+#[derive(Debug, Clone)]
+pub struct Identified {
+    pub unit: String,
+    /// The registered phone whose last four digits were given: the default call-back.
+    pub phone: String,
+}
+
+/// Unit plus the last four digits of a phone registered for it. One answer for an
+/// unknown unit and for wrong digits, so nobody can probe who lives where.
+pub fn identify(app: &App, unit: &str, last4: &str) -> Result<Option<Identified>, JourneyError> {
+    let Ok(unit) = app.unit_format.parse_unit(unit) else {
+        return Ok(None);
+    };
+    let unit = unit.to_string();
+    if last4.len() != 4 || !last4.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(None);
+    }
+    let phones = app.store().unit_phones(&unit)?;
+    Ok(phones
+        .into_iter()
+        .find(|p| p.ends_with(last4))
+        .map(|phone| Identified { unit, phone }))
+}
+
+/// What the resident asked for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub request_type: RequestType,
+    pub choice: String,
+    pub note: String,
+    pub preferred_time: String,
+    pub callback_phone: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    pub ticket: Ticket,
+    pub printed: bool,
+    /// Received outside office hours: the clock starts at the next opening.
+    pub after_hours: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestRejected {
+    Choice,
+    Note,
+    Phone,
+}
+
+/// Records a request: ticket, history, a notice to the desk (urgent for emergencies, at
+/// any hour), and the slip.
+pub fn submit(
+    app: &App,
+    who: &Identified,
+    request: &Request,
+    now: DateTime<Utc>,
+) -> Result<Result<Submitted, RequestRejected>, JourneyError> {
+    let t = request.request_type;
+    if find_choice(t, &request.choice).is_none() {
+        return Ok(Err(RequestRejected::Choice));
+    }
+    let note = request.note.trim();
+    if note.chars().count() > MAX_NOTE_CHARS || note.chars().any(char::is_control) {
+        return Ok(Err(RequestRejected::Note));
+    }
+    let Ok(phone) = parse_mobile(&request.callback_phone) else {
+        return Ok(Err(RequestRejected::Phone));
+    };
+    let tz = app.config.tz();
+    let policy = &app.config.requests;
+    let after_hours = !t.is_emergency() && !is_office_open(policy, now, tz);
+    let new = NewTicket {
+        unit_no: who.unit.clone(),
+        request_type: t.as_str().to_string(),
+        choice: request.choice.clone(),
+        note: note.to_string(),
+        preferred_time: request.preferred_time.chars().take(20).collect(),
+        callback_phone: phone.as_str().to_string(),
+        urgent: t.is_emergency(),
+        due_at: due_at(policy, t, now, tz),
+    };
+    let ticket = app.store().insert_ticket(&new, now, &local_day(app, now))?;
+    let lang = Lang::Zh;
+    let choice = find_choice(t, &ticket.choice).map_or("", |c| c.label(lang));
+    let title = if t.is_emergency() {
+        "紧急报修 Emergency repair"
+    } else {
+        "业主服务请求 Resident request"
+    };
+    let kind = if t.is_emergency() {
+        NoticeKind::EmergencyRequest
+    } else {
+        NoticeKind::Request
+    };
+    let mut notice = Notice::new(kind, title)
+        .line(format!("{} · {}", ticket.ticket_no, ticket.unit_no))
+        .line(format!("{} · {}", t.label(lang), choice))
+        .line(format!("回电 Call back: {}", mask_phone(&ticket.callback_phone)))
+        .urgent(t.is_emergency());
+    if !ticket.note.is_empty() {
+        notice = notice.line(format!("留言 Note: {}", ticket.note));
+    }
+    tell_desk(app, &notice, now)?;
+    let printed = print_for(app, &ticket_slip(app, &ticket)?, "ticket", ticket.id, now)?;
+    if printed {
+        app.store().mark_ticket_printed(ticket.id, now)?;
+    }
+    Ok(Ok(Submitted {
+        ticket,
+        printed,
+        after_hours,
+    }))
+}
+
+/// The ticket's slip: number, type, when to expect a response, a QR to check status.
+pub fn ticket_slip(app: &App, ticket: &Ticket) -> Result<Slip, JourneyError> {
+    let lang = app.config.language;
+    let t = RequestType::parse(&ticket.request_type).unwrap_or(RequestType::Other);
+    let field = |zh: &str, en: &str, value: String| Op::Field {
+        label: lang.pick(zh, en).to_string(),
+        value,
+    };
+    let local = |at: DateTime<Utc>| at.with_timezone(&app.config.tz()).format("%Y-%m-%d %H:%M").to_string();
+    let token = token::sign(
+        &app.keys.signing,
+        &TokenPayload {
+            kind: TokenKind::Ticket,
+            id: ticket.id as u64,
+            unit: ticket.unit_no.clone(),
+            valid_from: ticket.received_at - chrono::Duration::minutes(1),
+            valid_until: ticket.received_at + chrono::Duration::days(365),
+            key_id: app.keys.signing.key_id(),
+        },
+    )?;
+    let mut ops = vec![
+        Op::Title(app.config.compound_name(lang).to_string()),
+        Op::Heading(lang.pick("业主服务回执", "Request receipt").to_string()),
+        Op::Divider,
+        field("单号", "Ticket", ticket.ticket_no.clone()),
+        field("房号", "Unit", ticket.unit_no.clone()),
+        field("类型", "Type", t.label(lang).to_string()),
+        field(
+            "内容",
+            "About",
+            find_choice(t, &ticket.choice).map_or(String::new(), |c| c.label(lang).to_string()),
+        ),
+        field("登记时间", "Received", local(ticket.received_at)),
+        field("预计响应", "Response by", local(ticket.due_at)),
+        field("回电号码", "Call back", mask_phone(&ticket.callback_phone)),
+        Op::Divider,
+    ];
+    if ticket.urgent {
+        ops.push(Op::Text(format!(
+            "{}{}",
+            lang.pick("值班电话：", "On-duty phone: "),
+            app.config.requests.on_duty_phone()
+        )));
+    }
+    ops.extend([
+        Op::Qr(token),
+        Op::Centered(
+            lang.pick(
+                "扫描二维码可在大堂终端查询进度",
+                "Scan at the lobby kiosk to check progress",
+            )
+            .to_string(),
+        ),
+        Op::Centered(format!(
+            "{} {}",
+            lang.pick("客服热线", "Hotline"),
+            app.config.compound.hotline
+        )),
+        Op::Centered(
+            lang.pick(
+                "我们会跟进到底，祝您生活愉快！",
+                "We will follow it through. Have a pleasant day!",
+            )
+            .to_string(),
+        ),
+        Op::Feed(1),
+        Op::Cut,
+    ]);
+    Ok(Slip {
+        kind: SlipKind::Ticket,
+        ops,
+    })
+}
+
+/// A ticket as the resident may see it, with its timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub ticket: Ticket,
+    pub history: Vec<HistoryEntry>,
+    pub breach: String,
+}
+
+/// Status by ticket number plus the call-back phone's last four digits (the same
+/// answer for an unknown number and wrong digits), or by a scanned ticket slip.
+pub fn lookup(
+    app: &App,
+    number_or_token: &str,
+    last4: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<Status>, JourneyError> {
+    let text = number_or_token.trim();
+    let ticket = if text.starts_with(token::PREFIX) {
+        match token::verify(text, &app.keys.ring(), now, |_, _| false) {
+            Ok(p) if p.kind == TokenKind::Ticket => app.store().ticket(p.id as i64)?,
+            _ => None,
+        }
+    } else {
+        let number = normalise_ticket_number(text);
+        let found = app.store().ticket_by_no(&number)?;
+        found.filter(|t| last4.is_some_and(|d| d.len() == 4 && t.callback_phone.ends_with(d)))
+    };
+    let Some(ticket) = ticket else { return Ok(None) };
+    let history = app.store().ticket_history(ticket.id)?;
+    let b = match breach(ticket.due_at, ticket.responded_at, now) {
+        Breach::OnTime => "on_time",
+        Breach::Late { .. } => "late",
+        Breach::Pending { .. } => "pending",
+        Breach::Overdue { .. } => "overdue",
+    };
+    Ok(Some(Status {
+        ticket,
+        history,
+        breach: b.to_string(),
+    }))
+}
+
+/// `R20261127-0007` from what a keypad can type (`202611270007`) or the printed form.
+pub fn normalise_ticket_number(text: &str) -> String {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() == 12 {
+        let candidate = format!("R{}-{}", &digits[..8], &digits[8..]);
+        if parse_ticket_number(&candidate).is_some() {
+            return candidate;
+        }
+    }
+    text.trim().to_uppercase()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateRefused {
+    Unknown,
+    NotAllowed { from: TicketStatus, to: TicketStatus },
+}
+
+/// The desk moves a ticket along its lifecycle; every change is stamped and kept.
+pub fn update(
+    app: &App,
+    ticket_no: &str,
+    to: TicketStatus,
+    staff: &str,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<Ticket, UpdateRefused>, JourneyError> {
+    let Some(ticket) = app.store().ticket_by_no(&normalise_ticket_number(ticket_no))? else {
+        return Ok(Err(UpdateRefused::Unknown));
+    };
+    let from = TicketStatus::parse(&ticket.status).unwrap_or(TicketStatus::Received);
+    if !can_move(from, to) {
+        return Ok(Err(UpdateRefused::NotAllowed { from, to }));
+    }
+    let closes = !to.is_open();
+    app.store()
+        .set_ticket_status(ticket.id, to.as_str(), staff, note.trim(), closes, now)?;
+    Ok(Ok(app.store().ticket(ticket.id)?.unwrap_or(ticket)))
+}
+
+/// One tap at the end of a journey: 满意 / 基本满意 / 不满意.
+pub fn rate(
+    app: &App,
+    journey: &str,
+    record_id: Option<i64>,
+    rating: &str,
+    now: DateTime<Utc>,
+) -> Result<(), JourneyError> {
+    if crate::domain::ticket::Satisfaction::parse(rating).is_none() {
+        return Ok(());
+    }
+    app.store().record_satisfaction(journey, record_id, rating, now)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keypad_ticket_numbers_are_normalised() {
+        assert_eq!(normalise_ticket_number("202611270007"), "R20261127-0007");
+        assert_eq!(normalise_ticket_number(" r20261127-0007 "), "R20261127-0007");
+        assert_eq!(normalise_ticket_number("12345"), "12345");
+    }
+}
