@@ -196,7 +196,7 @@ fn on_idle_tick(window: &AppWindow, app: &App, parts: &Parts, idle: &RefCell<Idl
             state.set_page(Page::Home);
             parts.reset(window);
             if state.get_language() != app.config.language.code() {
-                apply_language(window, app, &parts, app.config.language);
+                apply_language(window, app, parts, app.config.language);
             }
         }
     }
