@@ -104,8 +104,17 @@ impl App {
         self.clock.set(now);
     }
 
+    /// The database, borrowed for one statement. Do not hold it across a call that may
+    /// itself need the store (a `match` on `app.store().x()` keeps it borrowed for the
+    /// whole match): use [`App::with_store`] there.
     pub fn store(&self) -> RefMut<'_, Store> {
         self.store.borrow_mut()
+    }
+
+    /// Runs `f` with the database and releases it before returning, so the result can
+    /// be matched on while other calls use the store.
+    pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        f(&mut self.store.borrow_mut())
     }
 
     /// Lays out, encodes and sends one slip.

@@ -12,6 +12,7 @@ mod printer;
 mod request;
 mod residents;
 mod run;
+mod staff;
 mod visit;
 
 use std::path::PathBuf;
@@ -73,6 +74,27 @@ pub enum Command {
     /// Residents' requests (tickets): list, show, move along their lifecycle.
     #[command(subcommand)]
     Request(request::RequestCommand),
+    /// Staff accounts (desk, supervisor) with 6-digit PINs.
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
+    /// Everyone on site now (visitors and workers), from the local database.
+    Roster {
+        #[arg(long)]
+        print: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The daily summary against the company's targets.
+    #[command(subcommand)]
+    Report(staff::ReportCommand),
+    /// Every staff action, oldest first.
+    Audit {
+        /// RFC 3339 time (default: the last 7 days).
+        #[arg(long)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The keys that sign slip QR codes.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -147,6 +169,10 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
         Command::Permit(cmd) => with_app(loaded, &cli.data_dir, |app| permit::run_permit(&app, cmd)),
         Command::Pass(cmd) => with_app(loaded, &cli.data_dir, |app| permit::run_pass(&app, cmd)),
         Command::Request(cmd) => with_app(loaded, &cli.data_dir, |app| request::run(&app, cmd)),
+        Command::Staff(cmd) => with_app(loaded, &cli.data_dir, |app| staff::run_staff(&app, cmd)),
+        Command::Roster { print, json } => with_app(loaded, &cli.data_dir, |app| staff::run_roster(&app, print, json)),
+        Command::Report(cmd) => with_app(loaded, &cli.data_dir, |app| staff::run_report(&app, cmd)),
+        Command::Audit { since, json } => with_app(loaded, &cli.data_dir, |app| staff::run_audit(&app, since, json)),
 
         Command::Keys(KeysCommand::ExportPublic) => with_app(loaded, &cli.data_dir, |app| {
             print!("{}", app.keys.ring().export_public());

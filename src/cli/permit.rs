@@ -46,23 +46,29 @@ pub enum PermitCommand {
     },
     Suspend {
         code: String,
+        #[arg(long, default_value = "desk")]
+        by: String,
     },
-    /// Revoke a permit: every pass issued under it stops verifying.
+    /// Revoke a permit (supervisors only): every pass issued under it stops verifying.
     Revoke {
         code: String,
+        #[arg(long)]
+        by: String,
     },
     Finish {
         code: String,
+        #[arg(long, default_value = "desk")]
+        by: String,
     },
     Extend {
         code: String,
         #[arg(long)]
         to: NaiveDate,
+        #[arg(long, default_value = "desk")]
+        by: String,
     },
     /// Print the permit slip (code and QR) for the contractor again.
-    Slip {
-        code: String,
-    },
+    Slip { code: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,7 +92,11 @@ pub enum PassCommand {
         json: bool,
     },
     /// Revoke a pass by its number (`W20261127-0001`).
-    Revoke { pass_no: String },
+    Revoke {
+        pass_no: String,
+        #[arg(long, default_value = "desk")]
+        by: String,
+    },
 }
 
 #[derive(Serialize)]
@@ -241,7 +251,7 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
                 }
             }
         }
-        PermitCommand::List { json } => match app.store().permits() {
+        PermitCommand::List { json } => match app.with_store(|s| s.permits()) {
             Ok(permits) => {
                 if json {
                     print_json(&permits.iter().map(view).collect::<Vec<_>>());
@@ -255,21 +265,37 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
                 Outcome::Negative
             }
         },
-        PermitCommand::Show { code, json } => match app.store().permit_by_code(&code) {
+        PermitCommand::Show { code, json } => match app.with_store(|s| s.permit_by_code(&code)) {
             Ok(Some(p)) => {
                 print_permit(app, &p, json);
                 Outcome::Success
             }
             _ => not_found(&code),
         },
-        PermitCommand::Suspend { code } => set_status(app, &code, PermitStatus::Suspended),
-        PermitCommand::Revoke { code } => set_status(app, &code, PermitStatus::Revoked),
-        PermitCommand::Finish { code } => set_status(app, &code, PermitStatus::Finished),
-        PermitCommand::Extend { code, to } => match app.store().extend_permit(&code, to, now) {
-            Ok(true) => Outcome::Success,
+        PermitCommand::Suspend { code, by } => set_status(app, &code, PermitStatus::Suspended, &by),
+        PermitCommand::Revoke { code, by } => {
+            if !matches!(crate::journeys::staff::require_supervisor(app, &by), Ok(Ok(()))) {
+                eprintln!(
+                    "{}",
+                    say(
+                        lang,
+                        "只有主管可以撤销装修备案（--by 主管姓名）。",
+                        "Only a supervisor may revoke a permit (--by NAME)."
+                    )
+                );
+                return Outcome::Negative;
+            }
+            set_status(app, &code, PermitStatus::Revoked, &by)
+        }
+        PermitCommand::Finish { code, by } => set_status(app, &code, PermitStatus::Finished, &by),
+        PermitCommand::Extend { code, to, by } => match app.with_store(|s| s.extend_permit(&code, to, now)) {
+            Ok(true) => {
+                let _ = app.store().audit(&by, "permit_extend", &code, &to.to_string(), now);
+                Outcome::Success
+            }
             _ => not_found(&code),
         },
-        PermitCommand::Slip { code } => match app.store().permit_by_code(&code) {
+        PermitCommand::Slip { code } => match app.with_store(|s| s.permit_by_code(&code)) {
             Ok(Some(p)) => match worker::print_permit(app, &p, now) {
                 Ok(true) => Outcome::Success,
                 _ => {
@@ -289,9 +315,12 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
     }
 }
 
-fn set_status(app: &App, code: &str, status: PermitStatus) -> Outcome {
-    match app.store().set_permit_status(code, status, Utc::now()) {
+fn set_status(app: &App, code: &str, status: PermitStatus, by: &str) -> Outcome {
+    match app.with_store(|s| s.set_permit_status(code, status, Utc::now())) {
         Ok(true) => {
+            let _ = app
+                .store()
+                .audit(by, &format!("permit_{}", status.as_str()), code, "", Utc::now());
             println!(
                 "{} {code} → {}",
                 say(app.config.language, "已更新备案", "Permit updated"),
@@ -413,8 +442,11 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                 Outcome::Negative
             }
         },
-        PassCommand::Revoke { pass_no } => match app.store().revoke_pass(&pass_no, now) {
-            Ok(true) => Outcome::Success,
+        PassCommand::Revoke { pass_no, by } => match app.with_store(|s| s.revoke_pass(&pass_no, now)) {
+            Ok(true) => {
+                let _ = app.store().audit(&by, "pass_revoke", &pass_no, "", now);
+                Outcome::Success
+            }
             _ => {
                 eprintln!(
                     "{} {pass_no}",

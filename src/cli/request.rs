@@ -56,7 +56,7 @@ fn row(app: &App, t: &Ticket) -> serde_json::Value {
 pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
     let lang = app.config.language;
     match cmd {
-        RequestCommand::List { open, json } => match app.store().tickets(open) {
+        RequestCommand::List { open, json } => match app.with_store(|s| s.tickets(open)) {
             Ok(tickets) => {
                 if json {
                     print_json(&tickets.iter().map(|t| row(app, t)).collect::<Vec<_>>());

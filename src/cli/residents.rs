@@ -64,7 +64,7 @@ pub fn run(app: &App, cmd: ResidentsCommand) -> Outcome {
                     return Outcome::Negative;
                 }
             };
-            match app.store().replace_residents(&residents, Utc::now()) {
+            match app.with_store(|s| s.replace_residents(&residents, Utc::now())) {
                 Ok(count) => {
                     let summary = app.store().resident_summary().ok();
                     if json {
@@ -95,7 +95,7 @@ pub fn run(app: &App, cmd: ResidentsCommand) -> Outcome {
             }
         }
         ResidentsCommand::List { json } => {
-            let residents = match app.store().residents() {
+            let residents = match app.with_store(|s| s.residents()) {
                 Ok(r) => r,
                 Err(err) => {
                     eprintln!("{err}");

@@ -82,11 +82,14 @@ pub enum DenyCommand {
         phone: String,
         #[arg(long)]
         reason: String,
-        #[arg(long, default_value = "supervisor")]
+        #[arg(long)]
         by: String,
     },
+    /// Supervisors only.
     Remove {
         phone: String,
+        #[arg(long)]
+        by: String,
     },
     List {
         #[arg(long)]
@@ -157,7 +160,7 @@ pub fn run_visit(app: &App, cmd: VisitCommand) -> Outcome {
                 eprintln!("{} {id}", say(lang, "没有找到这条访客记录：", "No such visit:"));
                 return Outcome::Negative;
             };
-            match app.store().sign_out_visit(visit.id, SignOutKind::Staff, now) {
+            match app.with_store(|s| s.sign_out_visit(visit.id, SignOutKind::Staff, now)) {
                 Ok(true) => {
                     if json {
                         print_json(&serde_json::json!({ "signed_out": visit.visit_no }));
@@ -230,6 +233,8 @@ fn decide(app: &App, key: &str, approve: bool, by: &str, json: bool, now: chrono
     };
     match visitor::decide(app, visit.id, approve, by, now) {
         Ok(Some((visit, printed))) => {
+            let action = if approve { "visit_approve" } else { "visit_deny" };
+            let _ = app.store().audit(by, action, &visit.visit_no, "", now);
             if json {
                 print_json(&serde_json::json!({ "visit": row(app, &visit), "printed": printed }));
             } else if approve {
@@ -340,7 +345,7 @@ pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
                 }
             }
         }
-        InviteCommand::List { json } => match app.store().invites(false) {
+        InviteCommand::List { json } => match app.with_store(|s| s.invites(false)) {
             Ok(invites) => {
                 let rows: Vec<_> = invites
                     .iter()
@@ -368,7 +373,7 @@ pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
                 Outcome::Negative
             }
         },
-        InviteCommand::Revoke { code } => match app.store().revoke_invite(&code, now) {
+        InviteCommand::Revoke { code } => match app.with_store(|s| s.revoke_invite(&code, now)) {
             Ok(true) => {
                 println!("{} {code}", say(lang, "已取消预约：", "Invite cancelled:"));
                 Outcome::Success
@@ -391,6 +396,19 @@ pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
 pub fn run_deny(app: &App, cmd: DenyCommand) -> Outcome {
     let lang = app.config.language;
     match cmd {
+        DenyCommand::Add { ref by, .. } | DenyCommand::Remove { ref by, .. }
+            if !matches!(crate::journeys::staff::require_supervisor(app, by), Ok(Ok(()))) =>
+        {
+            eprintln!(
+                "{}",
+                say(
+                    lang,
+                    "只有主管可以管理限制名单（--by 主管姓名）。",
+                    "Only a supervisor may manage the deny list (--by NAME)."
+                )
+            );
+            Outcome::Negative
+        }
         DenyCommand::Add { phone, reason, by } => {
             let Ok(mobile) = parse_mobile(&phone) else {
                 eprintln!(
@@ -414,8 +432,11 @@ pub fn run_deny(app: &App, cmd: DenyCommand) -> Outcome {
                 );
                 return Outcome::Usage;
             }
-            match app.store().deny_add(mobile.as_str(), reason.trim(), &by, Utc::now()) {
+            match app.with_store(|s| s.deny_add(mobile.as_str(), reason.trim(), &by, Utc::now())) {
                 Ok(()) => {
+                    let _ = app
+                        .store()
+                        .audit(&by, "deny_add", &mobile.masked(), reason.trim(), Utc::now());
                     println!(
                         "{} {}",
                         say(lang, "已加入限制名单：", "Added to the deny list:"),
@@ -429,10 +450,15 @@ pub fn run_deny(app: &App, cmd: DenyCommand) -> Outcome {
                 }
             }
         }
-        DenyCommand::Remove { phone } => {
+        DenyCommand::Remove { phone, by } => {
             let number = parse_mobile(&phone).map(|m| m.as_str().to_string()).unwrap_or(phone);
-            match app.store().deny_remove(&number) {
-                Ok(true) => Outcome::Success,
+            match app.with_store(|s| s.deny_remove(&number)) {
+                Ok(true) => {
+                    let _ = app
+                        .store()
+                        .audit(&by, "deny_remove", &mask_phone(&number), "", Utc::now());
+                    Outcome::Success
+                }
                 Ok(false) => Outcome::Negative,
                 Err(e) => {
                     eprintln!("{e}");
@@ -440,7 +466,7 @@ pub fn run_deny(app: &App, cmd: DenyCommand) -> Outcome {
                 }
             }
         }
-        DenyCommand::List { json } => match app.store().deny_list() {
+        DenyCommand::List { json } => match app.with_store(|s| s.deny_list()) {
             Ok(list) => {
                 let rows: Vec<_> = list.iter().map(|d| serde_json::json!({ "phone": mask_phone(&d.phone), "reason": d.reason, "added_by": d.added_by, "added_at": d.added_at })).collect();
                 if json {

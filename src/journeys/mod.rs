@@ -6,6 +6,7 @@
 //! and the tests run one code path.
 
 pub mod resident;
+pub mod staff;
 pub mod visitor;
 mod visitor_slip;
 pub mod worker;

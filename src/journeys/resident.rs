@@ -288,6 +288,8 @@ pub fn update(
     let closes = !to.is_open();
     app.store()
         .set_ticket_status(ticket.id, to.as_str(), staff, note.trim(), closes, now)?;
+    app.store()
+        .audit(staff, "ticket_update", &ticket.ticket_no, to.as_str(), now)?;
     Ok(Ok(app.store().ticket(ticket.id)?.unwrap_or(ticket)))
 }
 

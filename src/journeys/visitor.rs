@@ -367,7 +367,7 @@ pub fn create_invite(
     };
     for _ in 0..50 {
         let code = format!("{:06}", rand::random::<u32>() % 1_000_000);
-        match app.store().insert_invite(&new, &code, now) {
+        match app.with_store(|s| s.insert_invite(&new, &code, now)) {
             Ok(invite) => return Ok(Ok(created(&invite))),
             Err(crate::store::StoreError::CodeTaken) => continue,
             Err(e) => return Err(e.into()),

@@ -336,7 +336,7 @@ pub fn add_permit(
     };
     for _ in 0..50 {
         let code = format!("{:08}", rand::random::<u32>() % 100_000_000);
-        match app.store().insert_permit(&new, &code, now) {
+        match app.with_store(|s| s.insert_permit(&new, &code, now)) {
             Ok(p) => return Ok(Ok(p)),
             Err(StoreError::CodeTaken) => continue,
             Err(e) => return Err(e.into()),

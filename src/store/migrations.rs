@@ -185,6 +185,41 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX satisfaction_by_time ON satisfaction(at);
     "#,
+    // 5: staff accounts, the PIN pad's lockout (kiosk-wide, survives restarts) and the
+    // append-only audit of every staff action.
+    r#"
+    CREATE TABLE staff (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        role       TEXT NOT NULL CHECK (role IN ('desk', 'supervisor')),
+        pin_hash   TEXT NOT NULL,
+        active     INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE pin_lockout (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        failures     INTEGER NOT NULL,
+        last_failure TEXT
+    ) STRICT;
+    INSERT INTO pin_lockout(id, failures, last_failure) VALUES (1, 0, NULL);
+    CREATE TABLE audit (
+        id     INTEGER PRIMARY KEY,
+        at     TEXT NOT NULL,
+        staff  TEXT NOT NULL,
+        action TEXT NOT NULL,
+        record TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE INDEX audit_by_time ON audit(at);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit is append-only');
+    END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit is append-only');
+    END;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -10,7 +10,10 @@ pub mod migrations;
 mod outbox;
 mod permits;
 mod print_jobs;
+mod reports;
+
 mod residents;
+mod staff;
 mod tickets;
 mod visits;
 
@@ -20,6 +23,8 @@ pub use permits::{NewPermit, NewWorker, Pass, Permit, PermitStatus, Worker};
 
 pub use print_jobs::{JobState, PrintJobRecord};
 pub use residents::{Resident, ResidentSummary};
+pub use staff::{AuditEntry, StaffAccount};
+
 pub use tickets::{HistoryEntry, NewTicket, Ticket};
 
 pub use visits::{NewVisit, SignOutKind, Visit, VisitStatus};

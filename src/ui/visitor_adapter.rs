@@ -277,7 +277,7 @@ impl VisitorJourney {
             polls += 1;
             // Waiting is not idleness: keep the page while the desk is contacting the host.
             w.global::<AppState>().invoke_activity();
-            match app.store().visit(visit_id) {
+            match app.with_store(|s| s.visit(visit_id)) {
                 Ok(Some(v)) if v.status == VisitStatus::Approved => {
                     a.set_visit_no(v.visit_no.as_str().into());
                     a.set_step(if v.printed_at.is_some() {

@@ -212,7 +212,7 @@ impl WorkerJourney {
 
     fn leave(&self, window: &AppWindow) {
         let Some(id) = *self.checked_pass.borrow() else { return };
-        match self.app.store().pass_left(id, self.app.now()) {
+        match self.app.with_store(|s| s.pass_left(id, self.app.now())) {
             Ok(_) => window.global::<WorkerAdapter>().set_step(WorkerStep::Left),
             Err(e) => self.failed(window, &e.into()),
         }

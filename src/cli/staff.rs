@@ -1,0 +1,272 @@
+//! `lobby-kiosk staff|roster|report|audit`: staff accounts, the evacuation roster, the
+//! daily summary and the audit trail.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::Subcommand;
+
+use super::{print_json, say, Outcome};
+use crate::app::App;
+use crate::journeys::staff::{self, Role, StaffRefused};
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Create an account (the first one may be created by anyone; later ones by a supervisor).
+    Add {
+        name: String,
+        #[arg(long, default_value = "desk")]
+        role: String,
+        /// The 6-digit PIN (not trivially weak).
+        #[arg(long)]
+        pin: String,
+        #[arg(long, default_value = "bootstrap")]
+        by: String,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    Disable {
+        name: String,
+        #[arg(long)]
+        by: String,
+    },
+    SetPin {
+        name: String,
+        #[arg(long)]
+        pin: String,
+        #[arg(long)]
+        by: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The day's summary against the company's targets.
+    Daily {
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        /// text, csv or json
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+}
+
+fn refused(app: &App, why: StaffRefused) -> Outcome {
+    let lang = app.config.language;
+    let msg = match why {
+        StaffRefused::NotSupervisor => say(
+            lang,
+            "此操作需要主管账号（--by 主管姓名）。",
+            "This needs a supervisor (--by NAME).",
+        ),
+        StaffRefused::Pin(e) => format!(
+            "{}: {e}",
+            say(
+                lang,
+                "密码不符合要求（6 位数字，不能过于简单）",
+                "PIN not accepted (6 digits, not trivially weak)"
+            )
+        ),
+        StaffRefused::NameTaken => say(lang, "这个名字已有账号。", "That name already has an account."),
+        StaffRefused::UnknownName => say(
+            lang,
+            "没有这个账号，或名字不合适。",
+            "No such account, or the name is not usable.",
+        ),
+    };
+    eprintln!("{msg}");
+    Outcome::Negative
+}
+
+pub fn run_staff(app: &App, cmd: StaffCommand) -> Outcome {
+    let now = Utc::now();
+    let result = match cmd {
+        StaffCommand::Add { name, role, pin, by } => {
+            let Some(role) = Role::parse(&role) else {
+                eprintln!("role: desk | supervisor");
+                return Outcome::Usage;
+            };
+            staff::add_staff(app, &by, &name, role, &pin, now)
+        }
+        StaffCommand::Disable { name, by } => staff::disable(app, &by, &name, now),
+        StaffCommand::SetPin { name, pin, by } => staff::set_pin(app, &by, &name, &pin, now),
+        StaffCommand::List { json } => {
+            return match app.with_store(|s| s.staff()) {
+                Ok(list) => {
+                    if json {
+                        print_json(&list);
+                    } else {
+                        for s in &list {
+                            println!(
+                                "{:<12} {:<10} {}",
+                                s.name,
+                                s.role,
+                                if s.active { "active" } else { "disabled" }
+                            );
+                        }
+                    }
+                    Outcome::Success
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Outcome::Negative
+                }
+            }
+        }
+    };
+    match result {
+        Ok(Ok(())) => Outcome::Success,
+        Ok(Err(why)) => refused(app, why),
+        Err(e) => {
+            eprintln!("{e}");
+            Outcome::Negative
+        }
+    }
+}
+
+pub fn run_roster(app: &App, print: bool, json: bool) -> Outcome {
+    let now = Utc::now();
+    let lines = match staff::roster(app, now) {
+        Ok(lines) => lines,
+        Err(e) => {
+            eprintln!("{e}");
+            return Outcome::Negative;
+        }
+    };
+    if json {
+        print_json(&lines);
+    } else {
+        for l in &lines {
+            println!(
+                "{:<8} {:<16} {:<10} {:<6} {:<12} x{} {}",
+                l.kind, l.number, l.unit, l.name, l.phone, l.party, l.since
+            );
+        }
+        let people: u32 = lines.iter().map(|l| l.party).sum();
+        println!(
+            "{}",
+            app.config
+                .language
+                .pick(&format!("在场共 {people} 人。"), &format!("{people} people on site."))
+        );
+    }
+    if print && !matches!(staff::print_roster(app, now), Ok(true)) {
+        eprintln!(
+            "{}",
+            say(
+                app.config.language,
+                "名单未能打印，请检查打印机。",
+                "The roster did not print; check the printer."
+            )
+        );
+        return Outcome::Negative;
+    }
+    Outcome::Success
+}
+
+pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
+    let ReportCommand::Daily { date, format } = cmd;
+    let now = Utc::now();
+    let date = date.unwrap_or_else(|| now.with_timezone(&app.config.tz()).date_naive());
+    let report = match staff::daily_report(app, date, now) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return Outcome::Negative;
+        }
+    };
+    let pct = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{:.1}%", v * 100.0));
+    match format.as_str() {
+        "json" => print_json(&report),
+        "csv" => {
+            println!("date,visits,visits_held,passes,tickets,repairs_on_time,satisfaction_overall,satisfaction_reception,ratings,print_failures");
+            println!(
+                "{},{},{},{},{},{},{},{},{},{}",
+                report.date,
+                report.visits,
+                report.visits_held,
+                report.passes,
+                report.tickets,
+                report.repairs_on_time.map_or(String::new(), |v| format!("{v:.4}")),
+                report.satisfaction_overall.map_or(String::new(), |v| format!("{v:.4}")),
+                report
+                    .satisfaction_reception
+                    .map_or(String::new(), |v| format!("{v:.4}")),
+                report.ratings,
+                report.print_failures
+            );
+        }
+        "text" => {
+            let lang = app.config.language;
+            println!("{} {}", say(lang, "每日梳理汇总", "Daily summary"), report.date);
+            println!(
+                "{}: {} ({}: {})",
+                say(lang, "访客登记", "Visits"),
+                report.visits,
+                say(lang, "限制名单拦截", "deny-list holds"),
+                report.visits_held
+            );
+            println!("{}: {}", say(lang, "装修通行证", "Worker passes"), report.passes);
+            println!(
+                "{}: {} {:?}",
+                say(lang, "业主服务单", "Tickets"),
+                report.tickets,
+                report.tickets_by_type
+            );
+            println!(
+                "{}: {} ({} {})",
+                say(lang, "维修及时率", "Repairs on time"),
+                pct(report.repairs_on_time),
+                report.repairs_judged,
+                say(lang, "单", "judged")
+            );
+            println!(
+                "{}: {} / {} {:.0}%",
+                say(lang, "总体满意度", "Overall satisfaction"),
+                pct(report.satisfaction_overall),
+                say(lang, "目标", "target"),
+                report.target_overall * 100.0
+            );
+            println!(
+                "{}: {} / {} {:.0}%",
+                say(lang, "接待服务满意度", "Reception satisfaction"),
+                pct(report.satisfaction_reception),
+                say(lang, "目标", "target"),
+                report.target_reception * 100.0
+            );
+            println!("{}: {}", say(lang, "打印故障", "Print failures"), report.print_failures);
+        }
+        _ => {
+            eprintln!("--format text|csv|json");
+            return Outcome::Usage;
+        }
+    }
+    Outcome::Success
+}
+
+pub fn run_audit(app: &App, since: Option<DateTime<Utc>>, json: bool) -> Outcome {
+    let since = since.unwrap_or_else(|| Utc::now() - chrono::Duration::days(7));
+    match app.with_store(|s| s.audit_since(since)) {
+        Ok(entries) => {
+            if json {
+                print_json(&entries);
+            } else {
+                for e in &entries {
+                    println!(
+                        "{} {:<10} {:<16} {:<18} {}",
+                        e.at.with_timezone(&app.config.tz()).format("%m-%d %H:%M"),
+                        e.staff,
+                        e.action,
+                        e.record,
+                        e.detail
+                    );
+                }
+            }
+            Outcome::Success
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Outcome::Negative
+        }
+    }
+}

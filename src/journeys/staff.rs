@@ -1,0 +1,331 @@
+//! Front-desk staff: accounts and roles, the PIN with its lockout (kept in the database
+//! so a restart does not reset it), the audit of every staff action, the evacuation
+//! roster and the daily summary (每日梳理汇总).
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use serde::Serialize;
+
+use super::{print_for, JourneyError};
+use crate::app::App;
+use crate::domain::mask::{mask_name, mask_phone};
+use crate::domain::pin::{self, PinError};
+use crate::domain::sla::{breach, on_time_rate};
+use crate::domain::ticket::{satisfaction_rate, Satisfaction, SatisfactionCounts, OVERALL_TARGET, RECEPTION_TARGET};
+use crate::printing::{Op, Slip, SlipKind};
+use crate::store::StaffAccount;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Desk,
+    Supervisor,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Desk => "desk",
+            Role::Supervisor => "supervisor",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "desk" => Some(Role::Desk),
+            "supervisor" => Some(Role::Supervisor),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Login {
+    Ok { name: String, role: Role },
+    Wrong { failures: u32 },
+    Locked { until: DateTime<Utc> },
+}
+
+/// Checks a PIN against every active account. Every hash is checked even after a match
+/// (and a dummy one when there are no accounts), so the time taken does not say which
+/// step failed or how many accounts exist.
+pub fn login(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login, JourneyError> {
+    let (failures, last) = app.store().pin_failures()?;
+    if let Some(until) = last
+        .and_then(|at| pin::locked_until(failures, at))
+        .filter(|until| *until > now)
+    {
+        return Ok(Login::Locked { until });
+    }
+    let accounts: Vec<StaffAccount> = app.store().staff()?.into_iter().filter(|s| s.active).collect();
+    let mut found = None;
+    for account in &accounts {
+        if pin::verify_pin(pin_text, &account.pin_hash) && found.is_none() {
+            found = Some(account.clone());
+        }
+    }
+    if accounts.is_empty() {
+        pin::dummy_verify();
+    }
+    match found {
+        Some(account) => {
+            app.store().clear_pin_failures()?;
+            app.store().audit(&account.name, "login", "staff", "", now)?;
+            Ok(Login::Ok {
+                name: account.name,
+                role: Role::parse(&account.role).unwrap_or(Role::Desk),
+            })
+        }
+        None => {
+            let failures = app.store().record_pin_failure(now)?;
+            match pin::locked_until(failures, now) {
+                Some(until) => Ok(Login::Locked { until }),
+                None => Ok(Login::Wrong { failures }),
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffRefused {
+    /// Only a supervisor may do this.
+    NotSupervisor,
+    Pin(PinError),
+    NameTaken,
+    UnknownName,
+}
+
+/// Whether `by` may do supervisor-only things (revoke permits, manage staff and the
+/// deny list). While no supervisor exists, the first one may be created from the CLI.
+pub fn require_supervisor(app: &App, by: &str) -> Result<Result<(), StaffRefused>, JourneyError> {
+    let staff = app.store().staff()?;
+    let supervisors = staff.iter().filter(|s| s.active && s.role == "supervisor").count();
+    let ok = supervisors == 0 && by == "bootstrap"
+        || staff.iter().any(|s| s.active && s.name == by && s.role == "supervisor");
+    Ok(if ok { Ok(()) } else { Err(StaffRefused::NotSupervisor) })
+}
+
+pub fn add_staff(
+    app: &App,
+    by: &str,
+    name: &str,
+    role: Role,
+    pin_text: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<(), StaffRefused>, JourneyError> {
+    let bootstrap = app.store().staff()?.is_empty();
+    if !bootstrap {
+        if let Err(e) = require_supervisor(app, by)? {
+            return Ok(Err(e));
+        }
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 20 || name.chars().any(char::is_control) {
+        return Ok(Err(StaffRefused::UnknownName));
+    }
+    let hash = match pin::hash_pin(pin_text) {
+        Ok(h) => h,
+        Err(e) => return Ok(Err(StaffRefused::Pin(e))),
+    };
+    match app.with_store(|s| s.add_staff(name, role.as_str(), &hash, now)) {
+        Ok(()) => {}
+        Err(crate::store::StoreError::CodeTaken) => return Ok(Err(StaffRefused::NameTaken)),
+        Err(e) => return Err(e.into()),
+    }
+    app.store().audit(
+        if bootstrap { "bootstrap" } else { by },
+        "staff_add",
+        name,
+        role.as_str(),
+        now,
+    )?;
+    Ok(Ok(()))
+}
+
+pub fn set_pin(
+    app: &App,
+    by: &str,
+    name: &str,
+    pin_text: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<(), StaffRefused>, JourneyError> {
+    if let Err(e) = require_supervisor(app, by)? {
+        return Ok(Err(e));
+    }
+    let hash = match pin::hash_pin(pin_text) {
+        Ok(h) => h,
+        Err(e) => return Ok(Err(StaffRefused::Pin(e))),
+    };
+    if !app.store().set_staff_pin(name, &hash)? {
+        return Ok(Err(StaffRefused::UnknownName));
+    }
+    app.store().audit(by, "staff_set_pin", name, "", now)?;
+    Ok(Ok(()))
+}
+
+pub fn disable(app: &App, by: &str, name: &str, now: DateTime<Utc>) -> Result<Result<(), StaffRefused>, JourneyError> {
+    if let Err(e) = require_supervisor(app, by)? {
+        return Ok(Err(e));
+    }
+    if !app.store().set_staff_active(name, false)? {
+        return Ok(Err(StaffRefused::UnknownName));
+    }
+    app.store().audit(by, "staff_disable", name, "", now)?;
+    Ok(Ok(()))
+}
+
+/// Everyone on site now, from the local database alone: the evacuation roster.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RosterLine {
+    pub kind: String,
+    pub number: String,
+    pub unit: String,
+    pub name: String,
+    pub phone: String,
+    pub party: u32,
+    pub since: String,
+}
+
+pub fn roster(app: &App, now: DateTime<Utc>) -> Result<Vec<RosterLine>, JourneyError> {
+    let tz = app.config.tz();
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
+    let store = app.store();
+    let mut lines: Vec<RosterLine> = store
+        .visits_on_site(now)?
+        .into_iter()
+        .map(|v| RosterLine {
+            kind: "visitor".into(),
+            number: v.visit_no,
+            unit: v.unit_no,
+            name: v.surname,
+            phone: mask_phone(&v.phone),
+            party: v.party_size,
+            since: local(v.decided_at.unwrap_or(v.created_at)),
+        })
+        .collect();
+    for pass in store.passes_on_site(now)? {
+        let permit = store.permit(pass.permit_id)?;
+        let worker = permit
+            .as_ref()
+            .and_then(|p| p.workers.iter().find(|w| w.id == pass.worker_id).cloned());
+        lines.push(RosterLine {
+            kind: "worker".into(),
+            number: pass.pass_no,
+            unit: permit.map(|p| p.unit_no).unwrap_or_default(),
+            name: worker.as_ref().map(|w| mask_name(&w.name)).unwrap_or_default(),
+            phone: worker.map(|w| mask_phone(&w.phone)).unwrap_or_default(),
+            party: 1,
+            since: local(pass.valid_from),
+        });
+    }
+    Ok(lines)
+}
+
+pub fn roster_slip(app: &App, lines: &[RosterLine], now: DateTime<Utc>) -> Slip {
+    let lang = app.config.language;
+    let mut ops = vec![
+        Op::Title(lang.pick("在场人员名单", "On-site roster").to_string()),
+        Op::Centered(format!(
+            "{} {}",
+            app.config.compound_name(lang),
+            now.with_timezone(&app.config.tz()).format("%Y-%m-%d %H:%M")
+        )),
+        Op::Divider,
+    ];
+    for l in lines {
+        let kind = if l.kind == "visitor" {
+            lang.pick("访客", "Visitor")
+        } else {
+            lang.pick("施工", "Worker")
+        };
+        ops.push(Op::Text(format!(
+            "{kind} {} {} {} ×{} {}",
+            l.unit, l.name, l.phone, l.party, l.since
+        )));
+    }
+    let people: u32 = lines.iter().map(|l| l.party).sum();
+    ops.extend([
+        Op::Divider,
+        Op::Text(format!("{}{people}", lang.pick("合计人数：", "People in total: "))),
+        Op::Feed(2),
+        Op::Cut,
+    ]);
+    Slip {
+        kind: SlipKind::Roster,
+        ops,
+    }
+}
+
+pub fn print_roster(app: &App, now: DateTime<Utc>) -> Result<bool, JourneyError> {
+    let lines = roster(app, now)?;
+    print_for(app, &roster_slip(app, &lines, now), "roster", 0, now)
+}
+
+/// The day's summary (每日梳理汇总), measured against the company's own targets.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DailyReport {
+    pub date: NaiveDate,
+    pub visits: i64,
+    pub visits_held: i64,
+    pub passes: i64,
+    pub tickets: i64,
+    pub tickets_by_type: Vec<(String, i64)>,
+    pub repairs_judged: usize,
+    pub repairs_on_time: Option<f64>,
+    pub satisfaction_overall: Option<f64>,
+    pub satisfaction_reception: Option<f64>,
+    pub ratings: i64,
+    pub print_failures: i64,
+    pub target_overall: f64,
+    pub target_reception: f64,
+}
+
+pub fn daily_report(app: &App, date: NaiveDate, now: DateTime<Utc>) -> Result<DailyReport, JourneyError> {
+    let tz = app.config.tz();
+    let start = tz
+        .from_local_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(now);
+    let end = start + Duration::days(1);
+    let store = app.store();
+    let counts = store.day_counts(start, end)?;
+    let tickets = store.tickets_between(start, end)?;
+    let mut by_type: std::collections::BTreeMap<String, i64> = Default::default();
+    for t in &tickets {
+        *by_type.entry(t.request_type.clone()).or_default() += 1;
+    }
+    let repairs: Vec<_> = tickets
+        .iter()
+        .filter(|t| t.request_type == "repair" || t.request_type == "emergency_repair")
+        .map(|t| breach(t.due_at, t.responded_at, now))
+        .collect();
+    let mut overall = SatisfactionCounts::default();
+    let mut reception = SatisfactionCounts::default();
+    let ratings = store.satisfaction_between(start, end)?;
+    for (journey, rating, n) in &ratings {
+        if let Some(s) = Satisfaction::parse(rating) {
+            for _ in 0..*n {
+                overall.add(s);
+                if journey == "visitor" || journey == "worker" || journey == "resident" {
+                    reception.add(s);
+                }
+            }
+        }
+    }
+    Ok(DailyReport {
+        date,
+        visits: counts.0,
+        visits_held: counts.1,
+        passes: counts.2,
+        tickets: tickets.len() as i64,
+        tickets_by_type: by_type.into_iter().collect(),
+        repairs_judged: repairs.len(),
+        repairs_on_time: on_time_rate(repairs),
+        satisfaction_overall: satisfaction_rate(&overall),
+        satisfaction_reception: satisfaction_rate(&reception),
+        ratings: ratings.iter().map(|r| r.2).sum(),
+        print_failures: counts.3,
+        target_overall: OVERALL_TARGET,
+        target_reception: RECEPTION_TARGET,
+    })
+}

@@ -1,0 +1,94 @@
+//! The back-office command line through the real binary: exit codes, JSON, and the
+//! polite refusals (0 success, 1 a negative answer, 2 a usage or configuration error).
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn check_is_healthy_on_a_fresh_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "--json"]);
+    assert_eq!(code, 0, "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["healthy"], true);
+    assert_eq!(report["database"]["journal_mode"], "wal");
+}
+
+#[test]
+fn a_bad_configuration_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bad.toml");
+    std::fs::write(
+        &config,
+        "language = \"zh-CN\"\ntime_zone = \"Asia/Shanghai\"\nsurprise = 1\n",
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let (code, _, err) = run(&data, &["--config", config.to_str().unwrap(), "check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("line 3") && err.contains("surprise"), "{err}");
+    assert!(!data.exists(), "nothing is written for a bad configuration");
+}
+
+#[test]
+fn residents_import_is_all_or_nothing_and_list_is_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "unit,surname,phone\n1-1-101,王,13812345678\n2-1-302,李,13912345678\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(dir.path(), &["residents", "import", good.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "unit,surname,phone\n3-1-101,赵,13712345678\n3-1,钱,137\n").unwrap();
+    let (code, _, err) = run(dir.path(), &["residents", "import", bad.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("line 3"), "{err}");
+    let (code, out, _) = run(dir.path(), &["residents", "list", "--json"]);
+    assert_eq!(code, 0);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows.len(), 2, "the bad file imported nothing");
+    assert_eq!(rows[0]["phone"], "138****5678");
+    assert!(!out.contains("13812345678"));
+}
+
+#[test]
+fn printer_test_files_bytes_and_a_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run(dir.path(), &["printer", "test"]).0, 0);
+    let files: Vec<String> = std::fs::read_dir(dir.path().join("printer"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        files.contains(&"000001-test.bin".to_string()) && files.contains(&"000001-test.png".to_string()),
+        "{files:?}"
+    );
+}
+
+#[test]
+fn pass_verify_says_why_a_token_is_not_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, _) = run(dir.path(), &["pass", "verify", "LK1:NOTATOKEN", "--json"]);
+    assert_eq!(code, 1);
+    let check: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(check["valid"], false);
+    assert_eq!(check["reason"], "malformed");
+    assert_eq!(run(dir.path(), &["pass", "verify"]).0, 2, "a usage error");
+}
