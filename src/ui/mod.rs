@@ -9,6 +9,7 @@ pub mod input_adapter;
 pub mod resident_adapter;
 pub mod screenshot;
 mod shell;
+pub mod staff_adapter;
 pub mod visitor_adapter;
 pub mod worker_adapter;
 

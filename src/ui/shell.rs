@@ -10,6 +10,7 @@ use slint::{ComponentHandle, Timer, TimerMode};
 use super::idle::{IdleAction, IdleClock};
 use super::input_adapter::InputState;
 use super::resident_adapter::ResidentJourney;
+use super::staff_adapter::StaffMode;
 use super::visitor_adapter::VisitorJourney;
 use super::worker_adapter::WorkerJourney;
 use super::{AppState, AppWindow, InputAdapter, Page, Palette};
@@ -48,6 +49,7 @@ impl Kiosk {
         let visitor = VisitorJourney::install(&window, &app);
         let worker = WorkerJourney::install(&window, &app);
         let resident = ResidentJourney::install(&window, &app);
+        let staff = StaffMode::install(&window, &app);
         {
             let resident = resident.clone();
             let visitor = visitor.clone();
@@ -85,6 +87,7 @@ impl Kiosk {
             visitor,
             worker,
             resident,
+            staff,
         });
         apply_branding(&window, &app);
         apply_language(&window, &app, &parts, app.config.language);
@@ -208,6 +211,7 @@ struct Parts {
     visitor: Rc<VisitorJourney>,
     worker: Rc<WorkerJourney>,
     resident: Rc<ResidentJourney>,
+    staff: Rc<StaffMode>,
 }
 
 impl Parts {
@@ -217,6 +221,7 @@ impl Parts {
         self.visitor.reset(window);
         self.worker.reset(window);
         self.resident.reset(window);
+        self.staff.reset(window);
     }
 }
 
