@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use crate::config::PrinterDriverKind;
 use crate::config::{Config, ConfigSource, LoadedConfig};
 use crate::directory;
 use crate::domain::unit::UnitFormat;
 use crate::keys::Keys;
-use crate::printing::{self, PrinterDriver, Slip, VirtualPrinter};
+use crate::printing::{self, FallbackPrinter, NetworkPrinter, PrinterDriver, Slip, VirtualPrinter};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,23 @@ pub enum AppError {
     Printer(#[from] printing::DriverError),
     #[error(transparent)]
     Keys(#[from] crate::keys::KeyFileError),
+}
+
+/// The configured printer (and its fallback); connections are opened per job, so a
+/// printer that was power-cycled works again without a restart.
+fn make_printer(config: &crate::config::Printer, data_dir: &Path) -> Box<dyn PrinterDriver> {
+    let primary: Box<dyn PrinterDriver> = match config.driver {
+        PrinterDriverKind::Virtual => Box::new(VirtualPrinter::new(data_dir.join("printer"))),
+        PrinterDriverKind::Network => Box::new(NetworkPrinter::new(config.address.clone())),
+    };
+    if config.fallback_address.is_empty() {
+        primary
+    } else {
+        Box::new(FallbackPrinter::new(
+            primary,
+            Box::new(NetworkPrinter::new(config.fallback_address.clone())),
+        ))
+    }
 }
 
 /// The database file inside the data folder.
@@ -57,13 +75,19 @@ impl App {
             path: data_dir.clone(),
             source,
         })?;
+        if !crate::store::sqlite_version_ok() {
+            return Err(AppError::Store(StoreError::Damaged(format!(
+                "SQLite {} is older than 3.51.3 (WAL-reset bug); refusing to run",
+                rusqlite::version()
+            ))));
+        }
         let store = Store::open(&data_dir.join(DB_FILE))?;
         store.ensure_intact()?;
         // Checked by Config::validate, so this cannot fail for a loaded configuration.
         let unit_format = UnitFormat::parse(&config.compound.unit_format)
             .unwrap_or_else(|_| UnitFormat::parse("B-U-R").expect("the built-in unit format parses"));
         let keys = Keys::load_or_create(&data_dir)?;
-        let printer: Box<dyn PrinterDriver> = Box::new(VirtualPrinter::new(data_dir.join("printer")));
+        let printer = make_printer(&config.printer, &data_dir);
         let app = App {
             config,
             config_source: source,
@@ -137,6 +161,11 @@ impl App {
             text_mode: p.text_mode,
             qr_mode: p.qr_mode,
         }
+    }
+
+    /// What the printer reports right now; `None` for drivers that cannot read back.
+    pub fn printer_status(&self) -> Option<printing::StatusReport> {
+        self.printer.borrow().live_status()
     }
 
     pub fn printer_name(&self) -> String {

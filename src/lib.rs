@@ -18,3 +18,5 @@ pub mod notify;
 pub mod printing;
 pub mod store;
 pub mod ui;
+#[cfg(unix)]
+pub mod watchdog;

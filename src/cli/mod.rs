@@ -7,6 +7,7 @@
 //! or a backtrace for bad input.
 
 mod check;
+mod maintenance;
 mod permit;
 mod printer;
 mod request;
@@ -95,6 +96,33 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Back up the database while the kiosk keeps working (default: <data-dir>/backups/,
+    /// keeping the newest 14).
+    Backup {
+        /// Write the backup to this file instead (never overwritten, never rotated).
+        file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace the database with a backup; stop the kiosk first.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
+    /// Delete records older than their retention periods (as the privacy notice says).
+    Purge {
+        /// Only count what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Test only: record visits and passes in a loop (for the crash test).
+    #[command(hide = true)]
+    RecordLoop {
+        #[arg(long)]
+        count: u32,
+    },
     /// The keys that sign slip QR codes.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -169,6 +197,15 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
         Command::Permit(cmd) => with_app(loaded, &cli.data_dir, |app| permit::run_permit(&app, cmd)),
         Command::Pass(cmd) => with_app(loaded, &cli.data_dir, |app| permit::run_pass(&app, cmd)),
         Command::Request(cmd) => with_app(loaded, &cli.data_dir, |app| request::run(&app, cmd)),
+        Command::Backup { file, json } => with_app(loaded, &cli.data_dir, |app| maintenance::backup(&app, file, json)),
+        Command::Restore { file } => {
+            let dir = cli.data_dir.clone().unwrap_or_else(|| loaded.config.data_dir.clone());
+            maintenance::restore(&dir, &file)
+        }
+        Command::Purge { dry_run, json } => {
+            with_app(loaded, &cli.data_dir, |app| maintenance::purge(&app, dry_run, json))
+        }
+        Command::RecordLoop { count } => with_app(loaded, &cli.data_dir, |app| maintenance::record_loop(&app, count)),
         Command::Staff(cmd) => with_app(loaded, &cli.data_dir, |app| staff::run_staff(&app, cmd)),
         Command::Roster { print, json } => with_app(loaded, &cli.data_dir, |app| staff::run_roster(&app, print, json)),
         Command::Report(cmd) => with_app(loaded, &cli.data_dir, |app| staff::run_report(&app, cmd)),

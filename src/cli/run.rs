@@ -64,6 +64,11 @@ pub fn run(app: Rc<App>, args: &RunArgs, started: Instant) -> Outcome {
         std::time::Duration::from_secs(5),
     );
 
+    // Tell systemd (Type=notify) the kiosk is up once the event loop has started.
+    #[cfg(unix)]
+    slint::Timer::single_shot(std::time::Duration::ZERO, || {
+        let _ = crate::watchdog::ready();
+    });
     if args.exit_after_first_frame {
         let weak = kiosk.window.as_weak();
         let noted = kiosk.window.window().set_rendering_notifier(move |state, _| {

@@ -151,10 +151,15 @@ fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
         None => (None, dotted),
     };
     let mut current: Option<String> = None;
+    // A key that is missing (left to its default) is reported at its table's header.
+    let mut table_line = None;
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.starts_with('[') && line.ends_with(']') {
             current = Some(line.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+            if current.as_deref() == table {
+                table_line = Some(i + 1);
+            }
             continue;
         }
         let Some((k, _)) = line.split_once('=') else { continue };
@@ -162,5 +167,5 @@ fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
             return Some(i + 1);
         }
     }
-    None
+    table_line
 }

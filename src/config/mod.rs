@@ -173,12 +173,20 @@ impl Default for Kiosk {
 #[serde(rename_all = "lowercase")]
 pub enum PrinterDriverKind {
     Virtual,
+    /// Raw TCP (usually port 9100), with DLE EOT status before and after each job.
+    Network,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Printer {
     pub driver: PrinterDriverKind,
+    /// `host:port` of a network printer.
+    #[serde(default)]
+    pub address: String,
+    /// `host:port` of a second network printer used when the first cannot print.
+    #[serde(default)]
+    pub fallback_address: String,
     pub paper: Paper,
     pub text_mode: TextMode,
     pub qr_mode: QrMode,
@@ -188,6 +196,8 @@ impl Default for Printer {
     fn default() -> Self {
         Self {
             driver: PrinterDriverKind::Virtual,
+            address: String::new(),
+            fallback_address: String::new(),
             paper: Paper::Mm80,
             text_mode: TextMode::Gb18030,
             qr_mode: QrMode::Raster,
@@ -250,6 +260,31 @@ impl Config {
                 "kiosk.idle_warning_secs",
                 "must be at least 1 and less than idle_timeout_secs",
             );
+        }
+        let is_host_port = |a: &str| {
+            a.rsplit_once(':')
+                .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok())
+        };
+        if self.printer.driver == PrinterDriverKind::Network && !is_host_port(&self.printer.address) {
+            return bad(
+                "printer.address",
+                "a network printer needs \"host:port\", e.g. \"192.168.1.50:9100\"",
+            );
+        }
+        if !self.printer.fallback_address.is_empty() && !is_host_port(&self.printer.fallback_address) {
+            return bad("printer.fallback_address", "must be \"host:port\" or empty");
+        }
+        if self.visitor.valid_hours > 72 {
+            return bad("visitor.valid_hours", "must be 0 (end of day) or at most 72 hours");
+        }
+        if !(30..=3600).contains(&self.visitor.approval_wait_secs) {
+            return bad("visitor.approval_wait_secs", "must be between 30 and 3600 seconds");
+        }
+        if !self.notify.url.is_empty() && crate::notify::http::check_url(&self.notify.url).is_err() {
+            return bad("notify.url", "must be an http:// or https:// address");
+        }
+        if !(1..=3650).contains(&self.privacy.visit_retention_days) {
+            return bad("privacy.visit_retention_days", "must be between 1 and 3650 days");
         }
         Ok(())
     }

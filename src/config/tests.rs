@@ -85,3 +85,29 @@ fn impossible_renovation_hours_are_named_with_key_and_line() {
     let overlapping = EMBEDDED_DEFAULT.replace("\"14:00-18:00\"]", "\"11:00-18:00\"]");
     assert_eq!(parse(&overlapping).unwrap_err().key(), Some("renovation.weekday"));
 }
+
+#[test]
+fn later_sections_are_checked_too() {
+    let cases = [
+        ("valid_hours = 0", "valid_hours = 100", "visitor.valid_hours"),
+        (
+            "approval_wait_secs = 300",
+            "approval_wait_secs = 5",
+            "visitor.approval_wait_secs",
+        ),
+        ("url = \"\"", "url = \"ftp://desk\"", "notify.url"),
+        (
+            "visit_retention_days = 180",
+            "visit_retention_days = 0",
+            "privacy.visit_retention_days",
+        ),
+        ("driver = \"virtual\"", "driver = \"network\"", "printer.address"),
+    ];
+    for (from, to, key) in cases {
+        let text = EMBEDDED_DEFAULT.replace(from, to);
+        assert_ne!(text, EMBEDDED_DEFAULT, "{from}");
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.key(), Some(key), "{err}");
+        assert!(err.line().is_some(), "{err}");
+    }
+}

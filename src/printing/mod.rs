@@ -15,6 +15,7 @@
 
 pub mod driver;
 pub mod escpos_enc;
+pub mod fallback;
 pub mod network;
 pub mod preview;
 pub mod raster;
@@ -27,6 +28,8 @@ mod tests;
 
 pub use driver::{DriverError, PrintJob, PrinterDriver};
 pub use escpos_enc::{encode, EncodeError, EncodeOptions, QrMode, TextMode};
+pub use fallback::FallbackPrinter;
+
 pub use network::NetworkPrinter;
 pub use preview::{render_png, PreviewError};
 pub use raster::{render_text_line, Bitmap, RasterError};

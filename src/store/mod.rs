@@ -6,6 +6,7 @@
 //! RFC 3339 text, which sorts in time order and reads well in the sqlite3 shell.
 
 mod invites;
+mod maintenance;
 pub mod migrations;
 mod outbox;
 mod permits;
@@ -18,6 +19,9 @@ mod tickets;
 mod visits;
 
 pub use invites::{DenyEntry, Invite, NewInvite};
+pub use maintenance::{
+    backup_file_name, restore_from, rotate_backups, sqlite_version_ok, BackupInfo, PurgeReport, Retention,
+};
 pub use outbox::{OutboxItem, OutboxSummary};
 pub use permits::{NewPermit, NewWorker, Pass, Permit, PermitStatus, Worker};
 
@@ -50,6 +54,8 @@ pub enum StoreError {
     Missing(&'static str),
     #[error("that code is already in use")]
     CodeTaken,
+    #[error("cannot read or write {path}: {source}")]
+    File { path: PathBuf, source: std::io::Error },
 }
 
 /// One open database.

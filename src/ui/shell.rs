@@ -141,6 +141,11 @@ impl Kiosk {
             let mut ticks: u32 = 0;
             tick.start(TimerMode::Repeated, Duration::from_secs(1), move || {
                 ticks = ticks.wrapping_add(1);
+                #[cfg(unix)]
+                if ticks % 10 == 0 {
+                    // A frozen UI stops these pings and systemd restarts the kiosk.
+                    let _ = crate::watchdog::ping();
+                }
                 if ticks % 60 == 1 {
                     // Visitors whose slips expired are signed out and flagged for the desk.
                     let _ = app.store().sign_out_expired_visits(Utc::now());

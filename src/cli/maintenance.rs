@@ -1,0 +1,321 @@
+//! `lobby-kiosk backup|restore|purge`: looking after the database on a kiosk nobody
+//! visits, from a systemd timer or a technician's SSH session; and the hidden
+//! `record-loop` the crash test drives.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use super::{print_json, say, Outcome};
+use crate::app::{App, DB_FILE};
+use crate::domain::visitor::VisitorType;
+use crate::journeys::visitor::{self, Registered, WalkIn};
+use crate::journeys::worker::{self, PermitRejected};
+use crate::journeys::JourneyError;
+use crate::store::{self, BackupInfo, Permit, PurgeReport, Retention, Store, StoreError};
+
+/// Backups go here inside the data folder unless a file is named.
+pub const BACKUP_DIR: &str = "backups";
+/// Two weeks of daily backups: enough to go back past a mistake noticed late, small
+/// enough for an SD card.
+pub const KEEP_BACKUPS: usize = 14;
+/// Days a renovation pass is kept, until `privacy.pass_retention_days` exists.
+pub const PASS_RETENTION_DAYS: u32 = 180;
+/// `record-loop` writes made-up records; it runs only with this set to `1`, so it cannot
+/// fill a real kiosk's register by a slip of the keyboard.
+pub const RECORD_LOOP_ENV: &str = "LOBBY_KIOSK_RECORD_LOOP";
+
+#[derive(Serialize)]
+struct BackupReport {
+    backup: BackupInfo,
+    removed: Vec<PathBuf>,
+}
+
+/// Writes a backup while the kiosk keeps working. Without a file it goes to
+/// `<data-dir>/backups/kiosk-<UTC time>.sqlite3` and older ones beyond the newest 14 are
+/// deleted; a named file is never rotated and never overwritten.
+pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
+    let lang = app.config.language;
+    let dir = app.data_dir.join(BACKUP_DIR);
+    let rotate = file.is_none();
+    let dest = file.unwrap_or_else(|| dir.join(store::backup_file_name(Utc::now())));
+    if dest.exists() {
+        eprintln!(
+            "{}: {}",
+            say(
+                lang,
+                "该文件已存在，请换一个文件名",
+                "That file already exists; please choose another name"
+            ),
+            dest.display()
+        );
+        return Outcome::Negative;
+    }
+    let info = match app.store().backup_to(&dest) {
+        Ok(info) => info,
+        Err(err) => {
+            eprintln!("{}: {err}", say(lang, "备份未能完成", "The backup did not complete"));
+            return Outcome::Negative;
+        }
+    };
+    let (removed, rotation_error) = if rotate {
+        match store::rotate_backups(&dir, KEEP_BACKUPS) {
+            Ok(removed) => (removed, None),
+            Err(err) => (Vec::new(), Some(err)),
+        }
+    } else {
+        (Vec::new(), None)
+    };
+    if json {
+        print_json(&BackupReport { backup: info, removed });
+    } else {
+        println!(
+            "{}: {} ({} KB, {} {}, {} {})",
+            say(lang, "备份已完成并通过完整性检查", "Backup written and checked"),
+            info.path.display(),
+            info.bytes.div_ceil(1024),
+            info.visits,
+            say(lang, "条访客记录", "visits"),
+            info.passes,
+            say(lang, "张通行证", "passes"),
+        );
+        for path in &removed {
+            println!(
+                "{}: {}",
+                say(lang, "已删除旧备份", "Removed an old backup"),
+                path.display()
+            );
+        }
+    }
+    match rotation_error {
+        None => Outcome::Success,
+        Some(err) => {
+            eprintln!(
+                "{}: {err}",
+                say(
+                    lang,
+                    "备份已保存，但旧备份未能清理",
+                    "The backup is saved, but old backups could not be removed"
+                )
+            );
+            Outcome::Negative
+        }
+    }
+}
+
+/// Puts a backup in place of the database in `data_dir`. Runs before the app is opened
+/// (opening would migrate and seed the very file being replaced), so the configured
+/// language is not known yet: every message is in both languages. Stop the kiosk first.
+pub fn restore(data_dir: &Path, file: &Path) -> Outcome {
+    if !file.is_file() {
+        eprintln!("找不到备份文件 / Backup file not found: {}", file.display());
+        return Outcome::Usage;
+    }
+    let db = data_dir.join(DB_FILE);
+    if let Err(err) = store::restore_from(file, &db) {
+        match err {
+            StoreError::Damaged(why) => eprintln!(
+                "备份文件未通过完整性检查，数据库未作任何更改 / The backup failed its integrity check; \
+                 the database was not changed: {why}"
+            ),
+            StoreError::SchemaTooNew { .. } => eprintln!(
+                "该备份来自更新版本的程序，数据库未作任何更改 / The backup was written by a newer kiosk; \
+                 the database was not changed: {err}"
+            ),
+            other => eprintln!("恢复未能完成 / The restore did not complete: {other}"),
+        }
+        return Outcome::Negative;
+    }
+    let previous = db.with_file_name(format!("{DB_FILE}.before-restore"));
+    match Store::open(&db).and_then(|s| s.ensure_intact().map(|()| s)) {
+        Ok(store) => {
+            let schema = store.health().map_or(0, |h| h.schema_version);
+            println!("已从备份恢复 / Restored from the backup: {}", file.display());
+            println!("数据库 / Database: {} (schema {schema})", db.display());
+            if previous.exists() {
+                println!(
+                    "原数据库已保留为 / The previous database is kept as: {}",
+                    previous.display()
+                );
+            }
+            Outcome::Success
+        }
+        Err(err) => {
+            eprintln!(
+                "已恢复，但数据库无法打开；原数据库保留在 {} / Restored, but the database does not open; \
+                 the previous one is kept as {}: {err}",
+                previous.display(),
+                previous.display()
+            );
+            Outcome::Negative
+        }
+    }
+}
+
+/// Deletes what is older than the retention periods; `--dry-run` only counts.
+pub fn purge(app: &App, dry_run: bool, json: bool) -> Outcome {
+    let lang = app.config.language;
+    let retention = Retention::new(app.config.privacy.visit_retention_days, PASS_RETENTION_DAYS);
+    let result = app.store().purge(&retention, app.now(), dry_run);
+    let report = match result {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("{}: {err}", say(lang, "清理未能完成", "The purge did not complete"));
+            return Outcome::Negative;
+        }
+    };
+    if json {
+        print_json(&report);
+    } else {
+        print_purge(app, &retention, &report);
+    }
+    Outcome::Success
+}
+
+fn print_purge(app: &App, retention: &Retention, r: &PurgeReport) {
+    let lang = app.config.language;
+    let head = match (r.dry_run, r.total()) {
+        (true, _) => say(
+            lang,
+            "试运行，未删除任何记录。将删除",
+            "Dry run, nothing deleted. Would delete",
+        ),
+        (false, 0) => say(lang, "没有需要清理的记录", "Nothing was old enough to delete"),
+        (false, _) => say(lang, "已删除", "Deleted"),
+    };
+    println!("{head}:");
+    let lines = [
+        (r.visits, say(lang, "访客记录", "visits"), retention.visit_days),
+        (r.passes, say(lang, "通行证", "passes"), retention.pass_days),
+        (
+            r.notices,
+            say(lang, "已送达的通知", "delivered notices"),
+            retention.notice_days,
+        ),
+        (
+            r.print_jobs,
+            say(lang, "打印记录", "print jobs"),
+            retention.print_job_days,
+        ),
+        (
+            r.invites,
+            say(lang, "已结束的预约", "ended invites"),
+            retention.invite_days,
+        ),
+    ];
+    for (count, what, days) in lines {
+        println!(
+            "  {what}: {count} ({} {days} {})",
+            say(lang, "保留", "kept"),
+            say(lang, "天", "days")
+        );
+    }
+    if r.visits_kept_on_site > 0 {
+        println!(
+            "{}: {}",
+            say(
+                lang,
+                "已过保留期但仍在园内（未登记离开）的访客，暂予保留",
+                "Visits past retention still on site (not signed out), kept for now"
+            ),
+            r.visits_kept_on_site
+        );
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum LoopError {
+    #[error(transparent)]
+    Journey(#[from] JourneyError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("standard output: {0}")]
+    Output(#[from] io::Error),
+    #[error("the resident directory is empty: record-loop needs a unit to visit")]
+    NoDirectory,
+    #[error("refused: {0}")]
+    Refused(String),
+}
+
+/// Workers on each permit `record-loop` files; a new permit when they have all had a pass.
+const LOOP_ROSTER: usize = 50;
+
+/// Test only (hidden): records, alternately, an auto-approved courier's visit and a
+/// renovation worker's pass through the kiosk's own code paths, printing `visit <id>` or
+/// `pass <id>` and flushing only after the record's last commit. The crash test kills it
+/// at random moments and then checks every reported id survived.
+pub fn record_loop(app: &App, count: u32) -> Outcome {
+    if std::env::var(RECORD_LOOP_ENV).as_deref() != Ok("1") {
+        eprintln!("record-loop is a test command; set {RECORD_LOOP_ENV}=1 to run it");
+        return Outcome::Usage;
+    }
+    let mut out = io::stdout().lock();
+    match run_loop(app, count, &mut out) {
+        Ok(()) => Outcome::Success,
+        Err(err) => {
+            eprintln!("record-loop: {err}");
+            Outcome::Negative
+        }
+    }
+}
+
+fn run_loop(app: &App, count: u32, out: &mut impl Write) -> Result<(), LoopError> {
+    let unit = app
+        .store()
+        .residents()?
+        .into_iter()
+        .next()
+        .map(|r| r.unit_no)
+        .ok_or(LoopError::NoDirectory)?;
+    // Phones differ per iteration and per run (a restart must not reuse a roster phone).
+    let seed = u64::from(std::process::id()) * 7919 + u64::from(Utc::now().timestamp_subsec_micros());
+    let mut roster: Option<(Permit, usize)> = None;
+    for i in 0..u64::from(count) {
+        let now = app.now();
+        let serial = (seed + i * LOOP_ROSTER as u64) % 100_000_000;
+        if i % 2 == 0 {
+            let walk_in = WalkIn {
+                unit: unit.clone(),
+                surname: "王".to_string(),
+                phone: format!("139{serial:08}"),
+                visitor_type: VisitorType::Courier,
+                party_size: 1,
+                company: String::new(),
+            };
+            let id = match visitor::register(app, &walk_in, now)? {
+                Registered::Approved { visit, .. } | Registered::Waiting(visit) | Registered::Held(visit) => visit.id,
+                Registered::Rejected(why) => return Err(LoopError::Refused(format!("{why:?}"))),
+            };
+            writeln!(out, "visit {id}")?;
+        } else {
+            let (permit, next) = match roster.take() {
+                Some((permit, next)) if next < permit.workers.len() => (permit, next),
+                _ => (loop_permit(app, &unit, serial, now)?, 0),
+            };
+            let worker = permit.workers[next].clone();
+            let today = now.with_timezone(&app.config.tz()).date_naive();
+            let until = now + Duration::hours(4);
+            let (pass, _) = app.store().issue_pass(permit.id, worker.id, today, now, until, now)?;
+            worker::print_pass(app, &pass, &permit, &worker, now)?;
+            writeln!(out, "pass {}", pass.id)?;
+            roster = Some((permit, next + 1));
+        }
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// A permit for today and the next month with a fresh roster of [`LOOP_ROSTER`] workers.
+fn loop_permit(app: &App, unit: &str, serial: u64, now: DateTime<Utc>) -> Result<Permit, LoopError> {
+    let refused = |why: PermitRejected| LoopError::Refused(format!("{why:?}"));
+    let workers = (0..LOOP_ROSTER as u64)
+        .map(|k| worker::parse_worker(app, &format!("工人{k}:137{:08}", (serial + k) % 100_000_000)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(refused)?;
+    let today = now.with_timezone(&app.config.tz()).date_naive();
+    let end = today + Duration::days(30);
+    let lead = format!("136{serial:08}");
+    worker::add_permit(app, unit, "赵", "record-loop", &lead, today, end, true, workers, now)?.map_err(refused)
+}

@@ -1,0 +1,445 @@
+//! Keeping the database well for years without a technician: backups taken while the
+//! kiosk keeps working, their rotation, restore, the retention purge the privacy notice
+//! promises, and the SQLite version the kiosk insists on.
+//!
+//! Files are only ever published by rename: a backup or a restored database appears
+//! under its real name complete and checked, or not at all, whatever the power does.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use serde::Serialize;
+
+use super::{migrations, ts, Store, StoreError};
+
+/// Delivered desk notices are kept a month, for the desk to look back on.
+pub const NOTICE_DAYS: u32 = 30;
+/// The print-job register is kept a quarter, for printer complaints and audits.
+pub const PRINT_JOB_DAYS: u32 = 90;
+/// Invites are kept a month after their last valid day.
+pub const INVITE_DAYS: u32 = 30;
+
+/// The oldest SQLite the kiosk runs on: 3.51.3 fixed the WAL-reset bug, which can
+/// corrupt a WAL database under exactly our load (a writer and a checkpointing reader).
+pub const MIN_SQLITE_VERSION: i32 = 3_051_003;
+
+/// Whether the linked SQLite is new enough; the start-up self-check refuses older ones.
+pub fn sqlite_version_ok() -> bool {
+    rusqlite::version_number() >= MIN_SQLITE_VERSION
+}
+
+/// How long each kind of record is kept, in days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Retention {
+    pub visit_days: u32,
+    pub pass_days: u32,
+    pub notice_days: u32,
+    pub print_job_days: u32,
+    pub invite_days: u32,
+}
+
+impl Retention {
+    /// The configured periods for visits and passes; the rest are fixed by policy.
+    pub fn new(visit_days: u32, pass_days: u32) -> Retention {
+        Retention {
+            visit_days,
+            pass_days,
+            notice_days: NOTICE_DAYS,
+            print_job_days: PRINT_JOB_DAYS,
+            invite_days: INVITE_DAYS,
+        }
+    }
+}
+
+/// A backup just written and checked.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct BackupInfo {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub taken_at: DateTime<Utc>,
+    /// Rows in the copy, so a technician sees at a glance that it is not empty.
+    pub visits: i64,
+    pub passes: i64,
+}
+
+/// What a purge removed (or, for a dry run, would remove).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct PurgeReport {
+    pub dry_run: bool,
+    pub visits: usize,
+    /// Visits old enough to go but still let in and not signed out: kept until they are.
+    pub visits_kept_on_site: usize,
+    pub passes: usize,
+    pub notices: usize,
+    pub print_jobs: usize,
+    pub invites: usize,
+    /// Visits created before this instant go.
+    pub visit_cutoff: String,
+    /// Passes for days before this date go.
+    pub pass_cutoff: String,
+    /// Whether the file was rebuilt afterwards, leaving no trace of purged rows.
+    pub vacuumed: bool,
+}
+
+impl PurgeReport {
+    pub fn total(&self) -> usize {
+        self.visits + self.passes + self.notices + self.print_jobs + self.invites
+    }
+}
+
+/// The file name a backup taken at `now` gets: `kiosk-YYYYMMDD-HHMMSS.sqlite3` (UTC), so
+/// names sort in time order and [`rotate_backups`] can tell its own files from others.
+pub fn backup_file_name(now: DateTime<Utc>) -> String {
+    format!("kiosk-{}.sqlite3", now.format("%Y%m%d-%H%M%S"))
+}
+
+/// The time in a backup file name, `None` for any other file.
+fn backup_stamp(name: &str) -> Option<NaiveDateTime> {
+    let stamp = name.strip_prefix("kiosk-")?.strip_suffix(".sqlite3")?;
+    let digits_ok = stamp.len() == 15
+        && stamp
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| if i == 8 { b == b'-' } else { b.is_ascii_digit() });
+    if !digits_ok {
+        return None;
+    }
+    NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S").ok()
+}
+
+/// Keeps the newest `keep` backups in `dir` (at least one: rotation never leaves no
+/// backup) and deletes the older ones. Files not named by [`backup_file_name`] are left
+/// alone, except temporary files of backups older than the newest one, which a crash
+/// abandoned. Returns what was deleted.
+pub fn rotate_backups(dir: &Path, keep: usize) -> Result<Vec<PathBuf>, StoreError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(file_error(dir, e)),
+    };
+    let mut backups = Vec::new();
+    let mut temporaries = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| file_error(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(stamp) = backup_stamp(&name) {
+            backups.push((stamp, entry.path()));
+        } else if let Some(stamp) = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(backup_stamp)
+        {
+            temporaries.push((stamp, entry.path()));
+        }
+    }
+    backups.sort_by_key(|b| std::cmp::Reverse(b.0));
+    let newest = backups.first().map(|(stamp, _)| *stamp);
+    let mut removed = Vec::new();
+    for (_, path) in backups.into_iter().skip(keep.max(1)) {
+        remove_if_exists(&path)?;
+        removed.push(path);
+    }
+    for (stamp, path) in temporaries {
+        if newest.is_some_and(|n| stamp < n) {
+            remove_if_exists(&path)?;
+            removed.push(path);
+        }
+    }
+    Ok(removed)
+}
+
+/// Puts a backup in place of the database at `db_path`. The kiosk must be stopped.
+///
+/// The backup is copied next to the database and that copy is checked (integrity, a
+/// kiosk schema this build can read) before anything is touched, so a damaged backup
+/// changes nothing. The database it replaces is kept as `<db>.before-restore`, together
+/// with its WAL (renamed to `<db>.before-restore-wal`, the name SQLite looks for, so
+/// its last commits are not lost); a stale `-shm` is removed, never paired with the
+/// restored file.
+pub fn restore_from(backup: &Path, db_path: &Path) -> Result<(), StoreError> {
+    if let Some(dir) = db_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(|e| file_error(dir, e))?;
+    }
+    let staged = with_suffix(db_path, ".restore-tmp");
+    remove_database_files(&staged)?;
+    fs::copy(backup, &staged).map_err(|e| file_error(backup, e))?;
+    let checked = sync_file(&staged).and_then(|()| check_copy(&staged).map(|_| ()));
+    if let Err(e) = checked {
+        let _ = remove_database_files(&staged);
+        return Err(e);
+    }
+    // The copy was opened to be checked; no journal of its own may come along.
+    remove_side_files(&staged)?;
+
+    let before = with_suffix(db_path, ".before-restore");
+    if db_path.exists() {
+        remove_database_files(&before)?;
+        rename(db_path, &before)?;
+        for side in ["-wal", "-journal"] {
+            let from = with_suffix(db_path, side);
+            if from.exists() {
+                rename(&from, &with_suffix(&before, side))?;
+            }
+        }
+    }
+    remove_side_files(db_path)?;
+    rename(&staged, db_path)?;
+    sync_parent(db_path)
+}
+
+impl Store {
+    /// Writes a consistent copy of the database to `dest` while the kiosk keeps working.
+    ///
+    /// `VACUUM INTO` reads one snapshot (WAL lets other connections go on writing) and
+    /// writes a compact copy without free pages, so deleted rows do not travel into
+    /// backups. SQLite does not fsync that copy, so it is written under a temporary name,
+    /// checked with `PRAGMA integrity_check`, synced and only then renamed to `dest`;
+    /// a copy that fails the check is deleted and reported as [`StoreError::Damaged`].
+    pub fn backup_to(&self, dest: &Path) -> Result<BackupInfo, StoreError> {
+        let taken_at = Utc::now();
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dest.with_file_name(format!(".{name}.tmp"));
+        let tmp_text = tmp.to_str().ok_or_else(|| {
+            file_error(
+                &tmp,
+                io::Error::new(io::ErrorKind::InvalidInput, "the path is not valid UTF-8"),
+            )
+        })?;
+        if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(|e| file_error(dir, e))?;
+        }
+        // VACUUM INTO refuses an existing non-empty file: a crash's leftover goes first.
+        remove_database_files(&tmp)?;
+        let written = self
+            .conn()
+            .execute("VACUUM INTO ?1", [tmp_text])
+            .map_err(StoreError::from)
+            .and_then(|_| check_copy(&tmp))
+            .and_then(|counts| sync_file(&tmp).map(|()| counts));
+        let (visits, passes) = match written {
+            Ok(counts) => counts,
+            Err(e) => {
+                let _ = remove_database_files(&tmp);
+                return Err(e);
+            }
+        };
+        remove_side_files(&tmp)?;
+        rename(&tmp, dest)?;
+        sync_parent(dest)?;
+        let bytes = fs::metadata(dest).map_err(|e| file_error(dest, e))?.len();
+        Ok(BackupInfo {
+            path: dest.to_path_buf(),
+            bytes,
+            taken_at,
+            visits,
+            passes,
+        })
+    }
+
+    /// Deletes what is older than the retention periods, in one transaction:
+    /// visits by `created_at` (never one still let in and not signed out), passes by
+    /// day, delivered notices, print jobs, and invites whose last day is long past (and
+    /// that no kept visit points to). A dry run runs the very same deletes and rolls them
+    /// back, so its counts are exactly what a real purge would remove.
+    ///
+    /// Purged rows must not live on in the file, so a real purge ends with `VACUUM`,
+    /// which rebuilds the file from the live rows. `secure_delete` alone is not enough:
+    /// it zeroes deleted cells and freed pages, but when a delete rebalances the b-tree,
+    /// rows moved between pages (and deleted later in the same purge) leave copies in
+    /// the unused part of a page (`purged_rows_do_not_survive_in_the_file` finds them). `secure_delete` is still
+    /// on during the purge, so if the `VACUUM` fails (it needs the file's size again in
+    /// free space) most of the data is gone anyway, and the next purge vacuums again
+    /// while free pages remain. The `VACUUM` holds the write lock while it rewrites
+    /// the whole file and the kiosk's writes wait for it (busy timeout 5 s), so purges
+    /// run at night, when a registration is unlikely.
+    pub fn purge(&mut self, cutoffs: &Retention, now: DateTime<Utc>, dry_run: bool) -> Result<PurgeReport, StoreError> {
+        let days_before = |days: u32| {
+            now.checked_sub_signed(Duration::days(i64::from(days)))
+                .unwrap_or(DateTime::<Utc>::MIN_UTC)
+        };
+        // Days (passes, invites) are compared with the UTC date: a few hours either way
+        // on a retention of months.
+        let date_before = |days: u32| days_before(days).date_naive();
+        let mut report = PurgeReport {
+            dry_run,
+            visit_cutoff: ts(days_before(cutoffs.visit_days)),
+            pass_cutoff: day_text(date_before(cutoffs.pass_days)),
+            ..PurgeReport::default()
+        };
+        let notice_cutoff = ts(days_before(cutoffs.notice_days));
+        let job_cutoff = ts(days_before(cutoffs.print_job_days));
+        let invite_cutoff = day_text(date_before(cutoffs.invite_days));
+
+        let previous: i64 = self.conn().query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
+        self.conn().execute_batch("PRAGMA secure_delete = ON")?;
+        let result = (|| -> Result<(), StoreError> {
+            let tx = self
+                .conn_mut()
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let on_site: i64 = tx.query_row(
+                "SELECT count(*) FROM visits WHERE created_at < ?1 AND status = 'approved'",
+                [&report.visit_cutoff],
+                |r| r.get(0),
+            )?;
+            report.visits_kept_on_site = usize::try_from(on_site).unwrap_or_default();
+            report.visits = tx.execute(
+                "DELETE FROM visits WHERE created_at < ?1 AND status <> 'approved'",
+                [&report.visit_cutoff],
+            )?;
+            report.passes = tx.execute("DELETE FROM passes WHERE day < ?1", [&report.pass_cutoff])?;
+            report.notices = tx.execute(
+                "DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?1",
+                [&notice_cutoff],
+            )?;
+            report.print_jobs = tx.execute("DELETE FROM print_jobs WHERE created_at < ?1", [&job_cutoff])?;
+            report.invites = tx.execute(
+                "DELETE FROM invites WHERE valid_until < ?1
+                 AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.invite_id = invites.id)",
+                [&invite_cutoff],
+            )?;
+            if dry_run {
+                tx.rollback()?;
+            } else {
+                tx.commit()?;
+            }
+            Ok(())
+        })();
+        let restored = self
+            .conn()
+            .execute_batch(&format!("PRAGMA secure_delete = {}", previous.clamp(0, 2)));
+        result?;
+        restored?;
+        if !dry_run {
+            let free_pages: i64 = self.conn().query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+            if report.total() > 0 || free_pages > 0 {
+                self.conn().execute_batch("VACUUM")?;
+                report.vacuumed = true;
+            }
+            // Busy readers only postpone the rest of the checkpoint; the next one finishes it.
+            let _: (i64, i64, i64) = self.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        }
+        Ok(report)
+    }
+}
+
+fn day_text(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+/// Opens a copy and checks it is an intact kiosk database this build can read.
+/// Returns its visit and pass counts.
+fn check_copy(path: &Path) -> Result<(i64, i64), StoreError> {
+    let damaged = |e: rusqlite::Error| match e {
+        rusqlite::Error::SqliteFailure(f, msg)
+            if matches!(f.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) =>
+        {
+            StoreError::Damaged(msg.unwrap_or_else(|| f.to_string()))
+        }
+        other => StoreError::Sqlite(other),
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let problems: Vec<String> = conn
+        .prepare("PRAGMA integrity_check(5)")
+        .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect())
+        .map_err(damaged)?;
+    let verdict = problems.join("; ");
+    if verdict != "ok" {
+        return Err(StoreError::Damaged(verdict));
+    }
+    let found = migrations::current(&conn)?;
+    if found > migrations::latest() {
+        return Err(StoreError::SchemaTooNew {
+            found,
+            known: migrations::latest(),
+        });
+    }
+    let count = |table: &str| -> Result<i64, StoreError> {
+        Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+    };
+    let is_kiosk: bool = conn.query_row(
+        "SELECT count(*) = 3 FROM sqlite_master WHERE type = 'table' AND name IN ('kiosk_meta', 'visits', 'passes')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !is_kiosk {
+        return Err(StoreError::Damaged("not a lobby-kiosk database".to_string()));
+    }
+    Ok((count("visits")?, count("passes")?))
+}
+
+fn file_error(path: &Path, source: io::Error) -> StoreError {
+    StoreError::File {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// `kiosk.sqlite3` + `-wal` is `kiosk.sqlite3-wal`: SQLite's own naming of side files.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn remove_if_exists(path: &Path) -> Result<(), StoreError> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(file_error(path, e)),
+    }
+}
+
+/// The journal files SQLite may keep beside a database.
+fn remove_side_files(db: &Path) -> Result<(), StoreError> {
+    for side in ["-wal", "-shm", "-journal"] {
+        remove_if_exists(&with_suffix(db, side))?;
+    }
+    Ok(())
+}
+
+fn remove_database_files(db: &Path) -> Result<(), StoreError> {
+    remove_if_exists(db)?;
+    remove_side_files(db)
+}
+
+fn rename(from: &Path, to: &Path) -> Result<(), StoreError> {
+    fs::rename(from, to).map_err(|e| file_error(to, e))
+}
+
+fn sync_file(path: &Path) -> Result<(), StoreError> {
+    fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| file_error(path, e))
+}
+
+/// Makes a rename durable: on Linux the directory entry is data of the directory.
+fn sync_parent(path: &Path) -> Result<(), StoreError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    #[cfg(unix)]
+    {
+        sync_file(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "maintenance_tests.rs"]
+mod tests;

@@ -1,0 +1,457 @@
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::*;
+use crate::store::{NewInvite, NewPermit, NewVisit, NewWorker, VisitStatus};
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+}
+
+fn now() -> DateTime<Utc> {
+    at("2026-06-01T12:00:00Z")
+}
+
+fn new_visit(status: VisitStatus, company: &str, phone: &str) -> NewVisit {
+    NewVisit {
+        unit_no: "3-2-1201".into(),
+        surname: "王".into(),
+        phone: phone.into(),
+        visitor_type: "courier".into(),
+        party_size: 1,
+        company: company.into(),
+        invite_id: None,
+        status,
+        hold_reason: None,
+        valid_until: None,
+        decided_by: None,
+    }
+}
+
+fn add_visit(store: &mut Store, status: VisitStatus, created: DateTime<Utc>) -> i64 {
+    let day = created.format("%Y%m%d").to_string();
+    store
+        .insert_visit(&new_visit(status, "", "13912345678"), created, &day)
+        .unwrap()
+        .id
+}
+
+fn count(store: &Store, table: &str) -> i64 {
+    store
+        .conn()
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+fn ids(store: &Store, table: &str) -> Vec<i64> {
+    let mut stmt = store
+        .conn()
+        .prepare(&format!("SELECT id FROM {table} ORDER BY id"))
+        .unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+}
+
+fn file_store(dir: &Path) -> (PathBuf, Store) {
+    let path = dir.join("kiosk.sqlite3");
+    let store = Store::open(&path).unwrap();
+    (path, store)
+}
+
+#[test]
+fn the_bundled_sqlite_is_new_enough() {
+    assert!(sqlite_version_ok(), "SQLite {}", rusqlite::version());
+}
+
+#[test]
+fn a_backup_is_a_valid_database_with_the_same_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = file_store(dir.path());
+    for i in 0..25 {
+        add_visit(&mut store, VisitStatus::SignedOut, now() + Duration::minutes(i));
+    }
+    store.set_meta("marker", "before-backup").unwrap();
+    let dest = dir.path().join("backups").join(backup_file_name(now()));
+    let info = store.backup_to(&dest).unwrap();
+    assert_eq!(info.path, dest);
+    assert_eq!(info.visits, 25);
+    assert!(info.bytes > 0);
+
+    let names: Vec<String> = fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["kiosk-20260601-120000.sqlite3".to_string()],
+        "no temporary file left"
+    );
+
+    let copy = Store::open(&dest).unwrap();
+    copy.ensure_intact().unwrap();
+    assert_eq!(ids(&copy, "visits"), ids(&store, "visits"));
+    assert_eq!(copy.meta("marker").unwrap().as_deref(), Some("before-backup"));
+    assert_eq!(
+        copy.visit(1).unwrap().unwrap().visit_no,
+        store.visit(1).unwrap().unwrap().visit_no
+    );
+}
+
+#[test]
+fn a_backup_is_taken_while_another_connection_is_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = file_store(dir.path());
+    add_visit(&mut store, VisitStatus::SignedOut, now());
+    let mut kiosk = Store::open(&path).unwrap();
+    let tx = kiosk.conn_mut().transaction().unwrap();
+    tx.execute("INSERT INTO kiosk_meta(key, value) VALUES ('uncommitted', 'x')", [])
+        .unwrap();
+    let dest = dir.path().join("b.sqlite3");
+    let info = store.backup_to(&dest).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(info.visits, 1);
+    let copy = Store::open(&dest).unwrap();
+    assert_eq!(
+        copy.meta("uncommitted").unwrap(),
+        None,
+        "the copy is one committed snapshot"
+    );
+}
+
+#[test]
+fn rotation_keeps_the_newest_and_leaves_other_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = now();
+    for i in 0..20 {
+        fs::write(dir.path().join(backup_file_name(start + Duration::days(i))), b"x").unwrap();
+    }
+    fs::write(dir.path().join("notes.txt"), b"keep me").unwrap();
+    fs::write(dir.path().join("kiosk-2026.sqlite3"), b"not ours").unwrap();
+    let abandoned = format!(".{}.tmp", backup_file_name(start - Duration::days(1)));
+    fs::write(dir.path().join(&abandoned), b"half").unwrap();
+
+    let removed = rotate_backups(dir.path(), 14).unwrap();
+    assert_eq!(removed.len(), 7, "{removed:?}");
+    let mut left: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left.len(), 16);
+    assert!(left.contains(&backup_file_name(start + Duration::days(19))));
+    assert!(left.contains(&backup_file_name(start + Duration::days(6))));
+    assert!(!left.contains(&backup_file_name(start + Duration::days(5))));
+    assert!(left.contains(&"notes.txt".to_string()) && left.contains(&"kiosk-2026.sqlite3".to_string()));
+    assert!(!left.contains(&abandoned));
+
+    assert_eq!(
+        rotate_backups(dir.path(), 0).unwrap().len(),
+        13,
+        "the newest always stays"
+    );
+    assert!(dir.path().join(backup_file_name(start + Duration::days(19))).exists());
+    assert!(rotate_backups(&dir.path().join("absent"), 3).unwrap().is_empty());
+}
+
+/// A database with a committed change still in its WAL, as after a power cut.
+fn crashed_copy(store_dir: &Path, image_dir: &Path) -> PathBuf {
+    let (path, store) = file_store(store_dir);
+    store.set_meta("which", "current").unwrap();
+    fs::create_dir_all(image_dir).unwrap();
+    let db = image_dir.join("kiosk.sqlite3");
+    fs::copy(&path, &db).unwrap();
+    fs::copy(with_suffix(&path, "-wal"), with_suffix(&db, "-wal")).unwrap();
+    fs::copy(with_suffix(&path, "-shm"), with_suffix(&db, "-shm")).unwrap();
+    drop(store);
+    db
+}
+
+#[test]
+fn restore_replaces_the_file_and_keeps_the_old_one_with_its_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let backup = {
+        let (_, mut store) = file_store(&dir.path().join("old"));
+        add_visit(&mut store, VisitStatus::SignedOut, now());
+        store.set_meta("which", "backup").unwrap();
+        let dest = dir.path().join(backup_file_name(now()));
+        store.backup_to(&dest).unwrap();
+        dest
+    };
+    let db = crashed_copy(&dir.path().join("live"), &dir.path().join("site"));
+    assert!(with_suffix(&db, "-wal").exists());
+
+    restore_from(&backup, &db).unwrap();
+    for side in ["-wal", "-shm", ".restore-tmp"] {
+        assert!(!with_suffix(&db, side).exists(), "{side} left behind");
+    }
+    let restored = Store::open(&db).unwrap();
+    restored.ensure_intact().unwrap();
+    assert_eq!(restored.meta("which").unwrap().as_deref(), Some("backup"));
+    assert_eq!(count(&restored, "visits"), 1);
+
+    let before = with_suffix(&db, ".before-restore");
+    let kept = Store::open(&before).unwrap();
+    assert_eq!(
+        kept.meta("which").unwrap().as_deref(),
+        Some("current"),
+        "the replaced database keeps its last commit"
+    );
+}
+
+#[test]
+fn a_corrupted_backup_is_refused_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, store) = file_store(&dir.path().join("site"));
+    store.set_meta("which", "current").unwrap();
+    for i in 0..2000 {
+        store.set_meta(&format!("k{i}"), &"x".repeat(200)).unwrap();
+    }
+    let backup = dir.path().join(backup_file_name(now()));
+    store.backup_to(&backup).unwrap();
+    drop(store);
+    // Scribble over the middle, as a failing SD card would.
+    let mut bytes = fs::read(&backup).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid..mid + 8192].fill(0x5A);
+    fs::write(&backup, bytes).unwrap();
+
+    assert!(matches!(restore_from(&backup, &db), Err(StoreError::Damaged(_))));
+    let garbage = dir.path().join("garbage.sqlite3");
+    fs::write(&garbage, vec![0x42; 8192]).unwrap();
+    assert!(matches!(restore_from(&garbage, &db), Err(StoreError::Damaged(_))));
+    let empty = dir.path().join("empty.sqlite3");
+    Connection::open(&empty)
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x)")
+        .unwrap();
+    assert!(matches!(restore_from(&empty, &db), Err(StoreError::Damaged(_))));
+    assert!(matches!(
+        restore_from(&dir.path().join("absent.sqlite3"), &db),
+        Err(StoreError::File { .. })
+    ));
+
+    assert!(!with_suffix(&db, ".before-restore").exists());
+    assert!(!with_suffix(&db, ".restore-tmp").exists());
+    let same = Store::open(&db).unwrap();
+    assert_eq!(same.meta("which").unwrap().as_deref(), Some("current"));
+}
+
+/// Everything the purge looks at, each kind once just past its cutoff and once just
+/// inside it. Returns the ids that must go and stay, per table.
+struct Fixture {
+    gone_visits: Vec<i64>,
+    kept_visits: Vec<i64>,
+    gone_pass: i64,
+    kept_pass: i64,
+    gone_notice: i64,
+    kept_notices: Vec<i64>,
+    gone_job: i64,
+    kept_job: i64,
+    gone_invite: i64,
+    kept_invites: Vec<i64>,
+}
+
+fn fixture(store: &mut Store) -> Fixture {
+    let old = now() - Duration::days(180) - Duration::minutes(1);
+    let young = now() - Duration::days(180) + Duration::minutes(1);
+    let gone_visits = vec![
+        add_visit(store, VisitStatus::SignedOut, old),
+        add_visit(store, VisitStatus::Denied, old),
+        add_visit(store, VisitStatus::Waiting, old),
+    ];
+    let on_site = add_visit(store, VisitStatus::Approved, old);
+    let kept_visits = vec![on_site, add_visit(store, VisitStatus::SignedOut, young)];
+
+    let permit = store
+        .insert_permit(
+            &NewPermit {
+                unit_no: "3-2-1201".into(),
+                owner_surname: "赵".into(),
+                contractor: "装修队".into(),
+                lead_phone: "13700000000".into(),
+                start_date: NaiveDate::from_ymd_opt(2025, 11, 1).unwrap(),
+                end_date: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+                deposit_paid: true,
+                workers: vec![NewWorker {
+                    name: "张三".into(),
+                    phone: "13700000001".into(),
+                    id_hash: None,
+                    id_last4: None,
+                }],
+            },
+            "12345678",
+            old,
+        )
+        .unwrap();
+    let worker = permit.workers[0].id;
+    // 180 days before 2026-06-01 is 2025-12-03: that day stays, the day before goes.
+    let pass = |store: &mut Store, day: NaiveDate| {
+        let t = day.and_hms_opt(2, 0, 0).unwrap().and_utc();
+        store.issue_pass(permit.id, worker, day, t, t, t).unwrap().0.id
+    };
+    let gone_pass = pass(store, NaiveDate::from_ymd_opt(2025, 12, 2).unwrap());
+    let kept_pass = pass(store, NaiveDate::from_ymd_opt(2025, 12, 3).unwrap());
+
+    let notice = |store: &mut Store, days: i64, delivered: bool| {
+        let t = now() - Duration::days(days);
+        let id = store.enqueue_notice("visitor_waiting", "{}", t).unwrap();
+        if delivered {
+            store.notice_delivered(id, t).unwrap();
+        }
+        id
+    };
+    let gone_notice = notice(store, 31, true);
+    let kept_notices = vec![notice(store, 29, true), notice(store, 400, false)];
+
+    let gone_job = store
+        .add_print_job("visitor", "visit", 1, "h", now() - Duration::days(91))
+        .unwrap();
+    let kept_job = store
+        .add_print_job("visitor", "visit", 2, "h", now() - Duration::days(89))
+        .unwrap();
+
+    let invite = |store: &mut Store, code: &str, last_day: NaiveDate| {
+        let new = NewInvite {
+            unit_no: "3-2-1201".into(),
+            surname: "李".into(),
+            phone: "13912345679".into(),
+            valid_from: last_day,
+            valid_until: last_day,
+            created_by: "desk".into(),
+        };
+        store.insert_invite(&new, code, old).unwrap().id
+    };
+    // 30 days before 2026-06-01 is 2026-05-02.
+    let gone_invite = invite(store, "111111", NaiveDate::from_ymd_opt(2026, 5, 1).unwrap());
+    let kept_recent = invite(store, "222222", NaiveDate::from_ymd_opt(2026, 5, 2).unwrap());
+    let kept_used = invite(store, "333333", NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+    let mut by_invite = new_visit(VisitStatus::SignedOut, "", "13912345679");
+    by_invite.invite_id = Some(kept_used);
+    let visit_by_invite = store.insert_visit(&by_invite, young, "20251203").unwrap().id;
+    let mut kept_visits = kept_visits;
+    kept_visits.push(visit_by_invite);
+
+    Fixture {
+        gone_visits,
+        kept_visits,
+        gone_pass,
+        kept_pass,
+        gone_notice,
+        kept_notices,
+        gone_job,
+        kept_job,
+        gone_invite,
+        kept_invites: vec![kept_recent, kept_used],
+    }
+}
+
+#[test]
+fn purge_deletes_exactly_what_is_old_and_a_dry_run_deletes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = file_store(dir.path());
+    let f = fixture(&mut store);
+    let tables = ["visits", "passes", "outbox", "print_jobs", "invites"];
+    let before: Vec<i64> = tables.iter().map(|t| count(&store, t)).collect();
+    let retention = Retention::new(180, 180);
+
+    let dry = store.purge(&retention, now(), true).unwrap();
+    assert!(dry.dry_run);
+    let after_dry: Vec<i64> = tables.iter().map(|t| count(&store, t)).collect();
+    assert_eq!(before, after_dry, "a dry run deletes nothing");
+
+    let real = store.purge(&retention, now(), false).unwrap();
+    assert_eq!(
+        (real.visits, real.passes, real.notices, real.print_jobs, real.invites),
+        (3, 1, 1, 1, 1)
+    );
+    assert_eq!(real.visits_kept_on_site, 1);
+    assert!(real.vacuumed && !dry.vacuumed);
+    let counted = PurgeReport {
+        dry_run: true,
+        vacuumed: false,
+        ..real.clone()
+    };
+    assert_eq!(counted, dry, "the dry run counted the same");
+
+    let mut kept_visits = f.kept_visits.clone();
+    kept_visits.sort();
+    assert_eq!(ids(&store, "visits"), kept_visits);
+    assert!(f.gone_visits.iter().all(|id| store.visit(*id).unwrap().is_none()));
+    assert_eq!(ids(&store, "passes"), vec![f.kept_pass]);
+    assert!(store.pass(f.gone_pass).unwrap().is_none());
+    let mut kept_notices = f.kept_notices.clone();
+    kept_notices.sort();
+    assert_eq!(ids(&store, "outbox"), kept_notices);
+    assert!(!ids(&store, "outbox").contains(&f.gone_notice));
+    assert_eq!(ids(&store, "print_jobs"), vec![f.kept_job]);
+    assert_ne!(f.gone_job, f.kept_job);
+    assert_eq!(ids(&store, "invites"), f.kept_invites);
+    assert!(!ids(&store, "invites").contains(&f.gone_invite));
+
+    let again = store.purge(&retention, now(), false).unwrap();
+    assert_eq!(again.total(), 0, "a second purge finds nothing more");
+    store.ensure_intact().unwrap();
+}
+
+#[test]
+fn a_visit_still_on_site_is_never_purged() {
+    let mut store = Store::open_in_memory().unwrap();
+    let on_site = add_visit(&mut store, VisitStatus::Approved, now() - Duration::days(400));
+    let gone = add_visit(&mut store, VisitStatus::SignedOut, now() - Duration::days(400));
+    let report = store.purge(&Retention::new(0, 0), now(), false).unwrap();
+    assert_eq!((report.visits, report.visits_kept_on_site), (1, 1));
+    assert!(store.visit(on_site).unwrap().is_some());
+    assert!(store.visit(gone).unwrap().is_none());
+    // Signed out, it goes at the next purge.
+    assert!(store
+        .sign_out_visit(on_site, crate::store::SignOutKind::Auto, now())
+        .unwrap());
+    assert_eq!(store.purge(&Retention::new(0, 0), now(), false).unwrap().visits, 1);
+}
+
+#[test]
+fn purged_rows_do_not_survive_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = file_store(dir.path());
+    let marker = "PURGE-MARKER-7f3a";
+    let old = now() - Duration::days(200);
+    for _ in 0..50 {
+        store
+            .insert_visit(
+                &new_visit(VisitStatus::SignedOut, marker, "13987654321"),
+                old,
+                "20251113",
+            )
+            .unwrap();
+    }
+    add_visit(&mut store, VisitStatus::SignedOut, now());
+    store.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    let contains = |bytes: &[u8], needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        contains(&fs::read(&path).unwrap(), marker.as_bytes()),
+        "the search works"
+    );
+
+    let report = store.purge(&Retention::new(180, 180), now(), false).unwrap();
+    assert_eq!(report.visits, 50);
+    assert!(report.vacuumed);
+    store.ensure_intact().unwrap();
+    assert_eq!(count(&store, "visits"), 1);
+    drop(store);
+    let mut bytes = fs::read(&path).unwrap();
+    bytes.extend(fs::read(with_suffix(&path, "-wal")).unwrap_or_default());
+    assert!(
+        !contains(&bytes, marker.as_bytes()),
+        "a purged company name is still in the file"
+    );
+    assert!(
+        !contains(&bytes, b"13987654321"),
+        "a purged phone (indexed) is still in the file"
+    );
+}
+
+#[test]
+fn huge_retention_periods_do_not_panic() {
+    let mut store = Store::open_in_memory().unwrap();
+    add_visit(&mut store, VisitStatus::SignedOut, now());
+    let report = store.purge(&Retention::new(u32::MAX, u32::MAX), now(), true).unwrap();
+    assert_eq!(report.total(), 0);
+}
