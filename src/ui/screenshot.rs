@@ -13,6 +13,7 @@ use super::{
     AppState, CheckTab, FieldProblem, InputAdapter, InputCheck, KeyboardMode, Kiosk, Page, ScanKind, UiError,
     VisitorAdapter, VisitorStep, WorkerAdapter, WorkerRefusal, WorkerStep,
 };
+use super::{OnSiteLine, OpenTicket, ResidentAdapter, ResidentStep, StaffAdapter, StaffStep, WaitingVisit};
 use crate::app::App;
 use crate::i18n::Lang;
 
@@ -42,6 +43,22 @@ pub const PAGES: &[(&str, &str)] = &[
     ("visitor-approved", "visitor: registered, slip printed"),
     ("worker-issued", "worker: pass printed"),
     ("worker-refused", "worker: outside renovation hours, explained politely"),
+    (
+        "resident-menu",
+        "resident services: the request types after identification",
+    ),
+    (
+        "resident-emergency",
+        "resident services: an emergency, the on-duty number shown at once",
+    ),
+    (
+        "resident-done",
+        "resident services: ticket recorded, with the satisfaction tap",
+    ),
+    (
+        "staff-dashboard",
+        "staff mode: waiting visitors, who is on site, open tickets",
+    ),
     (
         "input-phone",
         "numeric keypad for a mobile number, with its polite hint",
@@ -149,6 +166,8 @@ fn stage(kiosk: &Kiosk, shot: &Shot) {
         name if name.starts_with("visitor-") => Page::Visitor,
         "worker" => Page::Worker,
         name if name.starts_with("worker-") => Page::Worker,
+        name if name.starts_with("resident-") => Page::Resident,
+        name if name.starts_with("staff-") => Page::Staff,
         "resident" => Page::Resident,
         "staff" => Page::Staff,
         name if name.starts_with("input-") => Page::InputCheck,
@@ -172,6 +191,8 @@ fn stage(kiosk: &Kiosk, shot: &Shot) {
                 _ => VisitorStep::Approved,
             });
         }
+        "resident-menu" | "resident-emergency" | "resident-done" => stage_resident(kiosk, shot),
+        "staff-dashboard" => stage_staff(kiosk, shot),
         "worker-issued" | "worker-refused" => {
             let w = kiosk.window.global::<WorkerAdapter>();
             w.set_unit("2-1-302".into());
@@ -228,6 +249,63 @@ fn stage(kiosk: &Kiosk, shot: &Shot) {
         }
         _ => {}
     }
+}
+
+fn stage_resident(kiosk: &Kiosk, shot: &Shot) {
+    let r = kiosk.window.global::<ResidentAdapter>();
+    r.set_unit("3-2-1201".into());
+    match shot.page.as_str() {
+        "resident-menu" => r.set_step(ResidentStep::Menu),
+        "resident-emergency" => r.invoke_type_chosen("emergency_repair".into()),
+        _ => {
+            r.set_ticket_no("R20261127-0007".into());
+            r.set_due_text("11-28 10:30".into());
+            r.set_step(ResidentStep::Done);
+        }
+    }
+}
+
+fn stage_staff(kiosk: &Kiosk, shot: &Shot) {
+    let model = |v| slint::ModelRc::new(slint::VecModel::from(v));
+    let st = kiosk.window.global::<StaffAdapter>();
+    st.set_staff_name("李明".into());
+    st.set_waiting(slint::ModelRc::new(slint::VecModel::from(vec![WaitingVisit {
+        id: 1,
+        number: "V20261127-0003".into(),
+        unit: "3-2-1201".into(),
+        visitor: "王*".into(),
+        kind: shot.lang.pick("亲友来访", "Guest").into(),
+        held: false,
+        reason: "".into(),
+        since: "10:05".into(),
+    }])));
+    st.set_on_site(model(vec![OnSiteLine {
+        kind: shot.lang.pick("施工", "Worker").into(),
+        number: "W20261127-0001".into(),
+        unit: "2-1-302".into(),
+        name: "张*明".into(),
+        since: "08:00".into(),
+    }]));
+    st.set_on_site_people(1);
+    st.set_tickets(slint::ModelRc::new(slint::VecModel::from(vec![OpenTicket {
+        number: "R20261127-0007".into(),
+        unit: "3-2-1201".into(),
+        kind: shot.lang.pick("维修", "Repair").into(),
+        status: shot.lang.pick("已受理", "Received").into(),
+        due: "10:30".into(),
+        overdue: false,
+        urgent: false,
+        can_dispatch: true,
+    }])));
+    st.set_outbox_text(
+        shot.lang
+            .pick(
+                "通知：待发送 0，已送达 12，重试中 0",
+                "Notices: 0 pending, 12 delivered, 0 retrying",
+            )
+            .into(),
+    );
+    st.set_step(StaffStep::Dashboard);
 }
 
 /// Renders one full frame into an RGB buffer.

@@ -142,7 +142,7 @@ impl Kiosk {
             tick.start(TimerMode::Repeated, Duration::from_secs(1), move || {
                 ticks = ticks.wrapping_add(1);
                 #[cfg(unix)]
-                if ticks % 10 == 0 {
+                if ticks.is_multiple_of(10) {
                     // A frozen UI stops these pings and systemd restarts the kiosk.
                     let _ = crate::watchdog::ping();
                 }

@@ -228,7 +228,10 @@ impl StaffMode {
                     number: t.ticket_no.into(),
                     unit: t.unit_no.into(),
                     kind: RequestType::parse(&t.request_type).map_or("", |r| r.label(lang)).into(),
-                    status: t.status.into(),
+                    status: TicketStatus::parse(&t.status)
+                        .map_or(t.status.clone(), |s| s.label(lang).to_string())
+                        .into(),
+                    can_dispatch: t.status == "received",
                     due: local(t.due_at).into(),
                     overdue: b.is_breached(),
                     urgent: t.urgent,
