@@ -92,3 +92,35 @@ fn pass_verify_says_why_a_token_is_not_valid() {
     assert_eq!(check["reason"], "malformed");
     assert_eq!(run(dir.path(), &["pass", "verify"]).0, 2, "a usage error");
 }
+
+#[test]
+fn printer_status_is_unknown_not_ok_when_a_network_printer_does_not_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    // A port nobody listens on: connection refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = lobby_kiosk::config::EMBEDDED_DEFAULT.replace(
+        "driver = \"virtual\"",
+        &format!("driver = \"network\"\naddress = \"127.0.0.1:{port}\""),
+    );
+    let path = dir.path().join("kiosk.toml");
+    std::fs::write(&path, config).unwrap();
+    let (code, out, err) = run(
+        dir.path(),
+        &["--config", path.to_str().unwrap(), "printer", "status", "--json"],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    let status: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(status["driver"], "network");
+    assert_eq!(status["state"], "unknown");
+    assert_eq!(status["printable"], false);
+    let (_, out, _) = run(dir.path(), &["printer", "status", "--json"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["state"],
+        "ready",
+        "the virtual printer"
+    );
+}

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use clap::Subcommand;
 
-use super::{say, Outcome};
+use super::{print_json, say, Outcome};
 use crate::app::App;
 use crate::printing::test_slip;
 
@@ -11,6 +11,11 @@ use crate::printing::test_slip;
 pub enum PrinterCommand {
     /// Print a test slip: compound, hotline, Chinese text and a QR code.
     Test,
+    /// Ask the printer how it is (DLE EOT): exit 0 when it can print, 1 when not.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
@@ -38,6 +43,24 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
                     );
                     Outcome::Negative
                 }
+            }
+        }
+        PrinterCommand::Status { json } => {
+            let driver = app.printer_name();
+            let (state, printable) = match app.printer_status() {
+                Some(report) => (report.state.as_str().to_string(), report.is_printable()),
+                // The virtual printer cannot be asked; it always takes jobs.
+                None => ("ready".to_string(), true),
+            };
+            if json {
+                print_json(&serde_json::json!({ "driver": driver, "state": state, "printable": printable }));
+            } else {
+                println!("{} ({driver}): {state}", say(lang, "打印机状态", "Printer status"));
+            }
+            if printable {
+                Outcome::Success
+            } else {
+                Outcome::Negative
             }
         }
     }
