@@ -7,12 +7,16 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use crate::clock::Clock;
 use crate::config::PrinterDriverKind;
 use crate::config::{Config, ConfigSource, LoadedConfig};
 use crate::directory;
 use crate::domain::unit::UnitFormat;
 use crate::keys::Keys;
-use crate::printing::{self, FallbackPrinter, NetworkPrinter, PrinterDriver, Slip, VirtualPrinter};
+use crate::printing::{
+    self, FallbackPrinter, NetworkPrinter, PrinterDriver, SerialPrinter, Slip, UsbPrinter, VirtualPrinter,
+};
+use crate::spool::{self, PrinterView, RetryPolicy, SpoolError, Spooler};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -29,22 +33,51 @@ pub enum AppError {
     Printer(#[from] printing::DriverError),
     #[error(transparent)]
     Keys(#[from] crate::keys::KeyFileError),
+    #[error(transparent)]
+    Spool(#[from] SpoolError),
+}
+
+/// What became of a slip handed to the printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Printing {
+    /// It went through (the command line prints in-line and knows at once).
+    Printed,
+    /// It did not; the job stays owed and the desk has been told.
+    Failed,
+    /// The spooler has it (the kiosk): the outcome for this job id comes later.
+    Pending(i64),
+}
+
+impl Printing {
+    /// Whether the slip is known to have come out.
+    pub fn printed(self) -> bool {
+        self == Printing::Printed
+    }
+}
+
+/// Who holds the printer: the calling thread (command line) or the spooler (kiosk).
+enum Seat {
+    Direct(Box<dyn PrinterDriver>),
+    Spooled(Spooler),
+    /// Only while the printer moves to the spooler.
+    Moving,
 }
 
 /// The configured printer (and its fallback); connections are opened per job, so a
 /// printer that was power-cycled works again without a restart.
 fn make_printer(config: &crate::config::Printer, data_dir: &Path) -> Box<dyn PrinterDriver> {
+    let timeout = std::time::Duration::from_millis(config.timeout_ms.into());
+    let network = |addr: &str| Box::new(NetworkPrinter::with_timeouts(addr, timeout, timeout));
     let primary: Box<dyn PrinterDriver> = match config.driver {
         PrinterDriverKind::Virtual => Box::new(VirtualPrinter::new(data_dir.join("printer"))),
-        PrinterDriverKind::Network => Box::new(NetworkPrinter::new(config.address.clone())),
+        PrinterDriverKind::Network => network(&config.address),
+        PrinterDriverKind::Usb => Box::new(UsbPrinter::new(config.usb_vendor_id, config.usb_product_id)),
+        PrinterDriverKind::Serial => Box::new(SerialPrinter::new(&config.serial_device, config.serial_baud)),
     };
     if config.fallback_address.is_empty() {
         primary
     } else {
-        Box::new(FallbackPrinter::new(
-            primary,
-            Box::new(NetworkPrinter::new(config.fallback_address.clone())),
-        ))
+        Box::new(FallbackPrinter::new(primary, network(&config.fallback_address)))
     }
 }
 
@@ -58,9 +91,9 @@ pub struct App {
     pub unit_format: UnitFormat,
     pub keys: Keys,
     store: RefCell<Store>,
-    printer: RefCell<Box<dyn PrinterDriver>>,
-    /// A fixed "now" for tests, screenshots and demos; `None` is the real clock.
-    clock: std::cell::Cell<Option<DateTime<Utc>>>,
+    printer: RefCell<Seat>,
+    /// The real clock, or a fixed "now" for tests, screenshots and demos.
+    clock: Clock,
 }
 
 impl App {
@@ -96,8 +129,8 @@ impl App {
             keys,
 
             store: RefCell::new(store),
-            printer: RefCell::new(printer),
-            clock: std::cell::Cell::new(None),
+            printer: RefCell::new(Seat::Direct(printer)),
+            clock: Clock::default(),
         };
         app.seed_on_first_run(Utc::now())?;
         Ok(app)
@@ -120,7 +153,7 @@ impl App {
 
     /// The time the journeys act at: the real clock unless fixed by [`App::set_now`].
     pub fn now(&self) -> DateTime<Utc> {
-        self.clock.get().unwrap_or_else(Utc::now)
+        self.clock.now()
     }
 
     /// Fixes "now" (tests, screenshots); `None` returns to the real clock.
@@ -141,17 +174,101 @@ impl App {
         f(&mut self.store.borrow_mut())
     }
 
-    /// Lays out, encodes and sends one slip.
+    /// Lays out, encodes and sends one slip that belongs to no record (a test slip),
+    /// in-line, whoever holds the printer.
     pub fn print(&self, slip: &Slip) -> Result<(), AppError> {
         let job = printing::make_job(slip, &self.encode_options())?;
-        let mut printer = self.printer.borrow_mut();
-        printer.send(&job)?;
+        match &mut *self.printer.borrow_mut() {
+            Seat::Direct(driver) => driver.send(&job)?,
+            Seat::Spooled(_) | Seat::Moving => {
+                return Err(AppError::Printer(printing::DriverError::Unavailable(
+                    "the kiosk's printing thread holds the printer".into(),
+                )))
+            }
+        }
         Ok(())
     }
 
-    /// Hands an encoded job to the printer.
-    pub fn send_job(&self, job: &printing::PrintJob) -> Result<(), printing::DriverError> {
-        self.printer.borrow_mut().send(job)
+    /// Hands the printer to a spooler thread, so printing never blocks the UI. The kiosk
+    /// does this at start; the command line keeps printing in-line.
+    pub fn start_spooler(&self) -> Result<(), AppError> {
+        let mut seat = self.printer.borrow_mut();
+        if let Seat::Direct(_) = &*seat {
+            let Seat::Direct(driver) = std::mem::replace(&mut *seat, Seat::Moving) else {
+                unreachable!("checked above");
+            };
+            let p = &self.config.printer;
+            let policy = RetryPolicy {
+                every: std::time::Duration::from_secs(p.retry_seconds.into()),
+                within: chrono::Duration::minutes(p.retry_within_minutes.into()),
+            };
+            let started = Spooler::start(driver, &self.data_dir.join(DB_FILE), self.clock.clone(), policy);
+            *seat = Seat::Spooled(started?);
+        }
+        Ok(())
+    }
+
+    /// Sends registered job `job_id`: in-line (its outcome known now) or by the spooler.
+    pub fn dispatch_job(&self, job_id: i64, job: printing::PrintJob) -> Result<Printing, AppError> {
+        let mut seat = self.printer.borrow_mut();
+        match &mut *seat {
+            Seat::Direct(driver) => {
+                let clock = self.clock.clone();
+                let outcome =
+                    self.with_store(|store| spool::job::run(store, driver.as_mut(), job_id, &job, || clock.now()))?;
+                Ok(if outcome.printed {
+                    Printing::Printed
+                } else {
+                    Printing::Failed
+                })
+            }
+            Seat::Spooled(spooler) => {
+                spooler.submit(job_id, job);
+                Ok(Printing::Pending(job_id))
+            }
+            Seat::Moving => Ok(Printing::Failed),
+        }
+    }
+
+    /// Spooled jobs not yet answered.
+    pub fn printing_in_flight(&self) -> usize {
+        match &*self.printer.borrow() {
+            Seat::Spooled(spooler) => spooler.in_flight(),
+            _ => 0,
+        }
+    }
+
+    /// Asks the spooler to send owed slips now (staff's button); in-line printing has
+    /// nothing owed in the background, so this retries them here.
+    pub fn retry_printing(&self) -> Result<(), AppError> {
+        if let Seat::Spooled(spooler) = &*self.printer.borrow() {
+            spooler.retry_now();
+            return Ok(());
+        }
+        let since = self.now() - chrono::Duration::minutes(self.config.printer.retry_within_minutes.into());
+        let owed = self.store().retryable_job_count(since)?;
+        for _ in 0..owed {
+            let Some(queued) = self.store().next_retryable_job(since)? else {
+                break;
+            };
+            let job = printing::PrintJob {
+                kind: printing::SlipKind::parse(&queued.record.slip_kind).unwrap_or(printing::SlipKind::Test),
+                bytes: queued.bytes,
+                preview_png: None,
+            };
+            if !self.dispatch_job(queued.record.id, job)?.printed() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Blocks until spooled jobs are answered or `limit` passes (tests, shutdown).
+    pub fn wait_for_printing(&self, limit: std::time::Duration) {
+        let started = std::time::Instant::now();
+        while self.printing_in_flight() > 0 && started.elapsed() < limit {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
     }
 
     pub fn encode_options(&self) -> printing::EncodeOptions {
@@ -163,12 +280,35 @@ impl App {
         }
     }
 
-    /// What the printer reports right now; `None` for drivers that cannot read back.
+    /// What the printer reports: asked now for in-line printing, the spooler's last
+    /// reading in the kiosk (never blocks the UI). `None` where the driver cannot tell.
     pub fn printer_status(&self) -> Option<printing::StatusReport> {
-        self.printer.borrow().live_status()
+        match &*self.printer.borrow() {
+            Seat::Direct(driver) => driver.live_status(),
+            Seat::Spooled(spooler) => spooler.view().status,
+            Seat::Moving => None,
+        }
+    }
+
+    /// The spooler's view of the printer for the staff screen (in-line: asked now).
+    pub fn printer_view(&self) -> PrinterView {
+        match &*self.printer.borrow() {
+            Seat::Direct(driver) => PrinterView {
+                name: driver.name().to_string(),
+                status: driver.live_status(),
+                checked_at: Some(self.now()),
+                ..PrinterView::default()
+            },
+            Seat::Spooled(spooler) => spooler.view(),
+            Seat::Moving => PrinterView::default(),
+        }
     }
 
     pub fn printer_name(&self) -> String {
-        self.printer.borrow().name().to_string()
+        match &*self.printer.borrow() {
+            Seat::Direct(driver) => driver.name().to_string(),
+            Seat::Spooled(spooler) => spooler.view().name,
+            Seat::Moving => String::new(),
+        }
     }
 }

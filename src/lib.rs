@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod directory;
 pub mod domain;
@@ -16,6 +17,7 @@ pub mod journeys;
 pub mod keys;
 pub mod notify;
 pub mod printing;
+pub mod spool;
 pub mod store;
 pub mod ui;
 #[cfg(unix)]

@@ -228,7 +228,7 @@ fn the_roster_and_the_daily_report_match_a_hand_counted_fixture() {
     );
     assert_eq!(report.satisfaction_reception, Some(0.75));
     assert!(
-        staff::print_roster(&app, now).unwrap(),
+        staff::print_roster(&app, now).unwrap().printed(),
         "the roster prints with no network"
     );
 }

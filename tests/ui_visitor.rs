@@ -92,6 +92,7 @@ fn a_walk_in_waits_for_the_host_then_gets_a_slip_whose_qr_verifies() {
     visitor::decide(k.app(), visit.id, true, "desk", Utc::now())
         .unwrap()
         .unwrap();
+    settle(&k);
     wait_seconds(2);
     assert_eq!(step(&k), VisitorStep::Approved);
     assert_eq!(read(&k, "访问编号"), visit.visit_no);

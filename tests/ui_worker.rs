@@ -214,7 +214,9 @@ fn a_permit_slip_scanned_opens_the_roster() {
     let k = kiosk();
     k.app().set_now(Some(monday_at(10, 0)));
     let permit = permit(&k, true);
-    assert!(worker::print_permit(k.app(), &permit, monday_at(10, 0)).unwrap());
+    let printing = worker::print_permit(k.app(), &permit, monday_at(10, 0)).unwrap();
+    assert_ne!(printing, lobby_kiosk::app::Printing::Failed);
+    settle(&k);
     let token = qr_in_escpos(&printed_slips(k.dir.path()).last().unwrap().1).unwrap();
     scan(&k, &token);
     assert_eq!(step(&k), WorkerStep::Roster);

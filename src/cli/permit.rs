@@ -207,7 +207,7 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
                 now,
             ) {
                 Ok(Ok(permit)) => {
-                    let printed = worker::print_permit(app, &permit, now).unwrap_or(false);
+                    let printed = worker::print_permit(app, &permit, now).is_ok_and(|p| p.printed());
                     if json {
                         print_json(&serde_json::json!({ "permit": view(&permit), "slip_printed": printed }));
                     } else {
@@ -297,7 +297,7 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
         },
         PermitCommand::Slip { code } => match app.with_store(|s| s.permit_by_code(&code)) {
             Ok(Some(p)) => match worker::print_permit(app, &p, now) {
-                Ok(true) => Outcome::Success,
+                Ok(p) if p.printed() => Outcome::Success,
                 _ => {
                     eprintln!(
                         "{}",
@@ -370,6 +370,7 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                         printed,
                         reprint,
                     } = *issued;
+                    let printed = printed.printed();
                     let token = worker::pass_token(app, &pass, &permit).unwrap_or_default();
                     if json {
                         print_json(&serde_json::json!({

@@ -150,7 +150,7 @@ pub fn run_roster(app: &App, print: bool, json: bool) -> Outcome {
                 .pick(&format!("在场共 {people} 人。"), &format!("{people} people on site."))
         );
     }
-    if print && !matches!(staff::print_roster(app, now), Ok(true)) {
+    if print && !staff::print_roster(app, now).is_ok_and(|p| p.printed()) {
         eprintln!(
             "{}",
             say(

@@ -233,6 +233,7 @@ fn decide(app: &App, key: &str, approve: bool, by: &str, json: bool, now: chrono
     };
     match visitor::decide(app, visit.id, approve, by, now) {
         Ok(Some((visit, printed))) => {
+            let printed = printed.printed();
             let action = if approve { "visit_approve" } else { "visit_deny" };
             let _ = app.store().audit(by, action, &visit.visit_no, "", now);
             if json {

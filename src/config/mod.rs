@@ -175,6 +175,10 @@ pub enum PrinterDriverKind {
     Virtual,
     /// Raw TCP (usually port 9100), with DLE EOT status before and after each job.
     Network,
+    /// A USB printer found by vendor and product id (bulk endpoints, no kernel driver).
+    Usb,
+    /// A serial (RS-232 or USB-serial) printer on a device node, at a baud rate.
+    Serial,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -190,6 +194,45 @@ pub struct Printer {
     pub paper: Paper,
     pub text_mode: TextMode,
     pub qr_mode: QrMode,
+    /// USB vendor id (e.g. 0x04b8 for Epson), for `driver = "usb"`.
+    #[serde(default)]
+    pub usb_vendor_id: u16,
+    /// USB product id, for `driver = "usb"`.
+    #[serde(default)]
+    pub usb_product_id: u16,
+    /// Device node of a serial printer, e.g. "/dev/ttyUSB0".
+    #[serde(default)]
+    pub serial_device: String,
+    #[serde(default = "default_baud")]
+    pub serial_baud: u32,
+    /// How often, while slips are owed, the kiosk asks the printer whether it can print
+    /// again and sends them.
+    #[serde(default = "default_retry_seconds")]
+    pub retry_seconds: u32,
+    /// How long a network printer may take to accept the connection and to answer each
+    /// status question; silence beyond it is "unknown", never "ready".
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u32,
+    /// Slips older than this are left to staff to reprint rather than printed by
+    /// themselves when the printer comes back.
+    #[serde(default = "default_retry_within_minutes")]
+    pub retry_within_minutes: u32,
+}
+
+fn default_baud() -> u32 {
+    9600
+}
+
+fn default_retry_seconds() -> u32 {
+    15
+}
+
+fn default_timeout_ms() -> u32 {
+    1500
+}
+
+fn default_retry_within_minutes() -> u32 {
+    60
 }
 
 impl Default for Printer {
@@ -201,6 +244,13 @@ impl Default for Printer {
             paper: Paper::Mm80,
             text_mode: TextMode::Gb18030,
             qr_mode: QrMode::Raster,
+            usb_vendor_id: 0,
+            usb_product_id: 0,
+            serial_device: String::new(),
+            serial_baud: default_baud(),
+            retry_seconds: default_retry_seconds(),
+            timeout_ms: default_timeout_ms(),
+            retry_within_minutes: default_retry_within_minutes(),
         }
     }
 }
@@ -273,6 +323,39 @@ impl Config {
         }
         if !self.printer.fallback_address.is_empty() && !is_host_port(&self.printer.fallback_address) {
             return bad("printer.fallback_address", "must be \"host:port\" or empty");
+        }
+        if self.printer.driver == PrinterDriverKind::Usb && self.printer.usb_vendor_id == 0 {
+            return bad(
+                "printer.usb_vendor_id",
+                "a USB printer needs its vendor id, e.g. 0x04b8 (see `lsusb`)",
+            );
+        }
+        if self.printer.driver == PrinterDriverKind::Usb && self.printer.usb_product_id == 0 {
+            return bad(
+                "printer.usb_product_id",
+                "a USB printer needs its product id, e.g. 0x0202 (see `lsusb`)",
+            );
+        }
+        if self.printer.driver == PrinterDriverKind::Serial && !self.printer.serial_device.starts_with('/') {
+            return bad(
+                "printer.serial_device",
+                "a serial printer needs its device path, e.g. \"/dev/ttyUSB0\"",
+            );
+        }
+        if !crate::printing::serial::BAUD_RATES.contains(&self.printer.serial_baud) {
+            return bad(
+                "printer.serial_baud",
+                "must be one of 2400, 4800, 9600, 19200, 38400, 57600, 115200",
+            );
+        }
+        if !(100..=10_000).contains(&self.printer.timeout_ms) {
+            return bad("printer.timeout_ms", "must be between 100 and 10000 milliseconds");
+        }
+        if !(2..=600).contains(&self.printer.retry_seconds) {
+            return bad("printer.retry_seconds", "must be between 2 and 600 seconds");
+        }
+        if !(1..=1440).contains(&self.printer.retry_within_minutes) {
+            return bad("printer.retry_within_minutes", "must be between 1 and 1440 minutes");
         }
         if self.visitor.valid_hours > 72 {
             return bad("visitor.valid_hours", "must be 0 (end of day) or at most 72 hours");

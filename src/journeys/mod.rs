@@ -5,6 +5,7 @@
 //! adapters and the command line both call these functions, so the kiosk, the desk PC
 //! and the tests run one code path.
 
+pub mod reprint;
 pub mod resident;
 pub mod staff;
 pub mod visitor;
@@ -14,10 +15,11 @@ mod worker_slip;
 
 use chrono::{DateTime, Utc};
 
+pub use crate::app::Printing;
 use crate::app::{App, AppError};
 use crate::notify::Notice;
 use crate::printing::Slip;
-use crate::store::{JobState, StoreError};
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JourneyError {
@@ -41,32 +43,28 @@ pub fn tell_desk(app: &App, notice: &Notice, now: DateTime<Utc>) -> Result<(), J
     Ok(())
 }
 
-/// Prints a slip for a record and registers the job. Returns whether it printed: a
-/// record counts as printed only when this returns `Ok(true)`.
+/// Registers a slip's job for a record (with its exact bytes) and sends it. In the
+/// kiosk the spooler sends it and the outcome comes later ([`Printing::Pending`]); the
+/// command line prints in-line. Either way the record counts as printed only once its
+/// job is done, and the desk is told when it is not.
 pub fn print_for(
     app: &App,
     slip: &Slip,
     record_kind: &str,
     record_id: i64,
     now: DateTime<Utc>,
-) -> Result<bool, JourneyError> {
+) -> Result<Printing, JourneyError> {
     let job = crate::printing::make_job(slip, &app.encode_options()).map_err(AppError::from)?;
     let hash = sha256_hex(&job.bytes);
-    let job_id = app
-        .store()
-        .add_print_job(slip.kind.as_str(), record_kind, record_id, &hash, now)?;
-    match app.send_job(&job) {
-        Ok(()) => {
-            app.store()
-                .set_print_job_state(job_id, JobState::Done, None, Utc::now())?;
-            Ok(true)
-        }
-        Err(err) => {
-            app.store()
-                .set_print_job_state(job_id, JobState::Failed, Some(&err.to_string()), Utc::now())?;
-            Ok(false)
-        }
-    }
+    let job_id = app.store().add_print_job(
+        slip.kind.as_str(),
+        (record_kind, record_id),
+        &job.bytes,
+        &hash,
+        None,
+        now,
+    )?;
+    Ok(app.dispatch_job(job_id, job)?)
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

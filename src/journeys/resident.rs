@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{local_day, print_for, tell_desk, JourneyError};
+use super::{local_day, print_for, tell_desk, JourneyError, Printing};
 use crate::app::App;
 use crate::domain::mask::mask_phone;
 use crate::domain::phone::parse_mobile;
@@ -58,7 +58,7 @@ pub struct Request {
 #[derive(Debug, Clone)]
 pub struct Submitted {
     pub ticket: Ticket,
-    pub printed: bool,
+    pub printed: Printing,
     /// Received outside office hours: the clock starts at the next opening.
     pub after_hours: bool,
 }
@@ -125,9 +125,6 @@ pub fn submit(
     }
     tell_desk(app, &notice, now)?;
     let printed = print_for(app, &ticket_slip(app, &ticket)?, "ticket", ticket.id, now)?;
-    if printed {
-        app.store().mark_ticket_printed(ticket.id, now)?;
-    }
     Ok(Ok(Submitted {
         ticket,
         printed,

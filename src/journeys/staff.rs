@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 
-use super::{print_for, JourneyError};
+use super::{print_for, JourneyError, Printing};
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
 use crate::domain::pin::{self, PinError};
@@ -255,7 +255,7 @@ pub fn roster_slip(app: &App, lines: &[RosterLine], now: DateTime<Utc>) -> Slip 
     }
 }
 
-pub fn print_roster(app: &App, now: DateTime<Utc>) -> Result<bool, JourneyError> {
+pub fn print_roster(app: &App, now: DateTime<Utc>) -> Result<Printing, JourneyError> {
     let lines = roster(app, now)?;
     print_for(app, &roster_slip(app, &lines, now), "roster", 0, now)
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::visitor_slip::visitor_slip;
-use super::{local_day, print_for, tell_desk, JourneyError};
+use super::{local_day, print_for, tell_desk, JourneyError, Printing};
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
 use crate::domain::phone::parse_mobile;
@@ -42,7 +42,7 @@ pub enum Registered {
     /// Let in at once (an auto-approved type); `printed` says whether the slip came out.
     Approved {
         visit: Visit,
-        printed: bool,
+        printed: Printing,
     },
     /// Waiting for the host; the desk has been told.
     Waiting(Visit),
@@ -148,7 +148,7 @@ pub fn register(app: &App, walk_in: &WalkIn, now: DateTime<Utc>) -> Result<Regis
 pub enum InviteOutcome {
     CheckedIn {
         visit: Visit,
-        printed: bool,
+        printed: Printing,
     },
     /// No open invite has this code.
     Unknown,
@@ -217,31 +217,23 @@ pub fn decide(
     approve: bool,
     by: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(Visit, bool)>, JourneyError> {
+) -> Result<Option<(Visit, Printing)>, JourneyError> {
     let Some(visit) = app.store().decide_visit(id, approve, by, now, valid_until(app, now))? else {
         return Ok(None);
     };
-    let printed = approve && print_visit_slip(app, &visit, now)?;
+    let printed = if approve {
+        print_visit_slip(app, &visit, now)?
+    } else {
+        Printing::Failed
+    };
     Ok(Some((visit, printed)))
 }
 
 /// Prints (or reprints) an approved visit's slip; the same visit, never a second one.
-pub fn print_visit_slip(app: &App, visit: &Visit, now: DateTime<Utc>) -> Result<bool, JourneyError> {
+pub fn print_visit_slip(app: &App, visit: &Visit, now: DateTime<Utc>) -> Result<Printing, JourneyError> {
     let token = visit_token(app, visit)?;
     let slip = visitor_slip(app, visit, &token);
-    let printed = print_for(app, &slip, "visit", visit.id, now)?;
-    if printed {
-        app.store().mark_visit_printed(visit.id, now)?;
-    } else {
-        let notice = Notice::new(
-            NoticeKind::SlipNotPrinted,
-            "访客凭条未能打印 Visitor slip did not print",
-        )
-        .line(format!("{} {}", visit.visit_no, visit.unit_no))
-        .urgent(true);
-        tell_desk(app, &notice, now)?;
-    }
-    Ok(printed)
+    print_for(app, &slip, "visit", visit.id, now)
 }
 
 /// The signed token in a visit slip's QR code.

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::worker_slip::{pass_slip, permit_slip};
-use super::{print_for, tell_desk, JourneyError};
+use super::{print_for, tell_desk, JourneyError, Printing};
 use crate::app::App;
 use crate::domain::hours::{may_issue, windows_for, Refusal};
 use crate::domain::idhash::id_fingerprint;
@@ -46,7 +46,7 @@ pub struct Issued {
     pub pass: Pass,
     pub permit: Permit,
     pub worker: Worker,
-    pub printed: bool,
+    pub printed: Printing,
     pub reprint: bool,
 }
 
@@ -137,19 +137,10 @@ pub fn print_pass(
     permit: &Permit,
     worker: &Worker,
     now: DateTime<Utc>,
-) -> Result<bool, JourneyError> {
+) -> Result<Printing, JourneyError> {
     let token = pass_token(app, pass, permit)?;
     let slip = pass_slip(app, pass, permit, worker, &token);
-    let printed = print_for(app, &slip, "pass", pass.id, now)?;
-    if printed {
-        app.store().mark_pass_printed(pass.id, now)?;
-    } else {
-        let notice = Notice::new(NoticeKind::SlipNotPrinted, "通行证未能打印 Pass did not print")
-            .line(format!("{} {}", pass.pass_no, permit.unit_no))
-            .urgent(true);
-        tell_desk(app, &notice, now)?;
-    }
-    Ok(printed)
+    print_for(app, &slip, "pass", pass.id, now)
 }
 
 pub fn pass_token(app: &App, pass: &Pass, permit: &Permit) -> Result<String, JourneyError> {
@@ -346,7 +337,7 @@ pub fn add_permit(
 }
 
 /// Prints the permit slip for the contractor: the permit code and its QR.
-pub fn print_permit(app: &App, permit: &Permit, now: DateTime<Utc>) -> Result<bool, JourneyError> {
+pub fn print_permit(app: &App, permit: &Permit, now: DateTime<Utc>) -> Result<Printing, JourneyError> {
     let payload = TokenPayload {
         kind: TokenKind::Permit,
         id: permit.id as u64,

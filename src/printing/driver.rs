@@ -52,4 +52,8 @@ pub trait PrinterDriver: Send {
     fn live_status(&self) -> Option<StatusReport> {
         None
     }
+    /// Whether [`live_status`](Self::live_status) can say anything (without asking now).
+    fn reads_status(&self) -> bool {
+        false
+    }
 }

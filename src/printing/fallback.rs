@@ -31,4 +31,8 @@ impl PrinterDriver for FallbackPrinter {
     fn live_status(&self) -> Option<StatusReport> {
         self.primary.live_status()
     }
+
+    fn reads_status(&self) -> bool {
+        self.primary.reads_status()
+    }
 }

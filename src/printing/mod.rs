@@ -15,12 +15,16 @@
 
 pub mod driver;
 pub mod escpos_enc;
+pub mod fake;
 pub mod fallback;
+pub mod handshake;
 pub mod network;
 pub mod preview;
 pub mod raster;
+pub mod serial;
 pub mod slip;
 pub mod status;
+pub mod usb;
 pub mod virtual_printer;
 
 #[cfg(test)]
@@ -33,8 +37,10 @@ pub use fallback::FallbackPrinter;
 pub use network::NetworkPrinter;
 pub use preview::{render_png, PreviewError};
 pub use raster::{render_text_line, Bitmap, RasterError};
+pub use serial::SerialPrinter;
 pub use slip::{layout, test_slip, wrap, Align, Block, Line, Op, Paper, Slip, SlipKind};
 pub use status::{PrinterState, StatusReport};
+pub use usb::UsbPrinter;
 pub use virtual_printer::VirtualPrinter;
 
 /// Encodes a slip and renders its preview in one go: what a flow hands to a driver.

@@ -225,6 +225,10 @@ impl PrinterDriver for NetworkPrinter {
         res
     }
 
+    fn reads_status(&self) -> bool {
+        true
+    }
+
     fn live_status(&self) -> Option<StatusReport> {
         Some(self.status())
     }

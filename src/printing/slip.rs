@@ -67,6 +67,13 @@ impl SlipKind {
             SlipKind::Report => "report",
         }
     }
+
+    pub fn parse(text: &str) -> Option<SlipKind> {
+        use SlipKind::*;
+        [Test, Visitor, Pass, Permit, Ticket, Roster, Report]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
 }
 
 /// One layout instruction. Text is plain Unicode; encoding is the encoder's business.

@@ -302,10 +302,10 @@ fn fixture(store: &mut Store) -> Fixture {
     let kept_notices = vec![notice(store, 29, true), notice(store, 400, false)];
 
     let gone_job = store
-        .add_print_job("visitor", "visit", 1, "h", now() - Duration::days(91))
+        .add_print_job("visitor", ("visit", 1), b"slip", "h", None, now() - Duration::days(91))
         .unwrap();
     let kept_job = store
-        .add_print_job("visitor", "visit", 2, "h", now() - Duration::days(89))
+        .add_print_job("visitor", ("visit", 2), b"slip", "h", None, now() - Duration::days(89))
         .unwrap();
 
     let invite = |store: &mut Store, code: &str, last_day: NaiveDate| {

@@ -220,6 +220,15 @@ pub const MIGRATIONS: &[&str] = &[
         SELECT RAISE(ABORT, 'the audit is append-only');
     END;
     "#,
+    // 6: the print queue. A job keeps its exact bytes so that a retry or a staff reprint
+    // sends the same slip (the same pass, never a second valid one), counts its attempts
+    // and remembers which job it reprints.
+    r#"
+    ALTER TABLE print_jobs ADD COLUMN bytes BLOB;
+    ALTER TABLE print_jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE print_jobs ADD COLUMN reprint_of INTEGER REFERENCES print_jobs(id);
+    CREATE INDEX print_jobs_by_state ON print_jobs(state, id);
+    "#,
 ];
 
 /// The schema version this build writes.

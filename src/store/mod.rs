@@ -25,7 +25,7 @@ pub use maintenance::{
 pub use outbox::{OutboxItem, OutboxSummary};
 pub use permits::{NewPermit, NewWorker, Pass, Permit, PermitStatus, Worker};
 
-pub use print_jobs::{JobState, PrintJobRecord};
+pub use print_jobs::{JobState, PrintJobRecord, QueueSummary, QueuedJob};
 pub use residents::{Resident, ResidentSummary};
 pub use staff::{AuditEntry, StaffAccount};
 

@@ -24,9 +24,15 @@ impl JobState {
             JobState::Done => "done",
         }
     }
+
+    pub fn parse(text: &str) -> Option<JobState> {
+        [JobState::Queued, JobState::Sent, JobState::Failed, JobState::Done]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PrintJobRecord {
     pub id: i64,
     pub slip_kind: String,
@@ -37,61 +43,250 @@ pub struct PrintJobRecord {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub error: Option<String>,
+    /// How many times the bytes went to a printer.
+    pub attempts: u32,
+    /// The job this one reprints, for a staff reprint.
+    pub reprint_of: Option<i64>,
 }
 
+/// What a retry may pick up: a job still owed to someone, whose record still stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedJob {
+    pub record: PrintJobRecord,
+    pub bytes: Vec<u8>,
+}
+
+/// Per-state counts for the staff screen and `printer queue`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct QueueSummary {
+    pub queued: u32,
+    pub sent: u32,
+    pub failed: u32,
+    pub done: u32,
+}
+
+const JOB_COLUMNS: &str =
+    "id, slip_kind, record_kind, record_id, bytes_hash, state, created_at, updated_at, error, attempts, reprint_of";
+
+fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrintJobRecord> {
+    let c: String = r.get(6)?;
+    let u: String = r.get(7)?;
+    Ok(PrintJobRecord {
+        id: r.get(0)?,
+        slip_kind: r.get(1)?,
+        record_kind: r.get(2)?,
+        record_id: r.get(3)?,
+        bytes_hash: r.get(4)?,
+        state: r.get(5)?,
+        created_at: parse_ts(&c).unwrap_or_default(),
+        updated_at: parse_ts(&u).unwrap_or_default(),
+        error: r.get(8)?,
+        attempts: r.get(9)?,
+        reprint_of: r.get(10)?,
+    })
+}
+
+/// Jobs a retry may send: owed to someone (not done), for a record that still stands
+/// (a revoked pass or a signed-out visit is not printed later), and not already made
+/// good by a later job for the same record. Rosters are never retried: an evacuation
+/// roster printed late would be out of date.
+const RETRYABLE: &str = "
+    j.state IN ('queued', 'sent', 'failed') AND j.bytes IS NOT NULL AND j.created_at >= ?1
+    AND j.record_kind IN ('visit', 'pass', 'ticket', 'permit')
+    AND NOT (j.record_kind = 'pass' AND EXISTS
+        (SELECT 1 FROM passes p WHERE p.id = j.record_id AND p.revoked_at IS NOT NULL))
+    AND NOT (j.record_kind = 'visit' AND EXISTS
+        (SELECT 1 FROM visits v WHERE v.id = j.record_id AND v.signed_out_at IS NOT NULL))
+    AND NOT EXISTS (SELECT 1 FROM print_jobs k WHERE k.record_kind = j.record_kind
+        AND k.record_id = j.record_id AND k.id > j.id AND k.state = 'done')";
+
 impl Store {
+    /// Registers a job with its exact bytes, `queued`, before anything is sent.
     pub fn add_print_job(
         &self,
         slip_kind: &str,
-        record_kind: &str,
-        record_id: i64,
+        record: (&str, i64),
+        bytes: &[u8],
         bytes_hash: &str,
+        reprint_of: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         self.conn().execute(
-            "INSERT INTO print_jobs(slip_kind, record_kind, record_id, bytes_hash, state, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5)",
-            (slip_kind, record_kind, record_id, bytes_hash, ts(now)),
+            "INSERT INTO print_jobs(slip_kind, record_kind, record_id, bytes_hash, state, created_at, updated_at,
+                                    bytes, reprint_of)
+             VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5, ?6, ?7)",
+            (slip_kind, record.0, record.1, bytes_hash, ts(now), bytes, reprint_of),
         )?;
         Ok(self.conn().last_insert_rowid())
     }
 
-    pub fn set_print_job_state(
-        &self,
-        id: i64,
-        state: JobState,
-        error: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    /// Marks a job as on its way to the printer: if the kiosk stops now, the slip may or
+    /// may not have come out, so the job stays owed.
+    pub fn mark_print_job_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.conn().execute(
-            "UPDATE print_jobs SET state = ?2, error = ?3, updated_at = ?4 WHERE id = ?1",
-            (id, state.as_str(), error, ts(now)),
+            "UPDATE print_jobs SET state = 'sent', attempts = attempts + 1, updated_at = ?2 WHERE id = ?1",
+            (id, ts(now)),
         )?;
         Ok(())
     }
 
-    pub fn print_jobs(&self, limit: u32) -> Result<Vec<PrintJobRecord>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT id, slip_kind, record_kind, record_id, bytes_hash, state, created_at, updated_at, error
-             FROM print_jobs ORDER BY id DESC LIMIT ?1",
+    /// Records how a sent job ended, in one transaction with the record it printed: a
+    /// visit, pass or ticket counts as printed only together with its finished job.
+    pub fn finish_print_job(&mut self, id: i64, error: Option<&str>, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let state = if error.is_some() { "failed" } else { "done" };
+        tx.execute(
+            "UPDATE print_jobs SET state = ?2, error = ?3, updated_at = ?4 WHERE id = ?1",
+            (id, state, error, ts(now)),
         )?;
-        let rows = stmt
-            .query_map([limit], |r| {
-                let c: String = r.get(6)?;
-                let u: String = r.get(7)?;
-                Ok(PrintJobRecord {
-                    id: r.get(0)?,
-                    slip_kind: r.get(1)?,
-                    record_kind: r.get(2)?,
-                    record_id: r.get(3)?,
-                    bytes_hash: r.get(4)?,
-                    state: r.get(5)?,
-                    created_at: parse_ts(&c).unwrap_or_default(),
-                    updated_at: parse_ts(&u).unwrap_or_default(),
-                    error: r.get(8)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        if error.is_none() {
+            let (kind, record_id): (String, i64) = tx.query_row(
+                "SELECT record_kind, record_id FROM print_jobs WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let table = match kind.as_str() {
+                "visit" => Some("visits"),
+                "pass" => Some("passes"),
+                "ticket" => Some("tickets"),
+                _ => None,
+            };
+            if let Some(table) = table {
+                tx.execute(
+                    &format!("UPDATE {table} SET printed_at = coalesce(printed_at, ?2) WHERE id = ?1"),
+                    (record_id, ts(now)),
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn print_job(&self, id: i64) -> Result<Option<QueuedJob>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT {JOB_COLUMNS}, bytes FROM print_jobs WHERE id = ?1"))?;
+        let mut rows = stmt.query_map([id], |r| {
+            Ok(QueuedJob {
+                record: job_row(r)?,
+                bytes: r.get::<_, Option<Vec<u8>>>(11)?.unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.next().transpose()?)
+    }
+
+    /// The oldest job a retry should send now (see [`RETRYABLE`]), if any.
+    pub fn next_retryable_job(&self, since: DateTime<Utc>) -> Result<Option<QueuedJob>, StoreError> {
+        let sql = format!(
+            "SELECT {cols}, j.bytes FROM print_jobs j WHERE {RETRYABLE} ORDER BY j.id LIMIT 1",
+            cols = JOB_COLUMNS
+                .split(", ")
+                .map(|c| format!("j.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let mut rows = stmt.query_map([ts(since)], |r| {
+            Ok(QueuedJob {
+                record: job_row(r)?,
+                bytes: r.get::<_, Option<Vec<u8>>>(11)?.unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.next().transpose()?)
+    }
+
+    /// How many jobs a retry would still send.
+    pub fn retryable_job_count(&self, since: DateTime<Utc>) -> Result<u32, StoreError> {
+        Ok(self.conn().query_row(
+            &format!("SELECT count(*) FROM print_jobs j WHERE {RETRYABLE}"),
+            [ts(since)],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The newest job for a record (the one a staff reprint copies).
+    pub fn last_print_job_for(&self, record_kind: &str, record_id: i64) -> Result<Option<i64>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT max(id) FROM print_jobs WHERE record_kind = ?1 AND record_id = ?2")?;
+        Ok(stmt.query_row((record_kind, record_id), |r| r.get(0))?)
+    }
+
+    pub fn print_jobs(&self, limit: u32) -> Result<Vec<PrintJobRecord>, StoreError> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {JOB_COLUMNS} FROM print_jobs ORDER BY id DESC LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit], job_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+
+    /// Jobs that did not go through and have not been made good since, newest first.
+    pub fn failed_print_jobs(&self, limit: u32) -> Result<Vec<PrintJobRecord>, StoreError> {
+        let cols = JOB_COLUMNS
+            .split(", ")
+            .map(|c| format!("j.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {cols} FROM print_jobs j WHERE j.state IN ('failed', 'sent', 'queued')
+             AND NOT EXISTS (SELECT 1 FROM print_jobs k WHERE k.record_kind = j.record_kind
+                 AND k.record_id = j.record_id AND k.id > j.id AND k.state = 'done')
+             ORDER BY j.id DESC LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit], job_row)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn print_queue_summary(&self) -> Result<QueueSummary, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT state, count(*) FROM print_jobs GROUP BY state")?;
+        let mut summary = QueueSummary::default();
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))? {
+            let (state, n) = row?;
+            match JobState::parse(&state) {
+                Some(JobState::Queued) => summary.queued = n,
+                Some(JobState::Sent) => summary.sent = n,
+                Some(JobState::Failed) => summary.failed = n,
+                Some(JobState::Done) => summary.done = n,
+                None => {}
+            }
+        }
+        Ok(summary)
+    }
+
+    /// How the desk recognises a job's record: its number and unit, never a phone.
+    pub fn print_record_label(&self, record_kind: &str, record_id: i64) -> Result<Option<String>, StoreError> {
+        let sql = match record_kind {
+            "visit" => "SELECT visit_no || ' ' || unit_no FROM visits WHERE id = ?1",
+            "pass" => {
+                "SELECT p.pass_no || ' ' || m.unit_no FROM passes p JOIN permits m ON m.id = p.permit_id WHERE p.id = ?1"
+            }
+            "ticket" => "SELECT ticket_no || ' ' || unit_no FROM tickets WHERE id = ?1",
+            "permit" => "SELECT code || ' ' || unit_no FROM permits WHERE id = ?1",
+            _ => return Ok(None),
+        };
+        let mut stmt = self.conn().prepare(sql)?;
+        let mut rows = stmt.query_map([record_id], |r| r.get::<_, String>(0))?;
+        Ok(rows.next().transpose()?)
+    }
+
+    /// A job's state alone (what a waiting screen polls), `None` if there is no such job.
+    pub fn print_job_state(&self, id: i64) -> Result<Option<JobState>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT state FROM print_jobs WHERE id = ?1")?;
+        let mut rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
+        Ok(rows.next().transpose()?.and_then(|s| JobState::parse(&s)))
+    }
+
+    /// The state of the newest job for a record: what a screen waiting for that record's
+    /// slip looks at.
+    pub fn slip_state(&self, record_kind: &str, record_id: i64) -> Result<Option<JobState>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT state FROM print_jobs WHERE record_kind = ?1 AND record_id = ?2 ORDER BY id DESC LIMIT 1",
+        )?;
+        let mut rows = stmt.query_map((record_kind, record_id), |r| r.get::<_, String>(0))?;
+        Ok(rows.next().transpose()?.and_then(|s| JobState::parse(&s)))
     }
 }

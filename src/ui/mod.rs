@@ -6,6 +6,7 @@ slint::include_modules!();
 
 pub mod idle;
 pub mod input_adapter;
+pub mod print_watch;
 pub mod resident_adapter;
 pub mod screenshot;
 mod shell;

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use chrono::DateTime;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
+use super::print_watch::PrintWatch;
 use super::{
     AppState, AppWindow, ChoiceItem, Page, RequestTypeItem, ResidentAdapter, ResidentProblem, ResidentStep,
     SatisfactionAdapter, TimelineEntry,
@@ -35,14 +36,16 @@ struct Draft {
 
 pub struct ResidentJourney {
     app: Rc<App>,
+    watch: Rc<PrintWatch>,
     draft: RefCell<Draft>,
     failures: Cell<u32>,
 }
 
 impl ResidentJourney {
-    pub fn install(window: &AppWindow, app: &Rc<App>) -> Rc<ResidentJourney> {
+    pub fn install(window: &AppWindow, app: &Rc<App>, watch: &Rc<PrintWatch>) -> Rc<ResidentJourney> {
         let journey = Rc::new(ResidentJourney {
             app: app.clone(),
+            watch: watch.clone(),
             draft: RefCell::default(),
             failures: Cell::new(0),
         });
@@ -294,12 +297,20 @@ impl ResidentJourney {
         drop(draft);
         match flow::submit(&self.app, &who, &request, self.app.now()) {
             Ok(Ok(Submitted {
-                ticket, after_hours, ..
+                ticket,
+                after_hours,
+                printed,
             })) => {
                 a.set_ticket_no(ticket.ticket_no.as_str().into());
                 a.set_due_text(self.local(ticket.due_at).into());
                 a.set_after_hours(after_hours);
-                a.set_step(ResidentStep::Done);
+                // The request is recorded and the desk told whatever the printer does; the
+                // number is on screen in case the receipt does not come out.
+                self.watch.watch(printed, |w, printed| {
+                    let a = w.global::<ResidentAdapter>();
+                    a.set_slip_printed(printed);
+                    a.set_step(ResidentStep::Done);
+                });
             }
             Ok(Err(_)) => a.set_step(ResidentStep::CallbackPhone),
             Err(e) => self.failed(window, &e),

@@ -9,6 +9,7 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::idle::{IdleAction, IdleClock};
 use super::input_adapter::InputState;
+use super::print_watch::{self, PrintWatch};
 use super::resident_adapter::ResidentJourney;
 use super::staff_adapter::StaffMode;
 use super::visitor_adapter::VisitorJourney;
@@ -24,6 +25,8 @@ use crate::input::scan::Scanned;
 pub enum UiError {
     #[error("the window could not be created: {0}")]
     Platform(#[from] slint::PlatformError),
+    #[error(transparent)]
+    App(#[from] crate::app::AppError),
 }
 
 /// The kiosk's window and the timers that keep it alive.
@@ -33,6 +36,7 @@ pub struct Kiosk {
     idle: Rc<RefCell<IdleClock>>,
     parts: Rc<Parts>,
     _tick: Timer,
+    _print_tick: Timer,
 }
 
 impl Kiosk {
@@ -45,10 +49,14 @@ impl Kiosk {
             kiosk_cfg.idle_timeout_secs,
             kiosk_cfg.idle_warning_secs,
         )));
+        // Printing happens on the spooler's thread from here on; screens wait for slips
+        // through the print watch.
+        app.start_spooler()?;
+        let watch = PrintWatch::new(&window, &app);
         let input = InputState::install(&window, &app);
-        let visitor = VisitorJourney::install(&window, &app);
-        let worker = WorkerJourney::install(&window, &app);
-        let resident = ResidentJourney::install(&window, &app);
+        let visitor = VisitorJourney::install(&window, &app, &watch);
+        let worker = WorkerJourney::install(&window, &app, &watch);
+        let resident = ResidentJourney::install(&window, &app, &watch);
         let staff = StaffMode::install(&window, &app);
         {
             let resident = resident.clone();
@@ -83,6 +91,7 @@ impl Kiosk {
             }));
         }
         let parts = Rc::new(Parts {
+            watch,
             input,
             visitor,
             worker,
@@ -157,13 +166,27 @@ impl Kiosk {
                 }
             });
         }
+        let print_tick = Timer::default();
+        {
+            let watch = parts.watch.clone();
+            print_tick.start(TimerMode::Repeated, print_watch::TICK, move || watch.tick());
+        }
         Ok(Kiosk {
             window,
             app,
             idle,
             parts,
             _tick: tick,
+            _print_tick: print_tick,
         })
+    }
+
+    /// Waits (in real time, up to `limit`) for the printing thread to finish what it was
+    /// given, then lets waiting screens see the outcome, as the next watch tick would.
+    /// For tests and tools that drive the kiosk without an event loop.
+    pub fn settle_printing(&self, limit: Duration) {
+        self.app.wait_for_printing(limit);
+        self.parts.watch.check();
     }
 
     pub fn app(&self) -> &Rc<App> {
@@ -212,6 +235,7 @@ fn on_idle_tick(window: &AppWindow, app: &App, parts: &Parts, idle: &RefCell<Idl
 
 /// Everything on screen that holds what a person typed.
 struct Parts {
+    watch: Rc<PrintWatch>,
     input: Rc<InputState>,
     visitor: Rc<VisitorJourney>,
     worker: Rc<WorkerJourney>,
@@ -222,6 +246,7 @@ struct Parts {
 impl Parts {
     /// Forgets everything a person typed. Each journey adds its own reset here.
     fn reset(&self, window: &AppWindow) {
+        self.watch.forget();
         self.input.reset(window);
         self.visitor.reset(window);
         self.worker.reset(window);

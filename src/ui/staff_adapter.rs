@@ -8,7 +8,7 @@ use std::rc::Rc;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::{AppWindow, OnSiteLine, OpenTicket, PinProblem, StaffAdapter, StaffStep, WaitingVisit};
-use crate::app::App;
+use crate::app::{App, Printing};
 use crate::domain::mask::mask_name;
 use crate::domain::request::RequestType;
 use crate::domain::sla::breach;
@@ -64,27 +64,28 @@ impl StaffMode {
         on!(on_print_roster, |m, w| {
             let Some(name) = m.who.borrow().clone() else { return };
             let now = m.app.now();
-            let printed = staff::print_roster(&m.app, now).unwrap_or(false);
+            let printed = staff::print_roster(&m.app, now).unwrap_or(Printing::Failed);
+            let failed = printed == Printing::Failed;
             let _ = m.app.store().audit(
                 &name,
                 "roster_print",
                 "roster",
-                if printed { "printed" } else { "failed" },
+                if failed { "failed" } else { "sent" },
                 now,
             );
             let lang = m.lang(&w);
             m.say(
                 &w,
                 lang.pick(
-                    if printed {
-                        "在场名单已打印"
-                    } else {
+                    if failed {
                         "名单未能打印，请检查打印机"
-                    },
-                    if printed {
-                        "Roster printed"
                     } else {
+                        "在场名单已送往打印机"
+                    },
+                    if failed {
                         "The roster did not print; check the printer"
+                    } else {
+                        "Roster sent to the printer"
                     },
                 )
                 .to_string(),
@@ -157,8 +158,10 @@ impl StaffMode {
                 let action = if approve { "visit_approve" } else { "visit_deny" };
                 let _ = self.app.store().audit(&name, action, &visit.visit_no, "", now);
                 let text = match (approve, printed) {
-                    (true, true) => lang.pick("已同意，访客凭条已打印", "Approved; the slip printed"),
-                    (true, false) => lang.pick("已同意，凭条未能打印，请补打", "Approved; the slip did not print"),
+                    (true, Printing::Failed) => {
+                        lang.pick("已同意，凭条未能打印，请补打", "Approved; the slip did not print")
+                    }
+                    (true, _) => lang.pick("已同意，访客凭条正在打印", "Approved; the slip is printing"),
                     (false, _) => lang.pick("已婉拒", "Declined"),
                 };
                 self.say(window, format!("{} {text}", visit.visit_no));

@@ -8,14 +8,16 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, Timer, TimerMode};
 
+use super::print_watch::PrintWatch;
 use super::{AppState, AppWindow, Page, VisitorAdapter, VisitorProblem, VisitorStep};
-use crate::app::App;
+use crate::app::{App, Printing};
 use crate::domain::mask::mask_phone;
 use crate::domain::phone::parse_mobile;
 use crate::domain::visitor::VisitorType;
 use crate::journeys::visitor::{self as flow, InviteOutcome, Registered, Rejected, SignOut, WalkIn};
 use crate::journeys::JourneyError;
 use crate::notify::{Notice, NoticeKind};
+use crate::store::JobState;
 use crate::store::{Visit, VisitStatus};
 
 /// How often the waiting screen looks for the desk's decision.
@@ -31,14 +33,16 @@ struct Draft {
 
 pub struct VisitorJourney {
     app: Rc<App>,
+    watch: Rc<PrintWatch>,
     draft: RefCell<Draft>,
     poll: Timer,
 }
 
 impl VisitorJourney {
-    pub fn install(window: &AppWindow, app: &Rc<App>) -> Rc<VisitorJourney> {
+    pub fn install(window: &AppWindow, app: &Rc<App>, watch: &Rc<PrintWatch>) -> Rc<VisitorJourney> {
         let journey = Rc::new(VisitorJourney {
             app: app.clone(),
+            watch: watch.clone(),
             draft: RefCell::default(),
             poll: Timer::default(),
         });
@@ -241,16 +245,18 @@ impl VisitorJourney {
         }
     }
 
-    fn show_approved(&self, window: &AppWindow, visit: &Visit, printed: bool) {
+    fn show_approved(&self, window: &AppWindow, visit: &Visit, printing: Printing) {
         let a = window.global::<VisitorAdapter>();
         a.set_unit(visit.unit_no.as_str().into());
         a.set_visit_no(visit.visit_no.as_str().into());
         a.set_masked_phone(mask_phone(&visit.phone).into());
         a.set_problem(VisitorProblem::None);
-        a.set_step(if printed {
-            VisitorStep::Approved
-        } else {
-            VisitorStep::NotPrinted
+        self.watch.watch(printing, |w, printed| {
+            w.global::<VisitorAdapter>().set_step(if printed {
+                VisitorStep::Approved
+            } else {
+                VisitorStep::NotPrinted
+            });
         });
     }
 
@@ -280,11 +286,17 @@ impl VisitorJourney {
             match app.with_store(|s| s.visit(visit_id)) {
                 Ok(Some(v)) if v.status == VisitStatus::Approved => {
                     a.set_visit_no(v.visit_no.as_str().into());
-                    a.set_step(if v.printed_at.is_some() {
-                        VisitorStep::Approved
-                    } else {
-                        VisitorStep::NotPrinted
-                    });
+                    // Approved at the desk: the slip may still be on its way to the printer.
+                    let state = app.with_store(|s| s.slip_state("visit", v.id));
+                    let on_its_way = matches!(state, Ok(Some(JobState::Queued | JobState::Sent)))
+                        && app.now() - v.decided_at.unwrap_or(v.created_at) < chrono::Duration::seconds(5);
+                    w.global::<AppState>()
+                        .set_printing(on_its_way && v.printed_at.is_none());
+                    if v.printed_at.is_some() {
+                        a.set_step(VisitorStep::Approved);
+                    } else if !on_its_way {
+                        a.set_step(VisitorStep::NotPrinted);
+                    }
                 }
                 Ok(Some(v)) if v.status == VisitStatus::Denied => a.set_step(VisitorStep::Denied),
                 Ok(_) if polls >= max_polls => a.set_step(VisitorStep::Desk),

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, ModelRc, VecModel};
 
+use super::print_watch::PrintWatch;
 use super::{AppState, AppWindow, Page, RosterEntry, WorkerAdapter, WorkerRefusal, WorkerStep};
 use crate::app::App;
 use crate::domain::mask::mask_name;
@@ -18,14 +19,16 @@ use crate::store::{Permit, PermitStatus};
 
 pub struct WorkerJourney {
     app: Rc<App>,
+    watch: Rc<PrintWatch>,
     permit: RefCell<Option<Permit>>,
     checked_pass: RefCell<Option<i64>>,
 }
 
 impl WorkerJourney {
-    pub fn install(window: &AppWindow, app: &Rc<App>) -> Rc<WorkerJourney> {
+    pub fn install(window: &AppWindow, app: &Rc<App>, watch: &Rc<PrintWatch>) -> Rc<WorkerJourney> {
         let journey = Rc::new(WorkerJourney {
             app: app.clone(),
+            watch: watch.clone(),
             permit: RefCell::new(None),
             checked_pass: RefCell::new(None),
         });
@@ -169,10 +172,12 @@ impl WorkerJourney {
                 a.set_worker_name(mask_name(&worker.name).into());
                 a.set_valid_until(self.local(Some(pass.valid_until)).into());
                 a.set_reprint(reprint);
-                a.set_step(if printed {
-                    WorkerStep::Issued
-                } else {
-                    WorkerStep::NotPrinted
+                self.watch.watch(printed, |w, printed| {
+                    w.global::<WorkerAdapter>().set_step(if printed {
+                        WorkerStep::Issued
+                    } else {
+                        WorkerStep::NotPrinted
+                    });
                 });
             }
             Ok(PassOutcome::Refused(why)) => {

@@ -81,8 +81,16 @@ fn find_role(kiosk: &Kiosk, label: &str, role: AccessibleRole) -> ElementHandle 
 }
 
 /// Taps the button with this label the way a finger does: press and release at its centre.
+/// A slip handed to the printing thread by the tap has come out (or not) before this
+/// returns, and the screen shows the outcome, as it would a moment later on the kiosk.
 pub fn tap(kiosk: &Kiosk, label: &str) {
     find_role(kiosk, label, AccessibleRole::Button).mock_single_click(slint::platform::PointerEventButton::Left);
+    settle(kiosk);
+}
+
+/// Lets the printing thread finish what it was given and the waiting screen see it.
+pub fn settle(kiosk: &Kiosk) {
+    kiosk.settle_printing(std::time::Duration::from_secs(10));
 }
 
 /// The text shown by the element with this label: its accessible value. Plain `Text`
@@ -204,4 +212,5 @@ pub fn scan_with_gap(kiosk: &Kiosk, text: &str, gap_ms: u64) {
 /// A scanner burst at a typical scanner's speed.
 pub fn scan(kiosk: &Kiosk, text: &str) {
     scan_with_gap(kiosk, text, 5);
+    settle(kiosk);
 }

@@ -1,0 +1,63 @@
+//! Staff reprints: the same bytes as the original job, so a reprinted pass is the same
+//! pass (same number, same signed QR), never a second valid one.
+
+use chrono::{DateTime, Utc};
+
+use super::{JourneyError, Printing};
+use crate::app::App;
+use crate::printing::{PrintJob, SlipKind};
+
+/// Why a reprint was not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReprintRefused {
+    NoSuchJob,
+    /// The job kept no bytes (written before the print queue existed).
+    NothingKept,
+    /// An evacuation roster must be current: print a new one instead.
+    Roster,
+    /// The pass was revoked: printing it again would hand out a pass that does not open.
+    Revoked,
+}
+
+/// Sends job `job_id`'s bytes again as a new job that remembers which one it reprints.
+pub fn reprint_job(
+    app: &App,
+    job_id: i64,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<Printing, ReprintRefused>, JourneyError> {
+    let Some(original) = app.store().print_job(job_id)? else {
+        return Ok(Err(ReprintRefused::NoSuchJob));
+    };
+    let record = &original.record;
+    if record.record_kind == "roster" {
+        return Ok(Err(ReprintRefused::Roster));
+    }
+    if original.bytes.is_empty() {
+        return Ok(Err(ReprintRefused::NothingKept));
+    }
+    if record.record_kind == "pass" && app.store().pass_revoked(record.record_id)? {
+        return Ok(Err(ReprintRefused::Revoked));
+    }
+    let new_id = app.store().add_print_job(
+        &record.slip_kind,
+        (&record.record_kind, record.record_id),
+        &original.bytes,
+        &record.bytes_hash,
+        Some(job_id),
+        now,
+    )?;
+    app.store().audit(
+        by,
+        "reprint",
+        &format!("{}:{}", record.record_kind, record.record_id),
+        &format!("job {job_id} → {new_id}"),
+        now,
+    )?;
+    let job = PrintJob {
+        kind: SlipKind::parse(&record.slip_kind).unwrap_or(SlipKind::Test),
+        bytes: original.bytes,
+        preview_png: None,
+    };
+    Ok(Ok(app.dispatch_job(new_id, job)?))
+}

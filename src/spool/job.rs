@@ -1,0 +1,113 @@
+//! One print job's trip to the printer, the same on the spooler thread and in the command
+//! line: mark it sent, hand the bytes to the driver, record how it ended (with the record
+//! it printed, in one transaction), and tell the desk when a slip someone needed did not
+//! come out.
+
+use chrono::{DateTime, Utc};
+
+use super::SpoolError;
+use crate::notify::{Notice, NoticeKind};
+use crate::printing::{DriverError, PrintJob, PrinterDriver, PrinterState};
+use crate::store::{JobState, Store};
+
+/// How a job ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub job_id: i64,
+    pub printed: bool,
+    /// Why not, for staff (never shown to the public as is).
+    pub error: Option<String>,
+    /// Whether this was a retry of a job that had failed before.
+    pub retry: bool,
+    /// What a failure says about the printer: its own answer when it refused the job,
+    /// unknown when the connection failed. `None` when the job went through.
+    pub printer_state: Option<PrinterState>,
+}
+
+/// Sends job `job_id` (already registered with its bytes) and records the result. A job
+/// that is already done is not sent again: a late duplicate request prints nothing.
+pub fn run(
+    store: &mut Store,
+    driver: &mut dyn PrinterDriver,
+    job_id: i64,
+    job: &PrintJob,
+    now: impl Fn() -> DateTime<Utc>,
+) -> Result<Outcome, SpoolError> {
+    let Some(current) = store.print_job(job_id)? else {
+        return Err(SpoolError::NoSuchJob(job_id));
+    };
+    let retry = current.record.attempts > 0;
+    if current.record.state == JobState::Done.as_str() {
+        return Ok(Outcome {
+            job_id,
+            printed: true,
+            error: None,
+            retry,
+            printer_state: None,
+        });
+    }
+    store.mark_print_job_sent(job_id, now())?;
+    let result = driver.send(job);
+    let error = result.as_ref().err().map(describe);
+    store.finish_print_job(job_id, error.as_deref(), now())?;
+    if let Err(err) = &result {
+        if !retry {
+            tell_desk_not_printed(store, &current.record.record_kind, current.record.record_id, err, now())?;
+        }
+    } else if retry && current.record.reprint_of.is_none() {
+        let label = store.print_record_label(&current.record.record_kind, current.record.record_id)?;
+        let notice = Notice::new(
+            NoticeKind::PrinterFault,
+            "打印机已恢复，补打的凭条已出 Printer back; slip printed",
+        )
+        .line(label.unwrap_or_default())
+        .line("请到自助机取出交给本人 Please collect it from the kiosk and hand it over");
+        enqueue(store, &notice, now())?;
+    }
+    let printer_state = match &result {
+        Ok(()) => None,
+        Err(DriverError::NotReady(state)) => Some(*state),
+        Err(_) => Some(PrinterState::Unknown),
+    };
+    Ok(Outcome {
+        job_id,
+        printed: result.is_ok(),
+        error,
+        retry,
+        printer_state,
+    })
+}
+
+fn describe(err: &DriverError) -> String {
+    err.to_string()
+}
+
+fn tell_desk_not_printed(
+    store: &Store,
+    record_kind: &str,
+    record_id: i64,
+    err: &DriverError,
+    now: DateTime<Utc>,
+) -> Result<(), SpoolError> {
+    let title = match record_kind {
+        "visit" => "访客凭条未能打印 Visitor slip did not print",
+        "pass" => "通行证未能打印 Pass did not print",
+        "ticket" => "服务单回执未能打印 Request slip did not print",
+        "permit" => "装修备案单未能打印 Permit slip did not print",
+        _ => "凭条未能打印 A slip did not print",
+    };
+    let mut notice = Notice::new(NoticeKind::SlipNotPrinted, title).urgent(matches!(record_kind, "visit" | "pass"));
+    if let Some(label) = store.print_record_label(record_kind, record_id)? {
+        notice = notice.line(label);
+    }
+    notice = notice
+        .line(format!("原因 Cause: {err}"))
+        .line("打印机恢复后会自动补打；也可在值班模式重打 It retries when the printer is back; staff can reprint");
+    enqueue(store, &notice, now)
+}
+
+fn enqueue(store: &Store, notice: &Notice, now: DateTime<Utc>) -> Result<(), SpoolError> {
+    let json = serde_json::to_string(notice).unwrap_or_default();
+    store.enqueue_notice(notice.kind.as_str(), &json, now)?;
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! The print spooler: a thread that owns the printer, so printing never blocks the UI.
+//!
+//! A journey registers each job with its exact bytes in the database (`queued`) and
+//! hands it to the spooler, which sends it, records the outcome together with the record
+//! it printed; the screen that waits reads the job's state from the register. While the printer is down, failed jobs stay owed: every
+//! `retry_seconds` the spooler asks the printer how it is and, once it can print again,
+//! sends what is still owed, oldest first — each job once, as the same slip (a reprinted
+//! pass is the same pass, never a second valid one). Rosters are not retried, and a
+//! revoked pass or a signed-out visitor's slip is not printed late.
+//!
+//! The command line prints in-line with [`job::run`]; the kiosk uses this thread.
+
+pub mod job;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+pub use job::Outcome;
+
+use crate::clock::Clock;
+use crate::notify::{Notice, NoticeKind};
+use crate::printing::{PrintJob, PrinterDriver, PrinterState, SlipKind, StatusReport};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SpoolError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("print job {0} is not in the register")]
+    NoSuchJob(i64),
+    #[error("the printing thread could not be started: {0}")]
+    Thread(std::io::Error),
+}
+
+/// How the spooler retries.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// How often to look at the printer and the jobs still owed.
+    pub every: Duration,
+    /// Jobs older than this are left to staff (a reprint), not printed by themselves.
+    pub within: chrono::Duration,
+}
+
+/// What staff see of the printer, refreshed by the spooler after every job and retry.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PrinterView {
+    pub name: String,
+    /// The printer's own answer, for drivers that can ask (`DLE EOT`).
+    pub status: Option<StatusReport>,
+    /// Whether the last job went through.
+    pub last_job_ok: Option<bool>,
+    pub last_error: Option<String>,
+    pub checked_at: Option<DateTime<Utc>>,
+}
+
+impl PrinterView {
+    /// A fault the desk must see: the printer said it cannot print, or the last job failed.
+    pub fn fault(&self) -> Option<String> {
+        match (&self.status, self.last_job_ok) {
+            (Some(s), _) if !s.is_printable() => Some(s.state.as_str().to_string()),
+            (_, Some(false)) => Some(self.last_error.clone().unwrap_or_default()),
+            _ => None,
+        }
+    }
+}
+
+enum Msg {
+    Job(i64, Box<PrintJob>),
+    RetryNow,
+}
+
+pub struct Spooler {
+    tx: Option<Sender<Msg>>,
+    in_flight: Arc<AtomicUsize>,
+    view: Arc<Mutex<PrinterView>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Spooler {
+    /// Starts the thread with its own connection to the database at `db`.
+    pub fn start(
+        driver: Box<dyn PrinterDriver>,
+        db: &Path,
+        clock: Clock,
+        policy: RetryPolicy,
+    ) -> Result<Spooler, SpoolError> {
+        let store = Store::open(db)?;
+        let (tx, rx) = mpsc::channel();
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let view = Arc::new(Mutex::new(PrinterView {
+            name: driver.name().to_string(),
+            ..PrinterView::default()
+        }));
+        let mut worker = Worker {
+            store,
+            driver,
+            clock,
+            policy,
+            view: view.clone(),
+            in_flight: in_flight.clone(),
+            fault: None,
+        };
+        let thread = std::thread::Builder::new()
+            .name("printer".into())
+            .spawn(move || worker.serve(rx))
+            .map_err(SpoolError::Thread)?;
+        Ok(Spooler {
+            tx: Some(tx),
+            in_flight,
+            view,
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues a registered job for sending. Returns at once.
+    pub fn submit(&self, job_id: i64, job: PrintJob) {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        let sent = self
+            .tx
+            .as_ref()
+            .is_some_and(|tx| tx.send(Msg::Job(job_id, Box::new(job))).is_ok());
+        if !sent {
+            // The thread is gone; the job stays owed in the register for staff.
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Asks for a retry pass now instead of at the next interval (staff's "retry" button).
+    pub fn retry_now(&self) {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        let sent = self.tx.as_ref().is_some_and(|tx| tx.send(Msg::RetryNow).is_ok());
+        if !sent {
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Jobs (and retry requests) handed over and not yet answered.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::SeqCst)
+    }
+
+    pub fn view(&self) -> PrinterView {
+        self.view.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for Spooler {
+    /// Lets the thread finish the job in hand (bounded by the driver's timeouts).
+    fn drop(&mut self) {
+        self.tx.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct Worker {
+    store: Store,
+    driver: Box<dyn PrinterDriver>,
+    clock: Clock,
+    policy: RetryPolicy,
+    view: Arc<Mutex<PrinterView>>,
+    in_flight: Arc<AtomicUsize>,
+    /// The fault the desk was last told about, so a long outage is one notice.
+    fault: Option<String>,
+}
+
+impl Worker {
+    fn serve(&mut self, rx: Receiver<Msg>) {
+        loop {
+            match rx.recv_timeout(self.policy.every) {
+                Ok(Msg::Job(id, job)) => {
+                    self.send_one(id, &job);
+                    self.in_flight.fetch_sub(1, Ordering::SeqCst);
+                }
+                Ok(Msg::RetryNow) => {
+                    self.retry_owed();
+                    self.in_flight.fetch_sub(1, Ordering::SeqCst);
+                }
+                Err(RecvTimeoutError::Timeout) => self.retry_owed(),
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+
+    fn send_one(&mut self, id: i64, job: &PrintJob) {
+        let clock = self.clock.clone();
+        let outcome = match job::run(&mut self.store, self.driver.as_mut(), id, job, || clock.now()) {
+            Ok(outcome) => outcome,
+            Err(err) => Outcome {
+                job_id: id,
+                printed: false,
+                error: Some(err.to_string()),
+                retry: false,
+                printer_state: Some(PrinterState::Unknown),
+            },
+        };
+        self.after_job(&outcome);
+    }
+
+    /// Sends what is still owed, oldest first, while the printer takes it.
+    fn retry_owed(&mut self) {
+        let now = self.clock.now();
+        let since = now - self.policy.within;
+        let owed = self.store.retryable_job_count(since).unwrap_or(0);
+        let status = self.driver.live_status();
+        if let Some(status) = status {
+            self.set_status(status, now);
+            if !status.is_printable() {
+                return;
+            }
+        }
+        for _ in 0..owed {
+            let Ok(Some(queued)) = self.store.next_retryable_job(since) else {
+                return;
+            };
+            let job = PrintJob {
+                kind: SlipKind::parse(&queued.record.slip_kind).unwrap_or(SlipKind::Test),
+                bytes: queued.bytes,
+                preview_png: None,
+            };
+            self.send_one(queued.record.id, &job);
+            if !self.view.lock().map(|v| v.last_job_ok == Some(true)).unwrap_or(false) {
+                return;
+            }
+        }
+    }
+
+    fn set_status(&mut self, status: StatusReport, now: DateTime<Utc>) {
+        if let Ok(mut v) = self.view.lock() {
+            v.status = Some(status);
+            v.checked_at = Some(now);
+        }
+        if status.is_printable() {
+            self.fault = None;
+        } else {
+            self.tell_fault(status.state.as_str());
+        }
+    }
+
+    /// Updates what staff see from how the job went, without asking the printer again
+    /// (a silent printer would hold the queue for another timeout): a refusal carries
+    /// the printer's own state, a lost connection means nobody knows.
+    fn after_job(&mut self, outcome: &Outcome) {
+        let now = self.clock.now();
+        let state = outcome.printer_state.unwrap_or(PrinterState::Ready);
+        if let Ok(mut v) = self.view.lock() {
+            v.last_job_ok = Some(outcome.printed);
+            v.last_error = outcome.error.clone();
+            v.checked_at = Some(now);
+            // Only drivers that can read the printer back have a status to show.
+            if v.status.is_some() || (!outcome.printed && self.driver.reads_status()) {
+                v.status = Some(StatusReport { state, raw: [None; 4] });
+            }
+        }
+        if outcome.printed {
+            self.fault = None;
+        } else {
+            let cause = if state == PrinterState::Unknown {
+                outcome.error.clone().unwrap_or_default()
+            } else {
+                state.as_str().to_string()
+            };
+            self.tell_fault(&cause);
+        }
+    }
+
+    /// One notice per outage: the first fault after the printer last worked.
+    fn tell_fault(&mut self, cause: &str) {
+        if self.fault.is_some() {
+            return;
+        }
+        self.fault = Some(cause.to_string());
+        let notice = Notice::new(NoticeKind::PrinterFault, "自助机打印机故障 Kiosk printer fault")
+            .line(format!("{} · {cause}", self.driver.name()))
+            .line("请检查纸卷、机盖和电源 Please check the paper, the cover and the power")
+            .urgent(true);
+        let json = serde_json::to_string(&notice).unwrap_or_default();
+        let _ = self.store.enqueue_notice(notice.kind.as_str(), &json, self.clock.now());
+    }
+}
