@@ -124,3 +124,76 @@ fn printer_status_is_unknown_not_ok_when_a_network_printer_does_not_answer() {
         "the virtual printer"
     );
 }
+
+#[test]
+fn the_print_queue_shows_an_owed_slip_then_retry_and_reprint_send_the_same_bytes() {
+    use lobby_kiosk::app::App;
+    use lobby_kiosk::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
+    use lobby_kiosk::domain::visitor::VisitorType;
+    use lobby_kiosk::journeys::visitor::{self, Registered, WalkIn};
+    use lobby_kiosk::printing::fake::{FakePrinter, Script, PAPER_OUT, READY};
+
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakePrinter::start(Script::answering(PAPER_OUT));
+    let config = EMBEDDED_DEFAULT
+        .replace(
+            "driver = \"virtual\"",
+            &format!("driver = \"network\"\naddress = \"{}\"", fake.addr()),
+        )
+        .replace("timeout_ms = 1500", "timeout_ms = 500");
+    let path = dir.path().join("kiosk.toml");
+    std::fs::write(&path, &config).unwrap();
+    {
+        let app = App::open(
+            LoadedConfig::from_text(&config, ConfigSource::Embedded).unwrap(),
+            Some(dir.path()),
+        )
+        .unwrap();
+        let walk_in = WalkIn {
+            unit: "1-1-101".into(),
+            surname: "王".into(),
+            phone: "13912345678".into(),
+            visitor_type: VisitorType::Courier,
+            party_size: 1,
+            company: String::new(),
+        };
+        let Registered::Approved { printed, .. } = visitor::register(&app, &walk_in, chrono::Utc::now()).unwrap()
+        else {
+            panic!("a courier is let in at once");
+        };
+        assert!(!printed.printed(), "no paper: the slip is owed");
+    }
+    let cfg = path.to_str().unwrap();
+    let (code, out, err) = run(dir.path(), &["--config", cfg, "printer", "queue", "--failed", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let queue: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(queue["summary"]["failed"], 1);
+    let job = &queue["jobs"][0];
+    assert_eq!(job["record_kind"], "visit");
+    assert_eq!(job["state"], "failed");
+    assert!(!out.contains("13912345678"), "the queue shows no personal data");
+    let job_id = job["id"].as_i64().unwrap().to_string();
+
+    fake.set_script(Script::answering(READY));
+    let (code, out, err) = run(dir.path(), &["--config", cfg, "printer", "retry"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(fake.jobs().len(), 1, "the owed slip printed once");
+    let (code, _, err) = run(dir.path(), &["--config", cfg, "printer", "retry"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(fake.jobs().len(), 1, "nothing is owed any more");
+
+    let (code, out, err) = run(
+        dir.path(),
+        &["--config", cfg, "printer", "reprint", &job_id, "--by", "王芳"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let jobs = fake.jobs();
+    assert_eq!(jobs.len(), 2);
+    assert_eq!(jobs[0], jobs[1], "a reprint is the same slip");
+    let (code, _, err) = run(
+        dir.path(),
+        &["--config", cfg, "printer", "reprint", "9999", "--by", "王芳"],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("没有这个打印任务"), "{err}");
+}

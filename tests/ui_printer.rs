@@ -240,3 +240,32 @@ fn a_pass_revoked_while_owed_is_not_printed_late() {
         Err(reprint::ReprintRefused::Revoked)
     );
 }
+
+#[test]
+fn image_text_mode_reaches_a_network_printer_as_pictures_not_a_chinese_font() {
+    let fake = FakePrinter::start(Script::answering(READY));
+    let addr = fake.addr();
+    let k = kiosk_with(|text| {
+        text.replace(
+            "driver = \"virtual\"",
+            &format!("driver = \"network\"\naddress = \"{addr}\""),
+        )
+        .replace("text_mode = \"gb18030\"", "text_mode = \"image\"")
+    });
+    k.app().set_now(Some(monday_at(10, 0)));
+    let permit = permit(&k);
+    ask_for_pass(&k, &permit.code, true);
+    assert_eq!(step(&k), WorkerStep::Issued);
+    let jobs = fake.jobs();
+    assert_eq!(jobs.len(), 1);
+    let job = &jobs[0];
+    let has = |needle: &[u8]| job.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        !has(&[0x1C, 0x26]),
+        "no FS &: the printer's Chinese font is never asked for"
+    );
+    let pass_no = read(&k, "通行证号");
+    assert!(!has(pass_no.as_bytes()), "text lines are pictures, not characters");
+    assert!(has(&[0x1D, 0x76, 0x30]), "raster images (GS v 0)");
+    assert!(qr_in_escpos(job).is_some(), "the QR still reads");
+}

@@ -1,10 +1,12 @@
-//! `lobby-kiosk printer test`: a test slip through the whole print path.
+//! `lobby-kiosk printer test|status|queue|retry|reprint`: the printer and its print queue
+//! from the desk PC or a technician's shell.
 
 use chrono::Utc;
 use clap::Subcommand;
 
 use super::{print_json, say, Outcome};
 use crate::app::App;
+use crate::journeys::reprint::{self, ReprintRefused};
 use crate::printing::test_slip;
 
 #[derive(Debug, Subcommand)]
@@ -15,6 +17,26 @@ pub enum PrinterCommand {
     Status {
         #[arg(long)]
         json: bool,
+    },
+    /// The print-job register: counts per state and the newest jobs (no slip contents).
+    Queue {
+        /// Only jobs that did not go through and have not been made good since.
+        #[arg(long)]
+        failed: bool,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send the slips still owed (the kiosk also does this by itself every
+    /// `printer.retry_seconds` while the printer can print).
+    Retry,
+    /// Print job JOB's slip again, byte for byte: a reprinted pass is the same pass.
+    Reprint {
+        job: i64,
+        /// The staff member asking (recorded in the audit).
+        #[arg(long)]
+        by: String,
     },
 }
 
@@ -63,5 +85,128 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
                 Outcome::Negative
             }
         }
+        PrinterCommand::Queue { failed, limit, json } => queue(app, failed, limit, json),
+        PrinterCommand::Retry => match app.retry_printing() {
+            Ok(()) => {
+                let owed = app
+                    .with_store(|s| {
+                        let since =
+                            Utc::now() - chrono::Duration::minutes(app.config.printer.retry_within_minutes.into());
+                        s.retryable_job_count(since)
+                    })
+                    .unwrap_or(0);
+                println!(
+                    "{}",
+                    app.config.language.pick(
+                        &format!("补打完成，仍欠 {owed} 张凭条。"),
+                        &format!("Retry done; {owed} slips still owed.")
+                    )
+                );
+                if owed == 0 {
+                    Outcome::Success
+                } else {
+                    Outcome::Negative
+                }
+            }
+            Err(err) => {
+                eprintln!("{}: {err}", say(lang, "补打失败", "Retry failed"));
+                Outcome::Negative
+            }
+        },
+        PrinterCommand::Reprint { job, by } => match reprint::reprint_job(app, job, &by, Utc::now()) {
+            Ok(Ok(printing)) if printing.printed() => {
+                println!("{}", say(lang, "已重打", "Reprinted"));
+                Outcome::Success
+            }
+            Ok(Ok(_)) => {
+                eprintln!(
+                    "{}",
+                    say(
+                        lang,
+                        "重打未能完成，打印机恢复后会自动补打",
+                        "The reprint did not print; it is sent again when the printer is back"
+                    )
+                );
+                Outcome::Negative
+            }
+            Ok(Err(why)) => {
+                let text = match why {
+                    ReprintRefused::NoSuchJob => say(lang, "没有这个打印任务", "No such print job"),
+                    ReprintRefused::NothingKept => {
+                        say(lang, "该任务没有保存凭条内容", "That job kept no slip to print again")
+                    }
+                    ReprintRefused::Roster => say(
+                        lang,
+                        "在场名单请重新打印最新的一份（roster --print）",
+                        "Print a fresh roster instead (roster --print)",
+                    ),
+                    ReprintRefused::Revoked => say(
+                        lang,
+                        "该通行证已作废，不能重打",
+                        "That pass was revoked; it cannot be reprinted",
+                    ),
+                };
+                eprintln!("{text}");
+                Outcome::Negative
+            }
+            Err(err) => {
+                eprintln!("{}: {err}", say(lang, "重打失败", "Reprint failed"));
+                Outcome::Negative
+            }
+        },
     }
+}
+
+fn queue(app: &App, failed: bool, limit: u32, json: bool) -> Outcome {
+    let lang = app.config.language;
+    let found = app.with_store(|s| {
+        let jobs = if failed {
+            s.failed_print_jobs(limit)?
+        } else {
+            s.print_jobs(limit)?
+        };
+        Ok::<_, crate::store::StoreError>((s.print_queue_summary()?, jobs))
+    });
+    let (summary, jobs) = match found {
+        Ok(found) => found,
+        Err(err) => {
+            eprintln!(
+                "{}: {err}",
+                say(lang, "无法读取打印队列", "Cannot read the print queue")
+            );
+            return Outcome::Negative;
+        }
+    };
+    if json {
+        print_json(&serde_json::json!({ "summary": summary, "jobs": jobs }));
+        return Outcome::Success;
+    }
+    println!(
+        "{}",
+        lang.pick(
+            &format!(
+                "待打印 {}，发送中 {}，失败 {}，已完成 {}",
+                summary.queued, summary.sent, summary.failed, summary.done
+            ),
+            &format!(
+                "queued {}, sending {}, failed {}, done {}",
+                summary.queued, summary.sent, summary.failed, summary.done
+            )
+        )
+    );
+    let tz = app.config.tz();
+    for j in jobs {
+        println!(
+            "#{:<6} {} {:<8} {:<7} {}:{} ×{}{}",
+            j.id,
+            j.created_at.with_timezone(&tz).format("%m-%d %H:%M"),
+            j.slip_kind,
+            j.state,
+            j.record_kind,
+            j.record_id,
+            j.attempts,
+            j.error.map(|e| format!("  {e}")).unwrap_or_default()
+        );
+    }
+    Outcome::Success
 }

@@ -290,3 +290,54 @@ impl Store {
         Ok(rows.next().transpose()?.and_then(|s| JobState::parse(&s)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+
+    fn at(min: i64) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-30T02:00:00Z").unwrap().to_utc() + Duration::minutes(min)
+    }
+
+    fn job(store: &Store, kind: &str, record: i64, min: i64) -> i64 {
+        store
+            .add_print_job("visitor", (kind, record), b"\x1b@slip", "hash", None, at(min))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_retry_sends_owed_slips_oldest_first_and_skips_rosters_old_jobs_and_made_good_records() {
+        let mut store = Store::open_in_memory().unwrap();
+        let old = job(&store, "ticket", 1, -120);
+        let roster = job(&store, "roster", 0, 1);
+        let owed = job(&store, "ticket", 2, 2);
+        let superseded = job(&store, "ticket", 3, 3);
+        let later = job(&store, "ticket", 3, 4);
+        for id in [old, roster, owed, superseded] {
+            store.mark_print_job_sent(id, at(5)).unwrap();
+            store.finish_print_job(id, Some("paper out"), at(5)).unwrap();
+        }
+        store.mark_print_job_sent(later, at(5)).unwrap();
+        store.finish_print_job(later, None, at(5)).unwrap();
+
+        let since = at(-60);
+        assert_eq!(store.retryable_job_count(since).unwrap(), 1);
+        let next = store.next_retryable_job(since).unwrap().unwrap();
+        assert_eq!(next.record.id, owed);
+        assert_eq!(next.bytes, b"\x1b@slip");
+        assert_eq!(next.record.attempts, 1);
+        store.mark_print_job_sent(owed, at(6)).unwrap();
+        store.finish_print_job(owed, None, at(6)).unwrap();
+        assert_eq!(store.next_retryable_job(since).unwrap(), None);
+        assert_eq!(store.print_job_state(owed).unwrap(), Some(JobState::Done));
+        assert_eq!(store.print_job(owed).unwrap().unwrap().record.attempts, 2);
+        let summary = store.print_queue_summary().unwrap();
+        assert_eq!((summary.failed, summary.done), (3, 2));
+        // The staff list shows what is still owed: the old job and the roster, not the
+        // ticket that printed later.
+        let failed: Vec<i64> = store.failed_print_jobs(10).unwrap().iter().map(|j| j.id).collect();
+        assert_eq!(failed, vec![roster, old]);
+    }
+}
