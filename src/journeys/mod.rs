@@ -8,9 +8,9 @@
 pub mod resident;
 pub mod staff;
 pub mod visitor;
-mod visitor_slip;
+pub mod visitor_slip;
 pub mod worker;
-mod worker_slip;
+pub mod worker_slip;
 
 use chrono::{DateTime, Utc};
 
