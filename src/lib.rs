@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod directory;
 pub mod domain;
+pub mod housekeeping;
 pub mod i18n;
 pub mod input;
 pub mod journeys;

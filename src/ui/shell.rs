@@ -149,6 +149,8 @@ impl Kiosk {
                 if ticks % 60 == 1 {
                     // Visitors whose slips expired are signed out and flagged for the desk.
                     let _ = app.store().sign_out_expired_visits(Utc::now());
+                    // The day's purge and backup, once per local day at `backup.time`.
+                    let _ = crate::housekeeping::run_if_due(&app, app.now());
                 }
                 if let Some(w) = weak.upgrade() {
                     update_clock(&w, &app, Utc::now());
