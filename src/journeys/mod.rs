@@ -29,6 +29,16 @@ pub enum JourneyError {
     Sign(#[from] crate::domain::token::SignError),
 }
 
+impl JourneyError {
+    /// Whether the storage refuses writes (see [`StoreError::is_unavailable`]).
+    pub fn storage_unavailable(&self) -> bool {
+        match self {
+            JourneyError::Store(e) | JourneyError::App(AppError::Store(e)) => e.is_unavailable(),
+            _ => false,
+        }
+    }
+}
+
 /// The compound's local date as `YYYYMMDD`, which numbers visits and tickets per day.
 pub fn local_day(app: &App, now: DateTime<Utc>) -> String {
     now.with_timezone(&app.config.tz()).format("%Y%m%d").to_string()

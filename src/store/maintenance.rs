@@ -447,7 +447,7 @@ fn file_error(path: &Path, source: io::Error) -> StoreError {
 }
 
 /// `kiosk.sqlite3` + `-wal` is `kiosk.sqlite3-wal`: SQLite's own naming of side files.
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_os_string();
     name.push(suffix);
     PathBuf::from(name)

@@ -6,6 +6,7 @@ slint::include_modules!();
 
 pub mod idle;
 pub mod input_adapter;
+mod maintenance;
 pub mod resident_adapter;
 pub mod screenshot;
 mod shell;

@@ -139,6 +139,7 @@ impl Kiosk {
             let idle = idle.clone();
             let parts = parts.clone();
             let mut ticks: u32 = 0;
+            let mut storage = super::maintenance::Watch::default();
             tick.start(TimerMode::Repeated, Duration::from_secs(1), move || {
                 ticks = ticks.wrapping_add(1);
                 #[cfg(unix)]
@@ -154,6 +155,7 @@ impl Kiosk {
                 }
                 if let Some(w) = weak.upgrade() {
                     update_clock(&w, &app, Utc::now());
+                    storage.tick(&w, &app);
 
                     on_idle_tick(&w, &app, &parts, &idle);
                 }
@@ -184,6 +186,20 @@ impl Kiosk {
     /// Forgets every journey's state, as going home does.
     pub fn reset_journeys(&self) {
         self.parts.reset(&self.window);
+    }
+
+    /// Kiosk mode: no window frame, and the window refuses to close (Alt+F4, the
+    /// compositor's close): a visitor has no way out. Staff quit from staff mode.
+    pub fn lock_in(&self) {
+        self.window.global::<AppState>().set_frameless(true);
+        self.window
+            .window()
+            .on_close_requested(|| slint::CloseRequestResponse::KeepWindowShown);
+    }
+
+    /// Whether the maintenance notice covers the screen (records cannot be saved).
+    pub fn in_maintenance(&self) -> bool {
+        self.window.global::<AppState>().get_maintenance()
     }
 
     pub fn show_page(&self, page: Page) {
