@@ -17,6 +17,7 @@ pub mod journeys;
 pub mod keys;
 pub mod notify;
 pub mod printing;
+pub mod recovery;
 pub mod store;
 pub mod ui;
 #[cfg(unix)]

@@ -132,6 +132,25 @@ fn backup_stamp(name: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S").ok()
 }
 
+/// The backups in `dir` (named by [`backup_file_name`]), newest first; none if the
+/// folder does not exist.
+pub fn backups_newest_first(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(file_error(dir, e)),
+    };
+    let mut backups = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| file_error(dir, e))?;
+        if let Some(stamp) = backup_stamp(&entry.file_name().to_string_lossy()) {
+            backups.push((stamp, entry.path()));
+        }
+    }
+    backups.sort_by_key(|b| std::cmp::Reverse(b.0));
+    Ok(backups.into_iter().map(|(_, p)| p).collect())
+}
+
 /// Keeps the newest `keep` backups in `dir` (at least one: rotation never leaves no
 /// backup) and deletes the older ones. Files not named by [`backup_file_name`] are left
 /// alone, except temporary files of backups older than the newest one, which a crash
