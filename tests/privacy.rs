@@ -234,7 +234,10 @@ fn seed(k: &TestKiosk) -> Seeded {
 
 #[test]
 fn no_page_and_no_slip_shows_a_full_phone_or_id_number() {
-    let k = kiosk();
+    let k = kiosk_with(|t| {
+        t.replace("pass_retention_days = 365", "pass_retention_days = 200")
+            .replace("ticket_retention_days = 730", "ticket_retention_days = 500")
+    });
     let seeded = seed(&k);
     let app = k.app();
     let now = monday_ten();
@@ -281,6 +284,11 @@ fn no_page_and_no_slip_shows_a_full_phone_or_id_number() {
     tap(&k, "下一步");
     assert_eq!(k.window.global::<WorkerAdapter>().get_step(), WorkerStep::Roster);
     assert_screen_clean(&k, "the permit's roster");
+    assert!(
+        read(&k, "个人信息说明").contains("保存 200 天"),
+        "the notice states privacy.pass_retention_days: {}",
+        read(&k, "个人信息说明")
+    );
     tap(&k, "施工人员 张*明");
     assert_eq!(k.window.global::<WorkerAdapter>().get_step(), WorkerStep::Issued);
     assert_screen_clean(&k, "the issued pass");
@@ -309,6 +317,11 @@ fn no_page_and_no_slip_shows_a_full_phone_or_id_number() {
         "the call-back number is masked"
     );
     assert_screen_clean(&k, "the call-back confirmation");
+    assert!(
+        read(&k, "个人信息说明").contains("保存 500 天"),
+        "the notice states privacy.ticket_retention_days: {}",
+        read(&k, "个人信息说明")
+    );
     tap(&k, "可以，提交");
     assert_eq!(k.window.global::<ResidentAdapter>().get_step(), ResidentStep::Done);
     assert_screen_clean(&k, "the ticket receipt on screen");

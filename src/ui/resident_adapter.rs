@@ -47,6 +47,7 @@ impl ResidentJourney {
             failures: Cell::new(0),
         });
         let adapter = window.global::<ResidentAdapter>();
+        adapter.set_retention_days(i32::try_from(app.config.privacy.ticket_retention_days).unwrap_or(i32::MAX));
         adapter.set_on_duty_phone(app.config.requests.on_duty_phone().into());
         macro_rules! on {
             ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{

@@ -30,6 +30,7 @@ impl WorkerJourney {
             checked_pass: RefCell::new(None),
         });
         let adapter = window.global::<WorkerAdapter>();
+        adapter.set_retention_days(i32::try_from(app.config.privacy.pass_retention_days).unwrap_or(i32::MAX));
         macro_rules! on {
             ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
                 let weak = window.as_weak();
