@@ -35,6 +35,18 @@ pub enum AppError {
     Keys(#[from] crate::keys::KeyFileError),
     #[error(transparent)]
     Spool(#[from] SpoolError),
+    #[error(transparent)]
+    Recovery(#[from] crate::recovery::RecoveryError),
+}
+
+impl AppError {
+    /// The database is damaged and no good backup could take its place.
+    pub fn is_unrecoverable_damage(&self) -> bool {
+        matches!(
+            self,
+            AppError::Recovery(crate::recovery::RecoveryError::NoGoodBackup { .. })
+        )
+    }
 }
 
 /// What became of a slip handed to the printer.
@@ -114,8 +126,11 @@ impl App {
                 rusqlite::version()
             ))));
         }
-        let store = Store::open(&data_dir.join(DB_FILE))?;
-        store.ensure_intact()?;
+        let (store, recovered) = crate::recovery::open_or_recover(
+            &data_dir.join(DB_FILE),
+            &data_dir.join(crate::housekeeping::BACKUP_DIR),
+            Utc::now(),
+        )?;
         // Checked by Config::validate, so this cannot fail for a loaded configuration.
         let unit_format = UnitFormat::parse(&config.compound.unit_format)
             .unwrap_or_else(|_| UnitFormat::parse("B-U-R").expect("the built-in unit format parses"));
@@ -133,7 +148,48 @@ impl App {
             clock: Clock::default(),
         };
         app.seed_on_first_run(Utc::now())?;
+        if let Some(recovered) = recovered {
+            app.record_recovery(&recovered, Utc::now())?;
+        }
         Ok(app)
+    }
+
+    /// After a restore from backup at start-up: remembered in `kiosk_meta`, written to
+    /// the audit, and the desk told (urgently: records since the backup are missing).
+    fn record_recovery(&self, r: &crate::recovery::Recovered, now: DateTime<Utc>) -> Result<(), AppError> {
+        let name = |p: &Path| {
+            p.file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+        };
+        let detail = format!(
+            "damaged: {} ({}); restored: {}; refused: {}",
+            name(&r.damaged),
+            r.why,
+            name(&r.backup),
+            r.refused.iter().map(|p| name(p)).collect::<Vec<_>>().join(", ")
+        );
+        eprintln!("lobby-kiosk: the database was damaged and has been restored from a backup: {detail}");
+        {
+            let store = self.store.borrow();
+            store.set_meta("recovered_at", &crate::store::ts(now))?;
+            store.set_meta("recovered_from", &name(&r.backup))?;
+            store.set_meta("recovered_damaged_file", &r.damaged.display().to_string())?;
+            store.audit("kiosk", "restore_after_damage", &name(&r.backup), &detail, now)?;
+        }
+        let notice = crate::notify::Notice::new(
+            crate::notify::NoticeKind::SystemFault,
+            "大堂终端数据库损坏，已自动从备份恢复 The kiosk's database was damaged and has been restored from a backup",
+        )
+        .line(format!("备份 Backup: {}", name(&r.backup)))
+        .line(format!("损坏文件已保留 Damaged file kept: {}", r.damaged.display()))
+        .line("该备份之后的登记需人工核对补录。Records made after that backup need to be checked and re-entered.")
+        .urgent(true);
+        crate::journeys::tell_desk(self, &notice, now).map_err(|e| match e {
+            crate::journeys::JourneyError::Store(e) => AppError::Store(e),
+            crate::journeys::JourneyError::App(e) => e,
+            other => AppError::Store(StoreError::Damaged(other.to_string())),
+        })?;
+        Ok(())
     }
 
     /// On the very first run with `seed_sample_residents`, loads the fictional directory

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod directory;
 pub mod domain;
+pub mod housekeeping;
 pub mod i18n;
 pub mod input;
 pub mod journeys;
@@ -18,6 +19,7 @@ pub mod keys;
 pub mod notify;
 pub mod printing;
 pub mod spool;
+pub mod recovery;
 pub mod store;
 pub mod ui;
 #[cfg(unix)]

@@ -17,12 +17,7 @@ use crate::journeys::JourneyError;
 use crate::store::{self, BackupInfo, Permit, PurgeReport, Retention, Store, StoreError};
 
 /// Backups go here inside the data folder unless a file is named.
-pub const BACKUP_DIR: &str = "backups";
-/// Two weeks of daily backups: enough to go back past a mistake noticed late, small
-/// enough for an SD card.
-pub const KEEP_BACKUPS: usize = 14;
-/// Days a renovation pass is kept, until `privacy.pass_retention_days` exists.
-pub const PASS_RETENTION_DAYS: u32 = 180;
+pub use crate::housekeeping::BACKUP_DIR;
 /// `record-loop` writes made-up records; it runs only with this set to `1`, so it cannot
 /// fill a real kiosk's register by a slip of the keyboard.
 pub const RECORD_LOOP_ENV: &str = "LOBBY_KIOSK_RECORD_LOOP";
@@ -34,8 +29,8 @@ struct BackupReport {
 }
 
 /// Writes a backup while the kiosk keeps working. Without a file it goes to
-/// `<data-dir>/backups/kiosk-<UTC time>.sqlite3` and older ones beyond the newest 14 are
-/// deleted; a named file is never rotated and never overwritten.
+/// `<data-dir>/backups/kiosk-<UTC time>.sqlite3` and older ones beyond the newest
+/// `backup.keep` are deleted; a named file is never rotated and never overwritten.
 pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
     let lang = app.config.language;
     let dir = app.data_dir.join(BACKUP_DIR);
@@ -61,7 +56,7 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
         }
     };
     let (removed, rotation_error) = if rotate {
-        match store::rotate_backups(&dir, KEEP_BACKUPS) {
+        match store::rotate_backups(&dir, usize::try_from(app.config.backup.keep).unwrap_or(1)) {
             Ok(removed) => (removed, None),
             Err(err) => (Vec::new(), Some(err)),
         }
@@ -157,7 +152,7 @@ pub fn restore(data_dir: &Path, file: &Path) -> Outcome {
 /// Deletes what is older than the retention periods; `--dry-run` only counts.
 pub fn purge(app: &App, dry_run: bool, json: bool) -> Outcome {
     let lang = app.config.language;
-    let retention = Retention::new(app.config.privacy.visit_retention_days, PASS_RETENTION_DAYS);
+    let retention = crate::housekeeping::retention(&app.config);
     let result = app.store().purge(&retention, app.now(), dry_run);
     let report = match result {
         Ok(report) => report,
@@ -190,6 +185,29 @@ fn print_purge(app: &App, retention: &Retention, r: &PurgeReport) {
         (r.visits, say(lang, "访客记录", "visits"), retention.visit_days),
         (r.passes, say(lang, "通行证", "passes"), retention.pass_days),
         (
+            r.permits,
+            say(
+                lang,
+                "已结束的装修备案（含施工人员名单）",
+                "ended permits (with their rosters)",
+            ),
+            retention.pass_days,
+        ),
+        (
+            r.tickets,
+            say(
+                lang,
+                "已办结的业主服务单（含处理记录）",
+                "finished tickets (with their history)",
+            ),
+            retention.ticket_days,
+        ),
+        (
+            r.ratings,
+            say(lang, "满意度评价", "satisfaction ratings"),
+            retention.ticket_days,
+        ),
+        (
             r.notices,
             say(lang, "已送达的通知", "delivered notices"),
             retention.notice_days,
@@ -210,6 +228,17 @@ fn print_purge(app: &App, retention: &Retention, r: &PurgeReport) {
             "  {what}: {count} ({} {days} {})",
             say(lang, "保留", "kept"),
             say(lang, "天", "days")
+        );
+    }
+    if r.tickets_kept_open > 0 {
+        println!(
+            "{}: {}",
+            say(
+                lang,
+                "已过保留期但尚未办结的服务单，暂予保留",
+                "Tickets past retention but not finished, kept for now"
+            ),
+            r.tickets_kept_open
         );
     }
     if r.visits_kept_on_site > 0 {

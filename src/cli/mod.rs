@@ -3,7 +3,7 @@
 //!
 //! Conventions for every sub-command: `--json` on anything that shows records; exit 0
 //! for success, 1 for a negative answer (a failed check, a refused action), 2 for a
-//! usage or configuration error; messages in the configured language; never a panic
+//! usage or configuration error, 3 for a damaged database with no good backup; messages in the configured language; never a panic
 //! or a backtrace for bad input.
 
 mod check;
@@ -142,6 +142,9 @@ pub enum Outcome {
     Negative,
     /// A usage or configuration error.
     Usage,
+    /// The database is damaged and no good backup could be restored: the kiosk refuses
+    /// to start (systemd keeps retrying; a technician restores a backup).
+    Damaged,
 }
 
 impl From<Outcome> for ExitCode {
@@ -150,6 +153,7 @@ impl From<Outcome> for ExitCode {
             Outcome::Success => 0,
             Outcome::Negative => 1,
             Outcome::Usage => 2,
+            Outcome::Damaged => 3,
         })
     }
 }
@@ -224,6 +228,14 @@ fn with_app(loaded: LoadedConfig, data_dir: &Option<PathBuf>, f: impl FnOnce(Rc<
     let lang = loaded.config.language;
     match App::open(loaded, data_dir.as_deref()) {
         Ok(app) => f(Rc::new(app)),
+        Err(err) if err.is_unrecoverable_damage() => {
+            eprintln!(
+                "数据库已损坏，且没有可用的完好备份，终端不会在损坏的文件上运行。请联系技术人员用 `lobby-kiosk restore FILE` 恢复备份。\n\
+                 The database is damaged and no good backup was found; the kiosk will not run on a damaged file. \
+                 Please have a technician restore a backup with `lobby-kiosk restore FILE`.\n{err}"
+            );
+            Outcome::Damaged
+        }
         Err(err) => {
             eprintln!(
                 "{}: {err}",

@@ -56,6 +56,9 @@ pub fn run(app: Rc<App>, args: &RunArgs, started: Instant) -> Outcome {
         }
     };
     kiosk.window.window().set_fullscreen(fullscreen);
+    if fullscreen {
+        kiosk.lock_in();
+    }
     // Desk notices go out from a thread of their own; kept alive while the kiosk runs.
     let app = kiosk.app().clone();
     let _outbox = crate::notify::outbox::spawn(

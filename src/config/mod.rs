@@ -44,6 +44,8 @@ pub struct Config {
     pub notify: Notify,
     #[serde(default)]
     pub privacy: Privacy,
+    #[serde(default)]
+    pub backup: Backup,
     #[serde(default = "default_renovation")]
     pub renovation: RenovationHours,
     #[serde(default = "default_requests")]
@@ -107,13 +109,70 @@ pub struct Notify {
 pub struct Privacy {
     /// Days a visit is kept before the daily purge removes it.
     pub visit_retention_days: u32,
+    /// Days a worker's pass is kept; permits that ended this long ago go with their rosters.
+    #[serde(default = "default_pass_retention")]
+    pub pass_retention_days: u32,
+    /// Days a finished resident request (ticket, history, rating) is kept.
+    #[serde(default = "default_ticket_retention")]
+    pub ticket_retention_days: u32,
+}
+
+fn default_pass_retention() -> u32 {
+    365
+}
+
+fn default_ticket_retention() -> u32 {
+    730
 }
 
 impl Default for Privacy {
     fn default() -> Self {
         Self {
             visit_retention_days: 180,
+            pass_retention_days: default_pass_retention(),
+            ticket_retention_days: default_ticket_retention(),
         }
+    }
+}
+
+/// The kiosk's own daily purge and backup, run at `time` (local) or at the first
+/// minute after it that the kiosk is running.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Backup {
+    /// "HH:MM" local time; the day's purge runs first, then the backup.
+    #[serde(default = "default_backup_time")]
+    pub time: String,
+    /// Daily backups kept in `<data-dir>/backups`; older ones are deleted.
+    #[serde(default = "default_backup_keep")]
+    pub keep: u32,
+}
+
+fn default_backup_time() -> String {
+    "03:00".to_string()
+}
+
+fn default_backup_keep() -> u32 {
+    7
+}
+
+impl Default for Backup {
+    fn default() -> Self {
+        Self {
+            time: default_backup_time(),
+            keep: default_backup_keep(),
+        }
+    }
+}
+
+impl Backup {
+    /// The configured time of day; checked by [`Config::validate`].
+    pub fn time_of_day(&self) -> Option<chrono::NaiveTime> {
+        let (h, m) = self.time.split_once(':')?;
+        if h.len() != 2 || m.len() != 2 {
+            return None;
+        }
+        chrono::NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
     }
 }
 
@@ -368,6 +427,18 @@ impl Config {
         }
         if !(1..=3650).contains(&self.privacy.visit_retention_days) {
             return bad("privacy.visit_retention_days", "must be between 1 and 3650 days");
+        }
+        if !(1..=3650).contains(&self.privacy.pass_retention_days) {
+            return bad("privacy.pass_retention_days", "must be between 1 and 3650 days");
+        }
+        if !(1..=3650).contains(&self.privacy.ticket_retention_days) {
+            return bad("privacy.ticket_retention_days", "must be between 1 and 3650 days");
+        }
+        if self.backup.time_of_day().is_none() {
+            return bad("backup.time", "must be a time of day \"HH:MM\", e.g. \"03:00\"");
+        }
+        if !(1..=60).contains(&self.backup.keep) {
+            return bad("backup.keep", "must be between 1 and 60 backups");
         }
         Ok(())
     }

@@ -102,6 +102,19 @@ fn later_sections_are_checked_too() {
             "privacy.visit_retention_days",
         ),
         ("driver = \"virtual\"", "driver = \"network\"", "printer.address"),
+        (
+            "pass_retention_days = 365",
+            "pass_retention_days = 0",
+            "privacy.pass_retention_days",
+        ),
+        (
+            "ticket_retention_days = 730",
+            "ticket_retention_days = 4000",
+            "privacy.ticket_retention_days",
+        ),
+        ("time = \"03:00\"", "time = \"3am\"", "backup.time"),
+        ("time = \"03:00\"", "time = \"24:00\"", "backup.time"),
+        ("keep = 7", "keep = 0", "backup.keep"),
     ];
     for (from, to, key) in cases {
         let text = EMBEDDED_DEFAULT.replace(from, to);

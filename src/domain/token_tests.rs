@@ -333,3 +333,28 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    // Fuzzing the decoder behind the signature: a correctly signed message of any bytes
+    // (as if the key had signed garbage) must be refused or decoded, never panic.
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    #[test]
+    fn signed_garbage_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..48), minute in 0u32..40_000_000) {
+        let k = key(0, 1);
+        let ring = ring_of(&[&k]);
+        let now = DateTime::from_timestamp(i64::from(minute) * 60, 0).unwrap();
+        let mut msg = bytes;
+        if let Some(first) = msg.first_mut() {
+            *first = 0;
+        }
+        let _ = verify(&sign_bytes(&k, msg), &ring, now, never);
+    }
+
+    #[test]
+    fn decode_payload_fuzz(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+        if let Some(p) = decode_payload(&bytes) {
+            prop_assert_eq!(encode_payload(&p).ok(), Some(bytes));
+        }
+    }
+}

@@ -9,9 +9,9 @@ pub mod reprint;
 pub mod resident;
 pub mod staff;
 pub mod visitor;
-mod visitor_slip;
+pub mod visitor_slip;
 pub mod worker;
-mod worker_slip;
+pub mod worker_slip;
 
 use chrono::{DateTime, Utc};
 
@@ -29,6 +29,16 @@ pub enum JourneyError {
     App(#[from] AppError),
     #[error("the slip could not be signed: {0}")]
     Sign(#[from] crate::domain::token::SignError),
+}
+
+impl JourneyError {
+    /// Whether the storage refuses writes (see [`StoreError::is_unavailable`]).
+    pub fn storage_unavailable(&self) -> bool {
+        match self {
+            JourneyError::Store(e) | JourneyError::App(AppError::Store(e)) => e.is_unavailable(),
+            _ => false,
+        }
+    }
 }
 
 /// The compound's local date as `YYYYMMDD`, which numbers visits and tickets per day.

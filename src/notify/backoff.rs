@@ -34,7 +34,9 @@ pub fn delay(id: i64, attempts: u32) -> TimeDelta {
     TimeDelta::milliseconds(base_ms + jitter_ms)
 }
 
-/// The longest delay [`delay`] ever returns (10 minutes plus 10 %).
+/// The longest delay [`delay`] ever returns (10 minutes plus 10 %). The outbox treats
+/// a retry scheduled further ahead than `store::outbox::BACKOFF_HORIZON_MINUTES` as a
+/// clock set back, and tries it at once.
 pub fn max_delay() -> TimeDelta {
     let last = SCHEDULE_SECS[SCHEDULE_SECS.len() - 1] * 1000;
     TimeDelta::milliseconds(last + last * JITTER_PERMILLE / 1000)

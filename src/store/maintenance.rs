@@ -35,18 +35,22 @@ pub fn sqlite_version_ok() -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Retention {
     pub visit_days: u32,
+    /// Passes, and permits that ended this long ago (with their rosters).
     pub pass_days: u32,
+    /// Finished tickets with their history and the ratings given at the end.
+    pub ticket_days: u32,
     pub notice_days: u32,
     pub print_job_days: u32,
     pub invite_days: u32,
 }
 
 impl Retention {
-    /// The configured periods for visits and passes; the rest are fixed by policy.
-    pub fn new(visit_days: u32, pass_days: u32) -> Retention {
+    /// The configured periods for visits, passes and tickets; the rest are fixed by policy.
+    pub fn new(visit_days: u32, pass_days: u32, ticket_days: u32) -> Retention {
         Retention {
             visit_days,
             pass_days,
+            ticket_days,
             notice_days: NOTICE_DAYS,
             print_job_days: PRINT_JOB_DAYS,
             invite_days: INVITE_DAYS,
@@ -73,6 +77,15 @@ pub struct PurgeReport {
     /// Visits old enough to go but still let in and not signed out: kept until they are.
     pub visits_kept_on_site: usize,
     pub passes: usize,
+    /// Permits (with their worker rosters) that ended before the pass cutoff and have
+    /// no pass left.
+    pub permits: usize,
+    /// Finished (done, closed, cancelled) tickets, with their history.
+    pub tickets: usize,
+    /// Tickets old enough to go but still open: kept until they are finished.
+    pub tickets_kept_open: usize,
+    /// Satisfaction ratings older than the record they rated is kept.
+    pub ratings: usize,
     pub notices: usize,
     pub print_jobs: usize,
     pub invites: usize,
@@ -80,13 +93,22 @@ pub struct PurgeReport {
     pub visit_cutoff: String,
     /// Passes for days before this date go.
     pub pass_cutoff: String,
+    /// Finished tickets received before this instant go.
+    pub ticket_cutoff: String,
     /// Whether the file was rebuilt afterwards, leaving no trace of purged rows.
     pub vacuumed: bool,
 }
 
 impl PurgeReport {
     pub fn total(&self) -> usize {
-        self.visits + self.passes + self.notices + self.print_jobs + self.invites
+        self.visits
+            + self.passes
+            + self.permits
+            + self.tickets
+            + self.ratings
+            + self.notices
+            + self.print_jobs
+            + self.invites
     }
 }
 
@@ -108,6 +130,25 @@ fn backup_stamp(name: &str) -> Option<NaiveDateTime> {
         return None;
     }
     NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S").ok()
+}
+
+/// The backups in `dir` (named by [`backup_file_name`]), newest first; none if the
+/// folder does not exist.
+pub fn backups_newest_first(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(file_error(dir, e)),
+    };
+    let mut backups = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| file_error(dir, e))?;
+        if let Some(stamp) = backup_stamp(&entry.file_name().to_string_lossy()) {
+            backups.push((stamp, entry.path()));
+        }
+    }
+    backups.sort_by_key(|b| std::cmp::Reverse(b.0));
+    Ok(backups.into_iter().map(|(_, p)| p).collect())
 }
 
 /// Keeps the newest `keep` backups in `dir` (at least one: rotation never leaves no
@@ -270,6 +311,7 @@ impl Store {
             dry_run,
             visit_cutoff: ts(days_before(cutoffs.visit_days)),
             pass_cutoff: day_text(date_before(cutoffs.pass_days)),
+            ticket_cutoff: ts(days_before(cutoffs.ticket_days)),
             ..PurgeReport::default()
         };
         let notice_cutoff = ts(days_before(cutoffs.notice_days));
@@ -293,6 +335,41 @@ impl Store {
                 [&report.visit_cutoff],
             )?;
             report.passes = tx.execute("DELETE FROM passes WHERE day < ?1", [&report.pass_cutoff])?;
+            // Permits that ended before the pass cutoff and no longer have a pass: their
+            // rosters hold workers' names, phones and ID fingerprints.
+            let ended = "SELECT id FROM permits WHERE end_date < ?1
+                 AND NOT EXISTS (SELECT 1 FROM passes p WHERE p.permit_id = permits.id)";
+            tx.execute(
+                &format!("DELETE FROM permit_workers WHERE permit_id IN ({ended})"),
+                [&report.pass_cutoff],
+            )?;
+            report.permits = tx.execute(
+                &format!("DELETE FROM permits WHERE id IN ({ended})"),
+                [&report.pass_cutoff],
+            )?;
+            let open: i64 = tx.query_row(
+                &format!("SELECT count(*) FROM tickets WHERE received_at < ?1 AND status NOT IN ({FINISHED_TICKETS})"),
+                [&report.ticket_cutoff],
+                |r| r.get(0),
+            )?;
+            report.tickets_kept_open = usize::try_from(open).unwrap_or_default();
+            let finished = format!("SELECT id FROM tickets WHERE received_at < ?1 AND status IN ({FINISHED_TICKETS})");
+            tx.execute(
+                &format!("DELETE FROM ticket_history WHERE ticket_id IN ({finished})"),
+                [&report.ticket_cutoff],
+            )?;
+            report.tickets = tx.execute(
+                &format!("DELETE FROM tickets WHERE id IN ({finished})"),
+                [&report.ticket_cutoff],
+            )?;
+            // A rating is kept as long as the kind of record it rated.
+            let pass_cutoff_ts = ts(days_before(cutoffs.pass_days));
+            report.ratings = tx.execute(
+                "DELETE FROM satisfaction WHERE
+                    (journey = 'visitor' AND at < ?1) OR (journey = 'worker' AND at < ?2)
+                    OR (journey IN ('resident', 'ticket') AND at < ?3)",
+                [&report.visit_cutoff, &pass_cutoff_ts, &report.ticket_cutoff],
+            )?;
             report.notices = tx.execute(
                 "DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?1",
                 [&notice_cutoff],
@@ -329,6 +406,9 @@ impl Store {
         Ok(report)
     }
 }
+
+/// Ticket statuses after which nothing more happens to a ticket (SQL list).
+const FINISHED_TICKETS: &str = "'done', 'return_visit', 'closed', 'cancelled'";
 
 fn day_text(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
@@ -386,7 +466,7 @@ fn file_error(path: &Path, source: io::Error) -> StoreError {
 }
 
 /// `kiosk.sqlite3` + `-wal` is `kiosk.sqlite3-wal`: SQLite's own naming of side files.
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_os_string();
     name.push(suffix);
     PathBuf::from(name)

@@ -350,7 +350,7 @@ fn purge_deletes_exactly_what_is_old_and_a_dry_run_deletes_nothing() {
     let f = fixture(&mut store);
     let tables = ["visits", "passes", "outbox", "print_jobs", "invites"];
     let before: Vec<i64> = tables.iter().map(|t| count(&store, t)).collect();
-    let retention = Retention::new(180, 180);
+    let retention = Retention::new(180, 180, 730);
 
     let dry = store.purge(&retention, now(), true).unwrap();
     assert!(dry.dry_run);
@@ -396,7 +396,7 @@ fn a_visit_still_on_site_is_never_purged() {
     let mut store = Store::open_in_memory().unwrap();
     let on_site = add_visit(&mut store, VisitStatus::Approved, now() - Duration::days(400));
     let gone = add_visit(&mut store, VisitStatus::SignedOut, now() - Duration::days(400));
-    let report = store.purge(&Retention::new(0, 0), now(), false).unwrap();
+    let report = store.purge(&Retention::new(0, 0, 0), now(), false).unwrap();
     assert_eq!((report.visits, report.visits_kept_on_site), (1, 1));
     assert!(store.visit(on_site).unwrap().is_some());
     assert!(store.visit(gone).unwrap().is_none());
@@ -404,7 +404,7 @@ fn a_visit_still_on_site_is_never_purged() {
     assert!(store
         .sign_out_visit(on_site, crate::store::SignOutKind::Auto, now())
         .unwrap());
-    assert_eq!(store.purge(&Retention::new(0, 0), now(), false).unwrap().visits, 1);
+    assert_eq!(store.purge(&Retention::new(0, 0, 0), now(), false).unwrap().visits, 1);
 }
 
 #[test]
@@ -430,7 +430,7 @@ fn purged_rows_do_not_survive_in_the_file() {
         "the search works"
     );
 
-    let report = store.purge(&Retention::new(180, 180), now(), false).unwrap();
+    let report = store.purge(&Retention::new(180, 180, 730), now(), false).unwrap();
     assert_eq!(report.visits, 50);
     assert!(report.vacuumed);
     store.ensure_intact().unwrap();
@@ -452,6 +452,101 @@ fn purged_rows_do_not_survive_in_the_file() {
 fn huge_retention_periods_do_not_panic() {
     let mut store = Store::open_in_memory().unwrap();
     add_visit(&mut store, VisitStatus::SignedOut, now());
-    let report = store.purge(&Retention::new(u32::MAX, u32::MAX), now(), true).unwrap();
+    let report = store
+        .purge(&Retention::new(u32::MAX, u32::MAX, u32::MAX), now(), true)
+        .unwrap();
     assert_eq!(report.total(), 0);
+}
+
+fn add_ticket(store: &mut Store, received: DateTime<Utc>, status: Option<&str>, phone: &str) -> i64 {
+    let ticket = store
+        .insert_ticket(
+            &crate::store::NewTicket {
+                unit_no: "3-2-1201".into(),
+                request_type: "repair".into(),
+                choice: "water".into(),
+                note: String::new(),
+                preferred_time: String::new(),
+                callback_phone: phone.into(),
+                urgent: false,
+                due_at: received + Duration::days(1),
+            },
+            received,
+            &received.format("%Y%m%d").to_string(),
+        )
+        .unwrap();
+    if let Some(status) = status {
+        store
+            .set_ticket_status(ticket.id, status, "desk", "", status == "closed", received)
+            .unwrap();
+    }
+    store
+        .record_satisfaction("ticket", Some(ticket.id), "satisfied", received)
+        .unwrap();
+    ticket.id
+}
+
+fn add_ended_permit(store: &mut Store, code: &str, end: NaiveDate) -> i64 {
+    store
+        .insert_permit(
+            &NewPermit {
+                unit_no: "3-2-1201".into(),
+                owner_surname: "赵".into(),
+                contractor: "装修队".into(),
+                lead_phone: "13700000000".into(),
+                start_date: end - Duration::days(30),
+                end_date: end,
+                deposit_paid: true,
+                workers: vec![NewWorker {
+                    name: "张三".into(),
+                    phone: "13700000009".into(),
+                    id_hash: None,
+                    id_last4: None,
+                }],
+            },
+            code,
+            at("2024-01-01T00:00:00Z"),
+        )
+        .unwrap()
+        .id
+}
+
+#[test]
+fn finished_tickets_and_ended_permits_go_by_their_own_retention() {
+    let mut store = Store::open_in_memory().unwrap();
+    let old = now() - Duration::days(800);
+    let gone = add_ticket(&mut store, old, Some("closed"), "13811110000");
+    let still_open = add_ticket(&mut store, old, None, "13811110001");
+    let recent = add_ticket(&mut store, now() - Duration::days(100), Some("closed"), "13811110002");
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let ended = add_ended_permit(&mut store, "11111111", d(2025, 1, 31));
+    let running = add_ended_permit(&mut store, "22222222", d(2026, 5, 31));
+
+    let retention = Retention::new(180, 365, 730);
+    let dry = store.purge(&retention, now(), true).unwrap();
+    assert_eq!((dry.tickets, dry.tickets_kept_open, dry.permits), (1, 1, 1));
+    assert_eq!(count(&store, "tickets"), 3, "a dry run deletes nothing");
+
+    let report = store.purge(&retention, now(), false).unwrap();
+    assert_eq!((report.tickets, report.tickets_kept_open, report.permits), (1, 1, 1));
+    assert_eq!(report.ratings, 2, "the ratings of both old tickets go with them");
+    assert!(store.ticket(gone).unwrap().is_none());
+    assert!(
+        store.ticket_history(gone).unwrap().is_empty(),
+        "history goes with the ticket"
+    );
+    assert!(
+        store.ticket(still_open).unwrap().is_some(),
+        "an open ticket is never purged"
+    );
+    assert!(store.ticket(recent).unwrap().is_some());
+    assert!(store.permit(ended).unwrap().is_none());
+    assert!(store.permit(running).unwrap().is_some());
+    assert_eq!(count(&store, "permit_workers"), 1, "the ended permit's roster is gone");
+    assert_eq!(
+        count(&store, "ticket_history"),
+        3,
+        "the kept tickets keep their history"
+    );
+    store.ensure_intact().unwrap();
 }

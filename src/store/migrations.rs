@@ -226,7 +226,7 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE print_jobs ADD COLUMN bytes BLOB;
     ALTER TABLE print_jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE print_jobs ADD COLUMN reprint_of INTEGER REFERENCES print_jobs(id);
+    ALTER TABLE print_jobs ADD COLUMN reprint_of INTEGER REFERENCES print_jobs(id) ON DELETE SET NULL;
     CREATE INDEX print_jobs_by_state ON print_jobs(state, id);
     "#,
 ];

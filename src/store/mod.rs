@@ -20,7 +20,8 @@ mod visits;
 
 pub use invites::{DenyEntry, Invite, NewInvite};
 pub use maintenance::{
-    backup_file_name, restore_from, rotate_backups, sqlite_version_ok, BackupInfo, PurgeReport, Retention,
+    backup_file_name, backups_newest_first, restore_from, rotate_backups, sqlite_version_ok, BackupInfo, PurgeReport,
+    Retention,
 };
 pub use outbox::{OutboxItem, OutboxSummary};
 pub use permits::{NewPermit, NewWorker, Pass, Permit, PermitStatus, Worker};
@@ -56,7 +57,32 @@ pub enum StoreError {
     CodeTaken,
     #[error("cannot read or write {path}: {source}")]
     File { path: PathBuf, source: std::io::Error },
+    #[error("the database has no room left to grow")]
+    NoRoom,
 }
+
+impl StoreError {
+    /// Whether the storage itself refuses writes (a full disk, a read-only or failing
+    /// file system) rather than one record being wrong: the kiosk then shows its
+    /// maintenance notice until [`Store::probe_write`] succeeds again.
+    pub fn is_unavailable(&self) -> bool {
+        use rusqlite::ErrorCode;
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                ErrorCode::DiskFull | ErrorCode::ReadOnly | ErrorCode::SystemIoFailure | ErrorCode::CannotOpen
+            ),
+            StoreError::NoRoom | StoreError::File { .. } | StoreError::DataDir { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// Pages the database must still be able to grow by for the probe to call it writable:
+/// room for a registration with its notice and print job.
+const PROBE_HEADROOM_PAGES: i64 = 16;
+/// The scratch file the thorough probe writes beside the database: a full disk refuses it.
+const PROBE_FILE_BYTES: usize = 256 * 1024;
 
 /// One open database.
 pub struct Store {
@@ -179,6 +205,61 @@ impl Store {
             schema_latest: migrations::latest(),
             quick_check: self.quick_check()?,
         })
+    }
+
+    /// Checks that records can be saved now: a small committed write (refused by a
+    /// read-only or failing file system) and room for the file to grow within
+    /// `max_page_count`. `thorough` also writes and syncs a scratch file beside the
+    /// database, which a full disk refuses; the kiosk does that only while its
+    /// maintenance notice is up, to spare the SD card.
+    pub fn probe_write(&self, thorough: bool) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO kiosk_meta(key, value) VALUES ('write_probe', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [ts(Utc::now())],
+        )?;
+        let pages: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let max: i64 = self.conn.query_row("PRAGMA max_page_count", [], |r| r.get(0))?;
+        let free: i64 = self.conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+        if max.saturating_sub(pages).saturating_add(free) < PROBE_HEADROOM_PAGES {
+            return Err(StoreError::NoRoom);
+        }
+        if let (true, Some(path)) = (thorough, &self.path) {
+            let scratch = maintenance::with_suffix(path, ".probe");
+            let written = std::fs::File::create(&scratch).and_then(|mut f| {
+                use std::io::Write;
+                f.write_all(&vec![0u8; PROBE_FILE_BYTES])?;
+                f.sync_all()
+            });
+            let _ = std::fs::remove_file(&scratch);
+            written.map_err(|source| StoreError::File { path: scratch, source })?;
+        }
+        Ok(())
+    }
+
+    /// Test only: caps the file at its current size (after a `VACUUM`, so no free
+    /// pages are left), as a full disk would; `false` lifts the cap.
+    #[doc(hidden)]
+    pub fn simulate_full_disk(&self, full: bool) -> Result<(), StoreError> {
+        if full {
+            self.conn.execute_batch("VACUUM")?;
+            let pages: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+            let _: i64 = self
+                .conn
+                .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0))?;
+        } else {
+            let _: i64 = self
+                .conn
+                .query_row("PRAGMA max_page_count = 4294967294", [], |r| r.get(0))?;
+        }
+        Ok(())
+    }
+
+    /// Test only: refuses every write on this connection, as a read-only file would.
+    #[doc(hidden)]
+    pub fn simulate_read_only(&self, read_only: bool) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "query_only", read_only)?;
+        Ok(())
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {

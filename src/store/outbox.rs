@@ -46,6 +46,10 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxItem> {
 
 const COLUMNS: &str = "id, kind, notice, created_at, attempts, next_attempt_at, delivered_at, last_error";
 
+/// No back-off schedules a retry further ahead than this (`notify::backoff::max_delay`
+/// is 11 minutes).
+pub(crate) const BACKOFF_HORIZON_MINUTES: i64 = 15;
+
 impl Store {
     pub fn enqueue_notice(&self, kind: &str, notice_json: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
         self.conn().execute(
@@ -55,13 +59,21 @@ impl Store {
         Ok(self.conn().last_insert_rowid())
     }
 
-    /// Undelivered notices whose next attempt is due, oldest first.
+    /// Undelivered notices whose next attempt is due, oldest first. A next attempt
+    /// further ahead than any back-off can put it means the clock was set back (an NTP
+    /// correction): such a notice is due now rather than hours later.
     pub fn due_notices(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<OutboxItem>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2"
+            "SELECT {COLUMNS} FROM outbox WHERE delivered_at IS NULL
+             AND (next_attempt_at <= ?1 OR next_attempt_at > ?3) ORDER BY id LIMIT ?2"
         );
+        let horizon = now
+            .checked_add_signed(chrono::Duration::minutes(BACKOFF_HORIZON_MINUTES))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
         let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt.query_map((ts(now), limit), row)?.collect::<Result<Vec<_>, _>>()?;
+        let rows = stmt
+            .query_map((ts(now), limit, ts(horizon)), row)?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 

@@ -336,7 +336,7 @@ impl Store {
     pub fn passes_on_site(&self, now: DateTime<Utc>) -> Result<Vec<Pass>, StoreError> {
         let sql = format!(
             "SELECT {PASS_COLUMNS} FROM passes WHERE revoked_at IS NULL AND left_at IS NULL
-             AND valid_from <= ?1 AND valid_until > ?1 ORDER BY issued_at"
+             AND valid_from <= ?1 AND valid_until > ?1 ORDER BY id"
         );
         let mut stmt = self.conn().prepare(&sql)?;
         let rows = stmt.query_map([ts(now)], pass_row)?.collect::<Result<Vec<_>, _>>()?;

@@ -267,17 +267,19 @@ impl Store {
         Ok(rows)
     }
 
-    /// Visits waiting for a decision (including deny-list holds), oldest first.
+    /// Visits waiting for a decision (including deny-list holds), in the order they came
+    /// (by id, not by clock: a clock set back must not jump a newer visitor ahead).
     pub fn visits_waiting(&self) -> Result<Vec<Visit>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM visits WHERE status IN ('waiting', 'held') ORDER BY created_at, id");
+        let sql = format!("SELECT {COLUMNS} FROM visits WHERE status IN ('waiting', 'held') ORDER BY id");
         let mut stmt = self.conn().prepare(&sql)?;
         let rows = stmt.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
-    /// The latest visit by this phone number: a returning visitor is offered their surname.
+    /// The latest visit by this phone number (the last recorded, whatever the clock said):
+    /// a returning visitor is offered their surname.
     pub fn last_visit_by_phone(&self, phone: &str) -> Result<Option<Visit>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM visits WHERE phone = ?1 ORDER BY created_at DESC, id DESC LIMIT 1");
+        let sql = format!("SELECT {COLUMNS} FROM visits WHERE phone = ?1 ORDER BY id DESC LIMIT 1");
         Ok(self.conn().query_row(&sql, [phone], from_row).optional()?)
     }
 }

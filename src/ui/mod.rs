@@ -7,6 +7,7 @@ slint::include_modules!();
 pub mod idle;
 pub mod input_adapter;
 pub mod print_watch;
+mod maintenance;
 pub mod resident_adapter;
 pub mod screenshot;
 mod shell;

@@ -50,6 +50,7 @@ impl ResidentJourney {
             failures: Cell::new(0),
         });
         let adapter = window.global::<ResidentAdapter>();
+        adapter.set_retention_days(i32::try_from(app.config.privacy.ticket_retention_days).unwrap_or(i32::MAX));
         adapter.set_on_duty_phone(app.config.requests.on_duty_phone().into());
         macro_rules! on {
             ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
@@ -379,6 +380,7 @@ impl ResidentJourney {
 
     fn failed(&self, window: &AppWindow, error: &JourneyError) {
         window.global::<ResidentAdapter>().set_step(ResidentStep::Failed);
+        super::maintenance::on_journey_error(window, error);
         let notice = Notice::new(NoticeKind::SystemFault, "业主服务登记出错 Resident request failed")
             .line(error.to_string())
             .urgent(true);

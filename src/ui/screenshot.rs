@@ -150,6 +150,19 @@ pub fn take(app: Rc<App>, shots: &[Shot]) -> Result<(), ScreenshotError> {
     Ok(())
 }
 
+/// Puts a kiosk on any platform (the testing backend too) in the state a page name of
+/// [`PAGES`] names, so what a screenshot shows can also be read and checked in tests.
+pub fn stage_page(kiosk: &Kiosk, page: &str, lang: Lang) {
+    let shot = Shot {
+        page: page.to_string(),
+        lang,
+        width: 1280,
+        height: 800,
+        out: PathBuf::new(),
+    };
+    stage(kiosk, &shot);
+}
+
 /// Puts the kiosk in the state the shot names.
 fn stage(kiosk: &Kiosk, shot: &Shot) {
     kiosk.reset_journeys();

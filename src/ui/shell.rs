@@ -148,6 +148,7 @@ impl Kiosk {
             let idle = idle.clone();
             let parts = parts.clone();
             let mut ticks: u32 = 0;
+            let mut storage = super::maintenance::Watch::default();
             tick.start(TimerMode::Repeated, Duration::from_secs(1), move || {
                 ticks = ticks.wrapping_add(1);
                 #[cfg(unix)]
@@ -158,9 +159,12 @@ impl Kiosk {
                 if ticks % 60 == 1 {
                     // Visitors whose slips expired are signed out and flagged for the desk.
                     let _ = app.store().sign_out_expired_visits(Utc::now());
+                    // The day's purge and backup, once per local day at `backup.time`.
+                    let _ = crate::housekeeping::run_if_due(&app, app.now());
                 }
                 if let Some(w) = weak.upgrade() {
                     update_clock(&w, &app, Utc::now());
+                    storage.tick(&w, &app);
 
                     on_idle_tick(&w, &app, &parts, &idle);
                 }
@@ -205,6 +209,20 @@ impl Kiosk {
     /// Forgets every journey's state, as going home does.
     pub fn reset_journeys(&self) {
         self.parts.reset(&self.window);
+    }
+
+    /// Kiosk mode: no window frame, and the window refuses to close (Alt+F4, the
+    /// compositor's close): a visitor has no way out. Staff quit from staff mode.
+    pub fn lock_in(&self) {
+        self.window.global::<AppState>().set_frameless(true);
+        self.window
+            .window()
+            .on_close_requested(|| slint::CloseRequestResponse::KeepWindowShown);
+    }
+
+    /// Whether the maintenance notice covers the screen (records cannot be saved).
+    pub fn in_maintenance(&self) -> bool {
+        self.window.global::<AppState>().get_maintenance()
     }
 
     pub fn show_page(&self, page: Page) {

@@ -33,6 +33,7 @@ impl WorkerJourney {
             checked_pass: RefCell::new(None),
         });
         let adapter = window.global::<WorkerAdapter>();
+        adapter.set_retention_days(i32::try_from(app.config.privacy.pass_retention_days).unwrap_or(i32::MAX));
         macro_rules! on {
             ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
                 let weak = window.as_weak();
@@ -225,6 +226,7 @@ impl WorkerJourney {
 
     fn failed(&self, window: &AppWindow, error: &JourneyError) {
         window.global::<WorkerAdapter>().set_step(WorkerStep::Failed);
+        super::maintenance::on_journey_error(window, error);
         let notice = Notice::new(NoticeKind::SystemFault, "通行证办理出错 Pass issue failed")
             .line(error.to_string())
             .urgent(true);
