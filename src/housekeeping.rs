@@ -79,7 +79,7 @@ pub fn run_if_due(app: &App, now: DateTime<Utc>) -> Result<Option<DailyRun>, Hou
         // every minute, and the desk is told once.
         app.store().set_meta(META_BACKUP_DAY, &today)?;
         let dir = app.data_dir.join(BACKUP_DIR);
-        let dest = dir.join(store::backup_file_name(now));
+        let dest = dir.join(store::next_backup_name(&dir, now)?);
         let written = app.store().backup_to(&dest);
         match &written {
             Ok(info) => {

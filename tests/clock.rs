@@ -147,3 +147,46 @@ fn a_notice_waiting_for_its_retry_is_not_held_up_when_the_clock_goes_back() {
     store.notice_failed(id, "timeout", at + backoff::max_delay()).unwrap();
     assert!(store.due_notices(at, 10).unwrap().is_empty());
 }
+
+#[test]
+fn a_backup_taken_after_the_clock_went_back_is_still_the_newest() {
+    let k = kiosk_with(|t| t.replace("keep = 7", "keep = 2"));
+    let app = k.app();
+    let backups = || {
+        let mut names: Vec<String> = std::fs::read_dir(k.dir.path().join("backups"))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sqlite3"))
+            .collect();
+        names.sort();
+        names
+    };
+    for day in [28, 29] {
+        app.set_now(Some(shanghai(day, 3, 0)));
+        wait_seconds(60);
+    }
+    assert_eq!(backups().len(), 2);
+    // The clock falls back a year (a flat RTC battery before NTP answers).
+    let year_ago = shanghai(29, 3, 0) - Duration::days(365);
+    app.set_now(Some(year_ago));
+    let walk_in = WalkIn {
+        unit: "1-1-101".into(),
+        surname: "王".into(),
+        phone: "13900000042".into(),
+        visitor_type: VisitorType::Guest,
+        party_size: 1,
+        company: String::new(),
+    };
+    let Registered::Waiting(visit) = visitor::register(app, &walk_in, year_ago).unwrap() else {
+        panic!("a guest waits")
+    };
+    wait_seconds(60);
+    let names = backups();
+    assert_eq!(names.len(), 2, "{names:?}");
+    let newest = lobby_kiosk::store::Store::open(&k.dir.path().join("backups").join(&names[1])).unwrap();
+    assert!(
+        newest.visit(visit.id).unwrap().is_some(),
+        "the backup taken after the jump is kept as the newest: {names:?}"
+    );
+}

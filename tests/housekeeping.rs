@@ -95,3 +95,43 @@ fn the_daily_purge_and_backup_run_once_a_day_at_the_configured_time() {
     assert!(names[1] > names[0]);
     assert!(names.iter().all(|n| n.contains("202612")), "{names:?}");
 }
+
+#[test]
+fn purge_dry_run_reports_counts_per_kind_and_deletes_nothing() {
+    let k = kiosk();
+    let old = shanghai(1, 10, 0) - Duration::days(400);
+    let walk_in = WalkIn {
+        unit: "1-1-101".into(),
+        surname: "王".into(),
+        phone: "13912345678".into(),
+        visitor_type: VisitorType::Guest,
+        party_size: 1,
+        company: String::new(),
+    };
+    let Registered::Waiting(visit) = visitor::register(k.app(), &walk_in, old).unwrap() else {
+        panic!("a guest waits")
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
+        .arg("--data-dir")
+        .arg(k.dir.path())
+        .args(["purge", "--dry-run", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for kind in [
+        "visits",
+        "passes",
+        "permits",
+        "tickets",
+        "ratings",
+        "notices",
+        "print_jobs",
+        "invites",
+    ] {
+        assert!(report[kind].is_u64(), "{kind} counted: {report}");
+    }
+    assert_eq!(report["visits"], 1);
+    assert_eq!(report["dry_run"], true);
+    assert!(k.app().store().visit(visit.id).unwrap().is_some(), "nothing deleted");
+}

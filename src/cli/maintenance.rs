@@ -35,7 +35,16 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
     let lang = app.config.language;
     let dir = app.data_dir.join(BACKUP_DIR);
     let rotate = file.is_none();
-    let dest = file.unwrap_or_else(|| dir.join(store::backup_file_name(Utc::now())));
+    let dest = match file {
+        Some(file) => file,
+        None => match store::next_backup_name(&dir, Utc::now()) {
+            Ok(name) => dir.join(name),
+            Err(err) => {
+                eprintln!("{}: {err}", say(lang, "备份未能完成", "The backup did not complete"));
+                return Outcome::Negative;
+            }
+        },
+    };
     if dest.exists() {
         eprintln!(
             "{}: {}",

@@ -118,6 +118,21 @@ pub fn backup_file_name(now: DateTime<Utc>) -> String {
     format!("kiosk-{}.sqlite3", now.format("%Y%m%d-%H%M%S"))
 }
 
+/// The name for a new backup in `dir` taken at `now`: [`backup_file_name`], but always
+/// after the newest backup already there, so a clock set back (an NTP correction, a
+/// flat RTC battery) cannot make the newest backup look oldest and be rotated out at
+/// once, nor make start-up restore an older one.
+pub fn next_backup_name(dir: &Path, now: DateTime<Utc>) -> Result<String, StoreError> {
+    let newest = backups_newest_first(dir)?
+        .first()
+        .and_then(|p| p.file_name().and_then(|n| backup_stamp(&n.to_string_lossy())))
+        .map(|stamp| stamp.and_utc());
+    Ok(match newest {
+        Some(newest) if newest >= now => backup_file_name(newest + Duration::seconds(1)),
+        _ => backup_file_name(now),
+    })
+}
+
 /// The time in a backup file name, `None` for any other file.
 fn backup_stamp(name: &str) -> Option<NaiveDateTime> {
     let stamp = name.strip_prefix("kiosk-")?.strip_suffix(".sqlite3")?;

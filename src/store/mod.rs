@@ -20,8 +20,8 @@ mod visits;
 
 pub use invites::{DenyEntry, Invite, NewInvite};
 pub use maintenance::{
-    backup_file_name, backups_newest_first, restore_from, rotate_backups, sqlite_version_ok, BackupInfo, PurgeReport,
-    Retention,
+    backup_file_name, backups_newest_first, next_backup_name, restore_from, rotate_backups, sqlite_version_ok,
+    BackupInfo, PurgeReport, Retention,
 };
 pub use outbox::{OutboxItem, OutboxSummary};
 pub use permits::{NewPermit, NewWorker, Pass, Permit, PermitStatus, Worker};

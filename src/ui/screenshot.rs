@@ -33,6 +33,10 @@ pub const PAGES: &[(&str, &str)] = &[
     ),
     ("scan-unknown", "a scanned code the kiosk cannot use, answered politely"),
     (
+        "maintenance",
+        "records cannot be saved (full disk, read-only storage): the polite maintenance notice",
+    ),
+    (
         "visitor-details",
         "visitor: type, party size, company and the privacy notice with consent",
     ),
@@ -170,6 +174,7 @@ fn stage(kiosk: &Kiosk, shot: &Shot) {
 
     let state = kiosk.window.global::<AppState>();
     state.set_idle_warning(false);
+    state.set_maintenance(shot.page == "maintenance");
     let input = kiosk.window.global::<InputAdapter>();
     input.set_scan_not_recognised(false);
     let check = kiosk.window.global::<InputCheck>();
