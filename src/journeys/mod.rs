@@ -5,7 +5,9 @@
 //! adapters and the command line both call these functions, so the kiosk, the desk PC
 //! and the tests run one code path.
 
+pub mod export;
 pub mod resident;
+pub mod shift;
 pub mod staff;
 pub mod visitor;
 mod visitor_slip;
