@@ -5,6 +5,8 @@
 //! adapters and the command line both call these functions, so the kiosk, the desk PC
 //! and the tests run one code path.
 
+pub mod daily;
+pub mod desk;
 pub mod export;
 pub mod resident;
 pub mod shift;

@@ -10,6 +10,7 @@ pub mod resident_adapter;
 pub mod screenshot;
 mod shell;
 pub mod staff_adapter;
+mod staff_models;
 pub mod visitor_adapter;
 pub mod worker_adapter;
 

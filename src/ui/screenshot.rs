@@ -296,6 +296,7 @@ fn stage_staff(kiosk: &Kiosk, shot: &Shot) {
         overdue: false,
         urgent: false,
         can_dispatch: true,
+        next: super::TicketStep::Dispatch,
     }])));
     st.set_outbox_text(
         shot.lang

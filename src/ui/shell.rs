@@ -150,6 +150,8 @@ impl Kiosk {
                     // Visitors whose slips expired are signed out and flagged for the desk.
                     let _ = app.store().sign_out_expired_visits(Utc::now());
                 }
+                // The day's summary prints by itself at the configured time, once a day.
+                let _ = crate::journeys::daily::print_if_due(&app, app.now());
                 if let Some(w) = weak.upgrade() {
                     update_clock(&w, &app, Utc::now());
 
@@ -182,6 +184,11 @@ impl Kiosk {
     /// Forgets every journey's state, as going home does.
     pub fn reset_journeys(&self) {
         self.parts.reset(&self.window);
+    }
+
+    /// Whether a supervisor closed the program from staff mode.
+    pub fn exit_requested(&self) -> bool {
+        self.parts.staff.exit_requested()
     }
 
     pub fn show_page(&self, page: Page) {
