@@ -11,6 +11,7 @@ pub mod screenshot;
 mod shell;
 pub mod staff_adapter;
 mod staff_models;
+mod staff_stage;
 pub mod visitor_adapter;
 pub mod worker_adapter;
 
