@@ -158,6 +158,9 @@ pub enum Outcome {
     Negative,
     /// A usage or configuration error.
     Usage,
+    /// A supervisor closed the kiosk from staff mode: exit 3, which the systemd unit
+    /// does not restart (`RestartPreventExitStatus=3`).
+    ClosedByStaff,
 }
 
 impl From<Outcome> for ExitCode {
@@ -166,6 +169,7 @@ impl From<Outcome> for ExitCode {
             Outcome::Success => 0,
             Outcome::Negative => 1,
             Outcome::Usage => 2,
+            Outcome::ClosedByStaff => 3,
         })
     }
 }
