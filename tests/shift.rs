@@ -288,3 +288,17 @@ fn exports_hold_the_range_with_phones_masked() {
         2
     );
 }
+
+#[test]
+fn the_daily_summary_prints_on_demand_from_the_desk_pc() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = kiosk(dir.path(), &["report", "daily", "--print"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("每日梳理汇总"), "{out}");
+    let slips: Vec<_> = std::fs::read_dir(dir.path().join("printer"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with("-report.bin"))
+        .collect();
+    assert_eq!(slips.len(), 1);
+}
