@@ -224,6 +224,8 @@ fn every_dashboard_action_leaves_an_audit_row() {
     assert!(!k.exit_requested(), "closing asks first");
     tap(&k, "确认关闭");
     assert!(k.exit_requested());
+    tap(&k, "退出登录");
+    assert_eq!(k.window.global::<StaffAdapter>().get_step(), StaffStep::Pin);
 
     assert_eq!(
         audit_actions(k.app(), "李明"),
@@ -244,6 +246,7 @@ fn every_dashboard_action_leaves_an_audit_row() {
             "shift_close",
             "roster_print",
             "app_exit",
+            "logout",
         ]
     );
     let audit = k.app().store().audit_since(monday_at(0, 0)).unwrap();
