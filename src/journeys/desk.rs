@@ -132,3 +132,90 @@ pub fn exit_app(app: &App, by: &str, now: DateTime<Utc>) -> Outcome {
     }
     done(app, true, by, "app_exit", "kiosk", "", now)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
+    use crate::journeys::staff::{add_staff, Role};
+    use chrono::NaiveDate;
+
+    fn app(dir: &std::path::Path) -> App {
+        let loaded = LoadedConfig::from_text(EMBEDDED_DEFAULT, ConfigSource::Embedded).unwrap();
+        let app = App::open(loaded, Some(dir)).unwrap();
+        let now = Utc::now();
+        add_staff(&app, "bootstrap", "李明", Role::Supervisor, "258036", now)
+            .unwrap()
+            .unwrap();
+        add_staff(&app, "李明", "王芳", Role::Desk, "402718", now)
+            .unwrap()
+            .unwrap();
+        app
+    }
+
+    #[test]
+    fn deny_list_entries_need_a_supervisor_a_mobile_number_and_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path());
+        let now = Utc::now();
+        let add = |by, phone, reason| deny_add(&app, by, phone, reason, now).unwrap();
+        assert_eq!(add("王芳", "13900000009", "滋扰"), Err(DeskRefused::NotSupervisor));
+        assert_eq!(add("bootstrap", "13900000009", "滋扰"), Err(DeskRefused::NotSupervisor));
+        assert_eq!(add("李明", "2390000000", "滋扰"), Err(DeskRefused::BadPhone));
+        assert_eq!(add("李明", "13900000009", "  "), Err(DeskRefused::NoReason));
+        assert_eq!(add("李明", "13900000009", "滋扰"), Ok(()));
+        let id = app.store().deny_list().unwrap()[0].id;
+        assert_eq!(
+            deny_remove(&app, "王芳", id, now).unwrap(),
+            Err(DeskRefused::NotSupervisor)
+        );
+        assert_eq!(deny_remove(&app, "李明", id, now).unwrap(), Ok(()));
+        assert_eq!(deny_remove(&app, "李明", id, now).unwrap(), Err(DeskRefused::NotFound));
+    }
+
+    #[test]
+    fn a_permit_moves_only_between_states_that_make_sense() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path());
+        let now = Utc::now();
+        let worker = crate::journeys::worker::parse_worker(&app, "张三明:13700001111").unwrap();
+        let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        let permit = crate::journeys::worker::add_permit(
+            &app,
+            "2-1-302",
+            "赵",
+            "安居装饰",
+            "13700003333",
+            d(20),
+            d(30),
+            true,
+            vec![worker],
+            now,
+        )
+        .unwrap()
+        .unwrap();
+        let set = |by, status| set_permit_status(&app, by, &permit.code, status, now).unwrap();
+        assert_eq!(
+            set("王芳", PermitStatus::Active),
+            Err(DeskRefused::NotFound),
+            "already active"
+        );
+        assert_eq!(set("王芳", PermitStatus::Suspended), Ok(()));
+        assert_eq!(set("王芳", PermitStatus::Suspended), Err(DeskRefused::NotFound));
+        assert_eq!(set("王芳", PermitStatus::Revoked), Err(DeskRefused::NotSupervisor));
+        assert_eq!(set("王芳", PermitStatus::Finished), Ok(()));
+        assert_eq!(
+            set("李明", PermitStatus::Revoked),
+            Err(DeskRefused::NotFound),
+            "finished stays finished"
+        );
+        assert_eq!(
+            extend_permit(&app, "王芳", &permit.code, 0, now).unwrap(),
+            Err(DeskRefused::BadDays)
+        );
+        assert_eq!(
+            extend_permit(&app, "王芳", "000000", 7, now).unwrap(),
+            Err(DeskRefused::NotFound)
+        );
+    }
+}
