@@ -18,8 +18,8 @@ pub mod journeys;
 pub mod keys;
 pub mod notify;
 pub mod printing;
-pub mod spool;
 pub mod recovery;
+pub mod spool;
 pub mod store;
 pub mod ui;
 #[cfg(unix)]

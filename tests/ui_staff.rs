@@ -51,7 +51,7 @@ fn a_wrong_pin_is_refused_then_the_dashboard_approves_a_visitor_and_prints_the_s
 
     tap(&k, &format!("同意 {}", visit.visit_no));
     assert!(
-        read(&k, "操作结果").contains("访客凭条正在打印"),
+        read(&k, "操作结果").contains("访客凭条已打印"),
         "{}",
         read(&k, "操作结果")
     );

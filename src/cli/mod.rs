@@ -13,6 +13,7 @@ mod printer;
 mod request;
 mod residents;
 mod run;
+mod shift;
 mod staff;
 mod visit;
 
@@ -88,6 +89,21 @@ pub enum Command {
     /// The daily summary against the company's targets.
     #[command(subcommand)]
     Report(staff::ReportCommand),
+    /// Shift handovers (值班与交接班): list, show, close, acknowledge.
+    #[command(subcommand)]
+    Shift(shift::ShiftCommand),
+    /// CSV of visits, passes or tickets for a range of dates (phones masked).
+    Export {
+        /// visits, passes or tickets
+        what: String,
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// Write to this new file instead of standard output (never overwritten).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Every staff action, oldest first.
     Audit {
         /// RFC 3339 time (default: the last 7 days).
@@ -145,6 +161,9 @@ pub enum Outcome {
     /// The database is damaged and no good backup could be restored: the kiosk refuses
     /// to start (systemd keeps retrying; a technician restores a backup).
     Damaged,
+    /// A supervisor closed the kiosk from staff mode: exit 4, which the systemd unit
+    /// does not restart (`RestartPreventExitStatus=4`).
+    ClosedByStaff,
 }
 
 impl From<Outcome> for ExitCode {
@@ -154,6 +173,7 @@ impl From<Outcome> for ExitCode {
             Outcome::Negative => 1,
             Outcome::Usage => 2,
             Outcome::Damaged => 3,
+            Outcome::ClosedByStaff => 4,
         })
     }
 }
@@ -213,6 +233,10 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
         Command::Staff(cmd) => with_app(loaded, &cli.data_dir, |app| staff::run_staff(&app, cmd)),
         Command::Roster { print, json } => with_app(loaded, &cli.data_dir, |app| staff::run_roster(&app, print, json)),
         Command::Report(cmd) => with_app(loaded, &cli.data_dir, |app| staff::run_report(&app, cmd)),
+        Command::Shift(cmd) => with_app(loaded, &cli.data_dir, |app| shift::run_shift(&app, cmd)),
+        Command::Export { what, from, to, out } => with_app(loaded, &cli.data_dir, |app| {
+            shift::run_export(&app, &what, from, to, out)
+        }),
         Command::Audit { since, json } => with_app(loaded, &cli.data_dir, |app| staff::run_audit(&app, since, json)),
 
         Command::Keys(KeysCommand::ExportPublic) => with_app(loaded, &cli.data_dir, |app| {

@@ -93,6 +93,7 @@ pub fn run(app: Rc<App>, args: &RunArgs, started: Instant) -> Outcome {
         }
     }
     match kiosk.window.run() {
+        Ok(()) if kiosk.exit_requested() => Outcome::ClosedByStaff,
         Ok(()) => Outcome::Success,
         Err(err) => {
             eprintln!("{}: {err}", say(lang, "显示出错", "Display error"));

@@ -48,6 +48,9 @@ pub enum ReportCommand {
         /// text, csv or json
         #[arg(long, default_value = "text")]
         format: String,
+        /// Also print the summary slip.
+        #[arg(long)]
+        print: bool,
     },
 }
 
@@ -165,7 +168,7 @@ pub fn run_roster(app: &App, print: bool, json: bool) -> Outcome {
 }
 
 pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
-    let ReportCommand::Daily { date, format } = cmd;
+    let ReportCommand::Daily { date, format, print } = cmd;
     let now = Utc::now();
     let date = date.unwrap_or_else(|| now.with_timezone(&app.config.tz()).date_naive());
     let report = match staff::daily_report(app, date, now) {
@@ -239,6 +242,20 @@ pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
         _ => {
             eprintln!("--format text|csv|json");
             return Outcome::Usage;
+        }
+    }
+    if print {
+        let slip = crate::journeys::daily::report_slip(app, &report);
+        if !crate::journeys::print_for(app, &slip, "report", 0, now).is_ok_and(|p| p.printed()) {
+            eprintln!(
+                "{}",
+                say(
+                    app.config.language,
+                    "汇总未能打印，请检查打印机。",
+                    "The summary did not print; check the printer."
+                )
+            );
+            return Outcome::Negative;
         }
     }
     Outcome::Success

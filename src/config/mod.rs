@@ -46,6 +46,8 @@ pub struct Config {
     pub privacy: Privacy,
     #[serde(default)]
     pub backup: Backup,
+    #[serde(default)]
+    pub staff: StaffPolicy,
     #[serde(default = "default_renovation")]
     pub renovation: RenovationHours,
     #[serde(default = "default_requests")]
@@ -173,6 +175,27 @@ impl Backup {
             return None;
         }
         chrono::NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+    }
+}
+
+/// What staff mode does by itself.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StaffPolicy {
+    /// Local time ("HH:MM") at which the day's summary prints by itself, once a day;
+    /// empty: only when asked for.
+    #[serde(default)]
+    pub daily_report_time: String,
+}
+
+impl StaffPolicy {
+    /// The configured time, if any; checked by [`Config::validate`].
+    pub fn daily_report_at(&self) -> Option<chrono::NaiveTime> {
+        let text = self.daily_report_time.trim();
+        if text.is_empty() {
+            return None;
+        }
+        chrono::NaiveTime::parse_from_str(text, "%H:%M").ok()
     }
 }
 
@@ -439,6 +462,12 @@ impl Config {
         }
         if !(1..=60).contains(&self.backup.keep) {
             return bad("backup.keep", "must be between 1 and 60 backups");
+        }
+        if !self.staff.daily_report_time.trim().is_empty() && self.staff.daily_report_at().is_none() {
+            return bad(
+                "staff.daily_report_time",
+                "must be a time like \"21:00\" (24-hour, HH:MM) or empty",
+            );
         }
         Ok(())
     }

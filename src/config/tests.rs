@@ -124,3 +124,19 @@ fn later_sections_are_checked_too() {
         assert!(err.line().is_some(), "{err}");
     }
 }
+
+#[test]
+fn the_daily_report_time_is_a_clock_time_or_empty() {
+    let on = EMBEDDED_DEFAULT.replace("daily_report_time = \"\"", "daily_report_time = \"21:00\"");
+    assert_ne!(on, EMBEDDED_DEFAULT);
+    let at = parse(&on).unwrap().config.staff.daily_report_at();
+    assert_eq!(at, chrono::NaiveTime::from_hms_opt(21, 0, 0));
+    assert_eq!(parse(EMBEDDED_DEFAULT).unwrap().config.staff.daily_report_at(), None);
+    for bad in ["25:00", "9pm", "21:00:00"] {
+        let text = EMBEDDED_DEFAULT.replace("daily_report_time = \"\"", &format!("daily_report_time = \"{bad}\""));
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.key(), Some("staff.daily_report_time"), "{err}");
+        let line = text.lines().position(|l| l.starts_with("daily_report_time")).unwrap() + 1;
+        assert_eq!(err.line(), Some(line), "{err}");
+    }
+}

@@ -5,8 +5,12 @@
 //! adapters and the command line both call these functions, so the kiosk, the desk PC
 //! and the tests run one code path.
 
+pub mod daily;
+pub mod desk;
+pub mod export;
 pub mod reprint;
 pub mod resident;
+pub mod shift;
 pub mod staff;
 pub mod visitor;
 pub mod visitor_slip;

@@ -49,6 +49,16 @@ pub enum Login {
 /// (and a dummy one when there are no accounts), so the time taken does not say which
 /// step failed or how many accounts exist.
 pub fn login(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login, JourneyError> {
+    let outcome = check_pin(app, pin_text, now)?;
+    if let Login::Ok { name, .. } = &outcome {
+        app.store().audit(name, "login", "staff", "", now)?;
+    }
+    Ok(outcome)
+}
+
+/// Whose PIN this is, under the same lockout as logging in (a wrong PIN typed to
+/// acknowledge a handover counts too), without recording a login.
+pub fn check_pin(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login, JourneyError> {
     let (failures, last) = app.store().pin_failures()?;
     if let Some(until) = last
         .and_then(|at| pin::locked_until(failures, at))
@@ -69,7 +79,6 @@ pub fn login(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login, Jou
     match found {
         Some(account) => {
             app.store().clear_pin_failures()?;
-            app.store().audit(&account.name, "login", "staff", "", now)?;
             Ok(Login::Ok {
                 name: account.name,
                 role: Role::parse(&account.role).unwrap_or(Role::Desk),

@@ -229,6 +229,48 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE print_jobs ADD COLUMN reprint_of INTEGER REFERENCES print_jobs(id) ON DELETE SET NULL;
     CREATE INDEX print_jobs_by_state ON print_jobs(state, id);
     "#,
+    // 7: shift handovers (值班与交接班): what the outgoing staff member left open, their
+    // notes, and who took it over. A handover is never edited except to acknowledge it
+    // once, and never deleted.
+    r#"
+    CREATE TABLE handovers (
+        id        INTEGER PRIMARY KEY,
+        closed_at TEXT NOT NULL,
+        closed_by TEXT NOT NULL,
+        notes     TEXT NOT NULL DEFAULT '',
+        acked_at  TEXT,
+        acked_by  TEXT,
+        CHECK ((acked_at IS NULL) = (acked_by IS NULL)),
+        CHECK (acked_by IS NULL OR acked_by <> closed_by)
+    ) STRICT;
+    CREATE INDEX handovers_by_time ON handovers(closed_at);
+    CREATE TABLE handover_items (
+        id          INTEGER PRIMARY KEY,
+        handover_id INTEGER NOT NULL REFERENCES handovers(id),
+        kind        TEXT NOT NULL CHECK (kind IN ('ticket', 'waiting', 'on_site', 'print_fault')),
+        number      TEXT NOT NULL,
+        unit        TEXT NOT NULL DEFAULT '',
+        detail      TEXT NOT NULL DEFAULT '',
+        at          TEXT
+    ) STRICT;
+    CREATE INDEX handover_items_by_handover ON handover_items(handover_id, id);
+    CREATE TRIGGER handovers_ack_once BEFORE UPDATE ON handovers
+    WHEN OLD.acked_at IS NOT NULL
+        OR NEW.closed_at IS NOT OLD.closed_at
+        OR NEW.closed_by IS NOT OLD.closed_by
+        OR NEW.notes IS NOT OLD.notes
+    BEGIN
+        SELECT RAISE(ABORT, 'a handover is only ever acknowledged, once');
+    END;
+    CREATE TRIGGER handovers_no_delete BEFORE DELETE ON handovers
+    BEGIN
+        SELECT RAISE(ABORT, 'handovers are kept');
+    END;
+    CREATE TRIGGER handover_items_fixed BEFORE UPDATE ON handover_items
+    BEGIN
+        SELECT RAISE(ABORT, 'a handover lists what was open when it was written');
+    END;
+    "#,
 ];
 
 /// The schema version this build writes.

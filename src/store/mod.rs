@@ -5,6 +5,7 @@
 //! line while the kiosk runs) waits instead of failing. All times are stored in UTC as
 //! RFC 3339 text, which sorts in time order and reads well in the sqlite3 shell.
 
+mod exports;
 mod invites;
 mod maintenance;
 pub mod migrations;
@@ -14,10 +15,12 @@ mod print_jobs;
 mod reports;
 
 mod residents;
+mod shifts;
 mod staff;
 mod tickets;
 mod visits;
 
+pub use exports::{PassExport, VisitExport};
 pub use invites::{DenyEntry, Invite, NewInvite};
 pub use maintenance::{
     backup_file_name, backups_newest_first, next_backup_name, restore_from, rotate_backups, sqlite_version_ok,
@@ -28,6 +31,7 @@ pub use permits::{NewPermit, NewWorker, Pass, Permit, PermitStatus, Worker};
 
 pub use print_jobs::{JobState, PrintJobRecord, QueueSummary, QueuedJob};
 pub use residents::{Resident, ResidentSummary};
+pub use shifts::{Handover, HandoverItem, HandoverKind, PrintFault};
 pub use staff::{AuditEntry, StaffAccount};
 
 pub use tickets::{HistoryEntry, NewTicket, Ticket};

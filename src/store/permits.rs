@@ -332,6 +332,16 @@ impl Store {
         Ok(!live.unwrap_or(false))
     }
 
+    /// Every pass issued for a day (the compound's local date), in issuing order.
+    pub fn passes_on_day(&self, day: NaiveDate) -> Result<Vec<Pass>, StoreError> {
+        let sql = format!("SELECT {PASS_COLUMNS} FROM passes WHERE day = ?1 ORDER BY issued_at, id");
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt
+            .query_map([day.format("%Y-%m-%d").to_string()], pass_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     /// Workers whose passes are valid now and who have not left: the roster's other half.
     pub fn passes_on_site(&self, now: DateTime<Utc>) -> Result<Vec<Pass>, StoreError> {
         let sql = format!(

@@ -6,12 +6,14 @@ slint::include_modules!();
 
 pub mod idle;
 pub mod input_adapter;
-pub mod print_watch;
 mod maintenance;
+pub mod print_watch;
 pub mod resident_adapter;
 pub mod screenshot;
 mod shell;
 pub mod staff_adapter;
+mod staff_models;
+mod staff_stage;
 pub mod visitor_adapter;
 pub mod worker_adapter;
 

@@ -64,6 +64,15 @@ pub const PAGES: &[(&str, &str)] = &[
         "staff mode: waiting visitors, who is on site, open tickets",
     ),
     (
+        "staff-renovation",
+        "staff mode: today's worker passes and the renovation permits",
+    ),
+    ("staff-lists", "staff mode: the deny list and invites"),
+    (
+        "staff-handover",
+        "staff mode: a shift handover waiting to be taken over",
+    ),
+    (
         "input-phone",
         "numeric keypad for a mobile number, with its polite hint",
     ),
@@ -210,7 +219,7 @@ fn stage(kiosk: &Kiosk, shot: &Shot) {
             });
         }
         "resident-menu" | "resident-emergency" | "resident-done" => stage_resident(kiosk, shot),
-        "staff-dashboard" => stage_staff(kiosk, shot),
+        "staff-dashboard" | "staff-renovation" | "staff-lists" | "staff-handover" => stage_staff(kiosk, shot),
         "worker-issued" | "worker-refused" => {
             let w = kiosk.window.global::<WorkerAdapter>();
             w.set_unit("2-1-302".into());
@@ -314,6 +323,7 @@ fn stage_staff(kiosk: &Kiosk, shot: &Shot) {
         overdue: false,
         urgent: false,
         can_dispatch: true,
+        next: super::TicketStep::Dispatch,
     }])));
     st.set_outbox_text(
         shot.lang
@@ -323,6 +333,7 @@ fn stage_staff(kiosk: &Kiosk, shot: &Shot) {
             )
             .into(),
     );
+    super::staff_stage::stage_sections(kiosk, shot.lang, &shot.page);
     st.set_step(StaffStep::Dashboard);
 }
 

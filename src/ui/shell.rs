@@ -57,7 +57,7 @@ impl Kiosk {
         let visitor = VisitorJourney::install(&window, &app, &watch);
         let worker = WorkerJourney::install(&window, &app, &watch);
         let resident = ResidentJourney::install(&window, &app, &watch);
-        let staff = StaffMode::install(&window, &app);
+        let staff = StaffMode::install(&window, &app, &watch);
         {
             let resident = resident.clone();
             let visitor = visitor.clone();
@@ -162,6 +162,8 @@ impl Kiosk {
                     // The day's purge and backup, once per local day at `backup.time`.
                     let _ = crate::housekeeping::run_if_due(&app, app.now());
                 }
+                // The day's summary prints by itself at the configured time, once a day.
+                let _ = crate::journeys::daily::print_if_due(&app, app.now());
                 if let Some(w) = weak.upgrade() {
                     update_clock(&w, &app, Utc::now());
                     storage.tick(&w, &app);
@@ -223,6 +225,11 @@ impl Kiosk {
     /// Whether the maintenance notice covers the screen (records cannot be saved).
     pub fn in_maintenance(&self) -> bool {
         self.window.global::<AppState>().get_maintenance()
+    }
+
+    /// Whether a supervisor closed the program from staff mode.
+    pub fn exit_requested(&self) -> bool {
+        self.parts.staff.exit_requested()
     }
 
     pub fn show_page(&self, page: Page) {

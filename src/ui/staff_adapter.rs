@@ -1,36 +1,44 @@
 //! Staff mode on screen (`StaffAdapter`): the PIN with its lockout, and the desk's
 //! dashboard. Every action is audited under the logged-in staff member's name; going
-//! home (or the idle reset) logs out.
+//! home (or the idle reset) logs out. Decisions (roles, states) are the journeys';
+//! this file only turns their answers into polite words on the screen.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, SharedString};
 
-use super::{AppWindow, OnSiteLine, OpenTicket, PinProblem, StaffAdapter, StaffStep, WaitingVisit};
+use super::print_watch::PrintWatch;
+use super::staff_models::{fill, next_step};
+use super::{AppWindow, HandoverStep, PinProblem, StaffAdapter, StaffStep, StaffTab};
 use crate::app::{App, Printing};
-use crate::domain::mask::mask_name;
-use crate::domain::request::RequestType;
-use crate::domain::sla::breach;
-use crate::domain::ticket::TicketStatus;
-use crate::domain::visitor::VisitorType;
 use crate::i18n::Lang;
-use crate::journeys::staff::{self, Login};
-use crate::journeys::{resident, visitor};
+use crate::journeys::desk::{self, DeskRefused};
+use crate::journeys::shift::{self, ShiftRefused};
+use crate::journeys::staff::{self, Login, Role};
+use crate::journeys::{resident, visitor, JourneyError};
+use crate::store::PermitStatus;
 
 /// Wrong PINs before the first lockout.
 const PIN_TRIES: u32 = 5;
 
+/// Days one tap on "延期 7 天" adds to a permit.
+const EXTEND_DAYS: i64 = 7;
+
 pub struct StaffMode {
     app: Rc<App>,
-    who: RefCell<Option<String>>,
+    watch: Rc<PrintWatch>,
+    who: RefCell<Option<(String, Role)>>,
+    exit_requested: Cell<bool>,
 }
 
 impl StaffMode {
-    pub fn install(window: &AppWindow, app: &Rc<App>) -> Rc<StaffMode> {
+    pub fn install(window: &AppWindow, app: &Rc<App>, watch: &Rc<PrintWatch>) -> Rc<StaffMode> {
         let mode = Rc::new(StaffMode {
             app: app.clone(),
+            watch: watch.clone(),
             who: RefCell::new(None),
+            exit_requested: Cell::new(false),
         });
         let adapter = window.global::<StaffAdapter>();
         macro_rules! on {
@@ -44,69 +52,109 @@ impl StaffMode {
                 });
             }};
         }
+        /// A dashboard action: runs only while someone is logged in, then says how it went.
+        macro_rules! act {
+            ($setter:ident, |$m:ident, $w:ident, $name:ident $(, $arg:ident)*| $call:expr, $zh:expr, $en:expr) => {
+                on!($setter, |$m, $w $(, $arg)*| {
+                    let Some($name) = $m.name() else { return };
+                    let outcome = $call;
+                    $m.answer(&$w, outcome, $zh, $en);
+                })
+            };
+        }
         on!(on_pin_entered, |m, w, pin| m.login(&w, &pin));
         on!(on_approve, |m, w, id| m.decide(&w, i64::from(id), true));
         on!(on_deny, |m, w, id| m.decide(&w, i64::from(id), false));
-        on!(on_dispatch, |m, w, number| {
-            let Some(name) = m.who.borrow().clone() else { return };
-            let outcome = resident::update(&m.app, &number, TicketStatus::Dispatched, &name, "", m.app.now());
-            let ok = matches!(outcome, Ok(Ok(_)));
-            m.say(
-                &w,
-                if ok {
-                    format!("{number} ✓")
-                } else {
-                    format!("{number} ✗")
-                },
-            );
-            m.refresh(&w);
-        });
-        on!(on_print_roster, |m, w| {
-            let Some(name) = m.who.borrow().clone() else { return };
-            let now = m.app.now();
-            let printed = staff::print_roster(&m.app, now).unwrap_or(Printing::Failed);
-            let failed = printed == Printing::Failed;
-            let _ = m.app.store().audit(
-                &name,
-                "roster_print",
-                "roster",
-                if failed { "failed" } else { "sent" },
-                now,
-            );
-            let lang = m.lang(&w);
-            m.say(
-                &w,
-                lang.pick(
-                    if failed {
-                        "名单未能打印，请检查打印机"
-                    } else {
-                        "在场名单已送往打印机"
-                    },
-                    if failed {
-                        "The roster did not print; check the printer"
-                    } else {
-                        "Roster sent to the printer"
-                    },
-                )
-                .to_string(),
-            );
-        });
+        on!(on_dispatch, |m, w, number| m.advance(&w, &number));
+        on!(on_advance, |m, w, number| m.advance(&w, &number));
+        act!(
+            on_sign_out,
+            |m, w, name, number| desk::sign_out(&m.app, &name, &number, m.app.now()),
+            "已登记离场",
+            "Signed out"
+        );
+        act!(
+            on_revoke_pass,
+            |m, w, name, number| desk::revoke_pass(&m.app, &name, &number, m.app.now()),
+            "通行证已撤销",
+            "Pass revoked"
+        );
+        act!(
+            on_permit_suspend,
+            |m, w, name, code| desk::set_permit_status(&m.app, &name, &code, PermitStatus::Suspended, m.app.now()),
+            "备案已暂停",
+            "Permit suspended"
+        );
+        act!(
+            on_permit_resume,
+            |m, w, name, code| desk::set_permit_status(&m.app, &name, &code, PermitStatus::Active, m.app.now()),
+            "备案已恢复",
+            "Permit resumed"
+        );
+        act!(
+            on_permit_revoke,
+            |m, w, name, code| desk::set_permit_status(&m.app, &name, &code, PermitStatus::Revoked, m.app.now()),
+            "备案已撤销",
+            "Permit revoked"
+        );
+        act!(
+            on_permit_extend,
+            |m, w, name, code| desk::extend_permit(&m.app, &name, &code, EXTEND_DAYS, m.app.now()),
+            "备案已延期 7 天",
+            "Permit extended by 7 days"
+        );
+        act!(
+            on_deny_remove,
+            |m, w, name, id| desk::deny_remove(&m.app, &name, i64::from(id), m.app.now()),
+            "已移出限制名单",
+            "Removed from the deny list"
+        );
+        act!(
+            on_invite_revoke,
+            |m, w, name, code| desk::revoke_invite(&m.app, &name, &code, m.app.now()),
+            "邀请已作废",
+            "Invite revoked"
+        );
+        on!(on_deny_start, |m, w| m.deny_start(&w));
+        on!(on_deny_add, |m, w, phone, reason| m.deny_add(&w, &phone, &reason));
+        on!(on_close_shift, |m, w, notes| m.close_shift(&w, &notes));
+        on!(on_ack_shift, |m, w, pin| m.ack_shift(&w, &pin));
+        on!(on_exit_app, |m, w| m.exit_app(&w));
+        on!(on_print_roster, |m, w| m.print_roster(&w));
         on!(on_refresh, |m, w| m.refresh(&w));
         on!(on_logout, |m, w| m.reset(&w));
         mode
     }
 
-    /// Logs out and forgets the PIN being typed.
+    /// Logs out and forgets everything typed in staff mode.
     pub fn reset(&self, window: &AppWindow) {
-        if let Some(name) = self.who.borrow_mut().take() {
+        if let Some((name, _)) = self.who.borrow_mut().take() {
             let _ = self.app.store().audit(&name, "logout", "staff", "", self.app.now());
         }
         let a = window.global::<StaffAdapter>();
         a.set_step(StaffStep::Pin);
+        a.set_tab(StaffTab::Today);
         a.set_pin_problem(PinProblem::None);
         a.set_pin_typed(SharedString::new());
         a.set_message(SharedString::new());
         a.set_staff_name(SharedString::new());
+        a.set_supervisor(false);
+        a.set_handover_step(HandoverStep::View);
+        a.set_notes_typed(SharedString::new());
+        a.set_ack_pin_typed(SharedString::new());
+        a.set_deny_step(0);
+        a.set_deny_phone_typed(SharedString::new());
+        a.set_deny_reason_typed(SharedString::new());
+        a.set_exit_confirm(false);
+    }
+
+    /// Whether a supervisor asked the program to close (the event loop is told too).
+    pub fn exit_requested(&self) -> bool {
+        self.exit_requested.get()
+    }
+
+    fn name(&self) -> Option<String> {
+        self.who.borrow().as_ref().map(|(n, _)| n.clone())
     }
 
     fn lang(&self, window: &AppWindow) -> Lang {
@@ -117,14 +165,28 @@ impl StaffMode {
         window.global::<StaffAdapter>().set_message(text.into());
     }
 
+    /// Turns a dashboard action's outcome into words, then reloads the dashboard.
+    fn answer(&self, window: &AppWindow, outcome: Result<Result<(), DeskRefused>, JourneyError>, zh: &str, en: &str) {
+        let lang = self.lang(window);
+        let text = match outcome {
+            Ok(Ok(())) => lang.pick(zh, en),
+            Ok(Err(why)) => refusal(lang, why),
+            Err(_) => lang.pick(
+                "抱歉，未能保存，请稍后再试或使用前台电脑办理。",
+                "Sorry, that could not be saved; please try again or use the desk PC.",
+            ),
+        };
+        self.say(window, text.to_string());
+        self.refresh(window);
+    }
+
     fn login(&self, window: &AppWindow, pin: &str) {
         let a = window.global::<StaffAdapter>();
         a.set_pin_typed(SharedString::new());
         let now = self.app.now();
         match staff::login(&self.app, pin, now) {
-            Ok(Login::Ok { name, .. }) => {
-                a.set_staff_name(name.as_str().into());
-                *self.who.borrow_mut() = Some(name);
+            Ok(Login::Ok { name, role }) => {
+                self.sign_in(window, name, role);
                 a.set_pin_problem(PinProblem::None);
                 a.set_step(StaffStep::Dashboard);
                 self.refresh(window);
@@ -136,35 +198,51 @@ impl StaffMode {
                 a.set_pin_problem(PinProblem::Wrong);
             }
             Ok(Login::Locked { until }) => {
-                a.set_locked_until(
-                    until
-                        .with_timezone(&self.app.config.tz())
-                        .format("%H:%M:%S")
-                        .to_string()
-                        .into(),
-                );
+                a.set_locked_until(self.local_time(until).into());
                 a.set_pin_problem(PinProblem::Locked);
             }
             Err(_) => a.set_pin_problem(PinProblem::Wrong),
         }
     }
 
+    fn sign_in(&self, window: &AppWindow, name: String, role: Role) {
+        let a = window.global::<StaffAdapter>();
+        a.set_staff_name(name.as_str().into());
+        a.set_supervisor(role == Role::Supervisor);
+        *self.who.borrow_mut() = Some((name, role));
+    }
+
+    fn local_time(&self, t: chrono::DateTime<chrono::Utc>) -> String {
+        t.with_timezone(&self.app.config.tz()).format("%H:%M:%S").to_string()
+    }
+
     fn decide(&self, window: &AppWindow, id: i64, approve: bool) {
-        let Some(name) = self.who.borrow().clone() else { return };
+        let Some(name) = self.name() else { return };
         let now = self.app.now();
         let lang = self.lang(window);
         match visitor::decide(&self.app, id, approve, &name, now) {
             Ok(Some((visit, printed))) => {
                 let action = if approve { "visit_approve" } else { "visit_deny" };
                 let _ = self.app.store().audit(&name, action, &visit.visit_no, "", now);
-                let text = match (approve, printed) {
-                    (true, Printing::Failed) => {
-                        lang.pick("已同意，凭条未能打印，请补打", "Approved; the slip did not print")
-                    }
-                    (true, _) => lang.pick("已同意，访客凭条正在打印", "Approved; the slip is printing"),
-                    (false, _) => lang.pick("已婉拒", "Declined"),
-                };
-                self.say(window, format!("{} {text}", visit.visit_no));
+                if approve {
+                    let number = visit.visit_no.clone();
+                    self.watch.watch(printed, move |w, printed| {
+                        let text = if printed {
+                            lang.pick("已同意，访客凭条已打印", "Approved; the slip printed")
+                        } else {
+                            lang.pick(
+                                "已同意，凭条未能打印，打印机恢复后会自动补打，也可在“打印”中重打",
+                                "Approved; the slip did not print. It prints when the printer is back, or reprint it under Printing",
+                            )
+                        };
+                        w.global::<StaffAdapter>().set_message(format!("{number} {text}").into());
+                    });
+                } else {
+                    self.say(
+                        window,
+                        format!("{} {}", visit.visit_no, lang.pick("已婉拒", "Declined")),
+                    );
+                }
             }
             _ => self.say(
                 window,
@@ -175,89 +253,226 @@ impl StaffMode {
         self.refresh(window);
     }
 
+    /// Moves a ticket one step on (dispatch, start, finish, follow-up call, close).
+    fn advance(&self, window: &AppWindow, number: &str) {
+        let Some(name) = self.name() else { return };
+        let now = self.app.now();
+        let lang = self.lang(window);
+        let status = self
+            .app
+            .with_store(|s| s.ticket_by_no(number))
+            .ok()
+            .flatten()
+            .map(|t| t.status);
+        let next = status.as_deref().and_then(|s| next_step(s).1);
+        let ok = match next {
+            Some(to) => matches!(resident::update(&self.app, number, to, &name, "", now), Ok(Ok(_))),
+            None => false,
+        };
+        let text = match (ok, next) {
+            (true, Some(to)) => format!("{number} → {}", to.label(lang)),
+            _ => lang
+                .pick(
+                    "该服务单已更新过，已为您刷新。",
+                    "That ticket had already moved on; refreshed.",
+                )
+                .to_string(),
+        };
+        self.say(window, text);
+        self.refresh(window);
+    }
+
+    fn print_roster(&self, window: &AppWindow) {
+        let Some(name) = self.name() else { return };
+        let now = self.app.now();
+        let printing = staff::print_roster(&self.app, now).unwrap_or(Printing::Failed);
+        let lang = self.lang(window);
+        let app = self.app.clone();
+        self.watch.watch(printing, move |w, printed| {
+            let _ = app.store().audit(
+                &name,
+                "roster_print",
+                "roster",
+                if printed { "printed" } else { "failed" },
+                now,
+            );
+            let text = if printed {
+                lang.pick("在场名单已打印", "Roster printed")
+            } else {
+                lang.pick(
+                    "名单未能打印，请检查打印机",
+                    "The roster did not print; check the printer",
+                )
+            };
+            w.global::<StaffAdapter>().set_message(text.into());
+        });
+    }
+
+    fn deny_start(&self, window: &AppWindow) {
+        let Some(name) = self.name() else { return };
+        let a = window.global::<StaffAdapter>();
+        if !matches!(staff::require_supervisor(&self.app, &name), Ok(Ok(()))) {
+            self.say(
+                window,
+                refusal(self.lang(window), DeskRefused::NotSupervisor).to_string(),
+            );
+            return;
+        }
+        a.set_message(SharedString::new());
+        a.set_deny_phone_typed(SharedString::new());
+        a.set_deny_reason_typed(SharedString::new());
+        a.set_deny_step(1);
+    }
+
+    fn deny_add(&self, window: &AppWindow, phone: &str, reason: &str) {
+        let Some(name) = self.name() else { return };
+        let lang = self.lang(window);
+        let a = window.global::<StaffAdapter>();
+        match desk::deny_add(&self.app, &name, phone, reason, self.app.now()) {
+            Ok(Ok(())) => {
+                a.set_deny_step(0);
+                a.set_deny_phone_typed(SharedString::new());
+                a.set_deny_reason_typed(SharedString::new());
+                self.say(
+                    window,
+                    lang.pick("已加入限制名单", "Added to the deny list").to_string(),
+                );
+            }
+            Ok(Err(DeskRefused::BadPhone)) => {
+                a.set_deny_step(1);
+                self.say(window, refusal(lang, DeskRefused::BadPhone).to_string());
+            }
+            Ok(Err(why)) => self.say(window, refusal(lang, why).to_string()),
+            Err(_) => self.answer(window, Ok(Err(DeskRefused::NotFound)), "", ""),
+        }
+        self.refresh(window);
+    }
+
+    fn close_shift(&self, window: &AppWindow, notes: &str) {
+        let Some(name) = self.name() else { return };
+        let lang = self.lang(window);
+        let a = window.global::<StaffAdapter>();
+        a.set_handover_step(HandoverStep::View);
+        let text = match shift::close_shift(&self.app, &name, notes, self.app.now()) {
+            Ok(Ok(h)) => {
+                a.set_notes_typed(SharedString::new());
+                let n = h.items.len();
+                lang.pick(
+                    &format!("已交班（{n} 项未办结），请接班同事输入密码确认。"),
+                    &format!("Shift handed over ({n} open items); the colleague taking over confirms with their PIN."),
+                )
+                .to_string()
+            }
+            Ok(Err(ShiftRefused::NotesTooLong)) => lang
+                .pick(
+                    "交班留言请不超过 200 字。",
+                    "Please keep the notes within 200 characters.",
+                )
+                .to_string(),
+            _ => lang
+                .pick(
+                    "抱歉，交班未能保存，请再试一次。",
+                    "Sorry, the handover was not saved; please try again.",
+                )
+                .to_string(),
+        };
+        self.say(window, text);
+        self.refresh(window);
+    }
+
+    fn ack_shift(&self, window: &AppWindow, pin: &str) {
+        if self.name().is_none() {
+            return;
+        }
+        let lang = self.lang(window);
+        let a = window.global::<StaffAdapter>();
+        a.set_ack_pin_typed(SharedString::new());
+        let Some(pending) = self.app.with_store(|s| s.pending_handover()).ok().flatten() else {
+            a.set_handover_step(HandoverStep::View);
+            self.refresh(window);
+            return;
+        };
+        let text = match shift::acknowledge(&self.app, pending.id, pin, None, self.app.now()) {
+            Ok(Ok(taken)) => {
+                a.set_handover_step(HandoverStep::View);
+                let text = lang
+                    .pick(
+                        &format!("{} 已接班，祝您工作顺利。", taken.name),
+                        &format!("{} has taken over. Have a good shift.", taken.name),
+                    )
+                    .to_string();
+                self.sign_in(window, taken.name, taken.role);
+                text
+            }
+            Ok(Err(ShiftRefused::SamePerson)) => lang
+                .pick(
+                    "交接需由接班的另一位同事输入自己的密码确认。",
+                    "The colleague taking over confirms with their own PIN.",
+                )
+                .to_string(),
+            Ok(Err(ShiftRefused::Locked { until })) => lang
+                .pick(
+                    &format!("尝试次数过多，请于 {} 后再试，或联系主管。", self.local_time(until)),
+                    &format!(
+                        "Too many tries; please try again after {}, or ask a supervisor.",
+                        self.local_time(until)
+                    ),
+                )
+                .to_string(),
+            Ok(Err(ShiftRefused::WrongPin { .. })) => lang
+                .pick("密码不正确，请再试一次。", "That PIN is not right; please try again.")
+                .to_string(),
+            _ => {
+                a.set_handover_step(HandoverStep::View);
+                lang.pick("这份交接已确认过。", "That handover was already taken over.")
+                    .to_string()
+            }
+        };
+        self.say(window, text);
+        self.refresh(window);
+    }
+
+    fn exit_app(&self, window: &AppWindow) {
+        let Some(name) = self.name() else { return };
+        window.global::<StaffAdapter>().set_exit_confirm(false);
+        match desk::exit_app(&self.app, &name, self.app.now()) {
+            Ok(Ok(())) => {
+                self.exit_requested.set(true);
+                let _ = slint::quit_event_loop();
+            }
+            Ok(Err(why)) => self.say(window, refusal(self.lang(window), why).to_string()),
+            Err(_) => {}
+        }
+    }
+
     /// Reloads the dashboard from the database.
     pub fn refresh(&self, window: &AppWindow) {
         if self.who.borrow().is_none() {
             return;
         }
-        let lang = self.lang(window);
-        let now = self.app.now();
-        let tz = self.app.config.tz();
-        let local = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
-        let a = window.global::<StaffAdapter>();
-        let waiting: Vec<WaitingVisit> = self
-            .app
-            .with_store(|s| s.visits_waiting())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|v| WaitingVisit {
-                id: v.id as i32,
-                number: v.visit_no.into(),
-                unit: v.unit_no.into(),
-                visitor: mask_name(&v.surname).into(),
-                kind: VisitorType::parse(&v.visitor_type).map_or("", |t| t.label(lang)).into(),
-                held: v.hold_reason.is_some(),
-                reason: v.hold_reason.unwrap_or_default().into(),
-                since: local(v.created_at).into(),
-            })
-            .collect();
-        a.set_waiting(ModelRc::new(VecModel::from(waiting)));
-        let roster = staff::roster(&self.app, now).unwrap_or_default();
-        a.set_on_site_people(roster.iter().map(|l| l.party as i32).sum());
-        let on_site: Vec<OnSiteLine> = roster
-            .into_iter()
-            .map(|l| OnSiteLine {
-                kind: lang
-                    .pick(
-                        if l.kind == "visitor" { "访客" } else { "施工" },
-                        if l.kind == "visitor" { "Visitor" } else { "Worker" },
-                    )
-                    .into(),
-                number: l.number.into(),
-                unit: l.unit.into(),
-                name: l.name.into(),
-                since: l.since.into(),
-            })
-            .collect();
-        a.set_on_site(ModelRc::new(VecModel::from(on_site)));
-        let tickets: Vec<OpenTicket> = self
-            .app
-            .with_store(|s| s.tickets(true))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|t| {
-                let b = breach(t.due_at, t.responded_at, now);
-                OpenTicket {
-                    number: t.ticket_no.into(),
-                    unit: t.unit_no.into(),
-                    kind: RequestType::parse(&t.request_type).map_or("", |r| r.label(lang)).into(),
-                    status: TicketStatus::parse(&t.status)
-                        .map_or(t.status.clone(), |s| s.label(lang).to_string())
-                        .into(),
-                    can_dispatch: t.status == "received",
-                    due: local(t.due_at).into(),
-                    overdue: b.is_breached(),
-                    urgent: t.urgent,
-                }
-            })
-            .collect();
-        a.set_tickets(ModelRc::new(VecModel::from(tickets)));
-        let outbox = self.app.with_store(|s| s.outbox_summary()).ok();
-        let text = match outbox {
-            Some(o) => lang
-                .pick(
-                    &format!(
-                        "通知：待发送 {}，已送达 {}，重试中 {}",
-                        o.pending, o.delivered, o.failing
-                    ),
-                    &format!(
-                        "Notices: {} pending, {} delivered, {} retrying",
-                        o.pending, o.delivered, o.failing
-                    ),
-                )
-                .to_string(),
-            None => String::new(),
-        };
-        a.set_outbox_text(text.into());
+        fill(window, &self.app, self.lang(window));
+    }
+}
+
+/// The polite answer for a refused dashboard action.
+fn refusal(lang: Lang, why: DeskRefused) -> &'static str {
+    match why {
+        DeskRefused::NotSupervisor => lang.pick(
+            "此项需由主管办理，请联系当班主管，谢谢。",
+            "This is done by a supervisor; please ask the supervisor on duty. Thank you.",
+        ),
+        DeskRefused::NotFound => lang.pick(
+            "该记录已有变化，已为您刷新，请再看一下。",
+            "That record has already changed; the list is refreshed.",
+        ),
+        DeskRefused::BadPhone => lang.pick(
+            "手机号码是以 1 开头的 11 位数字，请再核对一下。",
+            "A mobile number has 11 digits starting with 1; please check it.",
+        ),
+        DeskRefused::NoReason => lang.pick(
+            "请写明原因（不超过 30 字），方便同事处理。",
+            "Please give a reason (up to 30 characters) so colleagues know how to handle it.",
+        ),
+        DeskRefused::BadDays => lang.pick("延期天数不合适，请再核对一下。", "That extension is not possible."),
     }
 }

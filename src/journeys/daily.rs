@@ -1,0 +1,111 @@
+//! The day's summary on paper: its slip, and printing it by itself once a day at the
+//! configured time (`staff.daily_report_time`). The day it was printed for is kept in
+//! `kiosk_meta`, so a restart after the time does not print it again.
+
+use chrono::{DateTime, Utc};
+
+use super::staff::{daily_report, DailyReport};
+use super::{print_for, JourneyError, Printing};
+use crate::app::App;
+use crate::printing::{Op, Slip, SlipKind};
+
+/// The `kiosk_meta` key holding the local date the report last printed by itself for.
+pub const PRINTED_FOR_KEY: &str = "daily_report_printed_for";
+
+pub fn report_slip(app: &App, report: &DailyReport) -> Slip {
+    let lang = app.config.language;
+    let pct = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{:.1}%", v * 100.0));
+    let mut ops = vec![
+        Op::Title(lang.pick("每日梳理汇总", "Daily summary").to_string()),
+        Op::Centered(format!("{} {}", app.config.compound_name(lang), report.date)),
+        Op::Divider,
+        Op::Text(format!(
+            "{}{}（{}{}）",
+            lang.pick("访客登记：", "Visits: "),
+            report.visits,
+            lang.pick("限制名单拦截 ", "deny-list holds "),
+            report.visits_held
+        )),
+        Op::Text(format!(
+            "{}{}",
+            lang.pick("装修通行证：", "Worker passes: "),
+            report.passes
+        )),
+        Op::Text(format!("{}{}", lang.pick("业主服务单：", "Tickets: "), report.tickets)),
+    ];
+    for (kind, n) in &report.tickets_by_type {
+        let label = crate::domain::request::RequestType::parse(kind).map_or(kind.as_str(), |t| t.label(lang));
+        ops.push(Op::Text(format!("  {label} {n}")));
+    }
+    ops.extend([
+        Op::Text(format!(
+            "{}{} / {}100%",
+            lang.pick("维修及时率：", "Repairs on time: "),
+            pct(report.repairs_on_time),
+            lang.pick("目标 ", "target ")
+        )),
+        Op::Text(format!(
+            "{}{} / {}{:.0}%",
+            lang.pick("总体满意度：", "Overall satisfaction: "),
+            pct(report.satisfaction_overall),
+            lang.pick("目标 ", "target "),
+            report.target_overall * 100.0
+        )),
+        Op::Text(format!(
+            "{}{} / {}{:.0}%",
+            lang.pick("接待服务满意度：", "Reception satisfaction: "),
+            pct(report.satisfaction_reception),
+            lang.pick("目标 ", "target "),
+            report.target_reception * 100.0
+        )),
+        Op::Text(format!(
+            "{}{}",
+            lang.pick("打印故障：", "Print faults: "),
+            report.print_failures
+        )),
+        Op::Divider,
+        Op::Centered(now_line(app, lang.pick("打印时间 ", "Printed "), Utc::now())),
+        Op::Feed(2),
+        Op::Cut,
+    ]);
+    Slip {
+        kind: SlipKind::Report,
+        ops,
+    }
+}
+
+fn now_line(app: &App, prefix: &str, now: DateTime<Utc>) -> String {
+    format!(
+        "{prefix}{}",
+        now.with_timezone(&app.config.tz()).format("%Y-%m-%d %H:%M")
+    )
+}
+
+/// Prints today's summary if the configured time has come and it has not printed by
+/// itself today. `Some(printed)` when it tried, `None` when nothing was due. The day is
+/// marked before printing, so a failure is left to the print-job register and the
+/// desk rather than retried every second.
+pub fn print_if_due(app: &App, now: DateTime<Utc>) -> Result<Option<Printing>, JourneyError> {
+    let Some(at) = app.config.staff.daily_report_at() else {
+        return Ok(None);
+    };
+    let local = now.with_timezone(&app.config.tz());
+    if local.time() < at {
+        return Ok(None);
+    }
+    let today = local.date_naive().to_string();
+    if app.with_store(|s| s.meta(PRINTED_FOR_KEY))?.as_deref() == Some(today.as_str()) {
+        return Ok(None);
+    }
+    app.store().set_meta(PRINTED_FOR_KEY, &today)?;
+    let report = daily_report(app, local.date_naive(), now)?;
+    let printed = print_for(app, &report_slip(app, &report), "report", 0, now)?;
+    app.store().audit(
+        "kiosk",
+        "report_auto_print",
+        &today,
+        if printed == Printing::Failed { "failed" } else { "sent" },
+        now,
+    )?;
+    Ok(Some(printed))
+}

@@ -1,0 +1,221 @@
+//! What the desk does from the staff dashboard, each under the logged-in staff member's
+//! name and audited: revoke a worker's pass, suspend, resume, extend or revoke a permit,
+//! sign someone out, manage the deny list and invites, and (a supervisor only) close
+//! the kiosk program. Roles: only a supervisor revokes permits, manages the deny list
+//! and closes the program; a desk role gets a polite refusal.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::staff::require_supervisor;
+use super::JourneyError;
+use crate::app::App;
+use crate::domain::mask::mask_phone;
+use crate::domain::phone::parse_mobile;
+use crate::store::{PermitStatus, SignOutKind};
+
+/// The longest a permit is extended in one step.
+pub const MAX_EXTEND_DAYS: i64 = 90;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskRefused {
+    /// Only a supervisor may do this.
+    NotSupervisor,
+    /// No such record, or it is not in a state where this applies.
+    NotFound,
+    BadPhone,
+    NoReason,
+    BadDays,
+}
+
+type Outcome = Result<Result<(), DeskRefused>, JourneyError>;
+
+fn supervisor(app: &App, by: &str) -> Result<bool, JourneyError> {
+    Ok(require_supervisor(app, by)?.is_ok() && by != "bootstrap")
+}
+
+fn done(app: &App, ok: bool, by: &str, action: &str, record: &str, detail: &str, now: DateTime<Utc>) -> Outcome {
+    if !ok {
+        return Ok(Err(DeskRefused::NotFound));
+    }
+    app.store().audit(by, action, record, detail, now)?;
+    Ok(Ok(()))
+}
+
+pub fn revoke_pass(app: &App, by: &str, pass_no: &str, now: DateTime<Utc>) -> Outcome {
+    let ok = app.with_store(|s| s.revoke_pass(pass_no, now))?;
+    done(app, ok, by, "pass_revoke", pass_no, "", now)
+}
+
+/// Suspends, resumes (active), finishes or revokes a permit; revoking is a supervisor's.
+pub fn set_permit_status(app: &App, by: &str, code: &str, status: PermitStatus, now: DateTime<Utc>) -> Outcome {
+    if status == PermitStatus::Revoked && !supervisor(app, by)? {
+        return Ok(Err(DeskRefused::NotSupervisor));
+    }
+    let Some(permit) = app.with_store(|s| s.permit_by_code(code))? else {
+        return Ok(Err(DeskRefused::NotFound));
+    };
+    let allowed = match status {
+        PermitStatus::Active => permit.status == PermitStatus::Suspended,
+        PermitStatus::Suspended => permit.status == PermitStatus::Active,
+        PermitStatus::Revoked | PermitStatus::Finished => {
+            matches!(permit.status, PermitStatus::Active | PermitStatus::Suspended)
+        }
+    };
+    if !allowed {
+        return Ok(Err(DeskRefused::NotFound));
+    }
+    let ok = app.with_store(|s| s.set_permit_status(code, status, now))?;
+    done(app, ok, by, &format!("permit_{}", status.as_str()), code, "", now)
+}
+
+/// Moves a permit's last day on by `days`.
+pub fn extend_permit(app: &App, by: &str, code: &str, days: i64, now: DateTime<Utc>) -> Outcome {
+    if !(1..=MAX_EXTEND_DAYS).contains(&days) {
+        return Ok(Err(DeskRefused::BadDays));
+    }
+    let Some(permit) = app.with_store(|s| s.permit_by_code(code))? else {
+        return Ok(Err(DeskRefused::NotFound));
+    };
+    let to = permit.end_date + Duration::days(days);
+    let ok = app.with_store(|s| s.extend_permit(code, to, now))?;
+    done(app, ok, by, "permit_extend", code, &to.to_string(), now)
+}
+
+/// Signs a visitor (by visit number) or a worker (by pass number) out.
+pub fn sign_out(app: &App, by: &str, number: &str, now: DateTime<Utc>) -> Outcome {
+    let ok = if let Some(visit) = app.with_store(|s| s.visit_by_no(number))? {
+        app.with_store(|s| s.sign_out_visit(visit.id, SignOutKind::Staff, now))?
+    } else if let Some(pass) = app.with_store(|s| s.pass_by_no(number))? {
+        app.with_store(|s| s.pass_left(pass.id, now))?
+    } else {
+        false
+    };
+    done(app, ok, by, "sign_out", number, "", now)
+}
+
+pub fn deny_add(app: &App, by: &str, phone: &str, reason: &str, now: DateTime<Utc>) -> Outcome {
+    if !supervisor(app, by)? {
+        return Ok(Err(DeskRefused::NotSupervisor));
+    }
+    let Ok(mobile) = parse_mobile(phone) else {
+        return Ok(Err(DeskRefused::BadPhone));
+    };
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 60 || reason.chars().any(char::is_control) {
+        return Ok(Err(DeskRefused::NoReason));
+    }
+    app.with_store(|s| s.deny_add(mobile.as_str(), reason, by, now))?;
+    done(app, true, by, "deny_add", &mobile.masked(), reason, now)
+}
+
+/// Removes a deny-list entry by its id (the screen never holds the whole number).
+pub fn deny_remove(app: &App, by: &str, id: i64, now: DateTime<Utc>) -> Outcome {
+    if !supervisor(app, by)? {
+        return Ok(Err(DeskRefused::NotSupervisor));
+    }
+    let Some(entry) = app.with_store(|s| s.deny_list())?.into_iter().find(|e| e.id == id) else {
+        return Ok(Err(DeskRefused::NotFound));
+    };
+    let ok = app.with_store(|s| s.deny_remove(&entry.phone))?;
+    done(app, ok, by, "deny_remove", &mask_phone(&entry.phone), "", now)
+}
+
+pub fn revoke_invite(app: &App, by: &str, code: &str, now: DateTime<Utc>) -> Outcome {
+    let ok = app.with_store(|s| s.revoke_invite(code, now))?;
+    done(app, ok, by, "invite_revoke", code, "", now)
+}
+
+/// A supervisor closes the kiosk program (maintenance); recorded before it goes.
+pub fn exit_app(app: &App, by: &str, now: DateTime<Utc>) -> Outcome {
+    if !supervisor(app, by)? {
+        return Ok(Err(DeskRefused::NotSupervisor));
+    }
+    done(app, true, by, "app_exit", "kiosk", "", now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
+    use crate::journeys::staff::{add_staff, Role};
+    use chrono::NaiveDate;
+
+    fn app(dir: &std::path::Path) -> App {
+        let loaded = LoadedConfig::from_text(EMBEDDED_DEFAULT, ConfigSource::Embedded).unwrap();
+        let app = App::open(loaded, Some(dir)).unwrap();
+        let now = Utc::now();
+        add_staff(&app, "bootstrap", "李明", Role::Supervisor, "258036", now)
+            .unwrap()
+            .unwrap();
+        add_staff(&app, "李明", "王芳", Role::Desk, "402718", now)
+            .unwrap()
+            .unwrap();
+        app
+    }
+
+    #[test]
+    fn deny_list_entries_need_a_supervisor_a_mobile_number_and_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path());
+        let now = Utc::now();
+        let add = |by, phone, reason| deny_add(&app, by, phone, reason, now).unwrap();
+        assert_eq!(add("王芳", "13900000009", "滋扰"), Err(DeskRefused::NotSupervisor));
+        assert_eq!(add("bootstrap", "13900000009", "滋扰"), Err(DeskRefused::NotSupervisor));
+        assert_eq!(add("李明", "2390000000", "滋扰"), Err(DeskRefused::BadPhone));
+        assert_eq!(add("李明", "13900000009", "  "), Err(DeskRefused::NoReason));
+        assert_eq!(add("李明", "13900000009", "滋扰"), Ok(()));
+        let id = app.store().deny_list().unwrap()[0].id;
+        assert_eq!(
+            deny_remove(&app, "王芳", id, now).unwrap(),
+            Err(DeskRefused::NotSupervisor)
+        );
+        assert_eq!(deny_remove(&app, "李明", id, now).unwrap(), Ok(()));
+        assert_eq!(deny_remove(&app, "李明", id, now).unwrap(), Err(DeskRefused::NotFound));
+    }
+
+    #[test]
+    fn a_permit_moves_only_between_states_that_make_sense() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path());
+        let now = Utc::now();
+        let worker = crate::journeys::worker::parse_worker(&app, "张三明:13700001111").unwrap();
+        let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        let permit = crate::journeys::worker::add_permit(
+            &app,
+            "2-1-302",
+            "赵",
+            "安居装饰",
+            "13700003333",
+            d(20),
+            d(30),
+            true,
+            vec![worker],
+            now,
+        )
+        .unwrap()
+        .unwrap();
+        let set = |by, status| set_permit_status(&app, by, &permit.code, status, now).unwrap();
+        assert_eq!(
+            set("王芳", PermitStatus::Active),
+            Err(DeskRefused::NotFound),
+            "already active"
+        );
+        assert_eq!(set("王芳", PermitStatus::Suspended), Ok(()));
+        assert_eq!(set("王芳", PermitStatus::Suspended), Err(DeskRefused::NotFound));
+        assert_eq!(set("王芳", PermitStatus::Revoked), Err(DeskRefused::NotSupervisor));
+        assert_eq!(set("王芳", PermitStatus::Finished), Ok(()));
+        assert_eq!(
+            set("李明", PermitStatus::Revoked),
+            Err(DeskRefused::NotFound),
+            "finished stays finished"
+        );
+        assert_eq!(
+            extend_permit(&app, "王芳", &permit.code, 0, now).unwrap(),
+            Err(DeskRefused::BadDays)
+        );
+        assert_eq!(
+            extend_permit(&app, "王芳", "000000", 7, now).unwrap(),
+            Err(DeskRefused::NotFound)
+        );
+    }
+}

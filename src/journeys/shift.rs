@@ -1,0 +1,234 @@
+//! Shift handover (值班与交接班): the outgoing staff member closes the shift, and the
+//! record lists everything still open (tickets, waiting visitors, people on site,
+//! printer faults) with their notes; the incoming staff member acknowledges it with
+//! their own PIN. Both steps are audited.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::staff::{self, Login, Role};
+use super::JourneyError;
+use crate::app::App;
+use crate::domain::mask::mask_name;
+use crate::domain::request::RequestType;
+use crate::domain::ticket::TicketStatus;
+use crate::i18n::Lang;
+use crate::store::{Handover, HandoverItem, HandoverKind};
+
+/// Notes are a few sentences for a colleague, not a report.
+pub const NOTES_MAX_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShiftRefused {
+    /// `by` is not an active staff account.
+    UnknownStaff,
+    NotesTooLong,
+    /// No such handover, or it was acknowledged already.
+    NothingToAcknowledge,
+    /// The one who wrote the handover cannot also take it over.
+    SamePerson,
+    /// The PIN matched nobody (or, from the command line, not the named person).
+    WrongPin {
+        failures: u32,
+    },
+    Locked {
+        until: DateTime<Utc>,
+    },
+}
+
+/// Who took over, for the screen to continue under their name.
+#[derive(Debug, Clone)]
+pub struct TakenOver {
+    pub handover: Handover,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Everything still open now, as a handover lists it. Names are masked and phone
+/// numbers left out: the record outlives the visits it mentions.
+pub fn open_items(app: &App, now: DateTime<Utc>) -> Result<Vec<HandoverItem>, JourneyError> {
+    let mut items = Vec::new();
+    for t in app.with_store(|s| s.tickets(true))? {
+        items.push(HandoverItem {
+            kind: HandoverKind::Ticket,
+            number: t.ticket_no,
+            unit: t.unit_no,
+            detail: format!("{}:{}", t.request_type, t.status),
+            at: Some(t.due_at),
+        });
+    }
+    for v in app.with_store(|s| s.visits_waiting())? {
+        let held = if v.hold_reason.is_some() { ":held" } else { "" };
+        items.push(HandoverItem {
+            kind: HandoverKind::Waiting,
+            number: v.visit_no,
+            unit: v.unit_no,
+            detail: format!("{}{held}", mask_name(&v.surname)),
+            at: Some(v.created_at),
+        });
+    }
+    for line in staff::roster(app, now)? {
+        items.push(HandoverItem {
+            kind: HandoverKind::OnSite,
+            number: line.number,
+            unit: line.unit,
+            detail: format!("{}:{}", line.kind, line.name),
+            at: None,
+        });
+    }
+    let since = app
+        .with_store(|s| s.last_handover_at())?
+        .map_or(now - Duration::hours(24), |at| at.max(now - Duration::hours(24)));
+    for f in app.with_store(|s| s.failed_print_jobs_since(since))? {
+        items.push(HandoverItem {
+            kind: HandoverKind::PrintFault,
+            number: f.id.to_string(),
+            unit: String::new(),
+            detail: format!("{}:{}", f.slip_kind, f.error),
+            at: Some(f.at),
+        });
+    }
+    Ok(items)
+}
+
+/// Closes the shift of `by` with their notes; the record snapshots what is open now.
+pub fn close_shift(
+    app: &App,
+    by: &str,
+    notes: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<Handover, ShiftRefused>, JourneyError> {
+    if !is_active_staff(app, by)? {
+        return Ok(Err(ShiftRefused::UnknownStaff));
+    }
+    let notes: String = notes
+        .trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if notes.chars().count() > NOTES_MAX_CHARS {
+        return Ok(Err(ShiftRefused::NotesTooLong));
+    }
+    let items = open_items(app, now)?;
+    let handover = app.with_store(|s| s.insert_handover(by, &notes, &items, now))?;
+    app.store().audit(
+        by,
+        "shift_close",
+        &handover.id.to_string(),
+        &format!("{} open", handover.items.len()),
+        now,
+    )?;
+    Ok(Ok(handover))
+}
+
+/// The incoming staff member takes over handover `id` with their PIN. From the
+/// command line `expected` names who is acknowledging, and the PIN must be theirs.
+pub fn acknowledge(
+    app: &App,
+    id: i64,
+    pin_text: &str,
+    expected: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Result<TakenOver, ShiftRefused>, JourneyError> {
+    let Some(handover) = app.with_store(|s| s.handover(id))?.filter(|h| h.acked_at.is_none()) else {
+        return Ok(Err(ShiftRefused::NothingToAcknowledge));
+    };
+    let (name, role) = match staff::check_pin(app, pin_text, now)? {
+        Login::Ok { name, role } => (name, role),
+        Login::Wrong { failures } => return Ok(Err(ShiftRefused::WrongPin { failures })),
+        Login::Locked { until } => return Ok(Err(ShiftRefused::Locked { until })),
+    };
+    if expected.is_some_and(|e| e != name) {
+        return Ok(Err(ShiftRefused::WrongPin { failures: 0 }));
+    }
+    if name == handover.closed_by {
+        return Ok(Err(ShiftRefused::SamePerson));
+    }
+    if !app.with_store(|s| s.ack_handover(id, &name, now))? {
+        return Ok(Err(ShiftRefused::NothingToAcknowledge));
+    }
+    app.store()
+        .audit(&name, "shift_ack", &id.to_string(), &handover.closed_by, now)?;
+    let handover = app.with_store(|s| s.handover(id))?.unwrap_or(handover);
+    Ok(Ok(TakenOver { handover, name, role }))
+}
+
+fn is_active_staff(app: &App, name: &str) -> Result<bool, JourneyError> {
+    Ok(app.with_store(|s| s.staff_by_name(name))?.is_some_and(|s| s.active))
+}
+
+/// One item as a line for the screen, the command line or paper.
+pub fn item_text(item: &HandoverItem, lang: Lang, tz: chrono_tz::Tz) -> String {
+    let (first, second) = item.detail.split_once(':').unwrap_or((item.detail.as_str(), ""));
+    let time = item
+        .at
+        .map(|t| t.with_timezone(&tz).format("%m-%d %H:%M").to_string())
+        .unwrap_or_default();
+    match item.kind {
+        HandoverKind::Ticket => format!(
+            "{} {} {} · {} · {} {}",
+            lang.pick("服务单", "Ticket"),
+            item.number,
+            item.unit,
+            RequestType::parse(first).map_or(first, |r| r.label(lang)),
+            TicketStatus::parse(second).map_or(second, |s| s.label(lang)),
+            format_args!("{}{time}", lang.pick("时限 ", "due ")),
+        ),
+        HandoverKind::Waiting => format!(
+            "{} {} {} {}{}",
+            lang.pick("等待确认", "Waiting"),
+            item.number,
+            item.unit,
+            first,
+            if second == "held" {
+                lang.pick("（限制名单）", " (deny list)")
+            } else {
+                ""
+            }
+        ),
+        HandoverKind::OnSite => format!(
+            "{} {} {} {}",
+            if first == "visitor" {
+                lang.pick("在场访客", "Visitor on site")
+            } else {
+                lang.pick("在场施工人员", "Worker on site")
+            },
+            item.number,
+            item.unit,
+            second
+        ),
+        HandoverKind::PrintFault => format!(
+            "{} #{} {} {} {}",
+            lang.pick("打印故障", "Print fault"),
+            item.number,
+            slip_label(first, lang),
+            time,
+            second
+        ),
+    }
+}
+
+/// What a slip kind is called on a handover.
+fn slip_label(kind: &str, lang: Lang) -> &str {
+    let (zh, en) = match kind {
+        "visitor" => ("访客凭条", "visitor slip"),
+        "pass" => ("施工通行证", "worker pass"),
+        "permit" => ("备案凭条", "permit slip"),
+        "ticket" => ("服务单回执", "ticket receipt"),
+        "roster" => ("在场名单", "roster"),
+        "report" => ("每日汇总", "daily summary"),
+        "test" => ("测试页", "test page"),
+        other => return other,
+    };
+    lang.pick(zh, en)
+}
+
+/// How many items of each kind, for a heading: (tickets, waiting, on site, faults).
+pub fn counts(items: &[HandoverItem]) -> (usize, usize, usize, usize) {
+    let n = |k| items.iter().filter(|i| i.kind == k).count();
+    (
+        n(HandoverKind::Ticket),
+        n(HandoverKind::Waiting),
+        n(HandoverKind::OnSite),
+        n(HandoverKind::PrintFault),
+    )
+}

@@ -1,0 +1,254 @@
+//! Fills the staff dashboard from the database: every list the sections show, in the
+//! screen's language, with names masked and phones never whole.
+
+use chrono::{DateTime, Duration, Utc};
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use super::{
+    AppWindow, DenyLine, InviteLine, OnSiteLine, OpenTicket, PassLine, PermitLine, PermitState, StaffAdapter,
+    TicketStep, WaitingVisit,
+};
+use crate::app::App;
+use crate::domain::mask::{mask_name, mask_phone};
+use crate::domain::request::RequestType;
+use crate::domain::sla::breach;
+use crate::domain::ticket::TicketStatus;
+use crate::domain::visitor::VisitorType;
+use crate::i18n::Lang;
+use crate::journeys::{shift, staff};
+use crate::store::PermitStatus;
+
+fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
+    ModelRc::new(VecModel::from(rows))
+}
+
+/// The one step the dashboard offers for a ticket in this status, and where it leads.
+pub fn next_step(status: &str) -> (TicketStep, Option<TicketStatus>) {
+    match TicketStatus::parse(status) {
+        Some(TicketStatus::Received) => (TicketStep::Dispatch, Some(TicketStatus::Dispatched)),
+        Some(TicketStatus::Dispatched) => (TicketStep::Start, Some(TicketStatus::InProgress)),
+        Some(TicketStatus::InProgress) => (TicketStep::Finish, Some(TicketStatus::Done)),
+        Some(TicketStatus::Done) => (TicketStep::FollowUp, Some(TicketStatus::ReturnVisit)),
+        Some(TicketStatus::ReturnVisit) => (TicketStep::Close, Some(TicketStatus::Closed)),
+        _ => (TicketStep::None, None),
+    }
+}
+
+/// Reloads every section of the dashboard.
+pub fn fill(window: &AppWindow, app: &App, lang: Lang) {
+    let now = app.now();
+    let tz = app.config.tz();
+    let hm = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
+    let a = window.global::<StaffAdapter>();
+
+    let waiting: Vec<WaitingVisit> = app
+        .with_store(|s| s.visits_waiting())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| WaitingVisit {
+            id: v.id as i32,
+            number: v.visit_no.into(),
+            unit: v.unit_no.into(),
+            visitor: mask_name(&v.surname).into(),
+            kind: VisitorType::parse(&v.visitor_type).map_or("", |t| t.label(lang)).into(),
+            held: v.hold_reason.is_some(),
+            reason: v.hold_reason.unwrap_or_default().into(),
+            since: hm(v.created_at).into(),
+        })
+        .collect();
+    a.set_waiting(model(waiting));
+
+    let roster = staff::roster(app, now).unwrap_or_default();
+    a.set_on_site_people(roster.iter().map(|l| l.party as i32).sum());
+    let on_site: Vec<OnSiteLine> = roster
+        .into_iter()
+        .map(|l| OnSiteLine {
+            kind: if l.kind == "visitor" {
+                lang.pick("访客", "Visitor")
+            } else {
+                lang.pick("施工", "Worker")
+            }
+            .into(),
+            number: l.number.into(),
+            unit: l.unit.into(),
+            name: l.name.into(),
+            since: l.since.into(),
+        })
+        .collect();
+    a.set_on_site(model(on_site));
+
+    let tickets: Vec<OpenTicket> = app
+        .with_store(|s| s.tickets(true))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| OpenTicket {
+            number: t.ticket_no.into(),
+            unit: t.unit_no.into(),
+            kind: RequestType::parse(&t.request_type).map_or("", |r| r.label(lang)).into(),
+            status: TicketStatus::parse(&t.status)
+                .map_or(t.status.clone(), |s| s.label(lang).to_string())
+                .into(),
+            can_dispatch: t.status == "received",
+            next: next_step(&t.status).0,
+            due: hm(t.due_at).into(),
+            overdue: breach(t.due_at, t.responded_at, now).is_breached(),
+            urgent: t.urgent,
+        })
+        .collect();
+    a.set_tickets(model(tickets));
+
+    fill_renovation(&a, app, now, lang);
+    fill_lists(&a, app, lang);
+    fill_handover(&a, app, now, lang);
+
+    let text = match app.with_store(|s| s.outbox_summary()) {
+        Ok(o) => lang
+            .pick(
+                &format!(
+                    "通知：待发送 {}，已送达 {}，重试中 {}",
+                    o.pending, o.delivered, o.failing
+                ),
+                &format!(
+                    "Notices: {} pending, {} delivered, {} retrying",
+                    o.pending, o.delivered, o.failing
+                ),
+            )
+            .to_string(),
+        Err(_) => String::new(),
+    };
+    a.set_outbox_text(text.into());
+}
+
+fn fill_renovation(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, _lang: Lang) {
+    let tz = app.config.tz();
+    let today = now.with_timezone(&tz).date_naive();
+    let passes: Vec<PassLine> = app
+        .with_store(|s| s.passes_on_day(today))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| {
+            let permit = app.with_store(|s| s.permit(p.permit_id)).ok().flatten();
+            let worker = permit
+                .as_ref()
+                .and_then(|m| m.workers.iter().find(|w| w.id == p.worker_id))
+                .map(|w| mask_name(&w.name))
+                .unwrap_or_default();
+            PassLine {
+                number: p.pass_no.into(),
+                unit: permit.map(|m| m.unit_no).unwrap_or_default().into(),
+                worker: worker.into(),
+                until: p.valid_until.with_timezone(&tz).format("%H:%M").to_string().into(),
+                revoked: p.revoked_at.is_some(),
+                left: p.left_at.is_some(),
+            }
+        })
+        .collect();
+    a.set_passes(model(passes));
+
+    let recent = today - Duration::days(7);
+    let permits: Vec<PermitLine> = app
+        .with_store(|s| s.permits())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| matches!(p.status, PermitStatus::Active | PermitStatus::Suspended) || p.end_date >= recent)
+        .map(|p| PermitLine {
+            code: p.code.into(),
+            unit: p.unit_no.into(),
+            contractor: p.contractor.into(),
+            dates: format!("{}–{}", p.start_date.format("%m-%d"), p.end_date.format("%m-%d")).into(),
+            state: match p.status {
+                PermitStatus::Active => PermitState::Active,
+                PermitStatus::Suspended => PermitState::Suspended,
+                PermitStatus::Revoked => PermitState::Revoked,
+                PermitStatus::Finished => PermitState::Finished,
+            },
+        })
+        .collect();
+    a.set_permits(model(permits));
+}
+
+fn fill_lists(a: &StaffAdapter<'_>, app: &App, _lang: Lang) {
+    let tz = app.config.tz();
+    let deny: Vec<DenyLine> = app
+        .with_store(|s| s.deny_list())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| DenyLine {
+            id: d.id as i32,
+            phone: mask_phone(&d.phone).into(),
+            reason: d.reason.into(),
+            added: d.added_at.with_timezone(&tz).format("%Y-%m-%d").to_string().into(),
+        })
+        .collect();
+    a.set_deny_list(model(deny));
+    let invites: Vec<InviteLine> = app
+        .with_store(|s| s.invites(false))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| InviteLine {
+            code: i.code.into(),
+            unit: i.unit_no.into(),
+            visitor: mask_name(&i.surname).into(),
+            dates: if i.valid_from == i.valid_until {
+                i.valid_from.format("%m-%d").to_string()
+            } else {
+                format!("{}–{}", i.valid_from.format("%m-%d"), i.valid_until.format("%m-%d"))
+            }
+            .into(),
+        })
+        .collect();
+    a.set_invites(model(invites));
+}
+
+fn fill_handover(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, lang: Lang) {
+    let tz = app.config.tz();
+    let md = |t: DateTime<Utc>| t.with_timezone(&tz).format("%m-%d %H:%M").to_string();
+    let lines = |items: &[crate::store::HandoverItem]| -> ModelRc<SharedString> {
+        model(
+            items
+                .iter()
+                .map(|i| SharedString::from(shift::item_text(i, lang, tz)))
+                .collect(),
+        )
+    };
+    match app.with_store(|s| s.pending_handover()).ok().flatten() {
+        Some(h) => {
+            a.set_handover_pending(true);
+            a.set_handover_by(h.closed_by.as_str().into());
+            a.set_handover_at(md(h.closed_at).into());
+            a.set_handover_notes(h.notes.as_str().into());
+            a.set_handover_items(lines(&h.items));
+        }
+        None => {
+            a.set_handover_pending(false);
+            a.set_handover_items(model(Vec::new()));
+        }
+    }
+    let open = shift::open_items(app, now).unwrap_or_default();
+    a.set_open_items(lines(&open));
+    let last = app
+        .with_store(|s| s.handovers(5))
+        .unwrap_or_default()
+        .into_iter()
+        .find(|h| h.acked_at.is_some());
+    let text = match last {
+        Some(h) => lang
+            .pick(
+                &format!(
+                    "上次交接：{} 交班，{} 于 {} 接班",
+                    h.closed_by,
+                    h.acked_by.as_deref().unwrap_or_default(),
+                    h.acked_at.map(md).unwrap_or_default()
+                ),
+                &format!(
+                    "Last handover: from {} to {} at {}",
+                    h.closed_by,
+                    h.acked_by.as_deref().unwrap_or_default(),
+                    h.acked_at.map(md).unwrap_or_default()
+                ),
+            )
+            .to_string(),
+        None => String::new(),
+    };
+    a.set_last_handover(text.into());
+}
