@@ -67,6 +67,14 @@ impl App {
     /// Opens the data folder (created if missing), the database (created and migrated on
     /// first run, checked every time) and the configured printer.
     pub fn open(loaded: LoadedConfig, data_dir_override: Option<&Path>) -> Result<App, AppError> {
+        let app = Self::open_unchecked(loaded, data_dir_override)?;
+        app.store().ensure_intact()?;
+        Ok(app)
+    }
+
+    /// [`App::open`] without the database's `quick_check`, for the kiosk itself, which
+    /// runs the check beside its first frame ([`crate::store::Store::check_file`]).
+    pub fn open_unchecked(loaded: LoadedConfig, data_dir_override: Option<&Path>) -> Result<App, AppError> {
         let LoadedConfig { config, source } = loaded;
         let data_dir = data_dir_override
             .map(Path::to_path_buf)
@@ -82,7 +90,6 @@ impl App {
             ))));
         }
         let store = Store::open(&data_dir.join(DB_FILE))?;
-        store.ensure_intact()?;
         // Checked by Config::validate, so this cannot fail for a loaded configuration.
         let unit_format = UnitFormat::parse(&config.compound.unit_format)
             .unwrap_or_else(|_| UnitFormat::parse("B-U-R").expect("the built-in unit format parses"));
@@ -143,10 +150,16 @@ impl App {
 
     /// Lays out, encodes and sends one slip.
     pub fn print(&self, slip: &Slip) -> Result<(), AppError> {
-        let job = printing::make_job(slip, &self.encode_options())?;
+        let job = self.make_job(slip)?;
         let mut printer = self.printer.borrow_mut();
         printer.send(&job)?;
         Ok(())
+    }
+
+    /// Encodes a slip for the configured printer (with a preview only if it keeps one).
+    pub fn make_job(&self, slip: &Slip) -> Result<printing::PrintJob, printing::EncodeError> {
+        let preview = self.printer.borrow().wants_preview();
+        printing::make_job_for(slip, &self.encode_options(), preview)
     }
 
     /// Hands an encoded job to the printer.

@@ -182,7 +182,7 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
     let lang = loaded.config.language;
     match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
         Command::Check(args) => check::run(loaded, cli.data_dir.as_deref(), &args),
-        Command::Run(args) => with_app(loaded, &cli.data_dir, |app| run::run(app, &args, started)),
+        Command::Run(args) => run::start(loaded, &cli.data_dir, &args, started),
         Command::Screenshot(args) => {
             if args.list {
                 return run::list_pages();

@@ -8,7 +8,7 @@
 pub mod resident;
 pub mod staff;
 pub mod visitor;
-mod visitor_slip;
+pub mod visitor_slip;
 pub mod worker;
 mod worker_slip;
 
@@ -50,7 +50,7 @@ pub fn print_for(
     record_id: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, JourneyError> {
-    let job = crate::printing::make_job(slip, &app.encode_options()).map_err(AppError::from)?;
+    let job = app.make_job(slip).map_err(AppError::from)?;
     let hash = sha256_hex(&job.bytes);
     let job_id = app
         .store()

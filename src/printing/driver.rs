@@ -52,4 +52,9 @@ pub trait PrinterDriver: Send {
     fn live_status(&self) -> Option<StatusReport> {
         None
     }
+    /// Whether the driver keeps a PNG preview of each job. Only the virtual printer
+    /// does; for the others rendering one is wasted work on the tap-to-print path.
+    fn wants_preview(&self) -> bool {
+        false
+    }
 }
