@@ -34,7 +34,7 @@ pub fn run(journeys: usize) {
         .map(|p| p[p.len().saturating_sub(4)..].to_string())
         .unwrap_or_default();
     let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default();
-    let to = NaiveDate::from_ymd_opt(2027, 12, 31).unwrap_or_default();
+    let to = NaiveDate::from_ymd_opt(2027, 10, 31).unwrap_or_default();
     let workers = (0..20)
         .filter_map(|w| worker::parse_worker(&app, &format!("张三明:1360000{w:04}")).ok())
         .collect();

@@ -23,8 +23,8 @@ pub struct RefRosterLine {
 pub struct Capture(Arc<Mutex<Vec<String>>>);
 
 impl Store {
-    /// One visit row in one transaction: the raw insert [`Store::insert_visit`] is
-    /// measured against.
+    /// One visit row and its day counter in one transaction (the rows
+    /// [`Store::insert_visit`] writes): the raw insert it is measured against.
     pub fn raw_insert_visit(&mut self, visit_no: &str, phone: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let tx = self.conn_mut().transaction()?;
         tx.execute(
@@ -32,12 +32,17 @@ impl Store {
                  consent_at) VALUES (?1, '3-2-1201', '王', ?2, 'guest', 1, 'waiting', ?3, ?3)",
             (visit_no, phone, ts(now)),
         )?;
+        tx.execute(
+            "INSERT INTO day_counters(day, kind, last) VALUES ('20261127', 'visit', 1)
+             ON CONFLICT(day, kind) DO UPDATE SET last = last + 1",
+            [],
+        )?;
         let id = tx.last_insert_rowid();
         tx.commit()?;
         Ok(id)
     }
 
-    /// One pass row in one transaction (for [`Store::issue_pass`]).
+    /// One pass row and its day counter in one transaction (for [`Store::issue_pass`]).
     pub fn raw_insert_pass(
         &mut self,
         pass_no: &str,
@@ -52,12 +57,17 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5)",
             (pass_no, permit_id, worker_id, day, ts(now)),
         )?;
+        tx.execute(
+            "INSERT INTO day_counters(day, kind, last) VALUES ('20261127', 'pass', 1)
+             ON CONFLICT(day, kind) DO UPDATE SET last = last + 1",
+            [],
+        )?;
         let id = tx.last_insert_rowid();
         tx.commit()?;
         Ok(id)
     }
 
-    /// A ticket row and its first history row in one transaction (for
+    /// A ticket row, its first history row and its day counter in one transaction (for
     /// [`Store::insert_ticket`]).
     pub fn raw_insert_ticket(&mut self, ticket_no: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let tx = self.conn_mut().transaction()?;
@@ -70,6 +80,11 @@ impl Store {
         tx.execute(
             "INSERT INTO ticket_history(ticket_id, at, status, staff) VALUES (?1, ?2, 'received', 'kiosk')",
             (id, ts(now)),
+        )?;
+        tx.execute(
+            "INSERT INTO day_counters(day, kind, last) VALUES ('20261127', 'ticket', 1)
+             ON CONFLICT(day, kind) DO UPDATE SET last = last + 1",
+            [],
         )?;
         tx.commit()?;
         Ok(id)
