@@ -233,7 +233,7 @@ impl App {
     /// Lays out, encodes and sends one slip that belongs to no record (a test slip),
     /// in-line, whoever holds the printer.
     pub fn print(&self, slip: &Slip) -> Result<(), AppError> {
-        let job = printing::make_job(slip, &self.encode_options())?;
+        let job = self.make_job(slip)?;
         match &mut *self.printer.borrow_mut() {
             Seat::Direct(driver) => driver.send(&job)?,
             Seat::Spooled(_) | Seat::Moving => {
@@ -243,6 +243,13 @@ impl App {
             }
         }
         Ok(())
+    }
+
+    /// Encodes a slip for the configured printer, with a PNG preview only for the virtual
+    /// printer, which files it (rendering one parses the font: wasted on a real printer).
+    pub fn make_job(&self, slip: &Slip) -> Result<printing::PrintJob, printing::EncodeError> {
+        let preview = self.config.printer.driver == PrinterDriverKind::Virtual;
+        printing::make_job_for(slip, &self.encode_options(), preview)
     }
 
     /// Hands the printer to a spooler thread, so printing never blocks the UI. The kiosk

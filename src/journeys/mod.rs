@@ -68,7 +68,7 @@ pub fn print_for(
     record_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Printing, JourneyError> {
-    let job = crate::printing::make_job(slip, &app.encode_options()).map_err(AppError::from)?;
+    let job = app.make_job(slip).map_err(AppError::from)?;
     let hash = sha256_hex(&job.bytes);
     let job_id = app.store().add_print_job(
         slip.kind.as_str(),

@@ -211,15 +211,11 @@ pub fn roster(app: &App, now: DateTime<Utc>) -> Result<Vec<RosterLine>, JourneyE
             since: local(v.decided_at.unwrap_or(v.created_at)),
         })
         .collect();
-    for pass in store.passes_on_site(now)? {
-        let permit = store.permit(pass.permit_id)?;
-        let worker = permit
-            .as_ref()
-            .and_then(|p| p.workers.iter().find(|w| w.id == pass.worker_id).cloned());
+    for (pass, unit, worker) in store.workers_on_site(now)? {
         lines.push(RosterLine {
             kind: "worker".into(),
             number: pass.pass_no,
-            unit: permit.map(|p| p.unit_no).unwrap_or_default(),
+            unit,
             name: worker.as_ref().map(|w| mask_name(&w.name)).unwrap_or_default(),
             phone: worker.map(|w| mask_phone(&w.phone)).unwrap_or_default(),
             party: 1,

@@ -77,11 +77,14 @@ pub fn returning_visitor(app: &App, phone: &str) -> Result<Option<Returning>, Jo
     let Ok(mobile) = parse_mobile(phone) else {
         return Ok(None);
     };
-    Ok(app.store().last_visit_by_phone(mobile.as_str())?.map(|v| Returning {
-        masked_name: mask_name(&v.surname),
-        masked_phone: mobile.masked(),
-        surname: v.surname,
-    }))
+    Ok(app
+        .store()
+        .last_surname_by_phone(mobile.as_str())?
+        .map(|surname| Returning {
+            masked_name: mask_name(&surname),
+            masked_phone: mobile.masked(),
+            surname,
+        }))
 }
 
 /// Records a walk-in visitor: held if on the deny list, let in at once if the type is

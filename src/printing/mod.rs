@@ -45,9 +45,18 @@ pub use virtual_printer::VirtualPrinter;
 
 /// Encodes a slip and renders its preview in one go: what a flow hands to a driver.
 pub fn make_job(slip: &Slip, opts: &EncodeOptions) -> Result<PrintJob, EncodeError> {
+    make_job_for(slip, opts, true)
+}
+
+/// [`make_job`], with the preview only when `preview` (the driver keeps one).
+pub fn make_job_for(slip: &Slip, opts: &EncodeOptions, preview: bool) -> Result<PrintJob, EncodeError> {
     let bytes = encode(slip, opts)?;
     // A preview is a convenience; a slip that encodes must still print without one.
-    let preview_png = render_png(slip, opts.paper).ok();
+    let preview_png = if preview {
+        render_png(slip, opts.paper).ok()
+    } else {
+        None
+    };
     Ok(PrintJob {
         kind: slip.kind,
         bytes,

@@ -95,7 +95,7 @@ impl Store {
         }
         let id = self.conn().last_insert_rowid();
         let sql = format!("SELECT {INVITE_COLUMNS} FROM invites WHERE id = ?1");
-        Ok(self.conn().query_row(&sql, [id], invite_row)?)
+        Ok(self.conn().prepare_cached(&sql)?.query_row([id], invite_row)?)
     }
 
     /// An unused, unrevoked invite with this code, whatever its dates (the caller
@@ -103,7 +103,11 @@ impl Store {
     pub fn open_invite(&self, code: &str) -> Result<Option<Invite>, StoreError> {
         let sql =
             format!("SELECT {INVITE_COLUMNS} FROM invites WHERE code = ?1 AND used_at IS NULL AND revoked_at IS NULL");
-        Ok(self.conn().query_row(&sql, [code], invite_row).optional()?)
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([code], invite_row)
+            .optional()?)
     }
 
     pub fn invites(&self, include_closed: bool) -> Result<Vec<Invite>, StoreError> {
@@ -113,7 +117,7 @@ impl Store {
             "WHERE used_at IS NULL AND revoked_at IS NULL"
         };
         let sql = format!("SELECT {INVITE_COLUMNS} FROM invites {filter} ORDER BY valid_from, id");
-        let mut stmt = self.conn().prepare(&sql)?;
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([], invite_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -151,7 +155,7 @@ impl Store {
     pub fn deny_list(&self) -> Result<Vec<DenyEntry>, StoreError> {
         let mut stmt = self
             .conn()
-            .prepare("SELECT id, phone, reason, added_at, added_by FROM deny_list ORDER BY id")?;
+            .prepare_cached("SELECT id, phone, reason, added_at, added_by FROM deny_list ORDER BY id")?;
         let rows = stmt
             .query_map([], |r| {
                 let added: String = r.get(3)?;

@@ -271,6 +271,15 @@ pub const MIGRATIONS: &[&str] = &[
         SELECT RAISE(ABORT, 'a handover lists what was open when it was written');
     END;
     "#,
+    // 8: indexes for years of records: the daily report's counts of
+    // passes, tickets and failed prints by time, and the workers on site now, each found
+    // by index instead of a scan of the whole table.
+    r#"
+    CREATE INDEX passes_by_issued ON passes(issued_at);
+    CREATE INDEX passes_on_site ON passes(valid_until) WHERE revoked_at IS NULL AND left_at IS NULL;
+    CREATE INDEX tickets_by_received ON tickets(received_at);
+    CREATE INDEX print_jobs_failed ON print_jobs(created_at) WHERE state = 'failed';
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -190,18 +190,26 @@ impl Store {
 
     pub fn permit_by_code(&self, code: &str) -> Result<Option<Permit>, StoreError> {
         let sql = format!("SELECT {PERMIT_COLUMNS} FROM permits WHERE code = ?1");
-        let permit = self.conn().query_row(&sql, [code], permit_row).optional()?;
+        let permit = self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([code], permit_row)
+            .optional()?;
         permit.map(|p| self.with_workers(p)).transpose()
     }
 
     pub fn permit(&self, id: i64) -> Result<Option<Permit>, StoreError> {
         let sql = format!("SELECT {PERMIT_COLUMNS} FROM permits WHERE id = ?1");
-        let permit = self.conn().query_row(&sql, [id], permit_row).optional()?;
+        let permit = self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([id], permit_row)
+            .optional()?;
         permit.map(|p| self.with_workers(p)).transpose()
     }
 
     fn with_workers(&self, mut permit: Permit) -> Result<Permit, StoreError> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn().prepare_cached(
             "SELECT id, permit_id, name, phone, id_hash, id_last4 FROM permit_workers WHERE permit_id = ?1 ORDER BY id",
         )?;
         permit.workers = stmt
@@ -221,7 +229,7 @@ impl Store {
 
     pub fn permits(&self) -> Result<Vec<Permit>, StoreError> {
         let sql = format!("SELECT {PERMIT_COLUMNS} FROM permits ORDER BY id");
-        let mut stmt = self.conn().prepare(&sql)?;
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         let permits = stmt.query_map([], permit_row)?.collect::<Result<Vec<_>, _>>()?;
         permits.into_iter().map(|p| self.with_workers(p)).collect()
     }
@@ -245,18 +253,23 @@ impl Store {
         let sql = format!("SELECT {PASS_COLUMNS} FROM passes WHERE worker_id = ?1 AND day = ?2");
         Ok(self
             .conn()
-            .query_row(&sql, (worker_id, day.format("%Y-%m-%d").to_string()), pass_row)
+            .prepare_cached(&sql)?
+            .query_row((worker_id, day.format("%Y-%m-%d").to_string()), pass_row)
             .optional()?)
     }
 
     pub fn pass(&self, id: i64) -> Result<Option<Pass>, StoreError> {
         let sql = format!("SELECT {PASS_COLUMNS} FROM passes WHERE id = ?1");
-        Ok(self.conn().query_row(&sql, [id], pass_row).optional()?)
+        Ok(self.conn().prepare_cached(&sql)?.query_row([id], pass_row).optional()?)
     }
 
     pub fn pass_by_no(&self, pass_no: &str) -> Result<Option<Pass>, StoreError> {
         let sql = format!("SELECT {PASS_COLUMNS} FROM passes WHERE pass_no = ?1");
-        Ok(self.conn().query_row(&sql, [pass_no], pass_row).optional()?)
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([pass_no], pass_row)
+            .optional()?)
     }
 
     /// Issues today's pass, or returns the one already issued (the UNIQUE (worker, day)
@@ -342,13 +355,45 @@ impl Store {
         Ok(rows)
     }
 
+    /// [`Store::passes_on_site`] with each pass's unit (from its permit) and worker, in
+    /// one query rather than one permit look-up per pass: the roster's workers.
+    pub fn workers_on_site(&self, now: DateTime<Utc>) -> Result<Vec<(Pass, String, Option<Worker>)>, StoreError> {
+        let pass_columns: Vec<String> = PASS_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect();
+        let sql = format!(
+            "SELECT {}, m.unit_no, w.id, w.permit_id, w.name, w.phone, w.id_hash, w.id_last4 FROM passes p
+             LEFT JOIN permits m ON m.id = p.permit_id LEFT JOIN permit_workers w ON w.id = p.worker_id
+             WHERE p.revoked_at IS NULL AND p.left_at IS NULL AND p.valid_from <= ?1 AND p.valid_until > ?1
+             ORDER BY p.id",
+            pass_columns.join(", ")
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map([ts(now)], |r| {
+                let unit: Option<String> = r.get(11)?;
+                let worker = match r.get::<_, Option<i64>>(12)? {
+                    Some(id) => Some(Worker {
+                        id,
+                        permit_id: r.get(13)?,
+                        name: r.get(14)?,
+                        phone: r.get(15)?,
+                        id_hash: r.get(16)?,
+                        id_last4: r.get(17)?,
+                    }),
+                    None => None,
+                };
+                Ok((pass_row(r)?, unit.unwrap_or_default(), worker))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     /// Workers whose passes are valid now and who have not left: the roster's other half.
     pub fn passes_on_site(&self, now: DateTime<Utc>) -> Result<Vec<Pass>, StoreError> {
         let sql = format!(
             "SELECT {PASS_COLUMNS} FROM passes WHERE revoked_at IS NULL AND left_at IS NULL
              AND valid_from <= ?1 AND valid_until > ?1 ORDER BY id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([ts(now)], pass_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }

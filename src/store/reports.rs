@@ -23,7 +23,7 @@ impl Store {
         let ids: Vec<i64> = {
             let mut stmt = self
                 .conn()
-                .prepare("SELECT id FROM tickets WHERE received_at >= ?1 AND received_at < ?2 ORDER BY id")?;
+                .prepare_cached("SELECT id FROM tickets WHERE received_at >= ?1 AND received_at < ?2 ORDER BY id")?;
             let rows = stmt
                 .query_map((ts(from), ts(to)), |r| r.get(0))?
                 .collect::<Result<Vec<_>, _>>()?;

@@ -108,12 +108,16 @@ impl Store {
 
     pub fn ticket_by_no(&self, ticket_no: &str) -> Result<Option<Ticket>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM tickets WHERE ticket_no = ?1");
-        Ok(self.conn().query_row(&sql, [ticket_no], row).optional()?)
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([ticket_no], row)
+            .optional()?)
     }
 
     pub fn ticket(&self, id: i64) -> Result<Option<Ticket>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM tickets WHERE id = ?1");
-        Ok(self.conn().query_row(&sql, [id], row).optional()?)
+        Ok(self.conn().prepare_cached(&sql)?.query_row([id], row).optional()?)
     }
 
     pub fn tickets(&self, open_only: bool) -> Result<Vec<Ticket>, StoreError> {
@@ -123,7 +127,7 @@ impl Store {
             ""
         };
         let sql = format!("SELECT {COLUMNS} FROM tickets {filter} ORDER BY urgent DESC, due_at, id");
-        let mut stmt = self.conn().prepare(&sql)?;
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([], row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -131,7 +135,7 @@ impl Store {
     pub fn ticket_history(&self, ticket_id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
         let mut stmt = self
             .conn()
-            .prepare("SELECT at, status, staff, note FROM ticket_history WHERE ticket_id = ?1 ORDER BY id")?;
+            .prepare_cached("SELECT at, status, staff, note FROM ticket_history WHERE ticket_id = ?1 ORDER BY id")?;
         let rows = stmt
             .query_map([ticket_id], |r| {
                 let at: String = r.get(0)?;
@@ -184,7 +188,7 @@ impl Store {
     pub fn unit_phones(&self, unit_no: &str) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
             .conn()
-            .prepare("SELECT phone FROM residents WHERE unit_no = ?1 ORDER BY id")?;
+            .prepare_cached("SELECT phone FROM residents WHERE unit_no = ?1 ORDER BY id")?;
         let rows = stmt
             .query_map([unit_no], |r| r.get(0))?
             .collect::<Result<Vec<String>, _>>()?;
@@ -211,7 +215,7 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<(String, String, i64)>, StoreError> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn().prepare_cached(
             "SELECT journey, rating, count(*) FROM satisfaction WHERE at >= ?1 AND at < ?2 GROUP BY journey, rating",
         )?;
         let rows = stmt

@@ -197,12 +197,16 @@ impl Store {
 
     pub fn visit(&self, id: i64) -> Result<Option<Visit>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM visits WHERE id = ?1");
-        Ok(self.conn().query_row(&sql, [id], from_row).optional()?)
+        Ok(self.conn().prepare_cached(&sql)?.query_row([id], from_row).optional()?)
     }
 
     pub fn visit_by_no(&self, visit_no: &str) -> Result<Option<Visit>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM visits WHERE visit_no = ?1");
-        Ok(self.conn().query_row(&sql, [visit_no], from_row).optional()?)
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([visit_no], from_row)
+            .optional()?)
     }
 
     /// Approves or denies a waiting (or held) visit. Returns the visit as it is now, or
@@ -262,7 +266,7 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM visits WHERE status = 'approved' AND valid_until > ?1 ORDER BY decided_at, id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([ts(now)], from_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -271,15 +275,30 @@ impl Store {
     /// (by id, not by clock: a clock set back must not jump a newer visitor ahead).
     pub fn visits_waiting(&self) -> Result<Vec<Visit>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM visits WHERE status IN ('waiting', 'held') ORDER BY id");
-        let mut stmt = self.conn().prepare(&sql)?;
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+
+    /// The surname of the latest visit by this phone number (the last recorded, whatever
+    /// the clock said; what a returning visitor is offered), without reading the rest.
+    pub fn last_surname_by_phone(&self, phone: &str) -> Result<Option<String>, StoreError> {
+        let sql = "SELECT surname FROM visits WHERE phone = ?1 ORDER BY id DESC LIMIT 1";
+        Ok(self
+            .conn()
+            .prepare_cached(sql)?
+            .query_row([phone], |r| r.get(0))
+            .optional()?)
     }
 
     /// The latest visit by this phone number (the last recorded, whatever the clock said):
     /// a returning visitor is offered their surname.
     pub fn last_visit_by_phone(&self, phone: &str) -> Result<Option<Visit>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM visits WHERE phone = ?1 ORDER BY id DESC LIMIT 1");
-        Ok(self.conn().query_row(&sql, [phone], from_row).optional()?)
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([phone], from_row)
+            .optional()?)
     }
 }

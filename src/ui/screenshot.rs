@@ -176,6 +176,74 @@ pub fn stage_page(kiosk: &Kiosk, page: &str, lang: Lang) {
     stage(kiosk, &shot);
 }
 
+/// Timings of one page for the repaint benchmark.
+#[derive(Debug, Clone)]
+pub struct RepaintTiming {
+    pub page: String,
+    /// Switching to the page (from the previous one) and drawing its first frame.
+    pub transition: std::time::Duration,
+    /// Each of `frames` full repaints (the whole window redrawn into a fresh buffer).
+    pub frames: Vec<std::time::Duration>,
+}
+
+/// Renders every page `frames` times at `width`×`height` with the software renderer, as
+/// full repaints, for the performance benchmarks. Sets the Slint platform, so it runs
+/// once per process, like [`take`].
+pub fn repaint_timings(
+    app: Rc<App>,
+    lang: Lang,
+    width: u32,
+    height: u32,
+    frames: usize,
+) -> Result<Vec<RepaintTiming>, ScreenshotError> {
+    use std::time::Instant;
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    slint::platform::set_platform(Box::new(ShotPlatform { window: window.clone() }))
+        .map_err(|e| ScreenshotError::Platform(e.to_string()))?;
+    let kiosk = Kiosk::new(app)?;
+    kiosk
+        .window
+        .show()
+        .map_err(|e| ScreenshotError::Platform(e.to_string()))?;
+    window.set_size(slint::PhysicalSize::new(width, height));
+    let mut buffer = vec![Rgb8Pixel::default(); (width * height) as usize];
+    let draw = |buffer: &mut [Rgb8Pixel]| {
+        slint::platform::update_timers_and_animations();
+        window.request_redraw();
+        window.draw_if_needed(|renderer| {
+            renderer.render(buffer, width as usize);
+        });
+    };
+    draw(&mut buffer);
+    let mut out = Vec::new();
+    for (page, _) in PAGES {
+        let shot = Shot {
+            page: page.to_string(),
+            lang,
+            width,
+            height,
+            out: PathBuf::new(),
+        };
+        let started = Instant::now();
+        stage(&kiosk, &shot);
+        draw(&mut buffer);
+        let transition = started.elapsed();
+        let times = (0..frames)
+            .map(|_| {
+                let t = Instant::now();
+                draw(&mut buffer);
+                t.elapsed()
+            })
+            .collect();
+        out.push(RepaintTiming {
+            page: page.to_string(),
+            transition,
+            frames: times,
+        });
+    }
+    Ok(out)
+}
+
 /// Puts the kiosk in the state the shot names.
 fn stage(kiosk: &Kiosk, shot: &Shot) {
     kiosk.reset_journeys();

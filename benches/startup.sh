@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Whole-process figures of the performance budgets: cold start to the first frame on
+# screen and peak RSS of the kiosk against a bare Slint window (examples/baseline_window.rs,
+# same Slint features, same embedded font), N runs interleaved so a noisy machine hits
+# both alike; Chromium showing the same page as a kiosk when it is installed; binary sizes
+# with and without the embedded font.
+#
+#   benches/startup.sh [RUNS]          (default 10; SKIP_BUILD=1 uses the existing builds)
+#
+# Needs python3 and an X server: without DISPLAY it runs itself under xvfb-run
+# (apt-get install xvfb). Not part of .ci/run: it is a benchmark, not a test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-10}
+
+if [ -z "${STARTUP_UNDER_XVFB:-}" ]; then
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    cargo build --release --bin lobby-kiosk --example baseline_window
+  fi
+  command -v xvfb-run >/dev/null || { echo "xvfb-run not found: apt-get install xvfb" >&2; exit 2; }
+  # Our own server with a black root (-br): the probe sees the first frame as the first
+  # non-black pixel. 1920x1080 like the kiosk's screen.
+  STARTUP_UNDER_XVFB=1 exec xvfb-run -a -s "-screen 0 1920x1080x24 -br" "$0" "$RUNS"
+fi
+
+KIOSK=target/release/lobby-kiosk
+BASE=target/release/examples/baseline_window
+PROBE="python3 benches/first_frame.py"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+OUT="$WORK/runs.jsonl"
+
+# A data folder that has been through its first run (database created, directory seeded),
+# as on a kiosk that restarts.
+"$KIOSK" --data-dir "$WORK/data" residents list >/dev/null
+
+CHROME=""
+for c in chromium chromium-browser google-chrome; do
+  if command -v "$c" >/dev/null; then CHROME=$c; break; fi
+done
+if [ -n "$CHROME" ]; then
+  cat >"$WORK/page.html" <<'HTML'
+<!doctype html><html><head><meta charset="utf-8"><style>
+body{margin:0;background:#F3F5F4;font:28px sans-serif;display:flex;flex-direction:column;align-items:center;justify-content:center;height:100vh}
+button{font-size:28px;margin:12px;padding:24px 64px}</style></head><body>
+<div>您好，欢迎光临 Welcome</div><button>访客登记 Visitors</button>
+<button>装修临时通行证 Worker pass</button><button>业主服务 Residents</button></body></html>
+HTML
+else
+  echo "chromium not installed: the Chromium comparison is skipped" >&2
+fi
+
+for i in $(seq 1 "$RUNS"); do
+  for renderer in software femtovg; do
+    backend=winit-$renderer
+    SLINT_BACKEND=$backend $PROBE --label "baseline $renderer" -- "$BASE" >>"$OUT"
+    SLINT_BACKEND=$backend $PROBE --label "kiosk $renderer" -- "$KIOSK" --data-dir "$WORK/data" run --windowed >>"$OUT"
+  done
+  # First run ever: creates, migrates and seeds a new database.
+  SLINT_BACKEND=winit-software $PROBE --label "kiosk software, first run" -- \
+    "$KIOSK" --data-dir "$WORK/fresh$i" run --windowed >>"$OUT"
+  if [ -n "$CHROME" ]; then
+    $PROBE --label "chromium" -- "$CHROME" --kiosk --no-first-run --no-sandbox \
+      --user-data-dir="$WORK/chrome$i" --window-size=1280,800 "file://$WORK/page.html" >>"$OUT"
+  fi
+  echo "run $i/$RUNS done" >&2
+done
+
+python3 - "$OUT" "$KIOSK" "$BASE" ui/fonts/WenQuanYiMicroHei.ttf <<'PY'
+import json, os, statistics, sys
+runs = [json.loads(l) for l in open(sys.argv[1])]
+kiosk, base, font = sys.argv[2:5]
+by = {}
+for r in runs:
+    by.setdefault(r["label"], []).append(r)
+def med(label, key):
+    vals = [r[key] for r in by.get(label, []) if r[key] is not None]
+    return statistics.median(vals) if vals else None
+print(f"{'':32} {'first frame ms':>15} {'peak RSS MiB':>13} {'PSS MiB (all procs)':>20}   n")
+for label, rs in by.items():
+    ff, rss, pss = med(label, "first_frame_ms"), med(label, "peak_rss_kib"), med(label, "pss_total_kib")
+    spread = [r["first_frame_ms"] for r in rs if r["first_frame_ms"] is not None]
+    lo, hi = (min(spread), max(spread)) if spread else (0, 0)
+    print(f"{label:32} {ff:8.1f} ({lo:.0f}-{hi:.0f}) {rss/1024:13.1f} {pss/1024:20.1f}   {len(rs)}")
+for renderer in ("software", "femtovg"):
+    b, k = f"baseline {renderer}", f"kiosk {renderer}"
+    if by.get(b) and by.get(k):
+        print(f"ratio kiosk/baseline, {renderer}: first frame {med(k,'first_frame_ms')/med(b,'first_frame_ms'):.2f}x "
+              f"(budget 1.3x), peak RSS {med(k,'peak_rss_kib')/med(b,'peak_rss_kib'):.2f}x (budget 1.5x)")
+# Paired ratios (run i of the kiosk against run i of the baseline) are steadier.
+for renderer in ("software", "femtovg"):
+    b, k = by.get(f"baseline {renderer}", []), by.get(f"kiosk {renderer}", [])
+    pairs = [kk["first_frame_ms"] / bb["first_frame_ms"] for bb, kk in zip(b, k) if bb["first_frame_ms"] and kk["first_frame_ms"]]
+    if pairs:
+        print(f"median of paired first-frame ratios, {renderer}: {statistics.median(pairs):.2f}x")
+fb = open(font, "rb").read()
+for path in (kiosk, base):
+    data = open(path, "rb").read()
+    copies = data.count(fb[4096:4096 + 256])
+    size = len(data)
+    print(f"{path}: {size/1e6:.1f} MB, embedded font copies {copies}, without the font {(size - copies*len(fb))/1e6:.1f} MB")
+PY
