@@ -269,3 +269,41 @@ fn image_text_mode_reaches_a_network_printer_as_pictures_not_a_chinese_font() {
     assert!(has(&[0x1D, 0x76, 0x30]), "raster images (GS v 0)");
     assert!(qr_in_escpos(job).is_some(), "the QR still reads");
 }
+
+#[test]
+fn staff_see_the_printer_fault_and_the_owed_slip_and_reprint_it_once_paper_is_back() {
+    let fake = FakePrinter::start(Script::answering(PAPER_OUT));
+    let k = kiosk_on(&fake, 500, 600);
+    let permit = permit(&k);
+    ask_for_pass(&k, &permit.code, true);
+    assert_eq!(step(&k), WorkerStep::NotPrinted);
+    let pass = the_pass(&k);
+    k.window.global::<AppState>().invoke_go_home();
+
+    use lobby_kiosk::journeys::staff::{add_staff, Role};
+    add_staff(k.app(), "bootstrap", "王芳", Role::Desk, "583016", Utc::now())
+        .unwrap()
+        .unwrap();
+    find(&k, "工作人员入口").invoke_accessible_default_action();
+    for c in "583016".chars() {
+        tap(&k, &c.to_string());
+    }
+    tap(&k, "进入");
+    tap(&k, "打印 · 需处理");
+    assert!(read(&k, "打印机状态").contains("缺纸"), "{}", read(&k, "打印机状态"));
+    let job_id = k.app().store().last_print_job_for("pass", pass.id).unwrap().unwrap();
+    assert!(is_shown(&k, &format!("重打 {job_id}")));
+
+    fake.set_script(Script::answering(READY));
+    tap(&k, &format!("重打 {job_id}"));
+    assert!(read(&k, "操作结果").contains("已重打"), "{}", read(&k, "操作结果"));
+    assert_eq!(fake.jobs().len(), 1, "the reprint came out once");
+    assert!(the_pass_by_no(&k, &pass.pass_no).printed_at.is_some());
+    assert!(!is_shown(&k, &format!("重打 {job_id}")), "nothing is owed any more");
+    let audit = k.app().store().audit_since(monday_at(0, 0)).unwrap();
+    assert!(audit.iter().any(|a| a.action == "reprint" && a.staff == "王芳"));
+}
+
+fn the_pass_by_no(k: &TestKiosk, no: &str) -> Pass {
+    k.app().store().pass_by_no(no).unwrap().unwrap()
+}

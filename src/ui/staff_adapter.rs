@@ -14,6 +14,7 @@ use super::{AppWindow, HandoverStep, PinProblem, StaffAdapter, StaffStep, StaffT
 use crate::app::{App, Printing};
 use crate::i18n::Lang;
 use crate::journeys::desk::{self, DeskRefused};
+use crate::journeys::reprint::{self, ReprintRefused};
 use crate::journeys::shift::{self, ShiftRefused};
 use crate::journeys::staff::{self, Login, Role};
 use crate::journeys::{resident, visitor, JourneyError};
@@ -121,6 +122,8 @@ impl StaffMode {
         on!(on_ack_shift, |m, w, pin| m.ack_shift(&w, &pin));
         on!(on_exit_app, |m, w| m.exit_app(&w));
         on!(on_print_roster, |m, w| m.print_roster(&w));
+        on!(on_reprint, |m, w, id| m.reprint(&w, i64::from(id)));
+        on!(on_retry_printing, |m, w| m.retry_printing(&w));
         on!(on_refresh, |m, w| m.refresh(&w));
         on!(on_logout, |m, w| m.reset(&w));
         mode
@@ -306,6 +309,69 @@ impl StaffMode {
             };
             w.global::<StaffAdapter>().set_message(text.into());
         });
+    }
+
+    /// A staff reprint: the same bytes as the job, so the same pass; audited.
+    fn reprint(&self, window: &AppWindow, job_id: i64) {
+        let Some(name) = self.name() else { return };
+        let lang = self.lang(window);
+        match reprint::reprint_job(&self.app, job_id, &name, self.app.now()) {
+            Ok(Ok(printing)) => {
+                let app = self.app.clone();
+                self.watch.watch(printing, move |w, printed| {
+                    let text = if printed {
+                        lang.pick("已重打，请把凭条交给本人", "Reprinted; please hand the slip over")
+                    } else {
+                        lang.pick(
+                            "重打未能完成，请先处理打印机（见左侧状态）",
+                            "The reprint did not print; please see to the printer first",
+                        )
+                    };
+                    w.global::<StaffAdapter>()
+                        .set_message(format!("#{job_id} {text}").into());
+                    super::staff_models::fill(w, &app, lang);
+                });
+            }
+            Ok(Err(why)) => {
+                let text = match why {
+                    ReprintRefused::Revoked => lang.pick(
+                        "该通行证已作废，不能重打",
+                        "That pass was revoked; it cannot be reprinted",
+                    ),
+                    ReprintRefused::Roster => lang.pick("在场名单请重新打印最新的一份", "Print a fresh roster instead"),
+                    ReprintRefused::NoSuchJob | ReprintRefused::NothingKept => lang.pick(
+                        "这张凭条没有保存内容，请从原记录重新办理",
+                        "That slip was not kept; please issue it again from its record",
+                    ),
+                };
+                self.say(window, text.to_string());
+                self.refresh(window);
+            }
+            Err(_) => self.say(
+                window,
+                lang.pick(
+                    "暂时无法重打，请稍后再试",
+                    "The reprint could not be started; please try again",
+                )
+                .to_string(),
+            ),
+        }
+    }
+
+    /// Sends the owed slips now rather than at the next automatic retry.
+    fn retry_printing(&self, window: &AppWindow) {
+        let Some(name) = self.name() else { return };
+        let now = self.app.now();
+        let lang = self.lang(window);
+        let _ = self.app.store().audit(&name, "print_retry", "print_queue", "", now);
+        let text = match self.app.retry_printing() {
+            Ok(()) => lang.pick(
+                "已开始补打，凭条会依次打出",
+                "Retrying: the owed slips print one after another",
+            ),
+            Err(_) => lang.pick("暂时无法补打，请稍后再试", "Cannot retry just now; please try again"),
+        };
+        self.say(window, text.to_string());
     }
 
     fn deny_start(&self, window: &AppWindow) {

@@ -100,6 +100,7 @@ pub fn fill(window: &AppWindow, app: &App, lang: Lang) {
     fill_renovation(&a, app, now, lang);
     fill_lists(&a, app, lang);
     fill_handover(&a, app, now, lang);
+    super::staff_printing::fill_printing(window, app, lang);
 
     let text = match app.with_store(|s| s.outbox_summary()) {
         Ok(o) => lang
