@@ -40,6 +40,15 @@ pub fn query(link: &mut dyn Link) -> io::Result<StatusReport> {
     Ok(StatusReport::from_raw(raw))
 }
 
+/// The status through a freshly opened link; a printer that cannot be opened, or does
+/// not answer, is unknown.
+pub fn status_of<L: Link>(opened: Result<L, DriverError>) -> StatusReport {
+    opened
+        .ok()
+        .and_then(|mut link| query(&mut link).ok())
+        .unwrap_or_else(StatusReport::unknown)
+}
+
 /// Status, job, status. `Ok` only when every byte went out and the printer still says it
 /// can print afterwards.
 pub fn send_checked(

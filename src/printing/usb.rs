@@ -84,12 +84,7 @@ impl PrinterDriver for UsbPrinter {
     }
 
     fn live_status(&self) -> Option<StatusReport> {
-        let status = self
-            .open()
-            .ok()
-            .and_then(|mut link| handshake::query(&mut link).ok())
-            .unwrap_or_else(StatusReport::unknown);
-        Some(status)
+        Some(handshake::status_of(self.open()))
     }
 }
 
