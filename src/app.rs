@@ -314,11 +314,7 @@ impl App {
             let Some(queued) = self.store().next_retryable_job(since)? else {
                 break;
             };
-            let job = printing::PrintJob {
-                kind: printing::SlipKind::parse(&queued.record.slip_kind).unwrap_or(printing::SlipKind::Test),
-                bytes: queued.bytes,
-                preview_png: None,
-            };
+            let job = spool::job::stored(&queued.record.slip_kind, queued.bytes);
             if !self.dispatch_job(queued.record.id, job)?.printed() {
                 break;
             }

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 
 use super::{JourneyError, Printing};
 use crate::app::App;
-use crate::printing::{PrintJob, SlipKind};
 
 /// Why a reprint was not sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,10 +53,6 @@ pub fn reprint_job(
         &format!("job {job_id} → {new_id}"),
         now,
     )?;
-    let job = PrintJob {
-        kind: SlipKind::parse(&record.slip_kind).unwrap_or(SlipKind::Test),
-        bytes: original.bytes,
-        preview_png: None,
-    };
+    let job = crate::spool::job::stored(&record.slip_kind, original.bytes);
     Ok(Ok(app.dispatch_job(new_id, job)?))
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::SpoolError;
 use crate::notify::{Notice, NoticeKind};
-use crate::printing::{DriverError, PrintJob, PrinterDriver, PrinterState};
+use crate::printing::{DriverError, PrintJob, PrinterDriver, PrinterState, SlipKind};
 use crate::store::{JobState, Store};
 
 /// How a job ended.
@@ -76,6 +76,15 @@ pub fn run(
         retry,
         printer_state,
     })
+}
+
+/// A job rebuilt from the register (a retry or a reprint): the kept bytes, no preview.
+pub fn stored(slip_kind: &str, bytes: Vec<u8>) -> PrintJob {
+    PrintJob {
+        kind: SlipKind::parse(slip_kind).unwrap_or(SlipKind::Test),
+        bytes,
+        preview_png: None,
+    }
 }
 
 fn describe(err: &DriverError) -> String {

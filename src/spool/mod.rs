@@ -26,7 +26,7 @@ pub use job::Outcome;
 
 use crate::clock::Clock;
 use crate::notify::{Notice, NoticeKind};
-use crate::printing::{PrintJob, PrinterDriver, PrinterState, SlipKind, StatusReport};
+use crate::printing::{PrintJob, PrinterDriver, PrinterState, StatusReport};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -221,11 +221,7 @@ impl Worker {
             let Ok(Some(queued)) = self.store.next_retryable_job(since) else {
                 return;
             };
-            let job = PrintJob {
-                kind: SlipKind::parse(&queued.record.slip_kind).unwrap_or(SlipKind::Test),
-                bytes: queued.bytes,
-                preview_png: None,
-            };
+            let job = job::stored(&queued.record.slip_kind, queued.bytes);
             self.send_one(queued.record.id, &job);
             if !self.view.lock().map(|v| v.last_job_ok == Some(true)).unwrap_or(false) {
                 return;

@@ -229,17 +229,17 @@ impl StaffMode {
                 let _ = self.app.store().audit(&name, action, &visit.visit_no, "", now);
                 if approve {
                     let number = visit.visit_no.clone();
-                    self.watch.watch(printed, move |w, printed| {
-                        let text = if printed {
-                            lang.pick("已同意，访客凭条已打印", "Approved; the slip printed")
-                        } else {
-                            lang.pick(
-                                "已同意，凭条未能打印，打印机恢复后会自动补打，也可在“打印”中重打",
-                                "Approved; the slip did not print. It prints when the printer is back, or reprint it under Printing",
-                            )
-                        };
-                        w.global::<StaffAdapter>().set_message(format!("{number} {text}").into());
-                    });
+                    self.say_when_printed(
+                        printed,
+                        lang,
+                        number,
+                        ("已同意，访客凭条已打印", "Approved; the slip printed"),
+                        (
+                            "已同意，凭条未能打印，打印机恢复后会自动补打，也可在“打印”中重打",
+                            "Approved; the slip did not print. It prints when the printer is back, or reprint it under Printing",
+                        ),
+                        |_, _| {},
+                    );
                 } else {
                     self.say(
                         window,
@@ -291,23 +291,44 @@ impl StaffMode {
         let printing = staff::print_roster(&self.app, now).unwrap_or(Printing::Failed);
         let lang = self.lang(window);
         let app = self.app.clone();
-        self.watch.watch(printing, move |w, printed| {
-            let _ = app.store().audit(
-                &name,
-                "roster_print",
-                "roster",
-                if printed { "printed" } else { "failed" },
-                now,
-            );
-            let text = if printed {
-                lang.pick("在场名单已打印", "Roster printed")
+        self.say_when_printed(
+            printing,
+            lang,
+            String::new(),
+            ("在场名单已打印", "Roster printed"),
+            (
+                "名单未能打印，请检查打印机",
+                "The roster did not print; check the printer",
+            ),
+            move |_, printed| {
+                let outcome = if printed { "printed" } else { "failed" };
+                let _ = app.store().audit(&name, "roster_print", "roster", outcome, now);
+            },
+        );
+    }
+
+    /// Once the slip's fate is known (at once, or when the printing thread is done),
+    /// answers on the dashboard with `prefix` and the words for printed or not, then
+    /// runs `then`.
+    fn say_when_printed(
+        &self,
+        printing: Printing,
+        lang: Lang,
+        prefix: String,
+        printed: (&'static str, &'static str),
+        failed: (&'static str, &'static str),
+        then: impl FnOnce(&AppWindow, bool) + 'static,
+    ) {
+        self.watch.watch(printing, move |w, ok| {
+            let (zh, en) = if ok { printed } else { failed };
+            let text = lang.pick(zh, en);
+            let message = if prefix.is_empty() {
+                text.to_string()
             } else {
-                lang.pick(
-                    "名单未能打印，请检查打印机",
-                    "The roster did not print; check the printer",
-                )
+                format!("{prefix} {text}")
             };
-            w.global::<StaffAdapter>().set_message(text.into());
+            w.global::<StaffAdapter>().set_message(message.into());
+            then(w, ok);
         });
     }
 
@@ -318,19 +339,17 @@ impl StaffMode {
         match reprint::reprint_job(&self.app, job_id, &name, self.app.now()) {
             Ok(Ok(printing)) => {
                 let app = self.app.clone();
-                self.watch.watch(printing, move |w, printed| {
-                    let text = if printed {
-                        lang.pick("已重打，请把凭条交给本人", "Reprinted; please hand the slip over")
-                    } else {
-                        lang.pick(
-                            "重打未能完成，请先处理打印机（见左侧状态）",
-                            "The reprint did not print; please see to the printer first",
-                        )
-                    };
-                    w.global::<StaffAdapter>()
-                        .set_message(format!("#{job_id} {text}").into());
-                    super::staff_models::fill(w, &app, lang);
-                });
+                self.say_when_printed(
+                    printing,
+                    lang,
+                    format!("#{job_id}"),
+                    ("已重打，请把凭条交给本人", "Reprinted; please hand the slip over"),
+                    (
+                        "重打未能完成，请先处理打印机（见左侧状态）",
+                        "The reprint did not print; please see to the printer first",
+                    ),
+                    move |w, _| super::staff_models::fill(w, &app, lang),
+                );
             }
             Ok(Err(why)) => {
                 let text = match why {
