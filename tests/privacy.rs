@@ -11,6 +11,7 @@ use common::*;
 use lobby_kiosk::directory;
 use lobby_kiosk::domain::visitor::VisitorType;
 use lobby_kiosk::i18n::Lang;
+use lobby_kiosk::journeys::permit::{self, PermitForm};
 use lobby_kiosk::journeys::staff::{self, Role};
 use lobby_kiosk::journeys::visitor::{self, Registered, WalkIn};
 use lobby_kiosk::journeys::{resident, visitor_slip, worker, worker_slip};
@@ -205,20 +206,22 @@ fn seed(k: &TestKiosk) -> Seeded {
     .unwrap()
     .unwrap();
     let workers = vec![
-        worker::parse_worker(app, &format!("张三明:{WORKER_PHONE}:{WORKER_ID}")).unwrap(),
-        worker::parse_worker(app, &format!("李四:13700002222:{WORKER2_ID}")).unwrap(),
+        permit::parse_worker(app, &format!("张三明:{WORKER_PHONE}:{WORKER_ID}")).unwrap(),
+        permit::parse_worker(app, &format!("李四:13700002222:{WORKER2_ID}")).unwrap(),
     ];
     let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
-    let permit = worker::add_permit(
+    let permit = permit::add_permit(
         app,
-        "2-1-302",
-        "赵",
-        "安居装饰工程有限公司",
-        LEAD_PHONE,
-        d(20),
-        d(30),
-        true,
-        workers,
+        PermitForm {
+            unit: "2-1-302".into(),
+            owner_surname: "赵".into(),
+            contractor: "安居装饰工程有限公司".into(),
+            lead_phone: LEAD_PHONE.to_string(),
+            start: d(20),
+            end: d(30),
+            deposit_paid: true,
+            workers: workers,
+        },
         now,
     )
     .unwrap()

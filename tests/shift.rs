@@ -10,6 +10,7 @@ use lobby_kiosk::app::App;
 use lobby_kiosk::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
 use lobby_kiosk::domain::visitor::VisitorType;
 use lobby_kiosk::journeys::export::{self, ExportKind};
+use lobby_kiosk::journeys::permit::{self, PermitForm};
 use lobby_kiosk::journeys::shift::{self, ShiftRefused};
 use lobby_kiosk::journeys::staff::{self, Role};
 use lobby_kiosk::journeys::visitor::{self, Registered, WalkIn};
@@ -67,18 +68,20 @@ fn seed(app: &App, now: DateTime<Utc>) -> (String, String, String) {
     let Registered::Waiting(visit) = visitor::register(app, &walk_in, now).unwrap() else {
         panic!("a guest waits for the host")
     };
-    let workers = vec![worker::parse_worker(app, "张三明:13700001111").unwrap()];
+    let workers = vec![permit::parse_worker(app, "张三明:13700001111").unwrap()];
     let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
-    let permit = worker::add_permit(
+    let permit = permit::add_permit(
         app,
-        "2-1-302",
-        "赵",
-        "安居装饰",
-        "13700003333",
-        d(20),
-        d(30),
-        true,
-        workers,
+        PermitForm {
+            unit: "2-1-302".into(),
+            owner_surname: "赵".into(),
+            contractor: "安居装饰".into(),
+            lead_phone: "13700003333".into(),
+            start: d(20),
+            end: d(30),
+            deposit_paid: true,
+            workers: workers,
+        },
         now,
     )
     .unwrap()

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::*;
+use lobby_kiosk::journeys::permit::{self, PermitForm};
 use lobby_kiosk::journeys::{reprint, worker};
 use lobby_kiosk::printing::fake::{Answers, FakePrinter, Script, PAPER_OUT, READY};
 use lobby_kiosk::printing::PrinterState;
@@ -40,18 +41,20 @@ fn kiosk_on(fake: &FakePrinter, timeout_ms: u32, retry_seconds: u32) -> TestKios
 
 fn permit(k: &TestKiosk) -> Permit {
     let app = k.app();
-    let workers = vec![worker::parse_worker(app, "张三明:13700001111").unwrap()];
+    let workers = vec![permit::parse_worker(app, "张三明:13700001111").unwrap()];
     let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
-    worker::add_permit(
+    permit::add_permit(
         app,
-        "2-1-302",
-        "赵",
-        "安居装饰工程有限公司",
-        "13700003333",
-        d(20),
-        d(30),
-        true,
-        workers,
+        PermitForm {
+            unit: "2-1-302".into(),
+            owner_surname: "赵".into(),
+            contractor: "安居装饰工程有限公司".into(),
+            lead_phone: "13700003333".into(),
+            start: d(20),
+            end: d(30),
+            deposit_paid: true,
+            workers: workers,
+        },
         Utc::now(),
     )
     .unwrap()

@@ -5,6 +5,7 @@ mod common;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::*;
+use lobby_kiosk::journeys::permit::{self, PermitForm};
 use lobby_kiosk::journeys::worker;
 use lobby_kiosk::store::{Permit, PermitStatus};
 use lobby_kiosk::ui::{AppState, Page, WorkerAdapter, WorkerRefusal, WorkerStep};
@@ -21,20 +22,22 @@ fn monday_at(h: u32, m: u32) -> DateTime<Utc> {
 fn permit(k: &TestKiosk, deposit_paid: bool) -> Permit {
     let app = k.app();
     let workers = vec![
-        worker::parse_worker(app, "张三明:13700001111:110101199003071234").unwrap(),
-        worker::parse_worker(app, "李四:13700002222").unwrap(),
+        permit::parse_worker(app, "张三明:13700001111:110101199003071234").unwrap(),
+        permit::parse_worker(app, "李四:13700002222").unwrap(),
     ];
     let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
-    worker::add_permit(
+    permit::add_permit(
         app,
-        "2-1-302",
-        "赵",
-        "安居装饰工程有限公司",
-        "13700003333",
-        d(20),
-        d(30),
-        deposit_paid,
-        workers,
+        PermitForm {
+            unit: "2-1-302".into(),
+            owner_surname: "赵".into(),
+            contractor: "安居装饰工程有限公司".into(),
+            lead_phone: "13700003333".into(),
+            start: d(20),
+            end: d(30),
+            deposit_paid: deposit_paid,
+            workers: workers,
+        },
         Utc::now(),
     )
     .unwrap()

@@ -6,6 +6,7 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use lobby_kiosk::domain::request::RequestType;
 use lobby_kiosk::domain::visitor::VisitorType;
+use lobby_kiosk::journeys::permit::{self, PermitForm};
 use lobby_kiosk::journeys::{resident, staff, visitor, worker};
 
 use crate::printing::fake_printer;
@@ -36,18 +37,20 @@ pub fn run(journeys: usize) {
     let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default();
     let to = NaiveDate::from_ymd_opt(2027, 10, 31).unwrap_or_default();
     let workers = (0..20)
-        .filter_map(|w| worker::parse_worker(&app, &format!("张三明:1360000{w:04}")).ok())
+        .filter_map(|w| permit::parse_worker(&app, &format!("张三明:1360000{w:04}")).ok())
         .collect();
-    let permit = worker::add_permit(
+    let permit = permit::add_permit(
         &app,
-        &unit,
-        "赵",
-        "示例装饰",
-        "13700000000",
-        day,
-        to,
-        true,
-        workers,
+        PermitForm {
+            unit: unit.to_string(),
+            owner_surname: "赵".into(),
+            contractor: "示例装饰".into(),
+            lead_phone: "13700000000".into(),
+            start: day,
+            end: to,
+            deposit_paid: true,
+            workers: workers,
+        },
         start,
     );
     let Ok(Ok(permit)) = permit else {

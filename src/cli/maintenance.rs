@@ -11,8 +11,9 @@ use serde::Serialize;
 use super::{print_json, say, Outcome};
 use crate::app::{App, DB_FILE};
 use crate::domain::visitor::VisitorType;
+use crate::journeys::permit::{self, PermitForm, PermitRejected};
 use crate::journeys::visitor::{self, Registered, WalkIn};
-use crate::journeys::worker::{self, PermitRejected};
+use crate::journeys::worker;
 use crate::journeys::JourneyError;
 use crate::store::{self, BackupInfo, Permit, PurgeReport, Retention, Store, StoreError};
 
@@ -349,11 +350,25 @@ fn run_loop(app: &App, count: u32, out: &mut impl Write) -> Result<(), LoopError
 fn loop_permit(app: &App, unit: &str, serial: u64, now: DateTime<Utc>) -> Result<Permit, LoopError> {
     let refused = |why: PermitRejected| LoopError::Refused(format!("{why:?}"));
     let workers = (0..LOOP_ROSTER as u64)
-        .map(|k| worker::parse_worker(app, &format!("工人{k}:137{:08}", (serial + k) % 100_000_000)))
+        .map(|k| permit::parse_worker(app, &format!("工人{k}:137{:08}", (serial + k) % 100_000_000)))
         .collect::<Result<Vec<_>, _>>()
         .map_err(refused)?;
     let today = now.with_timezone(&app.config.tz()).date_naive();
     let end = today + Duration::days(30);
     let lead = format!("136{serial:08}");
-    worker::add_permit(app, unit, "赵", "record-loop", &lead, today, end, true, workers, now)?.map_err(refused)
+    permit::add_permit(
+        app,
+        PermitForm {
+            unit: unit.to_string(),
+            owner_surname: "赵".into(),
+            contractor: "record-loop".into(),
+            lead_phone: lead.to_string(),
+            start: today,
+            end: end,
+            deposit_paid: true,
+            workers: workers,
+        },
+        now,
+    )?
+    .map_err(refused)
 }

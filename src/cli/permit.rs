@@ -8,7 +8,8 @@ use serde::Serialize;
 use super::{print_json, say, Outcome};
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
-use crate::journeys::worker::{self, PassOutcome, PassRefused, PermitRejected, WhoAsks};
+use crate::journeys::permit::{self, PermitForm, PermitRejected};
+use crate::journeys::worker::{self, PassOutcome, PassRefused, WhoAsks};
 use crate::store::{Permit, PermitStatus};
 
 #[derive(Debug, Subcommand)]
@@ -32,6 +33,9 @@ pub enum PermitCommand {
         /// A worker as `name:phone[:id-number]` (the ID number is kept only as a keyed hash and its last 4).
         #[arg(long = "worker")]
         workers: Vec<String>,
+        /// Who files it (recorded in the audit).
+        #[arg(long, default_value = "desk")]
+        by: String,
         #[arg(long)]
         json: bool,
     },
@@ -175,11 +179,12 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
             to,
             deposit_paid,
             workers,
+            by,
             json,
         } => {
             let mut roster = Vec::new();
             for w in &workers {
-                match worker::parse_worker(app, w) {
+                match permit::parse_worker(app, w) {
                     Ok(w) => roster.push(w),
                     Err(_) => {
                         eprintln!(
@@ -194,18 +199,17 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
                     }
                 }
             }
-            match worker::add_permit(
-                app,
-                &unit,
-                &owner,
-                &contractor,
-                &lead_phone,
-                from,
-                to,
+            let form = PermitForm {
+                unit,
+                owner_surname: owner,
+                contractor,
+                lead_phone,
+                start: from,
+                end: to,
                 deposit_paid,
-                roster,
-                now,
-            ) {
+                workers: roster,
+            };
+            match crate::journeys::desk::create_permit(app, &by, form, now) {
                 Ok(Ok(permit)) => {
                     let printed = worker::print_permit(app, &permit, now).is_ok_and(|p| p.printed());
                     if json {
@@ -241,6 +245,21 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
                         PermitRejected::Worker(w) => {
                             format!("{} {w}", say(lang, "施工人员信息有误：", "Worker entry not valid:"))
                         }
+                        PermitRejected::DuplicateWorker(phone) => format!(
+                            "{} {}",
+                            say(
+                                lang,
+                                "同一手机号码重复登记：",
+                                "The same mobile number is listed twice:"
+                            ),
+                            mask_phone(&phone)
+                        ),
+                        PermitRejected::NoWorkers => say(
+                            lang,
+                            "请至少登记一名施工人员（--worker 姓名:手机号）。",
+                            "List at least one worker (--worker name:phone).",
+                        )
+                        .to_string(),
                     };
                     eprintln!("{msg}");
                     Outcome::Negative

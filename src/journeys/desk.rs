@@ -6,12 +6,15 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::permit::{self, PermitForm, PermitRejected};
+use super::resident::{self, UpdateRefused};
 use super::staff::require_supervisor;
 use super::JourneyError;
 use crate::app::App;
 use crate::domain::mask::mask_phone;
 use crate::domain::phone::parse_mobile;
-use crate::store::{PermitStatus, SignOutKind};
+use crate::domain::ticket::TicketStatus;
+use crate::store::{Permit, PermitStatus, SignOutKind};
 
 /// The longest a permit is extended in one step.
 pub const MAX_EXTEND_DAYS: i64 = 90;
@@ -125,6 +128,66 @@ pub fn revoke_invite(app: &App, by: &str, code: &str, now: DateTime<Utc>) -> Out
     done(app, ok, by, "invite_revoke", code, "", now)
 }
 
+/// Files a renovation (装修备案) under the desk member's name. The permit slip is the
+/// caller's to print (the screen and the command line answer for it differently).
+pub fn create_permit(
+    app: &App,
+    by: &str,
+    form: PermitForm,
+    now: DateTime<Utc>,
+) -> Result<Result<Permit, PermitRejected>, JourneyError> {
+    let filed = permit::add_permit(app, form, now)?;
+    if let Ok(p) = &filed {
+        let detail = format!("{} {}", p.unit_no, p.contractor);
+        app.store().audit(by, "permit_create", &p.code, &detail, now)?;
+    }
+    Ok(filed)
+}
+
+/// Why the desk cancels a resident's ticket; kept on the ticket as its note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelReason {
+    /// The resident asked for it to be withdrawn (业主撤回).
+    Withdrawn,
+    /// The same request was already filed (重复提交).
+    Duplicate,
+    /// Settled in person at the desk (已当面处理).
+    SettledAtDesk,
+}
+
+impl CancelReason {
+    pub const ALL: [CancelReason; 3] = [Self::Withdrawn, Self::Duplicate, Self::SettledAtDesk];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Withdrawn => "withdrawn",
+            Self::Duplicate => "duplicate",
+            Self::SettledAtDesk => "settled_at_desk",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<CancelReason> {
+        Self::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    /// The words kept on the ticket's history (the company's records are in Chinese).
+    pub fn note(self) -> &'static str {
+        match self {
+            Self::Withdrawn => "业主撤回",
+            Self::Duplicate => "重复提交",
+            Self::SettledAtDesk => "已当面处理",
+        }
+    }
+}
+
+/// Cancels an open ticket with the reason on its history (audited as a ticket update).
+pub fn cancel_ticket(app: &App, by: &str, number: &str, reason: CancelReason, now: DateTime<Utc>) -> Outcome {
+    match resident::update(app, number, TicketStatus::Cancelled, by, reason.note(), now)? {
+        Ok(_) => Ok(Ok(())),
+        Err(UpdateRefused::Unknown | UpdateRefused::NotAllowed { .. }) => Ok(Err(DeskRefused::NotFound)),
+    }
+}
+
 /// A supervisor closes the kiosk program (maintenance); recorded before it goes.
 pub fn exit_app(app: &App, by: &str, now: DateTime<Utc>) -> Outcome {
     if !supervisor(app, by)? {
@@ -137,6 +200,7 @@ pub fn exit_app(app: &App, by: &str, now: DateTime<Utc>) -> Outcome {
 mod tests {
     use super::*;
     use crate::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
+    use crate::journeys::permit::PermitForm;
     use crate::journeys::staff::{add_staff, Role};
     use chrono::NaiveDate;
 
@@ -178,18 +242,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let app = app(dir.path());
         let now = Utc::now();
-        let worker = crate::journeys::worker::parse_worker(&app, "张三明:13700001111").unwrap();
+        let worker = crate::journeys::permit::parse_worker(&app, "张三明:13700001111").unwrap();
         let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
-        let permit = crate::journeys::worker::add_permit(
+        let permit = crate::journeys::permit::add_permit(
             &app,
-            "2-1-302",
-            "赵",
-            "安居装饰",
-            "13700003333",
-            d(20),
-            d(30),
-            true,
-            vec![worker],
+            PermitForm {
+                unit: "2-1-302".into(),
+                owner_surname: "赵".into(),
+                contractor: "安居装饰".into(),
+                lead_phone: "13700003333".into(),
+                start: d(20),
+                end: d(30),
+                deposit_paid: true,
+                workers: vec![worker],
+            },
             now,
         )
         .unwrap()

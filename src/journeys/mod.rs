@@ -8,6 +8,7 @@
 pub mod daily;
 pub mod desk;
 pub mod export;
+pub mod permit;
 pub mod reprint;
 pub mod resident;
 pub mod shift;

@@ -8,12 +8,11 @@ use super::worker_slip::{pass_slip, permit_slip};
 use super::{print_for, tell_desk, JourneyError, Printing};
 use crate::app::App;
 use crate::domain::hours::{may_issue, windows_for, Refusal};
-use crate::domain::idhash::id_fingerprint;
 use crate::domain::mask::{mask_name, mask_phone};
 use crate::domain::phone::parse_mobile;
 use crate::domain::token::{self, TokenKind, TokenPayload, VerifyError};
 use crate::notify::{Notice, NoticeKind};
-use crate::store::{NewPermit, NewWorker, Pass, Permit, PermitStatus, StoreError, Worker};
+use crate::store::{Pass, Permit, PermitStatus, StoreError, Worker};
 
 /// Why a pass was not issued; each has its polite answer from the manual.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,98 +241,6 @@ pub fn hours_text(app: &App, day: NaiveDate, lang: crate::i18n::Lang) -> String 
         .map(|w| w.to_string())
         .collect::<Vec<_>>()
         .join(lang.pick("、", ", "))
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PermitRejected {
-    Unit,
-    OwnerSurname,
-    Contractor,
-    LeadPhone,
-    Dates,
-    Worker(String),
-}
-
-/// A worker line from the desk: `name:phone[:id-number]`.
-pub fn parse_worker(app: &App, text: &str) -> Result<NewWorker, PermitRejected> {
-    let mut parts = text.split(':').map(str::trim);
-    let (Some(name), Some(phone)) = (parts.next(), parts.next()) else {
-        return Err(PermitRejected::Worker(text.to_string()));
-    };
-    let name_ok = (1..=20).contains(&name.chars().count()) && !name.chars().any(char::is_control);
-    let Ok(mobile) = parse_mobile(phone) else {
-        return Err(PermitRejected::Worker(text.to_string()));
-    };
-    if !name_ok {
-        return Err(PermitRejected::Worker(text.to_string()));
-    }
-    let (id_hash, id_last4) = match parts.next().filter(|s| !s.is_empty()) {
-        Some(id) => {
-            let fp = id_fingerprint(&app.keys.id_secret, id);
-            (Some(fp.hash_hex), Some(fp.last4))
-        }
-        None => (None, None),
-    };
-    Ok(NewWorker {
-        name: name.to_string(),
-        phone: mobile.as_str().to_string(),
-        id_hash,
-        id_last4,
-    })
-}
-
-/// Files a permit with a fresh 8-digit code (typed on the kiosk's keypad).
-#[allow(clippy::too_many_arguments)]
-pub fn add_permit(
-    app: &App,
-    unit: &str,
-    owner_surname: &str,
-    contractor: &str,
-    lead_phone: &str,
-    start: NaiveDate,
-    end: NaiveDate,
-    deposit_paid: bool,
-    workers: Vec<NewWorker>,
-    now: DateTime<Utc>,
-) -> Result<Result<Permit, PermitRejected>, JourneyError> {
-    let Ok(unit) = app.unit_format.parse_unit(unit) else {
-        return Ok(Err(PermitRejected::Unit));
-    };
-    if !app.store().unit_exists(&unit.to_string())? {
-        return Ok(Err(PermitRejected::Unit));
-    }
-    if !crate::domain::visitor::is_valid_surname(owner_surname) {
-        return Ok(Err(PermitRejected::OwnerSurname));
-    }
-    let contractor = contractor.trim();
-    if contractor.is_empty() || contractor.chars().count() > 40 || contractor.chars().any(char::is_control) {
-        return Ok(Err(PermitRejected::Contractor));
-    }
-    let Ok(lead) = parse_mobile(lead_phone) else {
-        return Ok(Err(PermitRejected::LeadPhone));
-    };
-    if end < start || (end - start).num_days() > 366 {
-        return Ok(Err(PermitRejected::Dates));
-    }
-    let new = NewPermit {
-        unit_no: unit.to_string(),
-        owner_surname: owner_surname.trim().to_string(),
-        contractor: contractor.to_string(),
-        lead_phone: lead.as_str().to_string(),
-        start_date: start,
-        end_date: end,
-        deposit_paid,
-        workers,
-    };
-    for _ in 0..50 {
-        let code = format!("{:08}", rand::random::<u32>() % 100_000_000);
-        match app.with_store(|s| s.insert_permit(&new, &code, now)) {
-            Ok(p) => return Ok(Ok(p)),
-            Err(StoreError::CodeTaken) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(StoreError::CodeTaken.into())
 }
 
 /// Prints the permit slip for the contractor: the permit code and its QR.
