@@ -220,7 +220,7 @@ fn seed(k: &TestKiosk) -> Seeded {
             start: d(20),
             end: d(30),
             deposit_paid: true,
-            workers: workers,
+            workers,
         },
         now,
     )

@@ -80,7 +80,7 @@ fn seed(app: &App, now: DateTime<Utc>) -> (String, String, String) {
             start: d(20),
             end: d(30),
             deposit_paid: true,
-            workers: workers,
+            workers,
         },
         now,
     )

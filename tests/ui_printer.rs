@@ -53,7 +53,7 @@ fn permit(k: &TestKiosk) -> Permit {
             start: d(20),
             end: d(30),
             deposit_paid: true,
-            workers: workers,
+            workers,
         },
         Utc::now(),
     )

@@ -77,7 +77,7 @@ fn seed(app: &App) -> Seeded {
             start: d(20),
             end: d(30),
             deposit_paid: true,
-            workers: workers,
+            workers,
         },
         now,
     )

@@ -35,8 +35,8 @@ fn permit(k: &TestKiosk, deposit_paid: bool) -> Permit {
             lead_phone: "13700003333".into(),
             start: d(20),
             end: d(30),
-            deposit_paid: deposit_paid,
-            workers: workers,
+            deposit_paid,
+            workers,
         },
         Utc::now(),
     )

@@ -49,7 +49,7 @@ pub fn run(journeys: usize) {
             start: day,
             end: to,
             deposit_paid: true,
-            workers: workers,
+            workers,
         },
         start,
     );

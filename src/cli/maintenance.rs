@@ -364,9 +364,9 @@ fn loop_permit(app: &App, unit: &str, serial: u64, now: DateTime<Utc>) -> Result
             contractor: "record-loop".into(),
             lead_phone: lead.to_string(),
             start: today,
-            end: end,
+            end,
             deposit_paid: true,
-            workers: workers,
+            workers,
         },
         now,
     )?
