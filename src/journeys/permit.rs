@@ -93,17 +93,22 @@ pub fn check_dates(start: NaiveDate, end: NaiveDate) -> Result<(), PermitRejecte
     }
 }
 
+/// A worker's name as the desk typed it: 1 to 20 characters, no control characters.
+pub fn check_worker_name(text: &str) -> Result<String, PermitRejected> {
+    let name = text.trim();
+    if (1..=MAX_WORKER_NAME_CHARS).contains(&name.chars().count()) && !name.chars().any(char::is_control) {
+        Ok(name.to_string())
+    } else {
+        Err(PermitRejected::Worker(name.to_string()))
+    }
+}
+
 /// One worker: a name, a mobile number and, if given, an ID number (kept only as a keyed
 /// hash and its last 4).
 pub fn new_worker(app: &App, name: &str, phone: &str, id_number: Option<&str>) -> Result<NewWorker, PermitRejected> {
-    let name = name.trim();
-    let name_ok = (1..=MAX_WORKER_NAME_CHARS).contains(&name.chars().count()) && !name.chars().any(char::is_control);
-    let Ok(mobile) = parse_mobile(phone) else {
-        return Err(PermitRejected::Worker(format!("{name}:{phone}")));
+    let (Ok(name), Ok(mobile)) = (check_worker_name(name), parse_mobile(phone)) else {
+        return Err(PermitRejected::Worker(format!("{}:{phone}", name.trim())));
     };
-    if !name_ok {
-        return Err(PermitRejected::Worker(format!("{name}:{phone}")));
-    }
     let (id_hash, id_last4) = match id_number.map(str::trim).filter(|s| !s.is_empty()) {
         Some(id) => {
             let fp = id_fingerprint(&app.keys.id_secret, id);
@@ -112,7 +117,7 @@ pub fn new_worker(app: &App, name: &str, phone: &str, id_number: Option<&str>) -
         None => (None, None),
     };
     Ok(NewWorker {
-        name: name.to_string(),
+        name,
         phone: mobile.as_str().to_string(),
         id_hash,
         id_last4,

@@ -13,6 +13,7 @@ pub mod screenshot;
 mod shell;
 pub mod staff_adapter;
 mod staff_models;
+mod staff_permit;
 mod staff_printing;
 mod staff_stage;
 pub mod visitor_adapter;

@@ -73,6 +73,10 @@ pub const PAGES: &[(&str, &str)] = &[
         "staff mode: a shift handover waiting to be taken over",
     ),
     (
+        "staff-permit",
+        "staff mode: a new renovation filing, on its review page",
+    ),
+    (
         "input-phone",
         "numeric keypad for a mobile number, with its polite hint",
     ),
@@ -287,7 +291,9 @@ fn stage(kiosk: &Kiosk, shot: &Shot) {
             });
         }
         "resident-menu" | "resident-emergency" | "resident-done" => stage_resident(kiosk, shot),
-        "staff-dashboard" | "staff-renovation" | "staff-lists" | "staff-handover" => stage_staff(kiosk, shot),
+        "staff-dashboard" | "staff-renovation" | "staff-lists" | "staff-handover" | "staff-permit" => {
+            stage_staff(kiosk, shot)
+        }
         "worker-issued" | "worker-refused" => {
             let w = kiosk.window.global::<WorkerAdapter>();
             w.set_unit("2-1-302".into());

@@ -10,10 +10,11 @@ use slint::{ComponentHandle, SharedString};
 
 use super::print_watch::PrintWatch;
 use super::staff_models::{fill, next_step};
+use super::staff_permit::{self, PermitDraft};
 use super::{AppWindow, HandoverStep, PinProblem, StaffAdapter, StaffStep, StaffTab};
 use crate::app::{App, Printing};
 use crate::i18n::Lang;
-use crate::journeys::desk::{self, DeskRefused};
+use crate::journeys::desk::{self, CancelReason, DeskRefused};
 use crate::journeys::reprint::{self, ReprintRefused};
 use crate::journeys::shift::{self, ShiftRefused};
 use crate::journeys::staff::{self, Login, Role};
@@ -27,10 +28,12 @@ const PIN_TRIES: u32 = 5;
 const EXTEND_DAYS: i64 = 7;
 
 pub struct StaffMode {
-    app: Rc<App>,
+    pub(super) app: Rc<App>,
     watch: Rc<PrintWatch>,
     who: RefCell<Option<(String, Role)>>,
     exit_requested: Cell<bool>,
+    /// A renovation filing being typed (`staff_permit`).
+    pub(super) permit: RefCell<PermitDraft>,
 }
 
 impl StaffMode {
@@ -40,6 +43,7 @@ impl StaffMode {
             watch: watch.clone(),
             who: RefCell::new(None),
             exit_requested: Cell::new(false),
+            permit: RefCell::new(PermitDraft::default()),
         });
         let adapter = window.global::<StaffAdapter>();
         macro_rules! on {
@@ -116,6 +120,18 @@ impl StaffMode {
             "邀请已作废",
             "Invite revoked"
         );
+        act!(
+            on_cancel_ticket,
+            |m, w, name, number, reason| {
+                w.global::<StaffAdapter>().set_cancelling(SharedString::new());
+                match CancelReason::parse(&reason) {
+                    Some(reason) => desk::cancel_ticket(&m.app, &name, &number, reason, m.app.now()),
+                    None => Ok(Err(DeskRefused::NotFound)),
+                }
+            },
+            "服务单已取消，原因已记入办理记录",
+            "Ticket cancelled; the reason is on its history"
+        );
         on!(on_deny_start, |m, w| m.deny_start(&w));
         on!(on_deny_add, |m, w, phone, reason| m.deny_add(&w, &phone, &reason));
         on!(on_close_shift, |m, w, notes| m.close_shift(&w, &notes));
@@ -126,6 +142,7 @@ impl StaffMode {
         on!(on_retry_printing, |m, w| m.retry_printing(&w));
         on!(on_refresh, |m, w| m.refresh(&w));
         on!(on_logout, |m, w| m.reset(&w));
+        staff_permit::install(window, &mode);
         mode
     }
 
@@ -149,6 +166,8 @@ impl StaffMode {
         a.set_deny_phone_typed(SharedString::new());
         a.set_deny_reason_typed(SharedString::new());
         a.set_exit_confirm(false);
+        a.set_cancelling(SharedString::new());
+        staff_permit::clear(window, self);
     }
 
     /// Whether a supervisor asked the program to close (the event loop is told too).
@@ -156,15 +175,15 @@ impl StaffMode {
         self.exit_requested.get()
     }
 
-    fn name(&self) -> Option<String> {
+    pub(super) fn name(&self) -> Option<String> {
         self.who.borrow().as_ref().map(|(n, _)| n.clone())
     }
 
-    fn lang(&self, window: &AppWindow) -> Lang {
+    pub(super) fn lang(&self, window: &AppWindow) -> Lang {
         Lang::from_code(&window.global::<super::AppState>().get_language()).unwrap_or_default()
     }
 
-    fn say(&self, window: &AppWindow, text: String) {
+    pub(super) fn say(&self, window: &AppWindow, text: String) {
         window.global::<StaffAdapter>().set_message(text.into());
     }
 
@@ -310,7 +329,7 @@ impl StaffMode {
     /// Once the slip's fate is known (at once, or when the printing thread is done),
     /// answers on the dashboard with `prefix` and the words for printed or not, then
     /// runs `then`.
-    fn say_when_printed(
+    pub(super) fn say_when_printed(
         &self,
         printing: Printing,
         lang: Lang,

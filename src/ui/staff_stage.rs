@@ -2,7 +2,10 @@
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::{DenyLine, InviteLine, Kiosk, PassLine, PermitLine, PermitState, StaffAdapter, StaffTab};
+use super::{
+    DenyLine, InviteLine, Kiosk, PassLine, PermitFormAdapter, PermitLine, PermitState, PermitStep, StaffAdapter,
+    StaffTab,
+};
 use crate::i18n::Lang;
 
 fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
@@ -94,10 +97,33 @@ pub fn stage_sections(kiosk: &Kiosk, lang: Lang, page: &str) {
         );
         st.set_handover_items(model(items));
     }
+    stage_permit_form(kiosk, lang, page == "staff-permit");
     st.set_tab(match page {
-        "staff-renovation" => StaffTab::Renovation,
+        "staff-renovation" | "staff-permit" => StaffTab::Renovation,
         "staff-lists" => StaffTab::Lists,
         "staff-handover" => StaffTab::Handover,
         _ => StaffTab::Today,
     });
+}
+
+/// A renovation filing on its review page (or the form closed).
+fn stage_permit_form(kiosk: &Kiosk, lang: Lang, open: bool) {
+    let f = kiosk.window.global::<PermitFormAdapter>();
+    if !open {
+        f.set_step(PermitStep::None);
+        return;
+    }
+    f.set_unit("2-1-302".into());
+    f.set_owner("赵".into());
+    f.set_contractor(lang.pick("安居装饰工程有限公司", "Anju Decoration Co.").into());
+    f.set_lead("137****3333".into());
+    f.set_start_text(lang.pick("11月30日（周一）", "Mon 30 Nov").into());
+    f.set_end_text(lang.pick("12月29日（周二）", "Tue 29 Dec").into());
+    f.set_days(30);
+    f.set_can_start_earlier(true);
+    f.set_deposit_paid(true);
+    let workers: Vec<SharedString> = vec!["张三明 137****1111".into(), "李四 137****2222".into()];
+    f.set_workers(model(workers));
+    f.set_problem(SharedString::new());
+    f.set_step(PermitStep::Review);
 }

@@ -1,0 +1,281 @@
+//! Filing a renovation (新建装修备案) and cancelling a resident's ticket from the staff
+//! dashboard, tapped and typed the way the desk would: each field is checked as it is
+//! entered, the filing is audited under the staff member's name, its slip prints, and a
+//! worker on the roster can then collect a pass.
+
+mod common;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use common::*;
+use lobby_kiosk::app::App;
+use lobby_kiosk::journeys::staff::{self, Role};
+use lobby_kiosk::journeys::worker::{self, PassOutcome, WhoAsks};
+use lobby_kiosk::store::NewTicket;
+use lobby_kiosk::ui::{Kiosk, PermitFormAdapter, PermitStep, StaffAdapter, StaffStep};
+use slint::ComponentHandle;
+
+/// Monday 30 November 2026 at `h:m` in Shanghai.
+fn monday_at(h: u32, m: u32) -> DateTime<Utc> {
+    chrono_tz::Asia::Shanghai
+        .with_ymd_and_hms(2026, 11, 30, h, m, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A supervisor 李明 and a desk colleague 王芳 (402718), at Monday 10:00.
+fn staff_on_duty(app: &App) {
+    let now = monday_at(10, 0);
+    app.set_now(Some(now));
+    staff::add_staff(app, "bootstrap", "李明", Role::Supervisor, "258036", now)
+        .unwrap()
+        .unwrap();
+    staff::add_staff(app, "李明", "王芳", Role::Desk, "402718", now)
+        .unwrap()
+        .unwrap();
+}
+
+fn keys(k: &Kiosk, text: &str) {
+    for c in text.chars() {
+        tap(
+            k,
+            &if c == '-' {
+                "分隔符 -".to_string()
+            } else {
+                c.to_string()
+            },
+        );
+    }
+}
+
+/// Latin letters on the on-screen keyboard (switching from pinyin first).
+fn latin(k: &Kiosk, text: &str) {
+    tap(k, "切换到英文字母");
+    for c in text.chars() {
+        tap(k, &if c == ' ' { "空格".to_string() } else { c.to_string() });
+    }
+}
+
+fn log_in(k: &Kiosk, pin: &str) {
+    find(k, "工作人员入口").invoke_accessible_default_action();
+    keys(k, pin);
+    tap(k, "进入");
+    assert_eq!(k.window.global::<StaffAdapter>().get_step(), StaffStep::Dashboard);
+}
+
+fn shows(k: &Kiosk, part: &str) -> bool {
+    screen_text(k).iter().any(|t| t.contains(part))
+}
+
+fn step(k: &Kiosk) -> PermitStep {
+    k.window.global::<PermitFormAdapter>().get_step()
+}
+
+#[test]
+fn the_desk_files_a_renovation_field_by_field_and_its_workers_can_collect_passes() {
+    let k = kiosk();
+    let app = k.app();
+    staff_on_duty(app);
+    log_in(&k, "402718");
+    tap(&k, "装修施工");
+    tap(&k, "新建装修备案");
+
+    // The unit: one not in the directory is politely refused, then the right one.
+    keys(&k, "9-9-999");
+    tap(&k, "下一步");
+    assert!(
+        read(&k, "备案提示").contains("没有找到这个房号"),
+        "{}",
+        read(&k, "备案提示")
+    );
+    assert_eq!(step(&k), PermitStep::Unit);
+    tap(&k, "清空");
+    keys(&k, "2-1-302");
+    tap(&k, "下一步");
+
+    // The owner's surname on the pinyin keyboard; a whole name is not a surname.
+    assert_eq!(step(&k), PermitStep::Owner);
+    keys(&k, "zhao");
+    tap(&k, "候选 赵");
+    tap(&k, "下一步");
+    assert_eq!(step(&k), PermitStep::Contractor);
+    latin(&k, "ANJU DECOR");
+    tap(&k, "下一步");
+    keys(&k, "13700003333");
+    tap(&k, "下一步");
+
+    // The review: what was typed, the lead's phone masked, a 30-day period from today.
+    assert_eq!(step(&k), PermitStep::Review);
+    assert!(shows(&k, "房号：2-1-302"));
+    assert!(shows(&k, "业主：赵"));
+    assert!(shows(&k, "施工单位：Anju Decor"), "{:?}", screen_text(&k));
+    assert!(shows(&k, "施工负责人：137****3333"));
+    assert!(!shows(&k, "13700003333"), "the whole number is never shown back");
+    assert!(shows(&k, "开工日期：11月30日（今天）"), "{:?}", screen_text(&k));
+    assert!(shows(&k, "工期：30 天（至 12月29日（周二））"));
+    assert!(shows(&k, "装修保证金：未交"));
+
+    // Filing with nobody on the roster says what is missing and keeps everything.
+    tap(&k, "提交备案并打印");
+    assert!(read(&k, "备案提示").contains("请至少添加一名施工人员"));
+    assert_eq!(step(&k), PermitStep::Review);
+
+    // Two workers; the same mobile twice is caught.
+    tap(&k, "添加施工人员");
+    latin(&k, "ZHANG SAN");
+    tap(&k, "下一步");
+    keys(&k, "13700001111");
+    tap(&k, "添加");
+    assert!(shows(&k, "Zhang San 137****1111"));
+    tap(&k, "添加施工人员");
+    latin(&k, "LI SI");
+    tap(&k, "下一步");
+    keys(&k, "13700001111");
+    tap(&k, "添加");
+    assert!(read(&k, "备案提示").contains("已在施工人员名单中"));
+    assert_eq!(step(&k), PermitStep::WorkerPhone);
+    for _ in 0..4 {
+        tap(&k, "删除");
+    }
+    keys(&k, "2222");
+    tap(&k, "添加");
+    assert!(shows(&k, "施工人员（2）"));
+
+    // Start tomorrow, a week longer, deposit paid; a wrong field is changed in place.
+    tap(&k, "开工日期推后一天");
+    tap(&k, "工期加 7 天");
+    assert!(shows(&k, "工期：37 天（至 2027年1月6日（周三））"));
+    tap(&k, "保证金已交");
+    assert!(shows(&k, "装修保证金：已交"), "{:?}", screen_text(&k));
+    tap(&k, "修改施工单位");
+    assert_eq!(step(&k), PermitStep::Contractor);
+    latin(&k, " CO");
+    tap(&k, "下一步");
+    assert_eq!(step(&k), PermitStep::Review, "a changed field goes back to the review");
+    assert!(shows(&k, "施工单位：Anju Decor Co"));
+
+    tap(&k, "提交备案并打印");
+    assert_eq!(step(&k), PermitStep::None);
+    let message = read(&k, "操作结果");
+    assert!(
+        message.contains("已建立") && message.contains("凭条已打印"),
+        "{message}"
+    );
+
+    let permits = app.store().permits().unwrap();
+    assert_eq!(permits.len(), 1);
+    let p = &permits[0];
+    assert!(message.contains(&p.code), "{message}");
+    assert_eq!(
+        (p.unit_no.as_str(), p.owner_surname.as_str(), p.contractor.as_str()),
+        ("2-1-302", "赵", "Anju Decor Co")
+    );
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    assert_eq!((p.start_date, p.end_date), (day(2026, 12, 1), day(2027, 1, 6)));
+    assert!(p.deposit_paid);
+    assert_eq!(p.workers.len(), 2);
+    assert!(shows(&k, &p.code), "the new permit is on the renovation list");
+
+    // Audited under the desk member's name; the slip for the contractor printed.
+    let audit = app.store().audit_since(monday_at(0, 0)).unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.staff == "王芳" && e.action == "permit_create" && e.record == p.code));
+    assert!(
+        printed_slips(k.dir.path())
+            .iter()
+            .any(|(name, _)| name.contains("permit")),
+        "{:?}",
+        printed_slips(k.dir.path()).iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+
+    // Tomorrow at 10:00 a worker on the roster collects a pass.
+    let tomorrow = monday_at(10, 0) + Duration::days(1);
+    let outcome = worker::issue_pass(app, p, &WhoAsks::Phone("13700002222".into()), tomorrow).unwrap();
+    assert!(matches!(outcome, PassOutcome::Issued(_)), "{outcome:?}");
+}
+
+#[test]
+fn back_steps_through_the_form_and_logging_out_forgets_it() {
+    let k = kiosk();
+    staff_on_duty(k.app());
+    log_in(&k, "402718");
+    tap(&k, "装修施工");
+    tap(&k, "新建装修备案");
+    keys(&k, "2-1-302");
+    tap(&k, "下一步");
+    assert_eq!(step(&k), PermitStep::Owner);
+    tap(&k, "返回");
+    assert_eq!(step(&k), PermitStep::Unit);
+    assert_eq!(read(&k, "装修房号"), "2-1-302", "what was typed is still there");
+    tap(&k, "返回");
+    assert_eq!(step(&k), PermitStep::None);
+    assert!(is_shown(&k, "新建装修备案"), "back on the dashboard");
+
+    // Half-typed, then the staff member logs out: nothing of it is kept.
+    tap(&k, "新建装修备案");
+    assert_eq!(read(&k, "装修房号"), "", "a new filing starts empty");
+    keys(&k, "2-1-302");
+    tap(&k, "下一步");
+    k.window.global::<StaffAdapter>().invoke_logout();
+    assert_eq!(step(&k), PermitStep::None);
+    log_in(&k, "402718");
+    assert!(is_shown(&k, "今日待办"), "the dashboard, not the old form");
+    assert_eq!(k.window.global::<PermitFormAdapter>().get_unit(), "");
+    assert!(k.app().store().permits().unwrap().is_empty(), "nothing was filed");
+}
+
+#[test]
+fn a_ticket_is_cancelled_with_a_reason_that_stays_on_its_history() {
+    let k = kiosk();
+    let app = k.app();
+    staff_on_duty(app);
+    let now = monday_at(10, 0);
+    let ticket = app
+        .with_store(|s| {
+            s.insert_ticket(
+                &NewTicket {
+                    unit_no: "3-2-1201".into(),
+                    request_type: "repair".into(),
+                    choice: "water".into(),
+                    note: String::new(),
+                    preferred_time: String::new(),
+                    callback_phone: "13811112222".into(),
+                    urgent: false,
+                    due_at: now + Duration::hours(24),
+                },
+                now,
+                "20261130",
+            )
+        })
+        .unwrap();
+    let number = ticket.ticket_no.clone();
+    log_in(&k, "402718");
+
+    // The reasons show only after "取消", and "不取消" puts them away untouched.
+    assert!(!is_shown(&k, &format!("重复提交，取消 {number}")));
+    tap(&k, &format!("取消服务单 {number}"));
+    assert!(is_shown(&k, &format!("业主撤回，取消 {number}")));
+    tap(&k, &format!("不取消 {number}"));
+    assert!(!is_shown(&k, &format!("重复提交，取消 {number}")));
+    assert_eq!(app.store().ticket(ticket.id).unwrap().unwrap().status, "received");
+
+    tap(&k, &format!("取消服务单 {number}"));
+    tap(&k, &format!("重复提交，取消 {number}"));
+    assert!(
+        read(&k, "操作结果").contains("服务单已取消"),
+        "{}",
+        read(&k, "操作结果")
+    );
+    assert_eq!(app.store().ticket(ticket.id).unwrap().unwrap().status, "cancelled");
+    assert!(!is_shown(&k, &format!("取消服务单 {number}")), "off the open list");
+    let history = app.store().ticket_history(ticket.id).unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.status.as_str(), last.staff.as_str(), last.note.as_str()),
+        ("cancelled", "王芳", "重复提交")
+    );
+    let audit = app.store().audit_since(monday_at(0, 0)).unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.staff == "王芳" && e.action == "ticket_update" && e.record == number && e.detail == "cancelled"));
+}
