@@ -373,7 +373,6 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         let next_year = NaiveDate::from_ymd_opt(2027, 1, 6).unwrap();
-        let next_year = NaiveDate::from_ymd_opt(2027, 1, 6).unwrap();
         assert_eq!(day_text(Lang::Zh, today, today), "11月28日（今天）");
         assert_eq!(day_text(Lang::Zh, monday, today), "11月30日（周一）");
         assert_eq!(day_text(Lang::Zh, next_year, today), "2027年1月6日（周三）");
