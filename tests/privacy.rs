@@ -6,14 +6,13 @@
 
 mod common;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use common::*;
 use lobby_kiosk::directory;
 use lobby_kiosk::domain::visitor::VisitorType;
 use lobby_kiosk::i18n::Lang;
-use lobby_kiosk::journeys::permit::{self, PermitForm};
 use lobby_kiosk::journeys::staff::{self, Role};
-use lobby_kiosk::journeys::visitor::{self, Registered, WalkIn};
+use lobby_kiosk::journeys::visitor::{self, Registered};
 use lobby_kiosk::journeys::{resident, visitor_slip, worker, worker_slip};
 use lobby_kiosk::printing::{test_slip, Op, Slip};
 use lobby_kiosk::store::Permit;
@@ -41,14 +40,6 @@ const SECRETS: &[&str] = &[
     LEAD_PHONE,
     INVITE_PHONE,
 ];
-
-/// Monday 30 November 2026, 10:00 in Shanghai: inside renovation and office hours.
-fn monday_ten() -> DateTime<Utc> {
-    chrono_tz::Asia::Shanghai
-        .with_ymd_and_hms(2026, 11, 30, 10, 0, 0)
-        .unwrap()
-        .with_timezone(&Utc)
-}
 
 /// Every full mobile number (1[3-9] and 9 more digits, not part of a longer number) and
 /// every 18-character ID number (17 digits and a digit or X) in `text`.
@@ -160,7 +151,7 @@ struct Seeded {
 /// denied phone, an invite, a permit whose workers carry ID numbers, a pass, tickets.
 fn seed(k: &TestKiosk) -> Seeded {
     let app = k.app();
-    let now = monday_ten();
+    let now = monday_at(10, 0);
     app.set_now(Some(now));
     let csv = format!("unit,surname,phone\n1-1-101,王,{RESIDENT_PHONE}\n2-1-302,赵,13598765432\n");
     let residents = directory::parse_csv(&csv, &app.unit_format).unwrap();
@@ -169,24 +160,8 @@ fn seed(k: &TestKiosk) -> Seeded {
         .unwrap()
         .unwrap();
     app.store().deny_add(DENIED_PHONE, "多次滋扰", "李明", now).unwrap();
-    let walk_in = |phone: &str, t: VisitorType| WalkIn {
-        unit: "1-1-101".into(),
-        surname: "王".into(),
-        phone: phone.into(),
-        visitor_type: t,
-        party_size: 1,
-        company: String::new(),
-    };
-    let Registered::Waiting(_) = visitor::register(app, &walk_in(VISITOR_PHONE, VisitorType::Guest), now).unwrap()
-    else {
-        panic!("a guest waits for the host")
-    };
-    let Registered::Approved {
-        visit: courier_visit, ..
-    } = visitor::register(app, &walk_in(COURIER_PHONE, VisitorType::Courier), now).unwrap()
-    else {
-        panic!("a courier is let in")
-    };
+    waiting_guest(app, VISITOR_PHONE, now);
+    let courier_visit = courier_on_site(app, COURIER_PHONE, now);
     let Registered::Held(_) = visitor::register(app, &walk_in(DENIED_PHONE, VisitorType::Guest), now).unwrap() else {
         panic!("the deny list holds")
     };
@@ -205,33 +180,19 @@ fn seed(k: &TestKiosk) -> Seeded {
     )
     .unwrap()
     .unwrap();
-    let workers = vec![
-        permit::parse_worker(app, &format!("张三明:{WORKER_PHONE}:{WORKER_ID}")).unwrap(),
-        permit::parse_worker(app, &format!("李四:13700002222:{WORKER2_ID}")).unwrap(),
-    ];
-    let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
-    let permit = permit::add_permit(
+    // The fixture's lead phone is LEAD_PHONE.
+    let permit = file_permit(
         app,
-        PermitForm {
-            unit: "2-1-302".into(),
-            owner_surname: "赵".into(),
-            contractor: "安居装饰工程有限公司".into(),
-            lead_phone: LEAD_PHONE.to_string(),
-            start: d(20),
-            end: d(30),
-            deposit_paid: true,
-            workers,
-        },
+        "安居装饰工程有限公司",
+        &[
+            &format!("张三明:{WORKER_PHONE}:{WORKER_ID}"),
+            &format!("李四:13700002222:{WORKER2_ID}"),
+        ],
+        true,
         now,
-    )
-    .unwrap()
-    .unwrap();
+    );
     worker::print_permit(app, &permit, now).unwrap();
-    let worker::PassOutcome::Issued(_) =
-        worker::issue_pass(app, &permit, &worker::WhoAsks::Phone(WORKER_PHONE.into()), now).unwrap()
-    else {
-        panic!("the worker gets a pass")
-    };
+    issue_pass(app, &permit, WORKER_PHONE, now);
     Seeded { permit, courier_visit }
 }
 
@@ -243,7 +204,7 @@ fn no_page_and_no_slip_shows_a_full_phone_or_id_number() {
     });
     let seeded = seed(&k);
     let app = k.app();
-    let now = monday_ten();
+    let now = monday_at(10, 0);
 
     // Every page and state the screenshot module knows, in both languages.
     for lang in [Lang::Zh, Lang::En] {

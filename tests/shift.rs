@@ -1,127 +1,34 @@
 //! Shift handover and CSV export: in-process and through the real binary.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::rc::Rc;
+mod common;
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use common::*;
 use lobby_kiosk::app::App;
-use lobby_kiosk::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
-use lobby_kiosk::domain::visitor::VisitorType;
 use lobby_kiosk::journeys::export::{self, ExportKind};
-use lobby_kiosk::journeys::permit::{self, PermitForm};
 use lobby_kiosk::journeys::shift::{self, ShiftRefused};
-use lobby_kiosk::journeys::staff::{self, Role};
-use lobby_kiosk::journeys::visitor::{self, Registered, WalkIn};
-use lobby_kiosk::journeys::worker::{self, PassOutcome, WhoAsks};
-use lobby_kiosk::store::{HandoverKind, NewTicket};
-
-fn open(dir: &Path) -> Rc<App> {
-    let loaded = LoadedConfig::from_text(EMBEDDED_DEFAULT, ConfigSource::Embedded).unwrap();
-    Rc::new(App::open(loaded, Some(dir)).unwrap())
-}
-
-/// Monday 30 November 2026 at `h:m` in Shanghai.
-fn monday_at(h: u32, m: u32) -> DateTime<Utc> {
-    chrono_tz::Asia::Shanghai
-        .with_ymd_and_hms(2026, 11, 30, h, m, 0)
-        .unwrap()
-        .with_timezone(&Utc)
-}
-
-fn kiosk(dir: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
-}
+use lobby_kiosk::store::HandoverKind;
 
 /// A waiting guest, an on-site worker, an open repair ticket and a failed print job.
 fn seed(app: &App, now: DateTime<Utc>) -> (String, String, String) {
-    staff::add_staff(app, "bootstrap", "李明", Role::Supervisor, "258036", now)
-        .unwrap()
-        .unwrap();
-    staff::add_staff(app, "李明", "王芳", Role::Desk, "402718", now)
-        .unwrap()
-        .unwrap();
-    let walk_in = WalkIn {
-        unit: "1-1-101".into(),
-        surname: "王".into(),
-        phone: "13900000001".into(),
-        visitor_type: VisitorType::Guest,
-        party_size: 1,
-        company: String::new(),
-    };
-    let Registered::Waiting(visit) = visitor::register(app, &walk_in, now).unwrap() else {
-        panic!("a guest waits for the host")
-    };
-    let workers = vec![permit::parse_worker(app, "张三明:13700001111").unwrap()];
-    let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
-    let permit = permit::add_permit(
-        app,
-        PermitForm {
-            unit: "2-1-302".into(),
-            owner_surname: "赵".into(),
-            contractor: "安居装饰".into(),
-            lead_phone: "13700003333".into(),
-            start: d(20),
-            end: d(30),
-            deposit_paid: true,
-            workers,
-        },
-        now,
-    )
-    .unwrap()
-    .unwrap();
-    let PassOutcome::Issued(issued) =
-        worker::issue_pass(app, &permit, &WhoAsks::Phone("13700001111".into()), now).unwrap()
-    else {
-        panic!("inside renovation hours the pass is issued")
-    };
-    let ticket = app
-        .with_store(|s| {
-            s.insert_ticket(
-                &NewTicket {
-                    unit_no: "3-2-1201".into(),
-                    request_type: "repair".into(),
-                    choice: "water".into(),
-                    note: String::new(),
-                    preferred_time: String::new(),
-                    callback_phone: "13811112222".into(),
-                    urgent: false,
-                    due_at: now + Duration::hours(24),
-                },
-                now,
-                "20261130",
-            )
-        })
-        .unwrap();
+    add_desk_staff(app, now);
+    let visit = waiting_guest(app, "13900000001", now);
+    let permit = file_permit(app, "安居装饰", &["张三明:13700001111"], true, now);
+    let pass = issue_pass(app, &permit, "13700001111", now);
+    let ticket = repair_ticket(app, now);
     let job = app
         .store()
         .add_print_job("visitor", ("visit", 1), b"slip", "x", None, now)
         .unwrap();
     app.store().mark_print_job_sent(job, now).unwrap();
     app.store().finish_print_job(job, Some("paper out"), now).unwrap();
-    (visit.visit_no, issued.pass.pass_no, ticket.ticket_no)
+    (visit.visit_no, pass.pass_no, ticket.ticket_no)
 }
 
 #[test]
 fn a_handover_lists_what_is_open_and_only_a_colleague_takes_it_over_with_their_pin() {
     let dir = tempfile::tempdir().unwrap();
-    let app = open(dir.path());
+    let app = open_app(dir.path());
     let now = monday_at(10, 0);
     let (visit_no, pass_no, ticket_no) = seed(&app, now);
 
@@ -182,7 +89,7 @@ fn handovers_are_closed_read_and_taken_over_from_the_desk_pc() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     assert_eq!(
-        kiosk(
+        run_cli(
             d,
             &["staff", "add", "李明", "--role", "supervisor", "--pin", "258036"],
             ""
@@ -191,30 +98,30 @@ fn handovers_are_closed_read_and_taken_over_from_the_desk_pc() {
         0
     );
     assert_eq!(
-        kiosk(d, &["staff", "add", "王芳", "--pin", "402718", "--by", "李明"], "").0,
+        run_cli(d, &["staff", "add", "王芳", "--pin", "402718", "--by", "李明"], "").0,
         0
     );
-    let (code, _, err) = kiosk(d, &["shift", "close", "--by", "无名"], "");
+    let (code, _, err) = run_cli(d, &["shift", "close", "--by", "无名"], "");
     assert_eq!(code, 1, "an unknown name cannot close a shift");
     assert!(err.contains("没有这位工作人员"), "{err}");
-    let (code, out, _) = kiosk(d, &["shift", "close", "--by", "李明", "--notes", "钥匙已交保安"], "");
+    let (code, out, _) = run_cli(d, &["shift", "close", "--by", "李明", "--notes", "钥匙已交保安"], "");
     assert_eq!(code, 0);
     assert!(out.contains("钥匙已交保安") && out.contains("尚未接班确认"), "{out}");
 
-    let (code, _, err) = kiosk(d, &["shift", "ack", "1", "--by", "王芳"], "258036\n");
+    let (code, _, err) = run_cli(d, &["shift", "ack", "1", "--by", "王芳"], "258036\n");
     assert_eq!(code, 1, "李明's PIN does not take over as 王芳");
     assert!(err.contains("密码与姓名不符"), "{err}");
-    assert_eq!(kiosk(d, &["shift", "ack", "1", "--by", "王芳"], "402718\n").0, 0);
+    assert_eq!(run_cli(d, &["shift", "ack", "1", "--by", "王芳"], "402718\n").0, 0);
 
-    let (code, out, _) = kiosk(d, &["shift", "show", "1", "--json"], "");
+    let (code, out, _) = run_cli(d, &["shift", "show", "1", "--json"], "");
     assert_eq!(code, 0);
     let h: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(h["closed_by"], "李明");
     assert_eq!(h["acked_by"], "王芳");
     assert_eq!(h["notes"], "钥匙已交保安");
-    let (_, out, _) = kiosk(d, &["shift", "list"], "");
+    let (_, out, _) = run_cli(d, &["shift", "list"], "");
     assert!(out.contains("李明") && out.contains("王芳"), "{out}");
-    assert_eq!(kiosk(d, &["shift", "show", "9"], "").0, 1);
+    assert_eq!(run_cli(d, &["shift", "show", "9"], "").0, 1);
 }
 
 fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
@@ -227,7 +134,7 @@ fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
 #[test]
 fn exports_hold_the_range_with_phones_masked() {
     let dir = tempfile::tempdir().unwrap();
-    let app = open(dir.path());
+    let app = open_app(dir.path());
     let now = monday_at(10, 0);
     let (visit_no, pass_no, ticket_no) = seed(&app, now);
     let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
@@ -273,18 +180,18 @@ fn exports_hold_the_range_with_phones_masked() {
         "2026-11-30",
         "--out",
     ];
-    let (code, _, err) = kiosk(dir.path(), &[&args[..], &[file.to_str().unwrap()]].concat(), "");
+    let (code, _, err) = run_cli(dir.path(), &[&args[..], &[file.to_str().unwrap()]].concat(), "");
     assert_eq!(code, 0, "{err}");
     let rows = read_csv(&std::fs::read(&file).unwrap());
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0][4], "139****0001");
     assert_eq!(
-        kiosk(dir.path(), &[&args[..], &[file.to_str().unwrap()]].concat(), "").0,
+        run_cli(dir.path(), &[&args[..], &[file.to_str().unwrap()]].concat(), "").0,
         1,
         "never overwrites"
     );
     assert_eq!(
-        kiosk(
+        run_cli(
             dir.path(),
             &["export", "visits", "--from", "2026-12-01", "--to", "2026-11-01"],
             ""
@@ -297,7 +204,7 @@ fn exports_hold_the_range_with_phones_masked() {
 #[test]
 fn the_daily_summary_prints_on_demand_from_the_desk_pc() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, out, err) = kiosk(dir.path(), &["report", "daily", "--print"], "");
+    let (code, out, err) = run_cli(dir.path(), &["report", "daily", "--print"], "");
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("每日梳理汇总"), "{out}");
     let slips: Vec<_> = std::fs::read_dir(dir.path().join("printer"))

@@ -6,23 +6,14 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::Utc;
 use common::*;
-use lobby_kiosk::journeys::permit::{self, PermitForm};
 use lobby_kiosk::journeys::{reprint, worker};
 use lobby_kiosk::printing::fake::{Answers, FakePrinter, Script, PAPER_OUT, READY};
 use lobby_kiosk::printing::PrinterState;
 use lobby_kiosk::store::{JobState, Pass, Permit};
 use lobby_kiosk::ui::{AppState, WorkerAdapter, WorkerStep};
 use slint::ComponentHandle;
-
-/// Monday 30 November 2026 at `h:m` in Shanghai.
-fn monday_at(h: u32, m: u32) -> DateTime<Utc> {
-    chrono_tz::Asia::Shanghai
-        .with_ymd_and_hms(2026, 11, 30, h, m, 0)
-        .unwrap()
-        .with_timezone(&Utc)
-}
 
 /// A kiosk printing to `fake`, asking the printer again every `retry_seconds`.
 fn kiosk_on(fake: &FakePrinter, timeout_ms: u32, retry_seconds: u32) -> TestKiosk {
@@ -40,25 +31,13 @@ fn kiosk_on(fake: &FakePrinter, timeout_ms: u32, retry_seconds: u32) -> TestKios
 }
 
 fn permit(k: &TestKiosk) -> Permit {
-    let app = k.app();
-    let workers = vec![permit::parse_worker(app, "张三明:13700001111").unwrap()];
-    let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
-    permit::add_permit(
-        app,
-        PermitForm {
-            unit: "2-1-302".into(),
-            owner_surname: "赵".into(),
-            contractor: "安居装饰工程有限公司".into(),
-            lead_phone: "13700003333".into(),
-            start: d(20),
-            end: d(30),
-            deposit_paid: true,
-            workers,
-        },
+    file_permit(
+        k.app(),
+        "安居装饰工程有限公司",
+        &["张三明:13700001111"],
+        true,
         Utc::now(),
     )
-    .unwrap()
-    .unwrap()
 }
 
 fn step(k: &TestKiosk) -> WorkerStep {

@@ -6,26 +6,14 @@ mod common;
 
 use std::rc::Rc;
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use common::*;
 use lobby_kiosk::app::App;
 use lobby_kiosk::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
-use lobby_kiosk::domain::visitor::VisitorType;
-use lobby_kiosk::journeys::permit::{self, PermitForm};
-use lobby_kiosk::journeys::staff::{self, Role};
-use lobby_kiosk::journeys::visitor::{self, InviteRequest, Registered, WalkIn};
-use lobby_kiosk::journeys::worker::{self, PassOutcome, WhoAsks};
-use lobby_kiosk::store::{NewTicket, PermitStatus};
+use lobby_kiosk::journeys::visitor::{self, InviteRequest};
+use lobby_kiosk::store::PermitStatus;
 use lobby_kiosk::ui::{Kiosk, StaffAdapter, StaffStep};
 use slint::ComponentHandle;
-
-/// Monday 30 November 2026 at `h:m` in Shanghai.
-fn monday_at(h: u32, m: u32) -> DateTime<Utc> {
-    chrono_tz::Asia::Shanghai
-        .with_ymd_and_hms(2026, 11, 30, h, m, 0)
-        .unwrap()
-        .with_timezone(&Utc)
-}
 
 struct Seeded {
     waiting: String,
@@ -41,71 +29,13 @@ struct Seeded {
 fn seed(app: &App) -> Seeded {
     let now = monday_at(10, 0);
     app.set_now(Some(now));
-    staff::add_staff(app, "bootstrap", "李明", Role::Supervisor, "258036", now)
-        .unwrap()
-        .unwrap();
-    staff::add_staff(app, "李明", "王芳", Role::Desk, "402718", now)
-        .unwrap()
-        .unwrap();
-    let walk_in = |phone: &str, t| WalkIn {
-        unit: "1-1-101".into(),
-        surname: "王".into(),
-        phone: phone.into(),
-        visitor_type: t,
-        party_size: 1,
-        company: String::new(),
-    };
-    let Registered::Waiting(waiting) =
-        visitor::register(app, &walk_in("13900000001", VisitorType::Guest), now).unwrap()
-    else {
-        panic!("a guest waits")
-    };
-    let Registered::Approved { visit: courier, .. } =
-        visitor::register(app, &walk_in("13900000002", VisitorType::Courier), now).unwrap()
-    else {
-        panic!("a courier is let in")
-    };
-    let workers = vec![permit::parse_worker(app, "张三明:13700001111").unwrap()];
+    add_desk_staff(app, now);
+    let waiting = waiting_guest(app, "13900000001", now);
+    let courier = courier_on_site(app, "13900000002", now);
+    let permit = file_permit(app, "安居装饰", &["张三明:13700001111"], true, now);
+    let pass = issue_pass(app, &permit, "13700001111", now);
+    let ticket = repair_ticket(app, now);
     let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
-    let permit = permit::add_permit(
-        app,
-        PermitForm {
-            unit: "2-1-302".into(),
-            owner_surname: "赵".into(),
-            contractor: "安居装饰".into(),
-            lead_phone: "13700003333".into(),
-            start: d(20),
-            end: d(30),
-            deposit_paid: true,
-            workers,
-        },
-        now,
-    )
-    .unwrap()
-    .unwrap();
-    let PassOutcome::Issued(issued) =
-        worker::issue_pass(app, &permit, &WhoAsks::Phone("13700001111".into()), now).unwrap()
-    else {
-        panic!("inside renovation hours the pass is issued")
-    };
-    let ticket = app
-        .with_store(|s| {
-            s.insert_ticket(
-                &NewTicket {
-                    unit_no: "3-2-1201".into(),
-                    request_type: "repair".into(),
-                    choice: "water".into(),
-                    note: String::new(),
-                    preferred_time: String::new(),
-                    callback_phone: "13811112222".into(),
-                    urgent: false,
-                    due_at: now + Duration::hours(24),
-                },
-                now,
-                "20261130",
-            )
-        })
-        .unwrap();
     let invite = visitor::create_invite(
         app,
         &InviteRequest {
@@ -125,7 +55,7 @@ fn seed(app: &App) -> Seeded {
         waiting: waiting.visit_no,
         courier: courier.visit_no,
         ticket: ticket.ticket_no,
-        pass: issued.pass.pass_no,
+        pass: pass.pass_no,
         permit: permit.code,
         invite: invite.code,
     }

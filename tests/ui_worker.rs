@@ -3,45 +3,21 @@
 
 mod common;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::Utc;
 use common::*;
-use lobby_kiosk::journeys::permit::{self, PermitForm};
 use lobby_kiosk::journeys::worker;
 use lobby_kiosk::store::{Permit, PermitStatus};
 use lobby_kiosk::ui::{AppState, Page, WorkerAdapter, WorkerRefusal, WorkerStep};
 use slint::ComponentHandle;
 
-/// Monday 30 November 2026 at `h:m` in Shanghai.
-fn monday_at(h: u32, m: u32) -> DateTime<Utc> {
-    chrono_tz::Asia::Shanghai
-        .with_ymd_and_hms(2026, 11, 30, h, m, 0)
-        .unwrap()
-        .with_timezone(&Utc)
-}
-
 fn permit(k: &TestKiosk, deposit_paid: bool) -> Permit {
-    let app = k.app();
-    let workers = vec![
-        permit::parse_worker(app, "张三明:13700001111:110101199003071234").unwrap(),
-        permit::parse_worker(app, "李四:13700002222").unwrap(),
-    ];
-    let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
-    permit::add_permit(
-        app,
-        PermitForm {
-            unit: "2-1-302".into(),
-            owner_surname: "赵".into(),
-            contractor: "安居装饰工程有限公司".into(),
-            lead_phone: "13700003333".into(),
-            start: d(20),
-            end: d(30),
-            deposit_paid,
-            workers,
-        },
+    file_permit(
+        k.app(),
+        "安居装饰工程有限公司",
+        &["张三明:13700001111:110101199003071234", "李四:13700002222"],
+        deposit_paid,
         Utc::now(),
     )
-    .unwrap()
-    .unwrap()
 }
 
 fn step(k: &TestKiosk) -> WorkerStep {

@@ -26,6 +26,8 @@ use clap::{Parser, Subcommand};
 use crate::app::App;
 use crate::config::LoadedConfig;
 use crate::i18n::Lang;
+use crate::journeys::desk::{DeskRefused, MAX_EXTEND_DAYS};
+use crate::journeys::JourneyError;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -281,4 +283,68 @@ fn print_json(value: &impl serde::Serialize) {
 /// A message in the configured language.
 fn say(lang: Lang, zh: &str, en: &str) -> String {
     lang.pick(zh, en).to_string()
+}
+
+/// Says why the desk (`journeys::desk`, the staff dashboard's own code path) refused an
+/// action, and which exit that is: a refusal is a negative answer, malformed input a
+/// usage error. `action` is what was asked, for a supervisor-only refusal (“只有主管可以
+/// {action}”); `not_found` says there was nothing for `key` this applies to.
+fn desk_refused(lang: Lang, why: DeskRefused, action: (&str, &str), not_found: (&str, &str), key: &str) -> Outcome {
+    let (text, outcome) = match why {
+        DeskRefused::NotSupervisor => (
+            lang.pick(
+                &format!("只有主管可以{}，请由主管办理（--by 主管姓名），谢谢。", action.0),
+                &format!(
+                    "Only a supervisor may {}; please have a supervisor run it (--by NAME). Thank you.",
+                    action.1
+                ),
+            )
+            .to_string(),
+            Outcome::Negative,
+        ),
+        DeskRefused::NotFound => (format!("{} {key}", say(lang, not_found.0, not_found.1)), Outcome::Negative),
+        DeskRefused::BadPhone => (
+            say(
+                lang,
+                "手机号码应为以 1 开头的 11 位数字，请核对后再试。",
+                "A mobile number has 11 digits starting with 1; please check it and try again.",
+            ),
+            Outcome::Usage,
+        ),
+        DeskRefused::NoReason => (
+            say(
+                lang,
+                "请写明原因（不超过 60 字），方便同事处理。",
+                "Please give a reason (up to 60 characters) so colleagues know how to handle it.",
+            ),
+            Outcome::Usage,
+        ),
+        DeskRefused::BadDays => (
+            lang.pick(
+                &format!(
+                    "新的结束日期需晚于目前的结束日期，且一次最多延后 {MAX_EXTEND_DAYS} 天，请核对后再试。"
+                ),
+                &format!(
+                    "The new last day must be after the current one and at most {MAX_EXTEND_DAYS} days later; please check it and try again."
+                ),
+            )
+            .to_string(),
+            Outcome::Negative,
+        ),
+    };
+    eprintln!("{text}");
+    outcome
+}
+
+/// The database did not take a desk action: apologise once and say what to do.
+fn desk_failed(lang: Lang, err: &JourneyError) -> Outcome {
+    eprintln!(
+        "{} ({err})",
+        say(
+            lang,
+            "抱歉，未能保存，请稍后再试；如仍不行请联系技术人员。",
+            "Sorry, that could not be saved; please try again, or call a technician if it persists."
+        )
+    );
+    Outcome::Negative
 }

@@ -1,13 +1,15 @@
 //! `lobby-kiosk permit ...` and `lobby-kiosk pass ...`: renovation permits for the desk,
-//! and pass issue/verify/revoke through exactly the kiosk's code path.
+//! and pass issue/verify/revoke through exactly the kiosk's code path. What the desk does
+//! to a permit or a pass goes through `journeys::desk`, as from the staff dashboard.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::{print_json, say, Outcome};
+use super::{desk_failed, desk_refused, print_json, say, Outcome};
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
+use crate::journeys::desk;
 use crate::journeys::permit::{self, PermitForm, PermitRejected};
 use crate::journeys::worker::{self, PassOutcome, PassRefused, WhoAsks};
 use crate::store::{Permit, PermitStatus};
@@ -48,7 +50,14 @@ pub enum PermitCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Stop passes under an active permit for now (`permit resume` lets the workers in again).
     Suspend {
+        code: String,
+        #[arg(long, default_value = "desk")]
+        by: String,
+    },
+    /// Lift a suspension: only a suspended permit resumes.
+    Resume {
         code: String,
         #[arg(long, default_value = "desk")]
         by: String,
@@ -64,6 +73,7 @@ pub enum PermitCommand {
         #[arg(long, default_value = "desk")]
         by: String,
     },
+    /// Move the last day on: after the current one, at most 90 days beyond it.
     Extend {
         code: String,
         #[arg(long)]
@@ -291,28 +301,23 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
             }
             _ => not_found(&code),
         },
-        PermitCommand::Suspend { code, by } => set_status(app, &code, PermitStatus::Suspended, &by),
-        PermitCommand::Revoke { code, by } => {
-            if !matches!(crate::journeys::staff::require_supervisor(app, &by), Ok(Ok(()))) {
-                eprintln!(
-                    "{}",
-                    say(
-                        lang,
-                        "只有主管可以撤销装修备案（--by 主管姓名）。",
-                        "Only a supervisor may revoke a permit (--by NAME)."
-                    )
-                );
-                return Outcome::Negative;
-            }
-            set_status(app, &code, PermitStatus::Revoked, &by)
-        }
-        PermitCommand::Finish { code, by } => set_status(app, &code, PermitStatus::Finished, &by),
-        PermitCommand::Extend { code, to, by } => match app.with_store(|s| s.extend_permit(&code, to, now)) {
-            Ok(true) => {
-                let _ = app.store().audit(&by, "permit_extend", &code, &to.to_string(), now);
+        PermitCommand::Suspend { code, by } => set_status(app, &code, PermitStatus::Suspended, &by, now),
+        PermitCommand::Resume { code, by } => set_status(app, &code, PermitStatus::Active, &by, now),
+        PermitCommand::Revoke { code, by } => set_status(app, &code, PermitStatus::Revoked, &by, now),
+        PermitCommand::Finish { code, by } => set_status(app, &code, PermitStatus::Finished, &by, now),
+        PermitCommand::Extend { code, to, by } => match desk::extend_permit_to(app, &by, &code, to, now) {
+            Ok(Ok(())) => {
+                println!("{} {code} → {to}", say(lang, "已延期装修备案", "Permit extended"));
                 Outcome::Success
             }
-            _ => not_found(&code),
+            Ok(Err(why)) => refused(
+                app,
+                why,
+                &code,
+                ("延期装修备案", "extend a permit"),
+                ("延期", "extended"),
+            ),
+            Err(e) => desk_failed(lang, &e),
         },
         PermitCommand::Slip { code } => match app.with_store(|s| s.permit_by_code(&code)) {
             Ok(Some(p)) => match worker::print_permit(app, &p, now) {
@@ -334,27 +339,75 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
     }
 }
 
-fn set_status(app: &App, code: &str, status: PermitStatus, by: &str) -> Outcome {
-    match app.with_store(|s| s.set_permit_status(code, status, Utc::now())) {
-        Ok(true) => {
-            let _ = app
-                .store()
-                .audit(by, &format!("permit_{}", status.as_str()), code, "", Utc::now());
+/// A permit's state in words.
+fn status_label(app: &App, status: PermitStatus) -> String {
+    let (zh, en) = match status {
+        PermitStatus::Active => ("有效", "active"),
+        PermitStatus::Suspended => ("已暂停", "suspended"),
+        PermitStatus::Revoked => ("已撤销", "revoked"),
+        PermitStatus::Finished => ("已完工", "finished"),
+    };
+    say(app.config.language, zh, en)
+}
+
+/// Suspends, resumes, finishes or revokes a permit through the desk (the dashboard's
+/// state and role rules, audited as `permit_<status>`).
+fn set_status(app: &App, code: &str, status: PermitStatus, by: &str, now: DateTime<Utc>) -> Outcome {
+    let lang = app.config.language;
+    let (action, verb) = match status {
+        PermitStatus::Active => (("恢复装修备案", "resume a permit"), ("恢复", "resumed")),
+        PermitStatus::Suspended => (("暂停装修备案", "suspend a permit"), ("暂停", "suspended")),
+        PermitStatus::Revoked => (("撤销装修备案", "revoke a permit"), ("撤销", "revoked")),
+        PermitStatus::Finished => (("结束装修备案", "finish a permit"), ("结束", "finished")),
+    };
+    match desk::set_permit_status(app, by, code, status, now) {
+        Ok(Ok(())) => {
             println!(
                 "{} {code} → {}",
-                say(app.config.language, "已更新备案", "Permit updated"),
-                status.as_str()
+                say(lang, "已更新备案", "Permit updated"),
+                status_label(app, status)
             );
             Outcome::Success
         }
-        _ => {
+        Ok(Err(why)) => refused(app, why, code, action, verb),
+        Err(e) => desk_failed(lang, &e),
+    }
+}
+
+/// A refused permit action: when the permit exists, says which state it is in (a finished
+/// or revoked permit stays so; only a suspended one resumes) rather than “not found”.
+fn refused(app: &App, why: desk::DeskRefused, code: &str, action: (&str, &str), verb: (&str, &str)) -> Outcome {
+    let lang = app.config.language;
+    if why == desk::DeskRefused::NotFound {
+        if let Ok(Some(p)) = app.with_store(|s| s.permit_by_code(code)) {
             eprintln!(
-                "{} {code}",
-                say(app.config.language, "没有找到这份装修备案：", "No permit with code")
+                "{}",
+                lang.pick(
+                    &format!(
+                        "装修备案 {code} 目前为“{}”，无法{}。如需帮助，请联系当班主管，谢谢。",
+                        status_label(app, p.status),
+                        verb.0
+                    ),
+                    &format!(
+                        "Permit {code} is {} and cannot be {}. The supervisor on duty can help; thank you.",
+                        status_label(app, p.status),
+                        verb.1
+                    ),
+                )
             );
-            Outcome::Negative
+            return Outcome::Negative;
         }
     }
+    desk_refused(
+        lang,
+        why,
+        action,
+        (
+            "没有找到这份装修备案，请核对备案编号：",
+            "No permit with this code; please check it:",
+        ),
+        code,
+    )
 }
 
 pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
@@ -462,18 +515,22 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                 Outcome::Negative
             }
         },
-        PassCommand::Revoke { pass_no, by } => match app.with_store(|s| s.revoke_pass(&pass_no, now)) {
-            Ok(true) => {
-                let _ = app.store().audit(&by, "pass_revoke", &pass_no, "", now);
+        PassCommand::Revoke { pass_no, by } => match desk::revoke_pass(app, &by, &pass_no, now) {
+            Ok(Ok(())) => {
+                println!("{} {pass_no}", say(lang, "已撤销通行证：", "Pass revoked:"));
                 Outcome::Success
             }
-            _ => {
-                eprintln!(
-                    "{} {pass_no}",
-                    say(lang, "没有找到可撤销的通行证：", "No revocable pass")
-                );
-                Outcome::Negative
-            }
+            Ok(Err(why)) => desk_refused(
+                lang,
+                why,
+                ("撤销通行证", "revoke a pass"),
+                (
+                    "没有找到可撤销的通行证（可能已撤销），请核对编号：",
+                    "No pass to revoke with this number (it may already be revoked); please check it:",
+                ),
+                &pass_no,
+            ),
+            Err(e) => desk_failed(lang, &e),
         },
     }
 }

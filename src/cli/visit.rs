@@ -1,16 +1,18 @@
-//! `lobby-kiosk visit|invite|deny`: the desk's side of visitor registration until staff
-//! mode lands, and for scripts afterwards.
+//! `lobby-kiosk visit|invite|deny`: the desk's side of visitor registration from a desk PC
+//! or a script. Decisions, sign-outs, invite cancellations and deny-list changes go through
+//! `journeys::desk`, the staff dashboard's own code path (role rules, audit).
 
 use chrono::{NaiveDate, Utc};
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::{print_json, say, Outcome};
+use super::{desk_failed, desk_refused, print_json, say, Outcome};
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
 use crate::domain::phone::parse_mobile;
+use crate::journeys::desk;
 use crate::journeys::visitor::{self, InviteRejected};
-use crate::store::{SignOutKind, Visit};
+use crate::store::Visit;
 
 #[derive(Debug, Subcommand)]
 pub enum VisitCommand {
@@ -33,6 +35,9 @@ pub enum VisitCommand {
     /// Record that a visitor left.
     SignOut {
         id: String,
+        /// Who records it (in the audit).
+        #[arg(long, default_value = "desk")]
+        by: String,
         #[arg(long)]
         json: bool,
     },
@@ -72,12 +77,17 @@ pub enum InviteCommand {
         json: bool,
     },
     /// Cancel an invite by its code.
-    Revoke { code: String },
+    Revoke {
+        code: String,
+        /// Who cancels it (in the audit).
+        #[arg(long, default_value = "desk")]
+        by: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum DenyCommand {
-    /// Hold visitors with this phone for the desk (they are not told why).
+    /// Hold visitors with this phone for the desk (they are not told why; supervisors only).
     Add {
         phone: String,
         #[arg(long)]
@@ -85,7 +95,7 @@ pub enum DenyCommand {
         #[arg(long)]
         by: String,
     },
-    /// Supervisors only.
+    /// Take a phone off the deny list (supervisors only).
     Remove {
         phone: String,
         #[arg(long)]
@@ -155,13 +165,13 @@ pub fn run_visit(app: &App, cmd: VisitCommand) -> Outcome {
         }
         VisitCommand::Approve { id, by, json } => decide(app, &id, true, &by, json, now),
         VisitCommand::Deny { id, by, json } => decide(app, &id, false, &by, json, now),
-        VisitCommand::SignOut { id, json } => {
+        VisitCommand::SignOut { id, by, json } => {
             let Some(visit) = find_visit(app, &id) else {
                 eprintln!("{} {id}", say(lang, "没有找到这条访客记录：", "No such visit:"));
                 return Outcome::Negative;
             };
-            match app.with_store(|s| s.sign_out_visit(visit.id, SignOutKind::Staff, now)) {
-                Ok(true) => {
+            match desk::sign_out(app, &by, &visit.visit_no, now) {
+                Ok(Ok(())) => {
                     if json {
                         print_json(&serde_json::json!({ "signed_out": visit.visit_no }));
                     } else {
@@ -169,18 +179,17 @@ pub fn run_visit(app: &App, cmd: VisitCommand) -> Outcome {
                     }
                     Outcome::Success
                 }
-                Ok(false) => {
-                    eprintln!(
-                        "{} {}",
-                        say(lang, "该访客不在场：", "That visitor is not on site:"),
-                        visit.visit_no
-                    );
-                    Outcome::Negative
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    Outcome::Negative
-                }
+                Ok(Err(why)) => desk_refused(
+                    lang,
+                    why,
+                    ("登记访客离开", "sign a visitor out"),
+                    (
+                        "该访客目前不在场（可能已登记离开），无需重复操作：",
+                        "That visitor is not on site (perhaps already signed out):",
+                    ),
+                    &visit.visit_no,
+                ),
+                Err(e) => desk_failed(lang, &e),
             }
         }
         VisitCommand::List { on_site, json } => {
@@ -231,11 +240,9 @@ fn decide(app: &App, key: &str, approve: bool, by: &str, json: bool, now: chrono
     let Some(visit) = find_visit(app, key) else {
         return Outcome::Negative;
     };
-    match visitor::decide(app, visit.id, approve, by, now) {
-        Ok(Some((visit, printed))) => {
+    match desk::decide_visit(app, by, visit.id, approve, now) {
+        Ok(Ok((visit, printed))) => {
             let printed = printed.printed();
-            let action = if approve { "visit_approve" } else { "visit_deny" };
-            let _ = app.store().audit(by, action, &visit.visit_no, "", now);
             if json {
                 print_json(&serde_json::json!({ "visit": row(app, &visit), "printed": printed }));
             } else if approve {
@@ -258,22 +265,18 @@ fn decide(app: &App, key: &str, approve: bool, by: &str, json: bool, now: chrono
             }
             Outcome::Success
         }
-        Ok(None) => {
-            eprintln!(
-                "{} {}",
-                say(
-                    lang,
-                    "该访客已处理过，无需重复操作：",
-                    "That visit was already decided:"
-                ),
-                visit.visit_no
-            );
-            Outcome::Negative
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            Outcome::Negative
-        }
+        Ok(Err(why)) => desk_refused(
+            lang,
+            why,
+            if approve {
+                ("同意来访", "approve a visit")
+            } else {
+                ("婉拒来访", "decline a visit")
+            },
+            ("该访客已处理过，无需重复操作：", "That visit was already decided:"),
+            &visit.visit_no,
+        ),
+        Err(e) => desk_failed(lang, &e),
     }
 }
 
@@ -374,98 +377,41 @@ pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
                 Outcome::Negative
             }
         },
-        InviteCommand::Revoke { code } => match app.with_store(|s| s.revoke_invite(&code, now)) {
-            Ok(true) => {
+        InviteCommand::Revoke { code, by } => match desk::revoke_invite(app, &by, &code, now) {
+            Ok(Ok(())) => {
                 println!("{} {code}", say(lang, "已取消预约：", "Invite cancelled:"));
                 Outcome::Success
             }
-            Ok(false) => {
-                eprintln!(
-                    "{} {code}",
-                    say(lang, "没有找到有效的预约码：", "No open invite with code")
-                );
-                Outcome::Negative
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                Outcome::Negative
-            }
+            Ok(Err(why)) => desk_refused(
+                lang,
+                why,
+                ("取消预约", "cancel an invite"),
+                (
+                    "没有找到有效的预约码（可能已使用或已取消），请核对：",
+                    "No open invite with this code (it may be used or cancelled already); please check it:",
+                ),
+                &code,
+            ),
+            Err(e) => desk_failed(lang, &e),
         },
     }
 }
 
 pub fn run_deny(app: &App, cmd: DenyCommand) -> Outcome {
-    let lang = app.config.language;
+    let now = Utc::now();
     match cmd {
-        DenyCommand::Add { ref by, .. } | DenyCommand::Remove { ref by, .. }
-            if !matches!(crate::journeys::staff::require_supervisor(app, by), Ok(Ok(()))) =>
-        {
-            eprintln!(
-                "{}",
-                say(
-                    lang,
-                    "只有主管可以管理限制名单（--by 主管姓名）。",
-                    "Only a supervisor may manage the deny list (--by NAME)."
-                )
-            );
-            Outcome::Negative
-        }
         DenyCommand::Add { phone, reason, by } => {
-            let Ok(mobile) = parse_mobile(&phone) else {
-                eprintln!(
-                    "{}",
-                    say(
-                        lang,
-                        "手机号码应为 11 位、以 1 开头。",
-                        "The mobile number should have 11 digits starting with 1."
-                    )
-                );
-                return Outcome::Usage;
-            };
-            if reason.trim().is_empty() {
-                eprintln!(
-                    "{}",
-                    say(
-                        lang,
-                        "请写明原因，方便同事处理。",
-                        "Give a reason so colleagues know how to handle it."
-                    )
-                );
-                return Outcome::Usage;
-            }
-            match app.with_store(|s| s.deny_add(mobile.as_str(), reason.trim(), &by, Utc::now())) {
-                Ok(()) => {
-                    let _ = app
-                        .store()
-                        .audit(&by, "deny_add", &mobile.masked(), reason.trim(), Utc::now());
-                    println!(
-                        "{} {}",
-                        say(lang, "已加入限制名单：", "Added to the deny list:"),
-                        mobile.masked()
-                    );
-                    Outcome::Success
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    Outcome::Negative
-                }
-            }
+            let outcome = desk::deny_add(app, &by, &phone, &reason, now);
+            deny_answer(app, outcome, &phone, ("已加入限制名单：", "Added to the deny list:"))
         }
         DenyCommand::Remove { phone, by } => {
-            let number = parse_mobile(&phone).map(|m| m.as_str().to_string()).unwrap_or(phone);
-            match app.with_store(|s| s.deny_remove(&number)) {
-                Ok(true) => {
-                    let _ = app
-                        .store()
-                        .audit(&by, "deny_remove", &mask_phone(&number), "", Utc::now());
-                    Outcome::Success
-                }
-                Ok(false) => Outcome::Negative,
-                Err(e) => {
-                    eprintln!("{e}");
-                    Outcome::Negative
-                }
-            }
+            let outcome = desk::deny_remove_phone(app, &by, &phone, now);
+            deny_answer(
+                app,
+                outcome,
+                &phone,
+                ("已移出限制名单：", "Removed from the deny list:"),
+            )
         }
         DenyCommand::List { json } => match app.with_store(|s| s.deny_list()) {
             Ok(list) => {
@@ -484,5 +430,33 @@ pub fn run_deny(app: &App, cmd: DenyCommand) -> Outcome {
                 Outcome::Negative
             }
         },
+    }
+}
+
+/// The answer to a deny-list change, the phone masked whatever happened.
+fn deny_answer(
+    app: &App,
+    outcome: Result<Result<(), desk::DeskRefused>, crate::journeys::JourneyError>,
+    phone: &str,
+    done: (&str, &str),
+) -> Outcome {
+    let lang = app.config.language;
+    let masked = parse_mobile(phone).map(|m| m.masked()).unwrap_or_default();
+    match outcome {
+        Ok(Ok(())) => {
+            println!("{} {masked}", say(lang, done.0, done.1));
+            Outcome::Success
+        }
+        Ok(Err(why)) => desk_refused(
+            lang,
+            why,
+            ("管理限制名单", "manage the deny list"),
+            (
+                "该号码不在限制名单中，请核对：",
+                "That number is not on the deny list; please check it:",
+            ),
+            &masked,
+        ),
+        Err(e) => desk_failed(lang, &e),
     }
 }

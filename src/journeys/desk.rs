@@ -4,17 +4,17 @@
 //! the kiosk program. Roles: only a supervisor revokes permits, manages the deny list
 //! and closes the program; a desk role gets a polite refusal.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::permit::{self, PermitForm, PermitRejected};
 use super::resident::{self, UpdateRefused};
 use super::staff::require_supervisor;
-use super::JourneyError;
+use super::{visitor, JourneyError, Printing};
 use crate::app::App;
 use crate::domain::mask::mask_phone;
 use crate::domain::phone::parse_mobile;
 use crate::domain::ticket::TicketStatus;
-use crate::store::{Permit, PermitStatus, SignOutKind};
+use crate::store::{Permit, PermitStatus, SignOutKind, Visit};
 
 /// The longest a permit is extended in one step.
 pub const MAX_EXTEND_DAYS: i64 = 90;
@@ -79,9 +79,38 @@ pub fn extend_permit(app: &App, by: &str, code: &str, days: i64, now: DateTime<U
     let Some(permit) = app.with_store(|s| s.permit_by_code(code))? else {
         return Ok(Err(DeskRefused::NotFound));
     };
-    let to = permit.end_date + Duration::days(days);
+    extend_permit_to(app, by, code, permit.end_date + Duration::days(days), now)
+}
+
+/// Moves a permit's last day on to `to`: after the current last day, and at most
+/// [`MAX_EXTEND_DAYS`] beyond it. Only an active or suspended permit is extended.
+pub fn extend_permit_to(app: &App, by: &str, code: &str, to: NaiveDate, now: DateTime<Utc>) -> Outcome {
+    let Some(permit) = app.with_store(|s| s.permit_by_code(code))? else {
+        return Ok(Err(DeskRefused::NotFound));
+    };
+    let days = (to - permit.end_date).num_days();
+    if !(1..=MAX_EXTEND_DAYS).contains(&days) {
+        return Ok(Err(DeskRefused::BadDays));
+    }
     let ok = app.with_store(|s| s.extend_permit(code, to, now))?;
     done(app, ok, by, "permit_extend", code, &to.to_string(), now)
+}
+
+/// The desk's decision on a waiting visit (by its id): approval prints the slip, which
+/// comes back with the visit; `NotFound` if the visit was not waiting.
+pub fn decide_visit(
+    app: &App,
+    by: &str,
+    id: i64,
+    approve: bool,
+    now: DateTime<Utc>,
+) -> Result<Result<(Visit, Printing), DeskRefused>, JourneyError> {
+    let Some((visit, printed)) = visitor::decide(app, id, approve, by, now)? else {
+        return Ok(Err(DeskRefused::NotFound));
+    };
+    let action = if approve { "visit_approve" } else { "visit_deny" };
+    app.store().audit(by, action, &visit.visit_no, "", now)?;
+    Ok(Ok((visit, printed)))
 }
 
 /// Signs a visitor (by visit number) or a worker (by pass number) out.
@@ -121,6 +150,25 @@ pub fn deny_remove(app: &App, by: &str, id: i64, now: DateTime<Utc>) -> Outcome 
     };
     let ok = app.with_store(|s| s.deny_remove(&entry.phone))?;
     done(app, ok, by, "deny_remove", &mask_phone(&entry.phone), "", now)
+}
+
+/// Removes a deny-list entry named by its phone number (the command line's way), through
+/// the same path as [`deny_remove`].
+pub fn deny_remove_phone(app: &App, by: &str, phone: &str, now: DateTime<Utc>) -> Outcome {
+    if !supervisor(app, by)? {
+        return Ok(Err(DeskRefused::NotSupervisor));
+    }
+    let Ok(mobile) = parse_mobile(phone) else {
+        return Ok(Err(DeskRefused::BadPhone));
+    };
+    let Some(entry) = app
+        .with_store(|s| s.deny_list())?
+        .into_iter()
+        .find(|e| e.phone == mobile.as_str())
+    else {
+        return Ok(Err(DeskRefused::NotFound));
+    };
+    deny_remove(app, by, entry.id, now)
 }
 
 pub fn revoke_invite(app: &App, by: &str, code: &str, now: DateTime<Utc>) -> Outcome {
@@ -237,15 +285,15 @@ mod tests {
         assert_eq!(deny_remove(&app, "李明", id, now).unwrap(), Err(DeskRefused::NotFound));
     }
 
-    #[test]
-    fn a_permit_moves_only_between_states_that_make_sense() {
-        let dir = tempfile::tempdir().unwrap();
-        let app = app(dir.path());
-        let now = Utc::now();
-        let worker = crate::journeys::permit::parse_worker(&app, "张三明:13700001111").unwrap();
-        let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
-        let permit = crate::journeys::permit::add_permit(
-            &app,
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, day).unwrap()
+    }
+
+    /// A filed renovation for 2-1-302, 20 to 30 November 2026.
+    fn permit(app: &App, now: DateTime<Utc>) -> Permit {
+        let worker = crate::journeys::permit::parse_worker(app, "张三明:13700001111").unwrap();
+        crate::journeys::permit::add_permit(
+            app,
             PermitForm {
                 unit: "2-1-302".into(),
                 owner_surname: "赵".into(),
@@ -259,7 +307,25 @@ mod tests {
             now,
         )
         .unwrap()
-        .unwrap();
+        .unwrap()
+    }
+
+    fn audited(app: &App, action: &str) -> Vec<(String, String, String)> {
+        app.store()
+            .audit_since(DateTime::<Utc>::MIN_UTC)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == action)
+            .map(|e| (e.staff, e.record, e.detail))
+            .collect()
+    }
+
+    #[test]
+    fn a_permit_moves_only_between_states_that_make_sense() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path());
+        let now = Utc::now();
+        let permit = permit(&app, now);
         let set = |by, status| set_permit_status(&app, by, &permit.code, status, now).unwrap();
         assert_eq!(
             set("王芳", PermitStatus::Active),
@@ -282,6 +348,103 @@ mod tests {
         assert_eq!(
             extend_permit(&app, "王芳", "000000", 7, now).unwrap(),
             Err(DeskRefused::NotFound)
+        );
+    }
+
+    #[test]
+    fn a_permit_is_extended_to_a_date_after_its_end_and_at_most_the_longest_step_beyond() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path());
+        let now = Utc::now();
+        let code = permit(&app, now).code;
+        let to = |date| extend_permit_to(&app, "王芳", &code, date, now).unwrap();
+        assert_eq!(to(d(30)), Err(DeskRefused::BadDays), "not after the current end");
+        assert_eq!(to(d(25)), Err(DeskRefused::BadDays), "never shortened");
+        assert_eq!(
+            to(d(30) + Duration::days(MAX_EXTEND_DAYS + 1)),
+            Err(DeskRefused::BadDays),
+            "too far in one step"
+        );
+        assert_eq!(
+            extend_permit_to(&app, "王芳", "000000", d(30), now).unwrap(),
+            Err(DeskRefused::NotFound)
+        );
+        assert_eq!(to(d(30) + Duration::days(MAX_EXTEND_DAYS)), Ok(()));
+        let end = d(30) + Duration::days(MAX_EXTEND_DAYS);
+        assert_eq!(app.store().permit_by_code(&code).unwrap().unwrap().end_date, end);
+        assert_eq!(extend_permit(&app, "王芳", &code, 7, now).unwrap(), Ok(()));
+        assert_eq!(
+            audited(&app, "permit_extend"),
+            vec![
+                ("王芳".into(), code.clone(), end.to_string()),
+                ("王芳".into(), code.clone(), (end + Duration::days(7)).to_string()),
+            ]
+        );
+        set_permit_status(&app, "王芳", &code, PermitStatus::Finished, now)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            extend_permit(&app, "王芳", &code, 7, now).unwrap(),
+            Err(DeskRefused::NotFound),
+            "a finished permit stays as it ended"
+        );
+    }
+
+    #[test]
+    fn a_deny_list_entry_is_removed_by_its_phone_through_the_same_path_as_by_its_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path());
+        let now = Utc::now();
+        deny_add(&app, "李明", "13900000009", "滋扰", now).unwrap().unwrap();
+        let remove = |by, phone| deny_remove_phone(&app, by, phone, now).unwrap();
+        assert_eq!(remove("王芳", "13900000009"), Err(DeskRefused::NotSupervisor));
+        assert_eq!(remove("李明", "1390000"), Err(DeskRefused::BadPhone));
+        assert_eq!(remove("李明", "13900000008"), Err(DeskRefused::NotFound));
+        assert_eq!(remove("李明", "139-0000-0009"), Ok(()));
+        assert!(app.store().deny_list().unwrap().is_empty());
+        assert_eq!(
+            audited(&app, "deny_remove"),
+            vec![("李明".into(), "139****0009".into(), String::new())]
+        );
+        assert_eq!(remove("李明", "13900000009"), Err(DeskRefused::NotFound));
+    }
+
+    #[test]
+    fn a_waiting_visit_is_decided_once_and_audited() {
+        use crate::domain::visitor::VisitorType;
+        use crate::journeys::visitor::{register, Registered, WalkIn};
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path());
+        let now = Utc::now();
+        let guest = |phone: &str| WalkIn {
+            unit: "1-1-101".into(),
+            surname: "王".into(),
+            phone: phone.into(),
+            visitor_type: VisitorType::Guest,
+            party_size: 1,
+            company: String::new(),
+        };
+        let waiting = |phone| match register(&app, &guest(phone), now).unwrap() {
+            Registered::Waiting(visit) => visit,
+            other => panic!("a guest waits, not {other:?}"),
+        };
+        let (first, second) = (waiting("13900000001"), waiting("13900000002"));
+        let (visit, printed) = decide_visit(&app, "王芳", first.id, true, now).unwrap().unwrap();
+        assert_eq!(visit.visit_no, first.visit_no);
+        assert!(printed.printed(), "the virtual printer prints the slip");
+        assert!(decide_visit(&app, "王芳", second.id, false, now).unwrap().is_ok());
+        assert_eq!(
+            decide_visit(&app, "王芳", first.id, false, now).unwrap().err(),
+            Some(DeskRefused::NotFound),
+            "already decided"
+        );
+        assert_eq!(
+            audited(&app, "visit_approve"),
+            vec![("王芳".into(), first.visit_no, String::new())]
+        );
+        assert_eq!(
+            audited(&app, "visit_deny"),
+            vec![("王芳".into(), second.visit_no, String::new())]
         );
     }
 }

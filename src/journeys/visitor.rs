@@ -212,8 +212,9 @@ pub fn check_in_invite(app: &App, code: &str, now: DateTime<Utc>) -> Result<Invi
     Ok(InviteOutcome::CheckedIn { visit, printed })
 }
 
-/// The desk's decision on a waiting visit (CLI now, staff mode later). On approval the
-/// slip prints. `None` if the visit was not waiting.
+/// The decision on a waiting visit. On approval the slip prints. `None` if the visit was
+/// not waiting. The desk (dashboard and command line) comes in through
+/// `desk::decide_visit`, which audits it.
 pub fn decide(
     app: &App,
     id: i64,

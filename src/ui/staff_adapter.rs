@@ -18,7 +18,7 @@ use crate::journeys::desk::{self, CancelReason, DeskRefused};
 use crate::journeys::reprint::{self, ReprintRefused};
 use crate::journeys::shift::{self, ShiftRefused};
 use crate::journeys::staff::{self, Login, Role};
-use crate::journeys::{resident, visitor, JourneyError};
+use crate::journeys::{resident, JourneyError};
 use crate::store::PermitStatus;
 
 /// Wrong PINs before the first lockout.
@@ -242,10 +242,8 @@ impl StaffMode {
         let Some(name) = self.name() else { return };
         let now = self.app.now();
         let lang = self.lang(window);
-        match visitor::decide(&self.app, id, approve, &name, now) {
-            Ok(Some((visit, printed))) => {
-                let action = if approve { "visit_approve" } else { "visit_deny" };
-                let _ = self.app.store().audit(&name, action, &visit.visit_no, "", now);
+        match desk::decide_visit(&self.app, &name, id, approve, now) {
+            Ok(Ok((visit, printed))) => {
                 if approve {
                     let number = visit.visit_no.clone();
                     self.say_when_printed(

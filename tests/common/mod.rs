@@ -1,5 +1,6 @@
-//! What the UI tests share: a kiosk on Slint's testing backend over a throw-away data
-//! folder, and the ways a person uses a screen: tap, read.
+//! What the tests share: a kiosk on Slint's testing backend over a throw-away data
+//! folder, and the ways a person uses a screen: tap, read; the records they set up again
+//! and again, and the real binary ([`fixtures`]).
 #![allow(dead_code)]
 
 use std::cell::Cell;
@@ -10,6 +11,10 @@ use lobby_kiosk::app::App;
 use lobby_kiosk::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
 use lobby_kiosk::ui::Kiosk;
 use slint::ComponentHandle;
+
+pub mod fixtures;
+#[allow(unused_imports)]
+pub use fixtures::*;
 
 thread_local! {
     static BACKEND: Cell<bool> = const { Cell::new(false) };
