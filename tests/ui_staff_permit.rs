@@ -5,33 +5,18 @@
 
 mod common;
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, NaiveDate};
 use common::*;
 use lobby_kiosk::app::App;
-use lobby_kiosk::journeys::staff::{self, Role};
 use lobby_kiosk::journeys::worker::{self, PassOutcome, WhoAsks};
-use lobby_kiosk::store::NewTicket;
 use lobby_kiosk::ui::{Kiosk, PermitFormAdapter, PermitStep, StaffAdapter, StaffStep};
 use slint::ComponentHandle;
-
-/// Monday 30 November 2026 at `h:m` in Shanghai.
-fn monday_at(h: u32, m: u32) -> DateTime<Utc> {
-    chrono_tz::Asia::Shanghai
-        .with_ymd_and_hms(2026, 11, 30, h, m, 0)
-        .unwrap()
-        .with_timezone(&Utc)
-}
 
 /// A supervisor 李明 and a desk colleague 王芳 (402718), at Monday 10:00.
 fn staff_on_duty(app: &App) {
     let now = monday_at(10, 0);
     app.set_now(Some(now));
-    staff::add_staff(app, "bootstrap", "李明", Role::Supervisor, "258036", now)
-        .unwrap()
-        .unwrap();
-    staff::add_staff(app, "李明", "王芳", Role::Desk, "402718", now)
-        .unwrap()
-        .unwrap();
+    add_desk_staff(app, now);
 }
 
 fn keys(k: &Kiosk, text: &str) {
@@ -230,24 +215,7 @@ fn a_ticket_is_cancelled_with_a_reason_that_stays_on_its_history() {
     let app = k.app();
     staff_on_duty(app);
     let now = monday_at(10, 0);
-    let ticket = app
-        .with_store(|s| {
-            s.insert_ticket(
-                &NewTicket {
-                    unit_no: "3-2-1201".into(),
-                    request_type: "repair".into(),
-                    choice: "water".into(),
-                    note: String::new(),
-                    preferred_time: String::new(),
-                    callback_phone: "13811112222".into(),
-                    urgent: false,
-                    due_at: now + Duration::hours(24),
-                },
-                now,
-                "20261130",
-            )
-        })
-        .unwrap();
+    let ticket = repair_ticket(app, now);
     let number = ticket.ticket_no.clone();
     log_in(&k, "402718");
 
