@@ -16,6 +16,9 @@ use crate::domain::phone::parse_mobile;
 use crate::domain::ticket::TicketStatus;
 use crate::store::{Permit, PermitStatus, SignOutKind, Visit};
 
+/// The longest deny-list reason, in characters (the screen's field stops there too).
+pub const MAX_DENY_REASON_CHARS: usize = 60;
+
 /// The longest a permit is extended in one step.
 pub const MAX_EXTEND_DAYS: i64 = 90;
 
@@ -133,7 +136,7 @@ pub fn deny_add(app: &App, by: &str, phone: &str, reason: &str, now: DateTime<Ut
         return Ok(Err(DeskRefused::BadPhone));
     };
     let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 60 || reason.chars().any(char::is_control) {
+    if reason.is_empty() || reason.chars().count() > MAX_DENY_REASON_CHARS || reason.chars().any(char::is_control) {
         return Ok(Err(DeskRefused::NoReason));
     }
     app.with_store(|s| s.deny_add(mobile.as_str(), reason, by, now))?;

@@ -572,8 +572,8 @@ fn refusal(lang: Lang, why: DeskRefused) -> &'static str {
             "A mobile number has 11 digits starting with 1; please check it.",
         ),
         DeskRefused::NoReason => lang.pick(
-            "请写明原因（不超过 30 字），方便同事处理。",
-            "Please give a reason (up to 30 characters) so colleagues know how to handle it.",
+            "请写明原因（不超过 60 字），方便同事处理。",
+            "Please give a reason (up to 60 characters) so colleagues know how to handle it.",
         ),
         DeskRefused::BadDays => lang.pick("延期天数不合适，请再核对一下。", "That extension is not possible."),
     }
