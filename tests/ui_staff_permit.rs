@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate};
 use common::*;
 use lobby_kiosk::app::App;
 use lobby_kiosk::journeys::worker::{self, PassOutcome, WhoAsks};
-use lobby_kiosk::ui::{Kiosk, PermitFormAdapter, PermitStep, StaffAdapter, StaffStep};
+use lobby_kiosk::ui::{Kiosk, PermitFormAdapter, PermitStep, StaffAdapter};
 use slint::ComponentHandle;
 
 /// A supervisor 李明 and a desk colleague 王芳 (402718), at Monday 10:00.
@@ -17,38 +17,6 @@ fn staff_on_duty(app: &App) {
     let now = monday_at(10, 0);
     app.set_now(Some(now));
     add_desk_staff(app, now);
-}
-
-fn keys(k: &Kiosk, text: &str) {
-    for c in text.chars() {
-        tap(
-            k,
-            &if c == '-' {
-                "分隔符 -".to_string()
-            } else {
-                c.to_string()
-            },
-        );
-    }
-}
-
-/// Latin letters on the on-screen keyboard (switching from pinyin first).
-fn latin(k: &Kiosk, text: &str) {
-    tap(k, "切换到英文字母");
-    for c in text.chars() {
-        tap(k, &if c == ' ' { "空格".to_string() } else { c.to_string() });
-    }
-}
-
-fn log_in(k: &Kiosk, pin: &str) {
-    find(k, "工作人员入口").invoke_accessible_default_action();
-    keys(k, pin);
-    tap(k, "进入");
-    assert_eq!(k.window.global::<StaffAdapter>().get_step(), StaffStep::Dashboard);
-}
-
-fn shows(k: &Kiosk, part: &str) -> bool {
-    screen_text(k).iter().any(|t| t.contains(part))
 }
 
 fn step(k: &Kiosk) -> PermitStep {
@@ -60,12 +28,12 @@ fn the_desk_files_a_renovation_field_by_field_and_its_workers_can_collect_passes
     let k = kiosk();
     let app = k.app();
     staff_on_duty(app);
-    log_in(&k, "402718");
+    staff_log_in(&k, "402718");
     tap(&k, "装修施工");
     tap(&k, "新建装修备案");
 
     // The unit: one not in the directory is politely refused, then the right one.
-    keys(&k, "9-9-999");
+    type_keys(&k, "9-9-999");
     tap(&k, "下一步");
     assert!(
         read(&k, "备案提示").contains("没有找到这个房号"),
@@ -74,30 +42,30 @@ fn the_desk_files_a_renovation_field_by_field_and_its_workers_can_collect_passes
     );
     assert_eq!(step(&k), PermitStep::Unit);
     tap(&k, "清空");
-    keys(&k, "2-1-302");
+    type_keys(&k, "2-1-302");
     tap(&k, "下一步");
 
     // The owner's surname on the pinyin keyboard; a whole name is not a surname.
     assert_eq!(step(&k), PermitStep::Owner);
-    keys(&k, "zhao");
+    type_keys(&k, "zhao");
     tap(&k, "候选 赵");
     tap(&k, "下一步");
     assert_eq!(step(&k), PermitStep::Contractor);
-    latin(&k, "ANJU DECOR");
+    type_latin(&k, "ANJU DECOR");
     tap(&k, "下一步");
-    keys(&k, "13700003333");
+    type_keys(&k, "13700003333");
     tap(&k, "下一步");
 
     // The review: what was typed, the lead's phone masked, a 30-day period from today.
     assert_eq!(step(&k), PermitStep::Review);
-    assert!(shows(&k, "房号：2-1-302"));
-    assert!(shows(&k, "业主：赵"));
-    assert!(shows(&k, "施工单位：Anju Decor"), "{:?}", screen_text(&k));
-    assert!(shows(&k, "施工负责人：137****3333"));
-    assert!(!shows(&k, "13700003333"), "the whole number is never shown back");
-    assert!(shows(&k, "开工日期：11月30日（今天）"), "{:?}", screen_text(&k));
-    assert!(shows(&k, "工期：30 天（至 12月29日（周二））"));
-    assert!(shows(&k, "装修保证金：未交"));
+    assert!(shows_text(&k, "房号：2-1-302"));
+    assert!(shows_text(&k, "业主：赵"));
+    assert!(shows_text(&k, "施工单位：Anju Decor"), "{:?}", screen_text(&k));
+    assert!(shows_text(&k, "施工负责人：137****3333"));
+    assert!(!shows_text(&k, "13700003333"), "the whole number is never shown back");
+    assert!(shows_text(&k, "开工日期：11月30日（今天）"), "{:?}", screen_text(&k));
+    assert!(shows_text(&k, "工期：30 天（至 12月29日（周二））"));
+    assert!(shows_text(&k, "装修保证金：未交"));
 
     // Filing with nobody on the roster says what is missing and keeps everything.
     tap(&k, "提交备案并打印");
@@ -106,37 +74,37 @@ fn the_desk_files_a_renovation_field_by_field_and_its_workers_can_collect_passes
 
     // Two workers; the same mobile twice is caught.
     tap(&k, "添加施工人员");
-    latin(&k, "ZHANG SAN");
+    type_latin(&k, "ZHANG SAN");
     tap(&k, "下一步");
-    keys(&k, "13700001111");
+    type_keys(&k, "13700001111");
     tap(&k, "添加");
-    assert!(shows(&k, "Zhang San 137****1111"));
+    assert!(shows_text(&k, "Zhang San 137****1111"));
     tap(&k, "添加施工人员");
-    latin(&k, "LI SI");
+    type_latin(&k, "LI SI");
     tap(&k, "下一步");
-    keys(&k, "13700001111");
+    type_keys(&k, "13700001111");
     tap(&k, "添加");
     assert!(read(&k, "备案提示").contains("已在施工人员名单中"));
     assert_eq!(step(&k), PermitStep::WorkerPhone);
     for _ in 0..4 {
         tap(&k, "删除");
     }
-    keys(&k, "2222");
+    type_keys(&k, "2222");
     tap(&k, "添加");
-    assert!(shows(&k, "施工人员（2）"));
+    assert!(shows_text(&k, "施工人员（2）"));
 
     // Start tomorrow, a week longer, deposit paid; a wrong field is changed in place.
     tap(&k, "开工日期推后一天");
     tap(&k, "工期加 7 天");
-    assert!(shows(&k, "工期：37 天（至 2027年1月6日（周三））"));
+    assert!(shows_text(&k, "工期：37 天（至 2027年1月6日（周三））"));
     tap(&k, "保证金已交");
-    assert!(shows(&k, "装修保证金：已交"), "{:?}", screen_text(&k));
+    assert!(shows_text(&k, "装修保证金：已交"), "{:?}", screen_text(&k));
     tap(&k, "修改施工单位");
     assert_eq!(step(&k), PermitStep::Contractor);
-    latin(&k, " CO");
+    type_latin(&k, " CO");
     tap(&k, "下一步");
     assert_eq!(step(&k), PermitStep::Review, "a changed field goes back to the review");
-    assert!(shows(&k, "施工单位：Anju Decor Co"));
+    assert!(shows_text(&k, "施工单位：Anju Decor Co"));
 
     tap(&k, "提交备案并打印");
     assert_eq!(step(&k), PermitStep::None);
@@ -158,7 +126,7 @@ fn the_desk_files_a_renovation_field_by_field_and_its_workers_can_collect_passes
     assert_eq!((p.start_date, p.end_date), (day(2026, 12, 1), day(2027, 1, 6)));
     assert!(p.deposit_paid);
     assert_eq!(p.workers.len(), 2);
-    assert!(shows(&k, &p.code), "the new permit is on the renovation list");
+    assert!(shows_text(&k, &p.code), "the new permit is on the renovation list");
 
     // Audited under the desk member's name; the slip for the contractor printed.
     let audit = app.store().audit_since(monday_at(0, 0)).unwrap();
@@ -183,10 +151,10 @@ fn the_desk_files_a_renovation_field_by_field_and_its_workers_can_collect_passes
 fn back_steps_through_the_form_and_logging_out_forgets_it() {
     let k = kiosk();
     staff_on_duty(k.app());
-    log_in(&k, "402718");
+    staff_log_in(&k, "402718");
     tap(&k, "装修施工");
     tap(&k, "新建装修备案");
-    keys(&k, "2-1-302");
+    type_keys(&k, "2-1-302");
     tap(&k, "下一步");
     assert_eq!(step(&k), PermitStep::Owner);
     tap(&k, "返回");
@@ -199,11 +167,11 @@ fn back_steps_through_the_form_and_logging_out_forgets_it() {
     // Half-typed, then the staff member logs out: nothing of it is kept.
     tap(&k, "新建装修备案");
     assert_eq!(read(&k, "装修房号"), "", "a new filing starts empty");
-    keys(&k, "2-1-302");
+    type_keys(&k, "2-1-302");
     tap(&k, "下一步");
     k.window.global::<StaffAdapter>().invoke_logout();
     assert_eq!(step(&k), PermitStep::None);
-    log_in(&k, "402718");
+    staff_log_in(&k, "402718");
     assert!(is_shown(&k, "今日待办"), "the dashboard, not the old form");
     assert_eq!(k.window.global::<PermitFormAdapter>().get_unit(), "");
     assert!(k.app().store().permits().unwrap().is_empty(), "nothing was filed");
@@ -217,7 +185,7 @@ fn a_ticket_is_cancelled_with_a_reason_that_stays_on_its_history() {
     let now = monday_at(10, 0);
     let ticket = repair_ticket(app, now);
     let number = ticket.ticket_no.clone();
-    log_in(&k, "402718");
+    staff_log_in(&k, "402718");
 
     // The reasons show only after "取消", and "不取消" puts them away untouched.
     assert!(!is_shown(&k, &format!("重复提交，取消 {number}")));

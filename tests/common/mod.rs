@@ -9,7 +9,7 @@ use std::rc::Rc;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
 use lobby_kiosk::app::App;
 use lobby_kiosk::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
-use lobby_kiosk::ui::Kiosk;
+use lobby_kiosk::ui::{Kiosk, StaffAdapter, StaffStep};
 use slint::ComponentHandle;
 
 pub mod fixtures;
@@ -218,4 +218,36 @@ pub fn scan_with_gap(kiosk: &Kiosk, text: &str, gap_ms: u64) {
 pub fn scan(kiosk: &Kiosk, text: &str) {
     scan_with_gap(kiosk, text, 5);
     settle(kiosk);
+}
+
+/// Types on the on-screen keypad or keyboard, one key per character (`-` is the unit
+/// number's separator key, a space the keyboard's space bar).
+pub fn type_keys(kiosk: &Kiosk, text: &str) {
+    for c in text.chars() {
+        let key = match c {
+            '-' => "分隔符 -".to_string(),
+            ' ' => "空格".to_string(),
+            c => c.to_string(),
+        };
+        tap(kiosk, &key);
+    }
+}
+
+/// Latin letters on the on-screen keyboard, switching from pinyin first.
+pub fn type_latin(kiosk: &Kiosk, text: &str) {
+    tap(kiosk, "切换到英文字母");
+    type_keys(kiosk, text);
+}
+
+/// Opens staff mode with this PIN, the way the desk does, and checks the dashboard is up.
+pub fn staff_log_in(kiosk: &Kiosk, pin: &str) {
+    find(kiosk, "工作人员入口").invoke_accessible_default_action();
+    type_keys(kiosk, pin);
+    tap(kiosk, "进入");
+    assert_eq!(kiosk.window.global::<StaffAdapter>().get_step(), StaffStep::Dashboard);
+}
+
+/// Whether any label or value on screen contains `part`.
+pub fn shows_text(kiosk: &Kiosk, part: &str) -> bool {
+    screen_text(kiosk).iter().any(|t| t.contains(part))
 }
