@@ -164,6 +164,42 @@ fn every_dashboard_action_leaves_an_audit_row() {
 }
 
 #[test]
+fn a_lost_pass_is_printed_again_from_the_renovation_section_as_the_same_pass() {
+    let k = kiosk();
+    let s = seed(k.app());
+    staff_log_in(&k, "402718");
+    tap(&k, "装修施工");
+    let passes = |k: &TestKiosk| -> Vec<Vec<u8>> {
+        printed_slips(k.dir.path())
+            .into_iter()
+            .filter(|(name, _)| name.contains("pass"))
+            .map(|(_, bytes)| bytes)
+            .collect()
+    };
+    assert_eq!(passes(&k).len(), 1, "the pass printed when it was issued");
+    tap(&k, &format!("补打通行证 {}", s.pass));
+    let message = read(&k, "操作结果");
+    assert!(message.contains(&s.pass) && message.contains("已重打"), "{message}");
+    let printed = passes(&k);
+    assert_eq!(printed.len(), 2);
+    assert_eq!(printed[0], printed[1], "byte for byte the same pass, same QR");
+    assert!(k
+        .app()
+        .store()
+        .audit_since(monday_at(0, 0))
+        .unwrap()
+        .iter()
+        .any(|e| e.staff == "王芳" && e.action == "reprint"));
+
+    // A revoked pass is never printed again, and the button goes with it.
+    tap(&k, &format!("撤销通行证 {}", s.pass));
+    assert!(!is_shown(&k, &format!("补打通行证 {}", s.pass)));
+    let refused = lobby_kiosk::journeys::reprint::reprint_pass(k.app(), &s.pass, "王芳", monday_at(10, 5)).unwrap();
+    assert!(refused.is_err());
+    assert_eq!(passes(&k).len(), 2);
+}
+
+#[test]
 fn a_desk_role_is_politely_refused_what_only_a_supervisor_does() {
     let k = kiosk();
     let s = seed(k.app());

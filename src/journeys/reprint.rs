@@ -18,6 +18,24 @@ pub enum ReprintRefused {
     Revoked,
 }
 
+/// Reprints the last slip printed for a worker's pass, by the pass number the desk sees
+/// (the same pass: same number, same signed QR).
+pub fn reprint_pass(
+    app: &App,
+    pass_no: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<Printing, ReprintRefused>, JourneyError> {
+    let Some(pass) = app.store().pass_by_no(pass_no)? else {
+        return Ok(Err(ReprintRefused::NoSuchJob));
+    };
+    let last = app.store().last_print_job_for("pass", pass.id)?;
+    match last {
+        Some(job_id) => reprint_job(app, job_id, by, now),
+        None => Ok(Err(ReprintRefused::NoSuchJob)),
+    }
+}
+
 /// Sends job `job_id`'s bytes again as a new job that remembers which one it reprints.
 pub fn reprint_job(
     app: &App,

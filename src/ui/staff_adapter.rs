@@ -139,6 +139,7 @@ impl StaffMode {
         on!(on_exit_app, |m, w| m.exit_app(&w));
         on!(on_print_roster, |m, w| m.print_roster(&w));
         on!(on_reprint, |m, w, id| m.reprint(&w, i64::from(id)));
+        on!(on_reprint_pass, |m, w, number| m.reprint_pass(&w, &number));
         on!(on_retry_printing, |m, w| m.retry_printing(&w));
         on!(on_refresh, |m, w| m.refresh(&w));
         on!(on_logout, |m, w| m.reset(&w));
@@ -352,18 +353,35 @@ impl StaffMode {
     /// A staff reprint: the same bytes as the job, so the same pass; audited.
     fn reprint(&self, window: &AppWindow, job_id: i64) {
         let Some(name) = self.name() else { return };
+        let outcome = reprint::reprint_job(&self.app, job_id, &name, self.app.now());
+        self.answer_reprint(window, format!("#{job_id}"), outcome);
+    }
+
+    /// A worker's pass printed again from the renovation section (the same pass).
+    fn reprint_pass(&self, window: &AppWindow, number: &str) {
+        let Some(name) = self.name() else { return };
+        let outcome = reprint::reprint_pass(&self.app, number, &name, self.app.now());
+        self.answer_reprint(window, number.to_string(), outcome);
+    }
+
+    fn answer_reprint(
+        &self,
+        window: &AppWindow,
+        what: String,
+        outcome: Result<Result<Printing, ReprintRefused>, JourneyError>,
+    ) {
         let lang = self.lang(window);
-        match reprint::reprint_job(&self.app, job_id, &name, self.app.now()) {
+        match outcome {
             Ok(Ok(printing)) => {
                 let app = self.app.clone();
                 self.say_when_printed(
                     printing,
                     lang,
-                    format!("#{job_id}"),
+                    what,
                     ("已重打，请把凭条交给本人", "Reprinted; please hand the slip over"),
                     (
-                        "重打未能完成，请先处理打印机（见左侧状态）",
-                        "The reprint did not print; please see to the printer first",
+                        "重打未能完成，请先处理打印机（见“打印”页）",
+                        "The reprint did not print; please see to the printer first (the Printing tab)",
                     ),
                     move |w, _| super::staff_models::fill(w, &app, lang),
                 );
