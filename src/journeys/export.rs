@@ -92,7 +92,7 @@ pub fn export(
                 "signed_out",
                 "sign_out_kind",
             ])?;
-            for v in app.with_store(|s| s.visits_for_export(begin, end))? {
+            for v in app.with_store(|s| s.visits_between(begin, end))? {
                 w.write_record([
                     v.visit_no,
                     local(v.created_at),
@@ -102,8 +102,8 @@ pub fn export(
                     v.visitor_type,
                     v.party_size.to_string(),
                     v.company,
-                    v.status,
-                    if v.held { "yes" } else { "no" }.to_string(),
+                    v.status.as_str().to_string(),
+                    if v.hold_reason.is_some() { "yes" } else { "no" }.to_string(),
                     v.decided_by.unwrap_or_default(),
                     opt(v.signed_out_at),
                     v.sign_out_kind.unwrap_or_default(),

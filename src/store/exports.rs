@@ -1,29 +1,13 @@
-//! Rows for the CSV export of visits and passes over a date range, read in one query
-//! each (passes joined to their permit and worker). Tickets use `tickets_between`.
+//! Rows for the CSV export of passes over a date range, read in one query (joined to
+//! their permit and worker). Visits use `visits_between`, tickets `tickets_between`.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{parse_ts, ts, Store, StoreError};
 
-/// A visit as exported; the phone is still whole here and masked by the journey.
-#[derive(Debug, Clone, Serialize)]
-pub struct VisitExport {
-    pub visit_no: String,
-    pub created_at: DateTime<Utc>,
-    pub unit_no: String,
-    pub surname: String,
-    pub phone: String,
-    pub visitor_type: String,
-    pub party_size: u32,
-    pub company: String,
-    pub status: String,
-    pub held: bool,
-    pub decided_by: Option<String>,
-    pub signed_out_at: Option<DateTime<Utc>>,
-    pub sign_out_kind: Option<String>,
-}
-
+/// A pass as exported, with its permit and worker; the phone is still whole here and
+/// masked by the journey.
 #[derive(Debug, Clone, Serialize)]
 pub struct PassExport {
     pub pass_no: String,
@@ -45,35 +29,6 @@ fn opt(text: Option<String>) -> Option<DateTime<Utc>> {
 }
 
 impl Store {
-    /// Visits registered in `[from, to)`, oldest first.
-    pub fn visits_for_export(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<VisitExport>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT visit_no, created_at, unit_no, surname, phone, visitor_type, party_size, company, status,
-                    hold_reason IS NOT NULL, decided_by, signed_out_at, sign_out_kind
-             FROM visits WHERE created_at >= ?1 AND created_at < ?2 ORDER BY created_at, id",
-        )?;
-        let rows = stmt
-            .query_map((ts(from), ts(to)), |r| {
-                Ok(VisitExport {
-                    visit_no: r.get(0)?,
-                    created_at: opt(r.get(1)?).unwrap_or_default(),
-                    unit_no: r.get(2)?,
-                    surname: r.get(3)?,
-                    phone: r.get(4)?,
-                    visitor_type: r.get(5)?,
-                    party_size: r.get(6)?,
-                    company: r.get(7)?,
-                    status: r.get(8)?,
-                    held: r.get(9)?,
-                    decided_by: r.get(10)?,
-                    signed_out_at: opt(r.get(11)?),
-                    sign_out_kind: r.get(12)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    }
-
     /// Passes issued in `[from, to)`, oldest first, with their permit and worker.
     pub fn passes_for_export(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<PassExport>, StoreError> {
         let mut stmt = self.conn().prepare(

@@ -22,7 +22,7 @@ mod staff;
 mod tickets;
 mod visits;
 
-pub use exports::{PassExport, VisitExport};
+pub use exports::PassExport;
 pub use invites::{DenyEntry, Invite, NewInvite};
 pub use maintenance::{
     backup_file_name, backups_newest_first, next_backup_name, restore_from, rotate_backups, sqlite_version_ok,

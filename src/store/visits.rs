@@ -271,6 +271,17 @@ impl Store {
         Ok(rows)
     }
 
+    /// Visits registered in `[from, to)`, oldest first (the CSV export).
+    pub fn visits_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Visit>, StoreError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM visits WHERE created_at >= ?1 AND created_at < ?2 ORDER BY created_at, id");
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt
+            .query_map((ts(from), ts(to)), from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     /// Visits waiting for a decision (including deny-list holds), in the order they came
     /// (by id, not by clock: a clock set back must not jump a newer visitor ahead).
     pub fn visits_waiting(&self) -> Result<Vec<Visit>, StoreError> {
