@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::*;
 use lobby_kiosk::domain::visitor::VisitorType;
 use lobby_kiosk::housekeeping::{META_BACKUP_DAY, META_PURGE_DAY};
-use lobby_kiosk::journeys::visitor::{self, Registered, WalkIn};
+use lobby_kiosk::journeys::visitor::{self, Registered};
 
 fn shanghai(day: u32, h: u32, m: u32) -> DateTime<Utc> {
     chrono_tz::Asia::Shanghai
@@ -41,15 +41,8 @@ fn the_daily_purge_and_backup_run_once_a_day_at_the_configured_time() {
     let app = k.app();
     // A visit long past its 180 days, never let in: the purge's to remove.
     let old = shanghai(1, 10, 0) - Duration::days(400);
-    let walk_in = WalkIn {
-        unit: "1-1-101".into(),
-        surname: "王".into(),
-        phone: "13912345678".into(),
-        visitor_type: VisitorType::Guest,
-        party_size: 1,
-        company: String::new(),
-    };
-    let Registered::Waiting(old_visit) = visitor::register(app, &walk_in, old).unwrap() else {
+    let guest = walk_in("13912345678", VisitorType::Guest);
+    let Registered::Waiting(old_visit) = visitor::register(app, &guest, old).unwrap() else {
         panic!("a guest waits")
     };
 
@@ -100,15 +93,8 @@ fn the_daily_purge_and_backup_run_once_a_day_at_the_configured_time() {
 fn purge_dry_run_reports_counts_per_kind_and_deletes_nothing() {
     let k = kiosk();
     let old = shanghai(1, 10, 0) - Duration::days(400);
-    let walk_in = WalkIn {
-        unit: "1-1-101".into(),
-        surname: "王".into(),
-        phone: "13912345678".into(),
-        visitor_type: VisitorType::Guest,
-        party_size: 1,
-        company: String::new(),
-    };
-    let Registered::Waiting(visit) = visitor::register(k.app(), &walk_in, old).unwrap() else {
+    let guest = walk_in("13912345678", VisitorType::Guest);
+    let Registered::Waiting(visit) = visitor::register(k.app(), &guest, old).unwrap() else {
         panic!("a guest waits")
     };
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))

@@ -8,20 +8,9 @@ mod common;
 use chrono::Utc;
 use common::*;
 use lobby_kiosk::domain::visitor::VisitorType;
-use lobby_kiosk::journeys::visitor::{self, WalkIn};
+use lobby_kiosk::journeys::visitor;
 use lobby_kiosk::ui::{AppState, Page, VisitorAdapter, VisitorStep};
 use slint::ComponentHandle;
-
-fn walk_in(phone: &str) -> WalkIn {
-    WalkIn {
-        unit: "1-1-101".into(),
-        surname: "王".into(),
-        phone: phone.into(),
-        visitor_type: VisitorType::Courier,
-        party_size: 1,
-        company: String::new(),
-    }
-}
 
 fn notice_is_polite(k: &TestKiosk) {
     assert!(k.in_maintenance());
@@ -41,7 +30,13 @@ fn a_full_disk_shows_the_maintenance_notice_and_recovers_by_itself() {
     k.app().store().simulate_full_disk(true).unwrap();
     // A write that needs room fails as SQLITE_FULL, which counts as the storage refusing.
     let failed = (0..2000)
-        .map(|i| visitor::register(k.app(), &walk_in(&format!("139{i:08}")), Utc::now()))
+        .map(|i| {
+            visitor::register(
+                k.app(),
+                &walk_in(&format!("139{i:08}"), VisitorType::Courier),
+                Utc::now(),
+            )
+        })
         .find_map(Result::err)
         .expect("a capped database fills up");
     assert!(failed.storage_unavailable(), "{failed}");
@@ -62,7 +57,7 @@ fn a_full_disk_shows_the_maintenance_notice_and_recovers_by_itself() {
         notices.iter().any(|n| n.kind == "system_fault"),
         "the desk is told the kiosk was paused"
     );
-    assert!(visitor::register(k.app(), &walk_in("13700000000"), Utc::now()).is_ok());
+    assert!(visitor::register(k.app(), &walk_in("13700000000", VisitorType::Courier), Utc::now()).is_ok());
 }
 
 #[test]

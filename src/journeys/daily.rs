@@ -12,9 +12,19 @@ use crate::printing::{Op, Slip, SlipKind};
 /// The `kiosk_meta` key holding the local date the report last printed by itself for.
 pub const PRINTED_FOR_KEY: &str = "daily_report_printed_for";
 
+/// "总体满意度：94.0% / 目标 93%": a measured rate (or "—" with nothing to measure) against
+/// the company's target.
+fn against(lang: crate::i18n::Lang, label: &str, value: Option<f64>, target: f64) -> String {
+    let measured = value.map_or("—".to_string(), |v| format!("{:.1}%", v * 100.0));
+    format!(
+        "{label}{measured} / {}{:.0}%",
+        lang.pick("目标 ", "target "),
+        target * 100.0
+    )
+}
+
 pub fn report_slip(app: &App, report: &DailyReport) -> Slip {
     let lang = app.config.language;
-    let pct = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{:.1}%", v * 100.0));
     let mut ops = vec![
         Op::Title(lang.pick("每日梳理汇总", "Daily summary").to_string()),
         Op::Centered(format!("{} {}", app.config.compound_name(lang), report.date)),
@@ -38,25 +48,23 @@ pub fn report_slip(app: &App, report: &DailyReport) -> Slip {
         ops.push(Op::Text(format!("  {label} {n}")));
     }
     ops.extend([
-        Op::Text(format!(
-            "{}{} / {}100%",
+        Op::Text(against(
+            lang,
             lang.pick("维修及时率：", "Repairs on time: "),
-            pct(report.repairs_on_time),
-            lang.pick("目标 ", "target ")
+            report.repairs_on_time,
+            1.0,
         )),
-        Op::Text(format!(
-            "{}{} / {}{:.0}%",
+        Op::Text(against(
+            lang,
             lang.pick("总体满意度：", "Overall satisfaction: "),
-            pct(report.satisfaction_overall),
-            lang.pick("目标 ", "target "),
-            report.target_overall * 100.0
+            report.satisfaction_overall,
+            report.target_overall,
         )),
-        Op::Text(format!(
-            "{}{} / {}{:.0}%",
+        Op::Text(against(
+            lang,
             lang.pick("接待服务满意度：", "Reception satisfaction: "),
-            pct(report.satisfaction_reception),
-            lang.pick("目标 ", "target "),
-            report.target_reception * 100.0
+            report.satisfaction_reception,
+            report.target_reception,
         )),
         Op::Text(format!(
             "{}{}",

@@ -143,13 +143,8 @@ impl Platform for ShotPlatform {
     }
 }
 
-/// Takes every shot in one process (the Slint platform can be set only once).
-pub fn take(app: Rc<App>, shots: &[Shot]) -> Result<(), ScreenshotError> {
-    for shot in shots {
-        if !PAGES.iter().any(|(name, _)| *name == shot.page) {
-            return Err(ScreenshotError::UnknownPage(shot.page.clone()));
-        }
-    }
+/// The kiosk on an off-screen software window (sets the Slint platform: once per process).
+fn offscreen_kiosk(app: Rc<App>) -> Result<(Rc<MinimalSoftwareWindow>, Kiosk), ScreenshotError> {
     let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
     slint::platform::set_platform(Box::new(ShotPlatform { window: window.clone() }))
         .map_err(|e| ScreenshotError::Platform(e.to_string()))?;
@@ -158,6 +153,17 @@ pub fn take(app: Rc<App>, shots: &[Shot]) -> Result<(), ScreenshotError> {
         .window
         .show()
         .map_err(|e| ScreenshotError::Platform(e.to_string()))?;
+    Ok((window, kiosk))
+}
+
+/// Takes every shot in one process (the Slint platform can be set only once).
+pub fn take(app: Rc<App>, shots: &[Shot]) -> Result<(), ScreenshotError> {
+    for shot in shots {
+        if !PAGES.iter().any(|(name, _)| *name == shot.page) {
+            return Err(ScreenshotError::UnknownPage(shot.page.clone()));
+        }
+    }
+    let (window, kiosk) = offscreen_kiosk(app)?;
     for shot in shots {
         stage(&kiosk, shot);
         window.set_size(slint::PhysicalSize::new(shot.width, shot.height));
@@ -201,14 +207,7 @@ pub fn repaint_timings(
     frames: usize,
 ) -> Result<Vec<RepaintTiming>, ScreenshotError> {
     use std::time::Instant;
-    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
-    slint::platform::set_platform(Box::new(ShotPlatform { window: window.clone() }))
-        .map_err(|e| ScreenshotError::Platform(e.to_string()))?;
-    let kiosk = Kiosk::new(app)?;
-    kiosk
-        .window
-        .show()
-        .map_err(|e| ScreenshotError::Platform(e.to_string()))?;
+    let (window, kiosk) = offscreen_kiosk(app)?;
     window.set_size(slint::PhysicalSize::new(width, height));
     let mut buffer = vec![Rgb8Pixel::default(); (width * height) as usize];
     let draw = |buffer: &mut [Rgb8Pixel]| {
