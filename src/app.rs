@@ -106,6 +106,9 @@ pub struct App {
     printer: RefCell<Seat>,
     /// The real clock, or a fixed "now" for tests, screenshots and demos.
     clock: Clock,
+    /// A PIN lockout the database could not record (the storage refusing writes), kept
+    /// here until it runs out so wrong PINs stay slow while nothing can be saved.
+    unrecorded_pin_lock: std::cell::Cell<Option<DateTime<Utc>>>,
 }
 
 impl App {
@@ -146,6 +149,7 @@ impl App {
             store: RefCell::new(store),
             printer: RefCell::new(Seat::Direct(printer)),
             clock: Clock::default(),
+            unrecorded_pin_lock: std::cell::Cell::new(None),
         };
         app.seed_on_first_run(Utc::now())?;
         if let Some(recovered) = recovered {
@@ -230,15 +234,32 @@ impl App {
         f(&mut self.store.borrow_mut())
     }
 
-    /// Lays out, encodes and sends one slip that belongs to no record (a test slip),
-    /// in-line, whoever holds the printer.
+    /// A PIN lockout kept in memory because the database refused to record it.
+    pub fn unrecorded_pin_lock(&self) -> Option<DateTime<Utc>> {
+        self.unrecorded_pin_lock.get()
+    }
+
+    pub fn set_unrecorded_pin_lock(&self, until: DateTime<Utc>) {
+        self.unrecorded_pin_lock.set(Some(until));
+    }
+
+    /// Lays out, encodes and sends one slip that is in no print register (a test slip,
+    /// or the evacuation roster while the storage refuses writes), and waits for the
+    /// printer's answer, whoever holds the printer. Nothing retries it later.
     pub fn print(&self, slip: &Slip) -> Result<(), AppError> {
         let job = self.make_job(slip)?;
         match &mut *self.printer.borrow_mut() {
             Seat::Direct(driver) => driver.send(&job)?,
-            Seat::Spooled(_) | Seat::Moving => {
+            Seat::Spooled(spooler) => {
+                // Two attempts (the printer and its fallback), each bounded by the timeout.
+                let limit = std::time::Duration::from_millis(4 * u64::from(self.config.printer.timeout_ms) + 2000);
+                spooler
+                    .send_unregistered(job, limit)
+                    .map_err(|why| AppError::Printer(printing::DriverError::Unavailable(why)))?
+            }
+            Seat::Moving => {
                 return Err(AppError::Printer(printing::DriverError::Unavailable(
-                    "the kiosk's printing thread holds the printer".into(),
+                    "the printer is being handed to the printing thread".into(),
                 )))
             }
         }

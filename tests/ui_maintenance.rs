@@ -9,7 +9,7 @@ use chrono::Utc;
 use common::*;
 use lobby_kiosk::domain::visitor::VisitorType;
 use lobby_kiosk::journeys::visitor;
-use lobby_kiosk::ui::{AppState, Page, VisitorAdapter, VisitorStep};
+use lobby_kiosk::ui::{AppState, Page, PinProblem, StaffAdapter, StaffStep, VisitorAdapter, VisitorStep};
 use slint::ComponentHandle;
 
 fn notice_is_polite(k: &TestKiosk) {
@@ -120,4 +120,62 @@ fn in_kiosk_mode_a_close_request_is_refused() {
         Page::Visitor,
         "and keeps working"
     );
+}
+
+#[test]
+fn while_nothing_can_be_saved_staff_still_get_in_and_print_the_evacuation_roster() {
+    let k = kiosk();
+    let now = Utc::now();
+    add_desk_staff(k.app(), now);
+    let courier = courier_on_site(k.app(), "13900000002", now);
+    k.app().store().simulate_read_only(true).unwrap();
+    wait_seconds(60);
+    notice_is_polite(&k);
+
+    // A wrong PIN cannot be counted in the database: the pad waits a minute instead.
+    find(&k, "工作人员入口").invoke_accessible_default_action();
+    assert_eq!(k.window.global::<AppState>().get_page(), Page::Staff);
+    assert!(!is_shown(&k, "终端维护中"), "the notice stands aside for staff");
+    type_keys(&k, "111111");
+    tap(&k, "进入");
+    assert_eq!(k.window.global::<StaffAdapter>().get_pin_problem(), PinProblem::Locked);
+    type_keys(&k, "402718");
+    tap(&k, "进入");
+    assert_eq!(
+        k.window.global::<StaffAdapter>().get_step(),
+        StaffStep::Pin,
+        "still locked, even with the right PIN"
+    );
+
+    // A minute later the right PIN opens the dashboard, which says what is going on.
+    k.app().set_now(Some(now + chrono::Duration::seconds(61)));
+    staff_log_in(&k, "402718");
+    assert!(read(&k, "存储提示").contains("在场名单仍可打印"));
+    assert!(shows_text(&k, &courier.visit_no) || shows_text(&k, "快递"));
+    let before = printed_slips(k.dir.path()).len();
+    tap(&k, "打印在场名单");
+    assert!(
+        read(&k, "操作结果").contains("在场名单已打印"),
+        "{}",
+        read(&k, "操作结果")
+    );
+    let slips = printed_slips(k.dir.path());
+    assert_eq!(
+        slips.len(),
+        before + 1,
+        "the roster came out without the print register"
+    );
+    assert!(
+        slips.last().unwrap().0.contains("roster"),
+        "{:?}",
+        slips.last().unwrap().0
+    );
+
+    // Leaving staff mode shows the notice again; saving works again: it goes by itself.
+    tap(&k, "退出登录");
+    k.window.global::<AppState>().invoke_go_home();
+    assert!(is_shown(&k, "终端维护中"));
+    k.app().store().simulate_read_only(false).unwrap();
+    wait_seconds(5);
+    assert!(!k.in_maintenance());
 }

@@ -12,7 +12,7 @@ use crate::domain::pin::{self, PinError};
 use crate::domain::sla::{breach, on_time_rate};
 use crate::domain::ticket::{satisfaction_rate, Satisfaction, SatisfactionCounts, OVERALL_TARGET, RECEPTION_TARGET};
 use crate::printing::{Op, Slip, SlipKind};
-use crate::store::StaffAccount;
+use crate::store::{StaffAccount, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -51,10 +51,23 @@ pub enum Login {
 pub fn login(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login, JourneyError> {
     let outcome = check_pin(app, pin_text, now)?;
     if let Login::Ok { name, .. } = &outcome {
-        app.store().audit(name, "login", "staff", "", now)?;
+        // While nothing can be saved staff still get in (to print the roster, to see
+        // who is on site); the login just cannot be recorded.
+        unless_unavailable(app.store().audit(name, "login", "staff", "", now))?;
     }
     Ok(outcome)
 }
+
+/// A write that may be skipped while the storage refuses writes (a full disk).
+fn unless_unavailable<T>(written: Result<T, StoreError>) -> Result<(), StoreError> {
+    match written {
+        Err(e) if !e.is_unavailable() => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// How long a wrong PIN locks the pad when the failure cannot be recorded.
+const UNRECORDED_LOCK_SECS: i64 = 60;
 
 /// Whose PIN this is, under the same lockout as logging in (a wrong PIN typed to
 /// acknowledge a handover counts too), without recording a login.
@@ -62,6 +75,7 @@ pub fn check_pin(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login,
     let (failures, last) = app.store().pin_failures()?;
     if let Some(until) = last
         .and_then(|at| pin::locked_until(failures, at))
+        .or(app.unrecorded_pin_lock())
         .filter(|until| *until > now)
     {
         return Ok(Login::Locked { until });
@@ -78,14 +92,24 @@ pub fn check_pin(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login,
     }
     match found {
         Some(account) => {
-            app.store().clear_pin_failures()?;
+            unless_unavailable(app.store().clear_pin_failures())?;
             Ok(Login::Ok {
                 name: account.name,
                 role: Role::parse(&account.role).unwrap_or(Role::Desk),
             })
         }
         None => {
-            let failures = app.store().record_pin_failure(now)?;
+            let recorded = app.store().record_pin_failure(now);
+            let failures = match recorded {
+                Ok(failures) => failures,
+                Err(e) if e.is_unavailable() => {
+                    // Not counted in the database: every wrong PIN locks the pad a minute.
+                    let until = now + Duration::seconds(UNRECORDED_LOCK_SECS);
+                    app.set_unrecorded_pin_lock(until);
+                    return Ok(Login::Locked { until });
+                }
+                Err(e) => return Err(e.into()),
+            };
             match pin::locked_until(failures, now) {
                 Some(until) => Ok(Login::Locked { until }),
                 None => Ok(Login::Wrong { failures }),
@@ -260,9 +284,20 @@ pub fn roster_slip(app: &App, lines: &[RosterLine], now: DateTime<Utc>) -> Slip 
     }
 }
 
+/// Prints everyone on site now. While the storage refuses writes the roster cannot be
+/// registered in the print queue, so it is sent straight to the printer instead (and
+/// waited for): in an evacuation it must come out whatever the disk says.
 pub fn print_roster(app: &App, now: DateTime<Utc>) -> Result<Printing, JourneyError> {
     let lines = roster(app, now)?;
-    print_for(app, &roster_slip(app, &lines, now), "roster", 0, now)
+    let slip = roster_slip(app, &lines, now);
+    match print_for(app, &slip, "roster", 0, now) {
+        Err(e) if e.storage_unavailable() => Ok(if app.print(&slip).is_ok() {
+            Printing::Printed
+        } else {
+            Printing::Failed
+        }),
+        other => other,
+    }
 }
 
 /// The day's summary (每日梳理汇总), measured against the company's own targets.

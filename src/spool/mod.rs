@@ -74,6 +74,9 @@ impl PrinterView {
 enum Msg {
     Job(i64, Box<PrintJob>),
     RetryNow,
+    /// A slip that could not be registered (the storage refuses writes), answered on
+    /// the channel: sent, or why not.
+    Unregistered(Box<PrintJob>, Sender<Result<(), String>>),
 }
 
 pub struct Spooler {
@@ -132,6 +135,23 @@ impl Spooler {
         }
     }
 
+    /// Sends a slip that is in no register and waits for the printer's answer, up to
+    /// `limit`. Only for when the register itself cannot be written (a full disk): the
+    /// evacuation roster must come out even then.
+    pub fn send_unregistered(&self, job: PrintJob, limit: Duration) -> Result<(), String> {
+        let (answer, reply) = mpsc::channel();
+        let asked = self
+            .tx
+            .as_ref()
+            .is_some_and(|tx| tx.send(Msg::Unregistered(Box::new(job), answer)).is_ok());
+        if !asked {
+            return Err("the printing thread has stopped".into());
+        }
+        reply
+            .recv_timeout(limit)
+            .unwrap_or_else(|_| Err("the printer did not answer in time".into()))
+    }
+
     /// Asks for a retry pass now instead of at the next interval (staff's "retry" button).
     pub fn retry_now(&self) {
         self.in_flight.fetch_add(1, Ordering::SeqCst);
@@ -183,6 +203,9 @@ impl Worker {
                 Ok(Msg::RetryNow) => {
                     self.retry_owed();
                     self.in_flight.fetch_sub(1, Ordering::SeqCst);
+                }
+                Ok(Msg::Unregistered(job, answer)) => {
+                    let _ = answer.send(self.driver.send(&job).map_err(|e| e.to_string()));
                 }
                 Err(RecvTimeoutError::Timeout) => self.retry_owed(),
                 Err(RecvTimeoutError::Disconnected) => return,

@@ -62,7 +62,10 @@ impl Watch {
             Ok(()) if down => {
                 eprintln!("lobby-kiosk: records can be saved again; the maintenance notice is gone");
                 state.set_maintenance(false);
-                state.invoke_go_home();
+                // A visitor's half-done journey starts again; staff at work stay put.
+                if state.get_page() != super::Page::Staff {
+                    state.invoke_go_home();
+                }
                 let since = self.since.take().unwrap_or_else(|| app.now());
                 let notice = Notice::new(
                     NoticeKind::SystemFault,
