@@ -383,3 +383,28 @@ fn the_command_line_listings_mask_too() {
         assert_clean(&format!("lobby-kiosk {}", args.join(" ")), &text);
     }
 }
+
+#[test]
+fn a_handover_keeps_visitors_names_masked_as_it_outlives_the_visits() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open_app(dir.path());
+    let now = monday_at(10, 0);
+    add_desk_staff(&app, now);
+    let smith = lobby_kiosk::journeys::visitor::WalkIn {
+        surname: "Smith".into(),
+        ..walk_in("13900000003", VisitorType::Courier)
+    };
+    let Registered::Approved { .. } = visitor::register(&app, &smith, now).unwrap() else {
+        panic!("a courier is let in at once")
+    };
+    let h = lobby_kiosk::journeys::shift::close_shift(&app, "李明", "", now)
+        .unwrap()
+        .unwrap();
+    let text: Vec<String> = h
+        .items
+        .iter()
+        .map(|i| lobby_kiosk::journeys::shift::item_text(i, Lang::En, app.config.tz()))
+        .collect();
+    assert!(text.iter().any(|t| t.contains("S****")), "{text:?}");
+    assert!(!text.iter().any(|t| t.contains("Smith")), "{text:?}");
+}

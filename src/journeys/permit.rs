@@ -47,17 +47,10 @@ pub struct PermitForm {
     pub workers: Vec<NewWorker>,
 }
 
-/// The unit in its canonical form, if it is in the resident directory.
+/// The unit in its canonical form, if it is in the resident directory (the visitor
+/// journey's check; either way the desk is asked to check the unit).
 pub fn check_unit(app: &App, text: &str) -> Result<Result<String, PermitRejected>, JourneyError> {
-    let Ok(unit) = app.unit_format.parse_unit(text) else {
-        return Ok(Err(PermitRejected::Unit));
-    };
-    let unit = unit.to_string();
-    Ok(if app.store().unit_exists(&unit)? {
-        Ok(unit)
-    } else {
-        Err(PermitRejected::Unit)
-    })
+    Ok(super::visitor::check_unit(app, text)?.map_err(|_| PermitRejected::Unit))
 }
 
 pub fn check_owner(text: &str) -> Result<String, PermitRejected> {

@@ -71,7 +71,12 @@ pub fn open_items(app: &App, now: DateTime<Utc>) -> Result<Vec<HandoverItem>, Jo
             kind: HandoverKind::OnSite,
             number: line.number,
             unit: line.unit,
-            detail: format!("{}:{}", line.kind, line.name),
+            // The roster shows a visitor's surname as given; the record keeps it masked.
+            detail: if line.kind == "visitor" {
+                format!("{}:{}", line.kind, mask_name(&line.name))
+            } else {
+                format!("{}:{}", line.kind, line.name)
+            },
             at: None,
         });
     }

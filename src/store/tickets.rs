@@ -120,9 +120,11 @@ impl Store {
         Ok(self.conn().prepare_cached(&sql)?.query_row([id], row).optional()?)
     }
 
+    /// Every ticket, or only the open ones: done and return-visit tickets are open (the
+    /// resident has not heard back yet), as `TicketStatus::is_open` says.
     pub fn tickets(&self, open_only: bool) -> Result<Vec<Ticket>, StoreError> {
         let filter = if open_only {
-            "WHERE status NOT IN ('closed', 'cancelled', 'done', 'return_visit')"
+            "WHERE status NOT IN ('closed', 'cancelled')"
         } else {
             ""
         };

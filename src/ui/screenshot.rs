@@ -395,7 +395,6 @@ fn stage_staff(kiosk: &Kiosk, shot: &Shot) {
         due: "10:30".into(),
         overdue: false,
         urgent: false,
-        can_dispatch: true,
         next: super::TicketStep::Dispatch,
     }])));
     st.set_outbox_text(

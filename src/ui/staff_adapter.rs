@@ -70,7 +70,6 @@ impl StaffMode {
         on!(on_pin_entered, |m, w, pin| m.login(&w, &pin));
         on!(on_approve, |m, w, id| m.decide(&w, i64::from(id), true));
         on!(on_deny, |m, w, id| m.decide(&w, i64::from(id), false));
-        on!(on_dispatch, |m, w, number| m.advance(&w, &number));
         on!(on_advance, |m, w, number| m.advance(&w, &number));
         act!(
             on_sign_out,
@@ -194,10 +193,7 @@ impl StaffMode {
         let text = match outcome {
             Ok(Ok(())) => lang.pick(zh, en),
             Ok(Err(why)) => refusal(lang, why),
-            Err(_) => lang.pick(
-                "抱歉，未能保存，请稍后再试或使用前台电脑办理。",
-                "Sorry, that could not be saved; please try again or use the desk PC.",
-            ),
+            Err(_) => could_not_save(lang),
         };
         self.say(window, text.to_string());
         self.refresh(window);
@@ -265,11 +261,12 @@ impl StaffMode {
                     );
                 }
             }
-            _ => self.say(
+            Ok(Err(_)) => self.say(
                 window,
                 lang.pick("该访客已处理过", "That visit was already decided")
                     .to_string(),
             ),
+            Err(_) => self.say(window, could_not_save(lang).to_string()),
         }
         self.refresh(window);
     }
@@ -463,7 +460,7 @@ impl StaffMode {
                 self.say(window, refusal(lang, DeskRefused::BadPhone).to_string());
             }
             Ok(Err(why)) => self.say(window, refusal(lang, why).to_string()),
-            Err(_) => self.answer(window, Ok(Err(DeskRefused::NotFound)), "", ""),
+            Err(_) => self.say(window, could_not_save(lang).to_string()),
         }
         self.refresh(window);
     }
@@ -561,7 +558,7 @@ impl StaffMode {
                 let _ = slint::quit_event_loop();
             }
             Ok(Err(why)) => self.say(window, refusal(self.lang(window), why).to_string()),
-            Err(_) => {}
+            Err(_) => self.say(window, could_not_save(self.lang(window)).to_string()),
         }
     }
 
@@ -572,6 +569,14 @@ impl StaffMode {
         }
         fill(window, &self.app, self.lang(window));
     }
+}
+
+/// The one apology when the database did not take an action (nothing was changed).
+fn could_not_save(lang: Lang) -> &'static str {
+    lang.pick(
+        "抱歉，未能保存，请稍后再试或使用前台电脑办理。",
+        "Sorry, that could not be saved; please try again or use the desk PC.",
+    )
 }
 
 /// The polite answer for a refused dashboard action.

@@ -18,7 +18,7 @@ use crate::i18n::Lang;
 use crate::journeys::{shift, staff};
 use crate::store::PermitStatus;
 
-fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
+pub(super) fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(rows))
 }
 
@@ -88,7 +88,6 @@ pub fn fill(window: &AppWindow, app: &App, lang: Lang) {
             status: TicketStatus::parse(&t.status)
                 .map_or(t.status.clone(), |s| s.label(lang).to_string())
                 .into(),
-            can_dispatch: t.status == "received",
             next: next_step(&t.status).0,
             due: hm(t.due_at).into(),
             overdue: breach(t.due_at, t.responded_at, now).is_breached(),

@@ -202,7 +202,9 @@ impl StaffMode {
                     d.worker_name = name;
                     PermitStep::WorkerPhone
                 }),
-                PermitStep::WorkerPhone => permit::new_worker(&self.app, &d.worker_name, value, None)
+                // The phone first, so a wrong number is called a wrong number.
+                PermitStep::WorkerPhone => permit::check_lead_phone(value)
+                    .and_then(|phone| permit::new_worker(&self.app, &d.worker_name, &phone, None))
                     .and_then(|w| permit::add_to_roster(&mut d.workers, w))
                     .map(|()| PermitStep::Review),
                 PermitStep::Review | PermitStep::None => return,

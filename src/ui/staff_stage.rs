@@ -1,16 +1,14 @@
 //! Sample data for screenshots of the staff dashboard's sections (fictional records).
 
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, SharedString};
+
+use super::staff_models::model;
 
 use super::{
     DenyLine, InviteLine, Kiosk, PassLine, PermitFormAdapter, PermitLine, PermitState, PermitStep, StaffAdapter,
     StaffTab,
 };
 use crate::i18n::Lang;
-
-fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
-    ModelRc::new(VecModel::from(rows))
-}
 
 /// Fills the renovation, lists and handover sections and opens the one `page` names.
 pub fn stage_sections(kiosk: &Kiosk, lang: Lang, page: &str) {

@@ -103,6 +103,14 @@ pub fn issue_pass(app: &App, permit: &Permit, phone: &str, now: DateTime<Utc>) -
     issued.pass
 }
 
+/// The desk at work: the kiosk's clock at Monday 10:00 (inside renovation hours) and the
+/// two staff accounts of [`add_desk_staff`].
+pub fn staff_on_duty(app: &App) {
+    let now = monday_at(10, 0);
+    app.set_now(Some(now));
+    add_desk_staff(app, now);
+}
+
 /// An open repair ticket (water) for 3-2-1201, due in 24 hours, numbered for 30 November.
 pub fn repair_ticket(app: &App, now: DateTime<Utc>) -> Ticket {
     app.with_store(|s| {
