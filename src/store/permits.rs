@@ -227,6 +227,20 @@ impl Store {
         Ok(permit)
     }
 
+    /// The permits the desk works with: active or suspended, or ended on or after
+    /// `ended_since`, oldest first. Without their rosters (`workers` is empty): the
+    /// dashboard lists permits, not workers.
+    pub fn permits_for_desk(&self, ended_since: NaiveDate) -> Result<Vec<Permit>, StoreError> {
+        let sql = format!(
+            "SELECT {PERMIT_COLUMNS} FROM permits WHERE status IN ('active', 'suspended') OR end_date >= ?1 ORDER BY id"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map([ended_since.format("%Y-%m-%d").to_string()], permit_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     pub fn permits(&self) -> Result<Vec<Permit>, StoreError> {
         let sql = format!("SELECT {PERMIT_COLUMNS} FROM permits ORDER BY id");
         let mut stmt = self.conn().prepare_cached(&sql)?;
@@ -346,29 +360,35 @@ impl Store {
     }
 
     /// Every pass issued for a day (the compound's local date), in issuing order.
-    pub fn passes_on_day(&self, day: NaiveDate) -> Result<Vec<Pass>, StoreError> {
-        let sql = format!("SELECT {PASS_COLUMNS} FROM passes WHERE day = ?1 ORDER BY issued_at, id");
-        let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt
-            .query_map([day.format("%Y-%m-%d").to_string()], pass_row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+    /// The day's passes, each with its unit and worker (the staff dashboard's list).
+    pub fn passes_on_day(&self, day: NaiveDate) -> Result<Vec<(Pass, String, Option<Worker>)>, StoreError> {
+        self.passes_joined(
+            "p.day = ?1 ORDER BY p.issued_at, p.id",
+            day.format("%Y-%m-%d").to_string(),
+        )
     }
 
     /// [`Store::passes_on_site`] with each pass's unit (from its permit) and worker, in
     /// one query rather than one permit look-up per pass: the roster's workers.
     pub fn workers_on_site(&self, now: DateTime<Utc>) -> Result<Vec<(Pass, String, Option<Worker>)>, StoreError> {
+        self.passes_joined(
+            "p.revoked_at IS NULL AND p.left_at IS NULL AND p.valid_from <= ?1 AND p.valid_until > ?1 ORDER BY p.id",
+            ts(now),
+        )
+    }
+
+    /// Passes matching `filter` (one `?1` parameter), each with its unit and worker.
+    fn passes_joined(&self, filter: &str, param: String) -> Result<Vec<(Pass, String, Option<Worker>)>, StoreError> {
         let pass_columns: Vec<String> = PASS_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect();
         let sql = format!(
             "SELECT {}, m.unit_no, w.id, w.permit_id, w.name, w.phone, w.id_hash, w.id_last4 FROM passes p
              LEFT JOIN permits m ON m.id = p.permit_id LEFT JOIN permit_workers w ON w.id = p.worker_id
-             WHERE p.revoked_at IS NULL AND p.left_at IS NULL AND p.valid_from <= ?1 AND p.valid_until > ?1
-             ORDER BY p.id",
+             WHERE {filter}",
             pass_columns.join(", ")
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt
-            .query_map([ts(now)], |r| {
+            .query_map([param], |r| {
                 let unit: Option<String> = r.get(11)?;
                 let worker = match r.get::<_, Option<i64>>(12)? {
                     Some(id) => Some(Worker {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::{
-    AppWindow, DenyLine, InviteLine, OnSiteLine, OpenTicket, PassLine, PermitLine, PermitState, StaffAdapter,
+    AppWindow, DenyLine, InviteLine, OnSiteLine, OpenTicket, PassLine, PermitLine, PermitState, StaffAdapter, StaffTab,
     TicketStep, WaitingVisit,
 };
 use crate::app::App;
@@ -34,12 +34,29 @@ pub fn next_step(status: &str) -> (TicketStep, Option<TicketStatus>) {
     }
 }
 
-/// Reloads every section of the dashboard.
+/// Reloads the dashboard: what the header and tab labels show (the notice outbox, a
+/// handover waiting, a printer fault), then only the section on screen. Switching tabs
+/// reloads too, so each action reads what one section needs, not all five.
 pub fn fill(window: &AppWindow, app: &App, lang: Lang) {
     let now = app.now();
+    let a = window.global::<StaffAdapter>();
+    let pending = app.with_store(|s| s.pending_handover()).ok().flatten();
+    a.set_handover_pending(pending.is_some());
+    super::staff_printing::fill_printing(window, app, lang);
+    fill_outbox(&a, app, lang);
+    match a.get_tab() {
+        StaffTab::Today => fill_today(&a, app, now, lang),
+        StaffTab::Renovation => fill_renovation(&a, app, now, lang),
+        StaffTab::Lists => fill_lists(&a, app, lang),
+        StaffTab::Handover => fill_handover(&a, app, pending, now, lang),
+        StaffTab::Printing => {}
+    }
+}
+
+/// Waiting visitors, who is on site, open tickets.
+fn fill_today(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, lang: Lang) {
     let tz = app.config.tz();
     let hm = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
-    let a = window.global::<StaffAdapter>();
 
     let waiting: Vec<WaitingVisit> = app
         .with_store(|s| s.visits_waiting())
@@ -95,12 +112,9 @@ pub fn fill(window: &AppWindow, app: &App, lang: Lang) {
         })
         .collect();
     a.set_tickets(model(tickets));
+}
 
-    fill_renovation(&a, app, now, lang);
-    fill_lists(&a, app, lang);
-    fill_handover(&a, app, now, lang);
-    super::staff_printing::fill_printing(window, app, lang);
-
+fn fill_outbox(a: &StaffAdapter<'_>, app: &App, lang: Lang) {
     let text = match app.with_store(|s| s.outbox_summary()) {
         Ok(o) => lang
             .pick(
@@ -126,31 +140,22 @@ fn fill_renovation(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, _lang: L
         .with_store(|s| s.passes_on_day(today))
         .unwrap_or_default()
         .into_iter()
-        .map(|p| {
-            let permit = app.with_store(|s| s.permit(p.permit_id)).ok().flatten();
-            let worker = permit
-                .as_ref()
-                .and_then(|m| m.workers.iter().find(|w| w.id == p.worker_id))
-                .map(|w| mask_name(&w.name))
-                .unwrap_or_default();
-            PassLine {
-                number: p.pass_no.into(),
-                unit: permit.map(|m| m.unit_no).unwrap_or_default().into(),
-                worker: worker.into(),
-                until: p.valid_until.with_timezone(&tz).format("%H:%M").to_string().into(),
-                revoked: p.revoked_at.is_some(),
-                left: p.left_at.is_some(),
-            }
+        .map(|(p, unit, worker)| PassLine {
+            number: p.pass_no.into(),
+            unit: unit.into(),
+            worker: worker.map(|w| mask_name(&w.name)).unwrap_or_default().into(),
+            until: p.valid_until.with_timezone(&tz).format("%H:%M").to_string().into(),
+            revoked: p.revoked_at.is_some(),
+            left: p.left_at.is_some(),
         })
         .collect();
     a.set_passes(model(passes));
 
     let recent = today - Duration::days(7);
     let permits: Vec<PermitLine> = app
-        .with_store(|s| s.permits())
+        .with_store(|s| s.permits_for_desk(recent))
         .unwrap_or_default()
         .into_iter()
-        .filter(|p| matches!(p.status, PermitStatus::Active | PermitStatus::Suspended) || p.end_date >= recent)
         .map(|p| PermitLine {
             code: p.code.into(),
             unit: p.unit_no.into(),
@@ -200,7 +205,14 @@ fn fill_lists(a: &StaffAdapter<'_>, app: &App, _lang: Lang) {
     a.set_invites(model(invites));
 }
 
-fn fill_handover(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, lang: Lang) {
+/// The handover waiting to be taken over (if any), what is open now, the last one.
+fn fill_handover(
+    a: &StaffAdapter<'_>,
+    app: &App,
+    pending: Option<crate::store::Handover>,
+    now: DateTime<Utc>,
+    lang: Lang,
+) {
     let tz = app.config.tz();
     let md = |t: DateTime<Utc>| t.with_timezone(&tz).format("%m-%d %H:%M").to_string();
     let lines = |items: &[crate::store::HandoverItem]| -> ModelRc<SharedString> {
@@ -211,18 +223,14 @@ fn fill_handover(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, lang: Lang
                 .collect(),
         )
     };
-    match app.with_store(|s| s.pending_handover()).ok().flatten() {
+    match pending {
         Some(h) => {
-            a.set_handover_pending(true);
             a.set_handover_by(h.closed_by.as_str().into());
             a.set_handover_at(md(h.closed_at).into());
             a.set_handover_notes(h.notes.as_str().into());
             a.set_handover_items(lines(&h.items));
         }
-        None => {
-            a.set_handover_pending(false);
-            a.set_handover_items(model(Vec::new()));
-        }
+        None => a.set_handover_items(model(Vec::new())),
     }
     let open = shift::open_items(app, now).unwrap_or_default();
     a.set_open_items(lines(&open));
