@@ -12,7 +12,7 @@ use lobby_kiosk::journeys::{reprint, worker};
 use lobby_kiosk::printing::fake::{Answers, FakePrinter, Script, PAPER_OUT, READY};
 use lobby_kiosk::printing::PrinterState;
 use lobby_kiosk::store::{JobState, Pass, Permit};
-use lobby_kiosk::ui::{AppState, WorkerAdapter, WorkerStep};
+use lobby_kiosk::ui::{AppState, VisitorAdapter, VisitorStep, WorkerAdapter, WorkerStep};
 use slint::ComponentHandle;
 
 /// A kiosk printing to `fake`, asking the printer again every `retry_seconds`.
@@ -288,4 +288,39 @@ fn staff_see_the_printer_fault_and_the_owed_slip_and_reprint_it_once_paper_is_ba
 
 fn the_pass_by_no(k: &TestKiosk, no: &str) -> Pass {
     k.app().store().pass_by_no(no).unwrap().unwrap()
+}
+
+#[test]
+fn a_visitor_approved_at_the_desk_while_the_paper_is_out_is_told_politely() {
+    let fake = FakePrinter::start(Script::answering(PAPER_OUT));
+    let k = kiosk_on(&fake, 500, 600);
+    add_desk_staff(k.app(), Utc::now());
+    tap(&k, "访客登记");
+    type_keys(&k, "1-1-101");
+    tap(&k, "下一步");
+    type_keys(&k, "13900000004");
+    tap(&k, "下一步");
+    tap(&k, "姓 王");
+    tap(&k, "同意并登记");
+    let visitor = || k.window.global::<VisitorAdapter>().get_step();
+    assert_eq!(visitor(), VisitorStep::Waiting);
+
+    // The desk approves; the slip is refused by the printer. The waiting screen follows
+    // the slip like any other and, within seconds, says the desk will hand it over.
+    let visit = k.app().store().last_visit_by_phone("13900000004").unwrap().unwrap();
+    let decided = lobby_kiosk::journeys::visitor::decide(k.app(), visit.id, true, "王芳", Utc::now()).unwrap();
+    assert!(decided.is_some());
+    k.app().wait_for_printing(Duration::from_secs(10));
+    for _ in 0..10 {
+        if visitor() != VisitorStep::Waiting && !k.window.global::<AppState>().get_printing() {
+            break;
+        }
+        wait_seconds(1);
+        settle(&k);
+    }
+    assert_eq!(visitor(), VisitorStep::NotPrinted);
+    assert!(
+        !k.window.global::<AppState>().get_printing(),
+        "no printing notice left up"
+    );
 }

@@ -17,7 +17,6 @@ use crate::domain::visitor::VisitorType;
 use crate::journeys::visitor::{self as flow, InviteOutcome, Registered, Rejected, SignOut, WalkIn};
 use crate::journeys::JourneyError;
 use crate::notify::{Notice, NoticeKind};
-use crate::store::JobState;
 use crate::store::{Visit, VisitStatus};
 
 /// How often the waiting screen looks for the desk's decision.
@@ -251,13 +250,7 @@ impl VisitorJourney {
         a.set_visit_no(visit.visit_no.as_str().into());
         a.set_masked_phone(mask_phone(&visit.phone).into());
         a.set_problem(VisitorProblem::None);
-        self.watch.watch(printing, |w, printed| {
-            w.global::<VisitorAdapter>().set_step(if printed {
-                VisitorStep::Approved
-            } else {
-                VisitorStep::NotPrinted
-            });
-        });
+        watch_slip(&self.watch, printing);
     }
 
     /// "请稍等，我马上联系": keeps the screen alive and looks for the desk's decision.
@@ -266,6 +259,7 @@ impl VisitorJourney {
         window.global::<VisitorAdapter>().set_step(VisitorStep::Waiting);
         let weak = window.as_weak();
         let app = self.app.clone();
+        let watch = self.watch.clone();
         // Counted in polls (not wall time) so tests can drive it with mocked time.
         let max_polls = self
             .app
@@ -274,10 +268,11 @@ impl VisitorJourney {
             .approval_wait_secs
             .div_ceil(POLL_EVERY.as_secs() as u32);
         let mut polls: u32 = 0;
+        let mut decided = false;
         self.poll.start(TimerMode::Repeated, POLL_EVERY, move || {
             let Some(w) = weak.upgrade() else { return };
             let a = w.global::<VisitorAdapter>();
-            if a.get_step() != VisitorStep::Waiting {
+            if a.get_step() != VisitorStep::Waiting || decided {
                 return;
             }
             polls += 1;
@@ -285,18 +280,19 @@ impl VisitorJourney {
             w.global::<AppState>().invoke_activity();
             match app.with_store(|s| s.visit(visit_id)) {
                 Ok(Some(v)) if v.status == VisitStatus::Approved => {
+                    // Approved at the desk: the slip may still be on its way to the
+                    // printer, which the print watch follows as for any other slip.
+                    decided = true;
                     a.set_visit_no(v.visit_no.as_str().into());
-                    // Approved at the desk: the slip may still be on its way to the printer.
-                    let state = app.with_store(|s| s.slip_state("visit", v.id));
-                    let on_its_way = matches!(state, Ok(Some(JobState::Queued | JobState::Sent)))
-                        && app.now() - v.decided_at.unwrap_or(v.created_at) < chrono::Duration::seconds(5);
-                    w.global::<AppState>()
-                        .set_printing(on_its_way && v.printed_at.is_none());
-                    if v.printed_at.is_some() {
-                        a.set_step(VisitorStep::Approved);
-                    } else if !on_its_way {
-                        a.set_step(VisitorStep::NotPrinted);
-                    }
+                    let printing = if v.printed_at.is_some() {
+                        Printing::Printed
+                    } else {
+                        match app.with_store(|s| s.last_print_job_for("visit", v.id)) {
+                            Ok(Some(job_id)) => Printing::Pending(job_id),
+                            _ => Printing::Failed,
+                        }
+                    };
+                    watch_slip(&watch, printing);
                 }
                 Ok(Some(v)) if v.status == VisitStatus::Denied => a.set_step(VisitorStep::Denied),
                 Ok(_) if polls >= max_polls => a.set_step(VisitorStep::Desk),
@@ -337,4 +333,15 @@ impl VisitorJourney {
             .urgent(true);
         let _ = crate::journeys::tell_desk(&self.app, &notice, self.app.now());
     }
+}
+
+/// The visitor's slip: "请取凭条" once it is out, the polite not-printed page if not.
+fn watch_slip(watch: &PrintWatch, printing: Printing) {
+    watch.watch(printing, |w, printed| {
+        w.global::<VisitorAdapter>().set_step(if printed {
+            VisitorStep::Approved
+        } else {
+            VisitorStep::NotPrinted
+        });
+    });
 }
