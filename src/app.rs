@@ -216,6 +216,11 @@ impl App {
         self.clock.now()
     }
 
+    /// The clock itself, for threads that act at the kiosk's time (spooler, housekeeping).
+    pub fn clock(&self) -> Clock {
+        self.clock.clone()
+    }
+
     /// Fixes "now" (tests, screenshots); `None` returns to the real clock.
     pub fn set_now(&self, now: Option<DateTime<Utc>>) {
         self.clock.set(now);

@@ -92,7 +92,8 @@ fn now_line(app: &App, prefix: &str, now: DateTime<Utc>) -> String {
 /// Prints today's summary if the configured time has come and it has not printed by
 /// itself today. `Some(printed)` when it tried, `None` when nothing was due. The day is
 /// marked before printing, so a failure is left to the print-job register and the
-/// desk rather than retried every second.
+/// desk rather than retried every minute. The kiosk checks from its minute tick, so the
+/// slip may come up to a minute after the configured time.
 pub fn print_if_due(app: &App, now: DateTime<Utc>) -> Result<Option<Printing>, JourneyError> {
     let Some(at) = app.config.staff.daily_report_at() else {
         return Ok(None);

@@ -24,7 +24,7 @@ pub use crate::app::Printing;
 use crate::app::{App, AppError};
 use crate::notify::Notice;
 use crate::printing::Slip;
-use crate::store::StoreError;
+use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum JourneyError {
@@ -53,8 +53,15 @@ pub fn local_day(app: &App, now: DateTime<Utc>) -> String {
 
 /// Writes a notice for the desk into the outbox; delivery happens in the background.
 pub fn tell_desk(app: &App, notice: &Notice, now: DateTime<Utc>) -> Result<(), JourneyError> {
+    tell_desk_in(&app.store(), notice, now)?;
+    Ok(())
+}
+
+/// [`tell_desk`] through a given connection, for threads with a database of their own
+/// (the daily housekeeping).
+pub fn tell_desk_in(store: &Store, notice: &Notice, now: DateTime<Utc>) -> Result<(), StoreError> {
     let json = serde_json::to_string(notice).unwrap_or_default();
-    app.store().enqueue_notice(notice.kind.as_str(), &json, now)?;
+    store.enqueue_notice(notice.kind.as_str(), &json, now)?;
     Ok(())
 }
 

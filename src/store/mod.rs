@@ -168,6 +168,12 @@ impl Store {
         Ok(Store { conn, path })
     }
 
+    /// A handle another thread can use to stop the statement this connection is running
+    /// (it fails with `SQLITE_INTERRUPT` and is rolled back); a no-op when none runs.
+    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
+        self.conn.get_interrupt_handle()
+    }
+
     /// The connection, for the store's own submodules.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn

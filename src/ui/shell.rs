@@ -18,6 +18,7 @@ use super::{AppState, AppWindow, InputAdapter, Page, Palette};
 use crate::app::App;
 use crate::config::parse_hex_color;
 use crate::domain::token::TokenKind;
+use crate::housekeeping::Housekeeper;
 use crate::i18n::Lang;
 use crate::input::scan::Scanned;
 
@@ -27,6 +28,8 @@ pub enum UiError {
     Platform(#[from] slint::PlatformError),
     #[error(transparent)]
     App(#[from] crate::app::AppError),
+    #[error("the housekeeping thread could not be started: {0}")]
+    Housekeeping(std::io::Error),
 }
 
 /// The kiosk's window and the timers that keep it alive.
@@ -37,6 +40,8 @@ pub struct Kiosk {
     parts: Rc<Parts>,
     _tick: Timer,
     _print_tick: Timer,
+    /// The daily purge and backup, on their own thread; stopped when the kiosk is dropped.
+    housekeeping: Rc<Housekeeper>,
 }
 
 impl Kiosk {
@@ -52,6 +57,16 @@ impl Kiosk {
         // Printing happens on the spooler's thread from here on; screens wait for slips
         // through the print watch.
         app.start_spooler()?;
+        // So is the daily purge and backup: the minute tick only wakes that thread.
+        let housekeeping = Rc::new(
+            Housekeeper::start(
+                &app.data_dir.join(crate::app::DB_FILE),
+                app.config.clone(),
+                app.data_dir.clone(),
+                app.clock(),
+            )
+            .map_err(UiError::Housekeeping)?,
+        );
         let watch = PrintWatch::new(&window, &app);
         let input = InputState::install(&window, &app);
         let visitor = VisitorJourney::install(&window, &app, &watch);
@@ -147,6 +162,7 @@ impl Kiosk {
             let app = app.clone();
             let idle = idle.clone();
             let parts = parts.clone();
+            let housekeeping = housekeeping.clone();
             let mut ticks: u32 = 0;
             let mut storage = super::maintenance::Watch::default();
             tick.start(TimerMode::Repeated, Duration::from_secs(1), move || {
@@ -159,11 +175,13 @@ impl Kiosk {
                 if ticks % 60 == 1 {
                     // Visitors whose slips expired are signed out and flagged for the desk.
                     let _ = app.store().sign_out_expired_visits(Utc::now());
-                    // The day's purge and backup, once per local day at `backup.time`.
-                    let _ = crate::housekeeping::run_if_due(&app, app.now());
+                    // The day's purge and backup, once per local day at `backup.time`, on
+                    // the housekeeping thread (a VACUUM must not freeze the screen).
+                    housekeeping.kick();
+                    // The day's summary prints by itself at the configured time, once a
+                    // day (up to a minute late).
+                    let _ = crate::journeys::daily::print_if_due(&app, app.now());
                 }
-                // The day's summary prints by itself at the configured time, once a day.
-                let _ = crate::journeys::daily::print_if_due(&app, app.now());
                 if let Some(w) = weak.upgrade() {
                     update_clock(&w, &app, Utc::now());
                     storage.tick(&w, &app);
@@ -184,7 +202,19 @@ impl Kiosk {
             parts,
             _tick: tick,
             _print_tick: print_tick,
+            housekeeping,
         })
+    }
+
+    /// The daily housekeeping thread (tests: its hold and its progress).
+    pub fn housekeeping(&self) -> &Housekeeper {
+        &self.housekeeping
+    }
+
+    /// Waits (in real time, up to `limit`) for the daily housekeeping to finish what the
+    /// minute tick asked of it; whether it did. For tests and tools.
+    pub fn settle_housekeeping(&self, limit: Duration) -> bool {
+        self.housekeeping.wait_idle(limit)
     }
 
     /// Waits (in real time, up to `limit`) for the printing thread to finish what it was

@@ -98,6 +98,29 @@ pub fn settle(kiosk: &Kiosk) {
     kiosk.settle_printing(std::time::Duration::from_secs(10));
 }
 
+/// Lets the housekeeping thread finish what the minute tick asked of it (the daily
+/// purge and backup); fails the test if it is not done within a (generous) minute.
+pub fn settle_housekeeping(kiosk: &Kiosk) {
+    assert!(
+        kiosk.settle_housekeeping(std::time::Duration::from_secs(60)),
+        "the daily housekeeping did not finish"
+    );
+}
+
+/// Polls `done` until it holds or `limit` (real time) passes; whether it held.
+pub fn wait_until(limit: std::time::Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if done() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// The text shown by the element with this label: its accessible value. Plain `Text`
 /// elements are labelled by their own text, so an element that carries a value wins.
 pub fn read(kiosk: &Kiosk, label: &str) -> String {
