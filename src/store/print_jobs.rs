@@ -1,9 +1,12 @@
 //! The print-job register: every slip sent to a printer, with a hash of its bytes and
 //! what became of it. A visit or pass counts as printed only once its job is `done`.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::permits::PASS_STANDS;
 use super::{parse_ts, ts, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -87,18 +90,24 @@ fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrintJobRecord> {
 }
 
 /// Jobs a retry may send: owed to someone (not done), for a record that still stands
-/// (a revoked pass or a signed-out visit is not printed later), and not already made
-/// good by a later job for the same record. Rosters are never retried: an evacuation
-/// roster printed late would be out of date.
-const RETRYABLE: &str = "
+/// (a pass that no longer vouches for anyone, by the same rule as a staff reprint, or a
+/// signed-out visit is not printed later), and not already made good by a later job for
+/// the same record. Rosters are never retried: an evacuation roster printed late would
+/// be out of date.
+static RETRYABLE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "
     j.state IN ('queued', 'sent', 'failed') AND j.bytes IS NOT NULL AND j.created_at >= ?1
     AND j.record_kind IN ('visit', 'pass', 'ticket', 'permit')
-    AND NOT (j.record_kind = 'pass' AND EXISTS
-        (SELECT 1 FROM passes p WHERE p.id = j.record_id AND p.revoked_at IS NOT NULL))
+    AND NOT (j.record_kind = 'pass' AND NOT EXISTS
+        (SELECT 1 FROM passes p JOIN permits m ON m.id = p.permit_id
+         WHERE p.id = j.record_id AND {PASS_STANDS}))
     AND NOT (j.record_kind = 'visit' AND EXISTS
         (SELECT 1 FROM visits v WHERE v.id = j.record_id AND v.signed_out_at IS NOT NULL))
     AND NOT EXISTS (SELECT 1 FROM print_jobs k WHERE k.record_kind = j.record_kind
-        AND k.record_id = j.record_id AND k.id > j.id AND k.state = 'done')";
+        AND k.record_id = j.record_id AND k.id > j.id AND k.state = 'done')"
+    )
+});
 
 impl Store {
     /// Registers a job with its exact bytes, `queued`, before anything is sent.
@@ -178,7 +187,8 @@ impl Store {
     /// The oldest job a retry should send now (see [`RETRYABLE`]), if any.
     pub fn next_retryable_job(&self, since: DateTime<Utc>) -> Result<Option<QueuedJob>, StoreError> {
         let sql = format!(
-            "SELECT {cols}, j.bytes FROM print_jobs j WHERE {RETRYABLE} ORDER BY j.id LIMIT 1",
+            "SELECT {cols}, j.bytes FROM print_jobs j WHERE {retryable} ORDER BY j.id LIMIT 1",
+            retryable = *RETRYABLE,
             cols = JOB_COLUMNS
                 .split(", ")
                 .map(|c| format!("j.{c}"))
@@ -198,7 +208,7 @@ impl Store {
     /// How many jobs a retry would still send.
     pub fn retryable_job_count(&self, since: DateTime<Utc>) -> Result<u32, StoreError> {
         Ok(self.conn().query_row(
-            &format!("SELECT count(*) FROM print_jobs j WHERE {RETRYABLE}"),
+            &format!("SELECT count(*) FROM print_jobs j WHERE {}", *RETRYABLE),
             [ts(since)],
             |r| r.get(0),
         )?)
