@@ -330,9 +330,9 @@ impl App {
             return Ok(());
         }
         let since = self.now() - chrono::Duration::minutes(self.config.printer.retry_within_minutes.into());
-        let owed = self.store().retryable_job_count(since)?;
+        let owed = self.store().retryable_job_count(since, self.now())?;
         for _ in 0..owed {
-            let Some(queued) = self.store().next_retryable_job(since)? else {
+            let Some(queued) = self.store().next_retryable_job(since, self.now())? else {
                 break;
             };
             let job = spool::job::stored(&queued.record.slip_kind, queued.bytes);

@@ -92,7 +92,7 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
                     .with_store(|s| {
                         let since =
                             Utc::now() - chrono::Duration::minutes(app.config.printer.retry_within_minutes.into());
-                        s.retryable_job_count(since)
+                        s.retryable_job_count(since, Utc::now())
                     })
                     .unwrap_or(0);
                 println!(

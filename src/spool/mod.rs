@@ -223,16 +223,19 @@ impl Worker {
                 error: Some(err.to_string()),
                 retry: false,
                 printer_state: Some(PrinterState::Unknown),
+                skipped: false,
             },
         };
-        self.after_job(&outcome);
+        if !outcome.skipped {
+            self.after_job(&outcome);
+        }
     }
 
     /// Sends what is still owed, oldest first, while the printer takes it.
     fn retry_owed(&mut self) {
         let now = self.clock.now();
         let since = now - self.policy.within;
-        let owed = self.store.retryable_job_count(since).unwrap_or(0);
+        let owed = self.store.retryable_job_count(since, now).unwrap_or(0);
         let status = self.driver.live_status();
         if let Some(status) = status {
             self.set_status(status, now);
@@ -241,7 +244,7 @@ impl Worker {
             }
         }
         for _ in 0..owed {
-            let Ok(Some(queued)) = self.store.next_retryable_job(since) else {
+            let Ok(Some(queued)) = self.store.next_retryable_job(since, self.clock.now()) else {
                 return;
             };
             let job = job::stored(&queued.record.slip_kind, queued.bytes);

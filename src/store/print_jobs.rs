@@ -89,15 +89,33 @@ fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrintJobRecord> {
     })
 }
 
-/// Jobs a retry may send: owed to someone (not done), for a record that still stands
-/// (a pass that no longer vouches for anyone, by the same rule as a staff reprint, or a
-/// signed-out visit is not printed later), and not already made good by a later job for
-/// the same record. Rosters are never retried: an evacuation roster printed late would
-/// be out of date.
+/// A job left `sent` longer than this was being sent by a process that stopped mid-job
+/// (killed, crashed, the power cut): nobody will record how it ended, so it is owed
+/// again and may be claimed by whoever retries next (the restarted kiosk's spooler,
+/// `printer retry`). Longer than any send takes: each step of a job (connect, status,
+/// write, status, then the same on a fallback printer) is bounded by
+/// `printer.timeout_ms`, at most 10 s. The slip may have come out before the stop, so
+/// it may print twice, once; the kiosk prefers that to a slip never handed over.
+pub const SENT_ABANDONED_AFTER_MINUTES: i64 = 5;
+
+/// Whether the job aliased `j` may be claimed (see [`Store::claim_print_job`]): `?2` is
+/// the moment before which a `sent` job counts as abandoned.
+const CLAIMABLE: &str = "(j.state IN ('queued', 'failed') OR (j.state = 'sent' AND j.updated_at < ?2))";
+
+fn abandoned_before(now: DateTime<Utc>) -> String {
+    ts(now - chrono::Duration::minutes(SENT_ABANDONED_AFTER_MINUTES))
+}
+
+/// Jobs a retry may send: owed to someone and claimable now (queued, failed, or
+/// abandoned mid-send: never one another process is sending), for a record that still
+/// stands (a pass that no longer vouches for anyone, by the same rule as a staff reprint,
+/// or a signed-out visit is not printed later), and not already made good by a later job
+/// for the same record. Rosters are never retried: an evacuation roster printed late
+/// would be out of date.
 static RETRYABLE: LazyLock<String> = LazyLock::new(|| {
     format!(
         "
-    j.state IN ('queued', 'sent', 'failed') AND j.bytes IS NOT NULL AND j.created_at >= ?1
+    {CLAIMABLE} AND j.bytes IS NOT NULL AND j.created_at >= ?1
     AND j.record_kind IN ('visit', 'pass', 'ticket', 'permit')
     AND NOT (j.record_kind = 'pass' AND NOT EXISTS
         (SELECT 1 FROM passes p JOIN permits m ON m.id = p.permit_id
@@ -129,14 +147,20 @@ impl Store {
         Ok(self.conn().last_insert_rowid())
     }
 
-    /// Marks a job as on its way to the printer: if the kiosk stops now, the slip may or
-    /// may not have come out, so the job stays owed.
-    pub fn mark_print_job_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.conn().execute(
-            "UPDATE print_jobs SET state = 'sent', attempts = attempts + 1, updated_at = ?2 WHERE id = ?1",
-            (id, ts(now)),
+    /// Claims a job for sending: marks it `sent` (on its way to the printer) only if it
+    /// is claimable (queued, failed, or abandoned mid-send, see
+    /// [`SENT_ABANDONED_AFTER_MINUTES`]). False when it is not: another process claimed
+    /// it first (and sends it), or it is done. If the kiosk stops once the job is
+    /// claimed, the slip may or may not have come out, so the job stays owed.
+    pub fn claim_print_job(&self, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let changed = self.conn().execute(
+            &format!(
+                "UPDATE print_jobs AS j SET state = 'sent', attempts = attempts + 1, updated_at = ?3
+                 WHERE j.id = ?1 AND {CLAIMABLE}"
+            ),
+            (id, abandoned_before(now), ts(now)),
         )?;
-        Ok(())
+        Ok(changed > 0)
     }
 
     /// Records how a sent job ended, in one transaction with the record it printed: a
@@ -184,8 +208,13 @@ impl Store {
         Ok(rows.next().transpose()?)
     }
 
-    /// The oldest job a retry should send now (see [`RETRYABLE`]), if any.
-    pub fn next_retryable_job(&self, since: DateTime<Utc>) -> Result<Option<QueuedJob>, StoreError> {
+    /// The oldest job a retry should send now (see [`RETRYABLE`]), if any: created since
+    /// `since`.
+    pub fn next_retryable_job(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<QueuedJob>, StoreError> {
         let sql = format!(
             "SELECT {cols}, j.bytes FROM print_jobs j WHERE {retryable} ORDER BY j.id LIMIT 1",
             retryable = *RETRYABLE,
@@ -196,7 +225,7 @@ impl Store {
                 .join(", ")
         );
         let mut stmt = self.conn().prepare(&sql)?;
-        let mut rows = stmt.query_map([ts(since)], |r| {
+        let mut rows = stmt.query_map([ts(since), abandoned_before(now)], |r| {
             Ok(QueuedJob {
                 record: job_row(r)?,
                 bytes: r.get::<_, Option<Vec<u8>>>(11)?.unwrap_or_default(),
@@ -206,10 +235,10 @@ impl Store {
     }
 
     /// How many jobs a retry would still send.
-    pub fn retryable_job_count(&self, since: DateTime<Utc>) -> Result<u32, StoreError> {
+    pub fn retryable_job_count(&self, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<u32, StoreError> {
         Ok(self.conn().query_row(
             &format!("SELECT count(*) FROM print_jobs j WHERE {}", *RETRYABLE),
-            [ts(since)],
+            [ts(since), abandoned_before(now)],
             |r| r.get(0),
         )?)
     }
@@ -326,21 +355,21 @@ mod tests {
         let superseded = job(&store, "ticket", 3, 3);
         let later = job(&store, "ticket", 3, 4);
         for id in [old, roster, owed, superseded] {
-            store.mark_print_job_sent(id, at(5)).unwrap();
+            assert!(store.claim_print_job(id, at(5)).unwrap());
             store.finish_print_job(id, Some("paper out"), at(5)).unwrap();
         }
-        store.mark_print_job_sent(later, at(5)).unwrap();
+        assert!(store.claim_print_job(later, at(5)).unwrap());
         store.finish_print_job(later, None, at(5)).unwrap();
 
         let since = at(-60);
-        assert_eq!(store.retryable_job_count(since).unwrap(), 1);
-        let next = store.next_retryable_job(since).unwrap().unwrap();
+        assert_eq!(store.retryable_job_count(since, at(6)).unwrap(), 1);
+        let next = store.next_retryable_job(since, at(6)).unwrap().unwrap();
         assert_eq!(next.record.id, owed);
         assert_eq!(next.bytes, b"\x1b@slip");
         assert_eq!(next.record.attempts, 1);
-        store.mark_print_job_sent(owed, at(6)).unwrap();
+        assert!(store.claim_print_job(owed, at(6)).unwrap());
         store.finish_print_job(owed, None, at(6)).unwrap();
-        assert_eq!(store.next_retryable_job(since).unwrap(), None);
+        assert_eq!(store.next_retryable_job(since, at(6)).unwrap(), None);
         assert_eq!(store.print_job_state(owed).unwrap(), Some(JobState::Done));
         assert_eq!(store.print_job(owed).unwrap().unwrap().record.attempts, 2);
         let summary = store.print_queue_summary().unwrap();
@@ -349,5 +378,41 @@ mod tests {
         // ticket that printed later.
         let failed: Vec<i64> = store.failed_print_jobs(10).unwrap().iter().map(|j| j.id).collect();
         assert_eq!(failed, vec![roster, old]);
+    }
+
+    #[test]
+    fn a_job_is_claimed_once_and_a_send_abandoned_by_a_stopped_process_is_owed_again() {
+        let store = Store::open_in_memory().unwrap();
+        let id = job(&store, "visit", 1, 0);
+        let since = at(-60);
+        assert!(store.claim_print_job(id, at(1)).unwrap(), "the first process claims it");
+        assert!(
+            !store.claim_print_job(id, at(1)).unwrap(),
+            "a second process finds it claimed and sends nothing"
+        );
+        assert_eq!(store.print_job(id).unwrap().unwrap().record.attempts, 1);
+        assert_eq!(
+            store.retryable_job_count(since, at(2)).unwrap(),
+            0,
+            "a retry leaves a job that is being sent alone"
+        );
+        assert_eq!(store.next_retryable_job(since, at(2)).unwrap(), None);
+        assert!(!store.claim_print_job(id, at(2)).unwrap());
+
+        // The sender was killed mid-job: once the send is surely over, the job is owed.
+        let later = at(1 + SENT_ABANDONED_AFTER_MINUTES + 1);
+        assert_eq!(store.retryable_job_count(since, later).unwrap(), 1);
+        assert_eq!(store.next_retryable_job(since, later).unwrap().unwrap().record.id, id);
+        assert!(store.claim_print_job(id, later).unwrap());
+        assert!(!store.claim_print_job(id, later).unwrap());
+        let mut store = store;
+        store.finish_print_job(id, None, later).unwrap();
+        let much_later = at(60);
+        assert!(
+            !store.claim_print_job(id, much_later).unwrap(),
+            "a done job is never sent again"
+        );
+        assert_eq!(store.retryable_job_count(since, much_later).unwrap(), 0);
+        assert_eq!(store.print_job(id).unwrap().unwrap().record.attempts, 2);
     }
 }
