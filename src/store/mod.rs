@@ -35,7 +35,7 @@ pub use print_jobs::{JobState, PrintJobRecord, QueueSummary, QueuedJob};
 pub use reference::Capture;
 pub use residents::{Resident, ResidentSummary};
 pub use seed_history::{HistoryScale, SeededKeys};
-pub use shifts::{Handover, HandoverItem, HandoverKind, PrintFault};
+pub use shifts::{Handover, HandoverItem, HandoverKind};
 pub use staff::{AuditEntry, StaffAccount};
 
 pub use tickets::{HistoryEntry, NewTicket, Ticket};

@@ -261,6 +261,18 @@ impl Store {
 
     /// Jobs that did not go through and have not been made good since, newest first.
     pub fn failed_print_jobs(&self, limit: u32) -> Result<Vec<PrintJobRecord>, StoreError> {
+        self.unsettled_print_jobs(None, limit)
+    }
+
+    /// [`Store::failed_print_jobs`] last touched at or after `since` (a shift's printer
+    /// faults), newest first.
+    pub fn failed_print_jobs_since(&self, since: DateTime<Utc>) -> Result<Vec<PrintJobRecord>, StoreError> {
+        self.unsettled_print_jobs(Some(since), u32::MAX)
+    }
+
+    /// The one query behind both: owed jobs that no later `done` job for the same record
+    /// has made good (a staff reprint, a later slip for it).
+    fn unsettled_print_jobs(&self, since: Option<DateTime<Utc>>, limit: u32) -> Result<Vec<PrintJobRecord>, StoreError> {
         let cols = JOB_COLUMNS
             .split(", ")
             .map(|c| format!("j.{c}"))
@@ -268,11 +280,14 @@ impl Store {
             .join(", ");
         let mut stmt = self.conn().prepare(&format!(
             "SELECT {cols} FROM print_jobs j WHERE j.state IN ('failed', 'sent', 'queued')
+             AND (?1 IS NULL OR j.updated_at >= ?1)
              AND NOT EXISTS (SELECT 1 FROM print_jobs k WHERE k.record_kind = j.record_kind
                  AND k.record_id = j.record_id AND k.id > j.id AND k.state = 'done')
-             ORDER BY j.id DESC LIMIT ?1"
+             ORDER BY j.id DESC LIMIT ?2"
         ))?;
-        let rows = stmt.query_map([limit], job_row)?.collect::<Result<Vec<_>, _>>()?;
+        let rows = stmt
+            .query_map((since.map(ts), limit), job_row)?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
