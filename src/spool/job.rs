@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::SpoolError;
 use crate::notify::{Notice, NoticeKind};
 use crate::printing::{DriverError, PrintJob, PrinterDriver, PrinterState, SlipKind};
-use crate::store::{JobState, Store};
+use crate::store::{JobState, Store, StoreError};
 
 /// How a job ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +91,56 @@ pub fn run(
         retry,
         printer_state,
         skipped: false,
+    })
+}
+
+/// What a retry pass did and left.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Retried {
+    pub printed: u32,
+    /// Slips a retry would still send (see [`owed`]).
+    pub still_owed: u32,
+}
+
+/// How many owed slips a retry would send now: those younger than `within` (older ones
+/// are left to staff, `printer reprint`).
+pub fn owed(store: &Store, within: chrono::Duration, now: DateTime<Utc>) -> Result<u32, StoreError> {
+    store.retryable_job_count(now - within, now)
+}
+
+/// Sends the slips still owed (see [`Store::next_retryable_job`]), oldest first and each
+/// once, until one does not print (the printer is down again: the rest wait for the next
+/// retry). `after` sees each job's outcome as it comes. The one retry loop: the spooler's
+/// timer and staff's button, and in-line printing (`printer retry`).
+pub fn retry_owed(
+    store: &mut Store,
+    driver: &mut dyn PrinterDriver,
+    within: chrono::Duration,
+    now: impl Fn() -> DateTime<Utc>,
+    mut after: impl FnMut(&mut Store, &Outcome),
+) -> Result<Retried, SpoolError> {
+    let since = now() - within;
+    let mut printed = 0;
+    // Bounded by what was owed at the start, so a job that keeps coming back (claimed
+    // by another process in the meantime) cannot hold the loop.
+    for _ in 0..store.retryable_job_count(since, now())? {
+        let Some(queued) = store.next_retryable_job(since, now())? else {
+            break;
+        };
+        let job = stored(&queued.record.slip_kind, queued.bytes);
+        let outcome = run(store, driver, queued.record.id, &job, &now)?;
+        if outcome.skipped {
+            continue;
+        }
+        after(store, &outcome);
+        if !outcome.printed {
+            break;
+        }
+        printed += 1;
+    }
+    Ok(Retried {
+        printed,
+        still_owed: owed(store, within, now())?,
     })
 }
 

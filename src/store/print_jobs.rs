@@ -71,6 +71,15 @@ pub struct QueueSummary {
 const JOB_COLUMNS: &str =
     "id, slip_kind, record_kind, record_id, bytes_hash, state, created_at, updated_at, error, attempts, reprint_of";
 
+/// [`JOB_COLUMNS`] of the table aliased `j`.
+static J_JOB_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    JOB_COLUMNS
+        .split(", ")
+        .map(|c| format!("j.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+});
+
 fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrintJobRecord> {
     let c: String = r.get(6)?;
     let u: String = r.get(7)?;
@@ -86,6 +95,14 @@ fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrintJobRecord> {
         error: r.get(8)?,
         attempts: r.get(9)?,
         reprint_of: r.get(10)?,
+    })
+}
+
+/// A job with its bytes: [`JOB_COLUMNS`] then `bytes`.
+fn queued_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueuedJob> {
+    Ok(QueuedJob {
+        record: job_row(r)?,
+        bytes: r.get::<_, Option<Vec<u8>>>(11)?.unwrap_or_default(),
     })
 }
 
@@ -126,6 +143,16 @@ static RETRYABLE: LazyLock<String> = LazyLock::new(|| {
         AND k.record_id = j.record_id AND k.id > j.id AND k.state = 'done')"
     )
 });
+
+static NEXT_RETRYABLE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {}, j.bytes FROM print_jobs j WHERE {} ORDER BY j.id LIMIT 1",
+        *J_JOB_COLUMNS, *RETRYABLE
+    )
+});
+
+static COUNT_RETRYABLE: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT count(*) FROM print_jobs j WHERE {}", *RETRYABLE));
 
 impl Store {
     /// Registers a job with its exact bytes, `queued`, before anything is sent.
@@ -199,12 +226,7 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare(&format!("SELECT {JOB_COLUMNS}, bytes FROM print_jobs WHERE id = ?1"))?;
-        let mut rows = stmt.query_map([id], |r| {
-            Ok(QueuedJob {
-                record: job_row(r)?,
-                bytes: r.get::<_, Option<Vec<u8>>>(11)?.unwrap_or_default(),
-            })
-        })?;
+        let mut rows = stmt.query_map([id], queued_row)?;
         Ok(rows.next().transpose()?)
     }
 
@@ -215,32 +237,17 @@ impl Store {
         since: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Option<QueuedJob>, StoreError> {
-        let sql = format!(
-            "SELECT {cols}, j.bytes FROM print_jobs j WHERE {retryable} ORDER BY j.id LIMIT 1",
-            retryable = *RETRYABLE,
-            cols = JOB_COLUMNS
-                .split(", ")
-                .map(|c| format!("j.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let mut rows = stmt.query_map([ts(since), abandoned_before(now)], |r| {
-            Ok(QueuedJob {
-                record: job_row(r)?,
-                bytes: r.get::<_, Option<Vec<u8>>>(11)?.unwrap_or_default(),
-            })
-        })?;
+        let mut stmt = self.conn().prepare_cached(&NEXT_RETRYABLE)?;
+        let mut rows = stmt.query_map([ts(since), abandoned_before(now)], queued_row)?;
         Ok(rows.next().transpose()?)
     }
 
     /// How many jobs a retry would still send.
     pub fn retryable_job_count(&self, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<u32, StoreError> {
-        Ok(self.conn().query_row(
-            &format!("SELECT count(*) FROM print_jobs j WHERE {}", *RETRYABLE),
-            [ts(since), abandoned_before(now)],
-            |r| r.get(0),
-        )?)
+        Ok(self
+            .conn()
+            .prepare_cached(&COUNT_RETRYABLE)?
+            .query_row([ts(since), abandoned_before(now)], |r| r.get(0))?)
     }
 
     /// The newest job for a record (the one a staff reprint copies).
@@ -272,18 +279,18 @@ impl Store {
 
     /// The one query behind both: owed jobs that no later `done` job for the same record
     /// has made good (a staff reprint, a later slip for it).
-    fn unsettled_print_jobs(&self, since: Option<DateTime<Utc>>, limit: u32) -> Result<Vec<PrintJobRecord>, StoreError> {
-        let cols = JOB_COLUMNS
-            .split(", ")
-            .map(|c| format!("j.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+    fn unsettled_print_jobs(
+        &self,
+        since: Option<DateTime<Utc>>,
+        limit: u32,
+    ) -> Result<Vec<PrintJobRecord>, StoreError> {
         let mut stmt = self.conn().prepare(&format!(
             "SELECT {cols} FROM print_jobs j WHERE j.state IN ('failed', 'sent', 'queued')
              AND (?1 IS NULL OR j.updated_at >= ?1)
              AND NOT EXISTS (SELECT 1 FROM print_jobs k WHERE k.record_kind = j.record_kind
                  AND k.record_id = j.record_id AND k.id > j.id AND k.state = 'done')
-             ORDER BY j.id DESC LIMIT ?2"
+             ORDER BY j.id DESC LIMIT ?2",
+            cols = *J_JOB_COLUMNS
         ))?;
         let rows = stmt
             .query_map((since.map(ts), limit), job_row)?
