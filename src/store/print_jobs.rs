@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::permits::PASS_STANDS;
+use super::staff::insert_audit;
 use super::{parse_ts, ts, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -154,6 +155,24 @@ static NEXT_RETRYABLE: LazyLock<String> = LazyLock::new(|| {
 static COUNT_RETRYABLE: LazyLock<String> =
     LazyLock::new(|| format!("SELECT count(*) FROM print_jobs j WHERE {}", *RETRYABLE));
 
+fn insert_job(
+    conn: &rusqlite::Connection,
+    slip_kind: &str,
+    record: (&str, i64),
+    bytes: &[u8],
+    bytes_hash: &str,
+    reprint_of: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    conn.execute(
+        "INSERT INTO print_jobs(slip_kind, record_kind, record_id, bytes_hash, state, created_at, updated_at,
+                                bytes, reprint_of)
+         VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5, ?6, ?7)",
+        (slip_kind, record.0, record.1, bytes_hash, ts(now), bytes, reprint_of),
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
 impl Store {
     /// Registers a job with its exact bytes, `queued`, before anything is sent.
     pub fn add_print_job(
@@ -165,13 +184,34 @@ impl Store {
         reprint_of: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
-        self.conn().execute(
-            "INSERT INTO print_jobs(slip_kind, record_kind, record_id, bytes_hash, state, created_at, updated_at,
-                                    bytes, reprint_of)
-             VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5, ?6, ?7)",
-            (slip_kind, record.0, record.1, bytes_hash, ts(now), bytes, reprint_of),
+        insert_job(self.conn(), slip_kind, record, bytes, bytes_hash, reprint_of, now)
+    }
+
+    /// Registers a staff reprint of `original` (the same bytes, `queued`, remembering the
+    /// job it reprints) together with its audit row, in one transaction: no reprint
+    /// without its audit row, no audit row for a reprint never registered.
+    pub fn add_reprint_job(&mut self, original: &QueuedJob, by: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let o = &original.record;
+        let tx = self.conn.transaction()?;
+        let id = insert_job(
+            &tx,
+            &o.slip_kind,
+            (&o.record_kind, o.record_id),
+            &original.bytes,
+            &o.bytes_hash,
+            Some(o.id),
+            now,
         )?;
-        Ok(self.conn().last_insert_rowid())
+        insert_audit(
+            &tx,
+            by,
+            "reprint",
+            &format!("{}:{}", o.record_kind, o.record_id),
+            &format!("job {} → {id}", o.id),
+            now,
+        )?;
+        tx.commit()?;
+        Ok(id)
     }
 
     /// Claims a job for sending: marks it `sent` (on its way to the printer) only if it
@@ -436,5 +476,39 @@ mod tests {
         );
         assert_eq!(store.retryable_job_count(since, much_later).unwrap(), 0);
         assert_eq!(store.print_job(id).unwrap().unwrap().record.attempts, 2);
+    }
+
+    #[test]
+    fn a_reprint_is_registered_with_its_audit_row_or_not_at_all() {
+        let mut store = Store::open_in_memory().unwrap();
+        let first = job(&store, "pass", 7, 0);
+        let original = store.print_job(first).unwrap().unwrap();
+        let again = store.add_reprint_job(&original, "王芳", at(1)).unwrap();
+        let reprint = store.print_job(again).unwrap().unwrap();
+        assert_eq!(
+            (reprint.bytes, reprint.record.reprint_of),
+            (original.bytes.clone(), Some(first))
+        );
+        let audit = store.audit_since(at(0)).unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(
+            (
+                audit[0].staff.as_str(),
+                audit[0].action.as_str(),
+                audit[0].record.as_str()
+            ),
+            ("王芳", "reprint", "pass:7")
+        );
+
+        // The audit refuses the row (as a full disk would): no reprint is left unaudited.
+        store
+            .conn()
+            .execute_batch(
+                "CREATE TEMP TRIGGER refuse_audit BEFORE INSERT ON main.audit
+                 BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+            )
+            .unwrap();
+        assert!(store.add_reprint_job(&original, "王芳", at(2)).is_err());
+        assert_eq!(store.last_print_job_for("pass", 7).unwrap(), Some(again));
     }
 }
