@@ -328,22 +328,18 @@ impl App {
     }
 
     /// Asks the spooler to send owed slips now (staff's button); in-line printing has
-    /// nothing owed in the background, so this retries them here.
+    /// nothing owed in the background, so this retries them here, with the spooler's loop.
     pub fn retry_printing(&self) -> Result<(), AppError> {
-        if let Seat::Spooled(spooler) = &*self.printer.borrow() {
-            spooler.retry_now();
-            return Ok(());
-        }
-        let since = self.now() - chrono::Duration::minutes(self.config.printer.retry_within_minutes.into());
-        let owed = self.store().retryable_job_count(since)?;
-        for _ in 0..owed {
-            let Some(queued) = self.store().next_retryable_job(since)? else {
-                break;
-            };
-            let job = spool::job::stored(&queued.record.slip_kind, queued.bytes);
-            if !self.dispatch_job(queued.record.id, job)?.printed() {
-                break;
+        match &mut *self.printer.borrow_mut() {
+            Seat::Spooled(spooler) => spooler.retry_now(),
+            Seat::Direct(driver) => {
+                let clock = self.clock.clone();
+                let within = RetryPolicy::from_config(&self.config.printer).within;
+                self.with_store(|store| {
+                    spool::job::retry_owed(store, driver.as_mut(), within, || clock.now(), |_, _| {})
+                })?;
             }
+            Seat::Moving => {}
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use common::*;
 use lobby_kiosk::app::App;
 use lobby_kiosk::journeys::export::{self, ExportKind};
+use lobby_kiosk::journeys::reprint;
 use lobby_kiosk::journeys::shift::{self, ShiftRefused};
 use lobby_kiosk::store::HandoverKind;
 
@@ -20,7 +21,7 @@ fn seed(app: &App, now: DateTime<Utc>) -> (String, String, String) {
         .store()
         .add_print_job("visitor", ("visit", 1), b"slip", "x", None, now)
         .unwrap();
-    app.store().mark_print_job_sent(job, now).unwrap();
+    assert!(app.store().claim_print_job(job, now).unwrap());
     app.store().finish_print_job(job, Some("paper out"), now).unwrap();
     (visit.visit_no, pass.pass_no, ticket.ticket_no)
 }
@@ -82,6 +83,42 @@ fn a_handover_lists_what_is_open_and_only_a_colleague_takes_it_over_with_their_p
         .map(|e| (e.staff.as_str(), e.action.as_str()))
         .collect();
     assert_eq!(rows, [("李明", "shift_close"), ("王芳", "shift_ack")]);
+}
+
+#[test]
+fn a_print_fault_reprinted_since_is_no_longer_handed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open_app(dir.path());
+    let now = monday_at(10, 0);
+    seed(&app, now);
+    let faults = |at| -> Vec<String> {
+        shift::open_items(&app, at)
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.kind == HandoverKind::PrintFault)
+            .map(|i| i.number)
+            .collect()
+    };
+    let failed = app.store().last_print_job_for("visit", 1).unwrap().unwrap();
+    assert_eq!(faults(now), [failed.to_string()]);
+
+    let printing = reprint::reprint_job(&app, failed, "李明", now + Duration::minutes(5))
+        .unwrap()
+        .unwrap();
+    assert!(printing.printed());
+    assert_eq!(
+        faults(now + Duration::minutes(6)),
+        Vec::<String>::new(),
+        "a fault staff reprinted is not left to the next shift"
+    );
+    let h = shift::close_shift(&app, "李明", "", now + Duration::minutes(6))
+        .unwrap()
+        .unwrap();
+    assert!(
+        h.items.iter().all(|i| i.kind != HandoverKind::PrintFault),
+        "{:?}",
+        h.items
+    );
 }
 
 #[test]

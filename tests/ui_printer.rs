@@ -11,7 +11,7 @@ use common::*;
 use lobby_kiosk::journeys::{reprint, worker};
 use lobby_kiosk::printing::fake::{Answers, FakePrinter, Script, PAPER_OUT, READY};
 use lobby_kiosk::printing::PrinterState;
-use lobby_kiosk::store::{JobState, Pass, Permit};
+use lobby_kiosk::store::{JobState, Pass, Permit, PermitStatus};
 use lobby_kiosk::ui::{AppState, VisitorAdapter, VisitorStep, WorkerAdapter, WorkerStep};
 use slint::ComponentHandle;
 
@@ -220,6 +220,41 @@ fn a_pass_revoked_while_owed_is_not_printed_late() {
     assert_eq!(
         reprint::reprint_job(k.app(), job_id, "王芳", monday_at(10, 2)).unwrap(),
         Err(reprint::ReprintRefused::Revoked)
+    );
+}
+
+#[test]
+fn a_pass_whose_permit_is_suspended_while_owed_is_not_printed_late() {
+    let fake = FakePrinter::start(Script::answering(PAPER_OUT));
+    let k = kiosk_on(&fake, 500, 600);
+    let permit = permit(&k);
+    ask_for_pass(&k, &permit.code, true);
+    assert_eq!(step(&k), WorkerStep::NotPrinted);
+    let pass = the_pass(&k);
+    // Suspending the permit changes only the permit's status, not the pass itself.
+    assert!(k
+        .app()
+        .store()
+        .set_permit_status(&permit.code, PermitStatus::Suspended, monday_at(10, 1))
+        .unwrap());
+    fake.set_script(Script::answering(READY));
+    k.app().retry_printing().unwrap();
+    settle(&k);
+    assert!(
+        fake.jobs().is_empty(),
+        "a pass of a suspended permit never comes out of the printer"
+    );
+    assert_ne!(newest_job_state(&k, &pass), Some(JobState::Done));
+    let notices = k.app().store().notices(50).unwrap();
+    assert!(
+        notices.iter().all(|n| !n.notice.contains("Printer back; slip printed")),
+        "the desk is not told to hand a suspended permit's pass over"
+    );
+    let job_id = k.app().store().last_print_job_for("pass", pass.id).unwrap().unwrap();
+    assert_eq!(
+        reprint::reprint_job(k.app(), job_id, "王芳", monday_at(10, 2)).unwrap(),
+        Err(reprint::ReprintRefused::Revoked),
+        "staff reprints and retries follow the same rule"
     );
 }
 

@@ -8,6 +8,7 @@ use super::{print_json, say, Outcome};
 use crate::app::App;
 use crate::journeys::reprint::{self, ReprintRefused};
 use crate::printing::test_slip;
+use crate::spool::{job, RetryPolicy};
 
 #[derive(Debug, Subcommand)]
 pub enum PrinterCommand {
@@ -88,13 +89,8 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
         PrinterCommand::Queue { failed, limit, json } => queue(app, failed, limit, json),
         PrinterCommand::Retry => match app.retry_printing() {
             Ok(()) => {
-                let owed = app
-                    .with_store(|s| {
-                        let since =
-                            Utc::now() - chrono::Duration::minutes(app.config.printer.retry_within_minutes.into());
-                        s.retryable_job_count(since)
-                    })
-                    .unwrap_or(0);
+                let within = RetryPolicy::from_config(&app.config.printer).within;
+                let owed = app.with_store(|s| job::owed(s, within, app.now())).unwrap_or(0);
                 println!(
                     "{}",
                     app.config.language.pick(

@@ -56,21 +56,7 @@ pub fn reprint_job(
     if record.record_kind == "pass" && app.store().pass_revoked(record.record_id)? {
         return Ok(Err(ReprintRefused::Revoked));
     }
-    let new_id = app.store().add_print_job(
-        &record.slip_kind,
-        (&record.record_kind, record.record_id),
-        &original.bytes,
-        &record.bytes_hash,
-        Some(job_id),
-        now,
-    )?;
-    app.store().audit(
-        by,
-        "reprint",
-        &format!("{}:{}", record.record_kind, record.record_id),
-        &format!("job {job_id} → {new_id}"),
-        now,
-    )?;
-    let job = crate::spool::job::stored(&record.slip_kind, original.bytes);
+    let new_id = app.with_store(|s| s.add_reprint_job(&original, by, now))?;
+    let job = crate::spool::job::stored(&original.record.slip_kind, original.bytes);
     Ok(Ok(app.dispatch_job(new_id, job)?))
 }

@@ -12,7 +12,7 @@ use crate::domain::mask::mask_name;
 use crate::domain::request::RequestType;
 use crate::domain::ticket::TicketStatus;
 use crate::i18n::Lang;
-use crate::store::{Handover, HandoverItem, HandoverKind};
+use crate::store::{Handover, HandoverItem, HandoverKind, JobState};
 
 /// Notes are a few sentences for a colleague, not a report.
 pub const NOTES_MAX_CHARS: usize = 200;
@@ -83,13 +83,17 @@ pub fn open_items(app: &App, now: DateTime<Utc>) -> Result<Vec<HandoverItem>, Jo
     let since = app
         .with_store(|s| s.last_handover_at())?
         .map_or(now - Duration::hours(24), |at| at.max(now - Duration::hours(24)));
-    for f in app.with_store(|s| s.failed_print_jobs_since(since))? {
+    // The shift's failed jobs that nobody has made good since (a reprint that printed),
+    // oldest first.
+    let mut faults = app.with_store(|s| s.failed_print_jobs_since(since))?;
+    faults.retain(|f| f.state == JobState::Failed.as_str());
+    for f in faults.into_iter().rev() {
         items.push(HandoverItem {
             kind: HandoverKind::PrintFault,
             number: f.id.to_string(),
             unit: String::new(),
-            detail: format!("{}:{}", f.slip_kind, f.error),
-            at: Some(f.at),
+            detail: format!("{}:{}", f.slip_kind, f.error.unwrap_or_default()),
+            at: Some(f.updated_at),
         });
     }
     Ok(items)

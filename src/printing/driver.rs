@@ -56,10 +56,4 @@ pub trait PrinterDriver: Send {
     fn reads_status(&self) -> bool {
         false
     }
-
-    /// Whether the driver keeps a PNG preview of each job. Only the virtual printer
-    /// does; for the others rendering one is wasted work on the tap-to-print path.
-    fn wants_preview(&self) -> bool {
-        false
-    }
 }

@@ -20,10 +20,6 @@ impl PrinterDriver for FallbackPrinter {
         self.primary.name()
     }
 
-    fn wants_preview(&self) -> bool {
-        self.primary.wants_preview() || self.fallback.wants_preview()
-    }
-
     /// Tries the primary, then the fallback; the primary's error is returned if both fail.
     fn send(&mut self, job: &PrintJob) -> Result<(), DriverError> {
         match self.primary.send(job) {

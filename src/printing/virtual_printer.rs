@@ -86,10 +86,6 @@ impl PrinterDriver for VirtualPrinter {
         "virtual"
     }
 
-    fn wants_preview(&self) -> bool {
-        true
-    }
-
     fn send(&mut self, job: &PrintJob) -> Result<(), DriverError> {
         fs::create_dir_all(&self.dir).map_err(|e| Self::io_err(&self.dir, e))?;
         let mut seq = match self.next {

@@ -1,14 +1,14 @@
 //! One print job's trip to the printer, the same on the spooler thread and in the command
-//! line: mark it sent, hand the bytes to the driver, record how it ended (with the record
-//! it printed, in one transaction), and tell the desk when a slip someone needed did not
-//! come out.
+//! line: claim it (mark it sent, unless another process already has), hand the bytes to
+//! the driver, record how it ended (with the record it printed, in one transaction), and
+//! tell the desk when a slip someone needed did not come out.
 
 use chrono::{DateTime, Utc};
 
 use super::SpoolError;
 use crate::notify::{Notice, NoticeKind};
 use crate::printing::{DriverError, PrintJob, PrinterDriver, PrinterState, SlipKind};
-use crate::store::{JobState, Store};
+use crate::store::{JobState, Store, StoreError};
 
 /// How a job ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,10 +22,15 @@ pub struct Outcome {
     /// What a failure says about the printer: its own answer when it refused the job,
     /// unknown when the connection failed. `None` when the job went through.
     pub printer_state: Option<PrinterState>,
+    /// Another process had claimed the job (see [`Store::claim_print_job`]): nothing was
+    /// sent here, and that process records how it ends. Says nothing about the printer.
+    pub skipped: bool,
 }
 
 /// Sends job `job_id` (already registered with its bytes) and records the result. A job
-/// that is already done is not sent again: a late duplicate request prints nothing.
+/// that is already done is not sent again: a late duplicate request prints nothing. Nor
+/// is one another process is sending: whoever claims it first sends it (the kiosk's
+/// spooler and `printer retry` on the desk PC share the register).
 pub fn run(
     store: &mut Store,
     driver: &mut dyn PrinterDriver,
@@ -44,9 +49,19 @@ pub fn run(
             error: None,
             retry,
             printer_state: None,
+            skipped: false,
         });
     }
-    store.mark_print_job_sent(job_id, now())?;
+    if !store.claim_print_job(job_id, now())? {
+        return Ok(Outcome {
+            job_id,
+            printed: false,
+            error: None,
+            retry,
+            printer_state: None,
+            skipped: true,
+        });
+    }
     let result = driver.send(job);
     let error = result.as_ref().err().map(describe);
     store.finish_print_job(job_id, error.as_deref(), now())?;
@@ -75,6 +90,57 @@ pub fn run(
         error,
         retry,
         printer_state,
+        skipped: false,
+    })
+}
+
+/// What a retry pass did and left.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Retried {
+    pub printed: u32,
+    /// Slips a retry would still send (see [`owed`]).
+    pub still_owed: u32,
+}
+
+/// How many owed slips a retry would send now: those younger than `within` (older ones
+/// are left to staff, `printer reprint`).
+pub fn owed(store: &Store, within: chrono::Duration, now: DateTime<Utc>) -> Result<u32, StoreError> {
+    store.retryable_job_count(now - within, now)
+}
+
+/// Sends the slips still owed (see [`Store::next_retryable_job`]), oldest first and each
+/// once, until one does not print (the printer is down again: the rest wait for the next
+/// retry). `after` sees each job's outcome as it comes. The one retry loop: the spooler's
+/// timer and staff's button, and in-line printing (`printer retry`).
+pub fn retry_owed(
+    store: &mut Store,
+    driver: &mut dyn PrinterDriver,
+    within: chrono::Duration,
+    now: impl Fn() -> DateTime<Utc>,
+    mut after: impl FnMut(&mut Store, &Outcome),
+) -> Result<Retried, SpoolError> {
+    let since = now() - within;
+    let mut printed = 0;
+    // Bounded by what was owed at the start, so a job that keeps coming back (claimed
+    // by another process in the meantime) cannot hold the loop.
+    for _ in 0..store.retryable_job_count(since, now())? {
+        let Some(queued) = store.next_retryable_job(since, now())? else {
+            break;
+        };
+        let job = stored(&queued.record.slip_kind, queued.bytes);
+        let outcome = run(store, driver, queued.record.id, &job, &now)?;
+        if outcome.skipped {
+            continue;
+        }
+        after(store, &outcome);
+        if !outcome.printed {
+            break;
+        }
+        printed += 1;
+    }
+    Ok(Retried {
+        printed,
+        still_owed: owed(store, within, now())?,
     })
 }
 
@@ -119,4 +185,54 @@ fn enqueue(store: &Store, notice: &Notice, now: DateTime<Utc>) -> Result<(), Spo
     let json = serde_json::to_string(notice).unwrap_or_default();
     store.enqueue_notice(notice.kind.as_str(), &json, now)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A printer that takes every job and counts them.
+    struct Counting(usize);
+
+    impl PrinterDriver for Counting {
+        fn name(&self) -> &str {
+            "counting"
+        }
+
+        fn send(&mut self, _job: &PrintJob) -> Result<(), DriverError> {
+            self.0 += 1;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_job_another_process_is_sending_is_not_sent_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.sqlite3");
+        // Two processes on one database: the kiosk's spooler and `printer retry`.
+        let mut kiosk = Store::open(&path).unwrap();
+        let mut desk = Store::open(&path).unwrap();
+        let now = Utc::now();
+        let id = kiosk
+            .add_print_job("visitor", ("visit", 1), b"\x1b@slip", "hash", None, now)
+            .unwrap();
+        assert!(desk.claim_print_job(id, now).unwrap(), "the desk PC claims it first");
+
+        let mut printer = Counting(0);
+        let job = stored("visitor", b"\x1b@slip".to_vec());
+        let outcome = run(&mut kiosk, &mut printer, id, &job, || now).unwrap();
+        assert!(outcome.skipped && !outcome.printed, "{outcome:?}");
+        assert_eq!(printer.0, 0, "nothing sent by the process that lost the claim");
+        assert!(
+            kiosk.notices(10).unwrap().is_empty(),
+            "and the desk is not told it failed"
+        );
+
+        // The desk PC's send goes through; a late request from the kiosk prints nothing.
+        desk.finish_print_job(id, None, now).unwrap();
+        let outcome = run(&mut kiosk, &mut printer, id, &job, || now).unwrap();
+        assert!(outcome.printed && !outcome.skipped);
+        assert_eq!(printer.0, 0);
+        assert_eq!(kiosk.print_job(id).unwrap().unwrap().record.attempts, 1);
+    }
 }

@@ -2,11 +2,13 @@
 //!
 //! A journey registers each job with its exact bytes in the database (`queued`) and
 //! hands it to the spooler, which sends it, records the outcome together with the record
-//! it printed; the screen that waits reads the job's state from the register. While the printer is down, failed jobs stay owed: every
-//! `retry_seconds` the spooler asks the printer how it is and, once it can print again,
-//! sends what is still owed, oldest first — each job once, as the same slip (a reprinted
-//! pass is the same pass, never a second valid one). Rosters are not retried, and a
-//! revoked pass or a signed-out visitor's slip is not printed late.
+//! it printed; the screen that waits reads the job's state from the register. While the
+//! printer is down, failed jobs stay owed: every `retry_seconds` the spooler asks the
+//! printer how it is and, once it can print again, sends what is still owed
+//! ([`job::retry_owed`], the same loop as `printer retry`), oldest first — each job once,
+//! as the same slip (a reprinted pass is the same pass, never a second valid one).
+//! Rosters are not retried, and a pass that no longer vouches for anyone or a signed-out
+//! visitor's slip is not printed late.
 //!
 //! The command line prints in-line with [`job::run`]; the kiosk uses this thread.
 
@@ -46,6 +48,16 @@ pub struct RetryPolicy {
     pub every: Duration,
     /// Jobs older than this are left to staff (a reprint), not printed by themselves.
     pub within: chrono::Duration,
+}
+
+impl RetryPolicy {
+    /// `printer.retry_seconds` and `printer.retry_within_minutes`.
+    pub fn from_config(printer: &crate::config::Printer) -> RetryPolicy {
+        RetryPolicy {
+            every: Duration::from_secs(printer.retry_seconds.into()),
+            within: chrono::Duration::minutes(printer.retry_within_minutes.into()),
+        }
+    }
 }
 
 /// What staff see of the printer, refreshed by the spooler after every job and retry.
@@ -101,14 +113,19 @@ impl Spooler {
             name: driver.name().to_string(),
             ..PrinterView::default()
         }));
+        let watch = Watch {
+            view: view.clone(),
+            fault: None,
+            printer: driver.name().to_string(),
+            reads_status: driver.reads_status(),
+        };
         let mut worker = Worker {
             store,
             driver,
             clock,
             policy,
-            view: view.clone(),
             in_flight: in_flight.clone(),
-            fault: None,
+            watch,
         };
         let thread = std::thread::Builder::new()
             .name("printer".into())
@@ -186,10 +203,31 @@ struct Worker {
     driver: Box<dyn PrinterDriver>,
     clock: Clock,
     policy: RetryPolicy,
-    view: Arc<Mutex<PrinterView>>,
     in_flight: Arc<AtomicUsize>,
+    watch: Watch,
+}
+
+/// What staff see of the printer, and the fault the desk was last told about.
+struct Watch {
+    view: Arc<Mutex<PrinterView>>,
     /// The fault the desk was last told about, so a long outage is one notice.
     fault: Option<String>,
+    /// The driver's name, for the notice.
+    printer: String,
+    /// Whether the driver can read the printer's status back.
+    reads_status: bool,
+}
+
+/// A job that could not even be tried (the register could not be read or written).
+fn not_tried(job_id: i64, err: &SpoolError) -> Outcome {
+    Outcome {
+        job_id,
+        printed: false,
+        error: Some(err.to_string()),
+        retry: false,
+        printer_state: Some(PrinterState::Unknown),
+        skipped: false,
+    }
 }
 
 impl Worker {
@@ -215,44 +253,38 @@ impl Worker {
 
     fn send_one(&mut self, id: i64, job: &PrintJob) {
         let clock = self.clock.clone();
-        let outcome = match job::run(&mut self.store, self.driver.as_mut(), id, job, || clock.now()) {
-            Ok(outcome) => outcome,
-            Err(err) => Outcome {
-                job_id: id,
-                printed: false,
-                error: Some(err.to_string()),
-                retry: false,
-                printer_state: Some(PrinterState::Unknown),
-            },
-        };
-        self.after_job(&outcome);
+        let outcome = job::run(&mut self.store, self.driver.as_mut(), id, job, || clock.now())
+            .unwrap_or_else(|err| not_tried(id, &err));
+        if !outcome.skipped {
+            self.watch.after_job(&self.store, &outcome, clock.now());
+        }
     }
 
-    /// Sends what is still owed, oldest first, while the printer takes it.
+    /// Sends what is still owed ([`job::retry_owed`]) once the printer says it can print.
     fn retry_owed(&mut self) {
-        let now = self.clock.now();
-        let since = now - self.policy.within;
-        let owed = self.store.retryable_job_count(since).unwrap_or(0);
-        let status = self.driver.live_status();
-        if let Some(status) = status {
-            self.set_status(status, now);
+        let clock = self.clock.clone();
+        if let Some(status) = self.driver.live_status() {
+            self.watch.set_status(&self.store, status, clock.now());
             if !status.is_printable() {
                 return;
             }
         }
-        for _ in 0..owed {
-            let Ok(Some(queued)) = self.store.next_retryable_job(since) else {
-                return;
-            };
-            let job = job::stored(&queued.record.slip_kind, queued.bytes);
-            self.send_one(queued.record.id, &job);
-            if !self.view.lock().map(|v| v.last_job_ok == Some(true)).unwrap_or(false) {
-                return;
-            }
+        let watch = &mut self.watch;
+        let retried = job::retry_owed(
+            &mut self.store,
+            self.driver.as_mut(),
+            self.policy.within,
+            || clock.now(),
+            |store, outcome| watch.after_job(store, outcome, clock.now()),
+        );
+        if let Err(err) = retried {
+            self.watch.after_job(&self.store, &not_tried(0, &err), clock.now());
         }
     }
+}
 
-    fn set_status(&mut self, status: StatusReport, now: DateTime<Utc>) {
+impl Watch {
+    fn set_status(&mut self, store: &Store, status: StatusReport, now: DateTime<Utc>) {
         if let Ok(mut v) = self.view.lock() {
             v.status = Some(status);
             v.checked_at = Some(now);
@@ -260,22 +292,21 @@ impl Worker {
         if status.is_printable() {
             self.fault = None;
         } else {
-            self.tell_fault(status.state.as_str());
+            self.tell_fault(store, status.state.as_str(), now);
         }
     }
 
     /// Updates what staff see from how the job went, without asking the printer again
     /// (a silent printer would hold the queue for another timeout): a refusal carries
     /// the printer's own state, a lost connection means nobody knows.
-    fn after_job(&mut self, outcome: &Outcome) {
-        let now = self.clock.now();
+    fn after_job(&mut self, store: &Store, outcome: &Outcome, now: DateTime<Utc>) {
         let state = outcome.printer_state.unwrap_or(PrinterState::Ready);
         if let Ok(mut v) = self.view.lock() {
             v.last_job_ok = Some(outcome.printed);
             v.last_error = outcome.error.clone();
             v.checked_at = Some(now);
             // Only drivers that can read the printer back have a status to show.
-            if v.status.is_some() || (!outcome.printed && self.driver.reads_status()) {
+            if v.status.is_some() || (!outcome.printed && self.reads_status) {
                 v.status = Some(StatusReport { state, raw: [None; 4] });
             }
         }
@@ -287,21 +318,21 @@ impl Worker {
             } else {
                 state.as_str().to_string()
             };
-            self.tell_fault(&cause);
+            self.tell_fault(store, &cause, now);
         }
     }
 
     /// One notice per outage: the first fault after the printer last worked.
-    fn tell_fault(&mut self, cause: &str) {
+    fn tell_fault(&mut self, store: &Store, cause: &str, now: DateTime<Utc>) {
         if self.fault.is_some() {
             return;
         }
         self.fault = Some(cause.to_string());
         let notice = Notice::new(NoticeKind::PrinterFault, "自助机打印机故障 Kiosk printer fault")
-            .line(format!("{} · {cause}", self.driver.name()))
+            .line(format!("{} · {cause}", self.printer))
             .line("请检查纸卷、机盖和电源 Please check the paper, the cover and the power")
             .urgent(true);
         let json = serde_json::to_string(&notice).unwrap_or_default();
-        let _ = self.store.enqueue_notice(notice.kind.as_str(), &json, self.clock.now());
+        let _ = store.enqueue_notice(notice.kind.as_str(), &json, now);
     }
 }

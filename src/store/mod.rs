@@ -35,7 +35,7 @@ pub use print_jobs::{JobState, PrintJobRecord, QueueSummary, QueuedJob};
 pub use reference::Capture;
 pub use residents::{Resident, ResidentSummary};
 pub use seed_history::{HistoryScale, SeededKeys};
-pub use shifts::{Handover, HandoverItem, HandoverKind, PrintFault};
+pub use shifts::{Handover, HandoverItem, HandoverKind};
 pub use staff::{AuditEntry, StaffAccount};
 
 pub use tickets::{HistoryEntry, NewTicket, Ticket};
@@ -198,21 +198,6 @@ impl Store {
         }
     }
 
-    /// `quick_check` of the file on a read-only connection of its own with a small page
-    /// cache: the kiosk runs it beside its first frame instead of before it (it reads
-    /// the whole file, seconds for years of records).
-    pub fn check_file(path: &Path) -> Result<(), StoreError> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
-        conn.busy_timeout(Duration::from_secs(5))?;
-        conn.pragma_update(None, "cache_size", -512)?;
-        Store {
-            conn,
-            path: Some(path.to_path_buf()),
-        }
-        .ensure_intact()
-    }
-
     pub fn health(&self) -> Result<Health, StoreError> {
         let text = |sql: &str| -> Result<String, StoreError> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
         let synchronous: i64 = self.conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
@@ -369,16 +354,6 @@ mod tests {
         std::fs::write(&path, bytes).unwrap();
         let outcome = Store::open(&path).and_then(|s| s.ensure_intact());
         assert!(outcome.is_err(), "a scribbled database must not pass as healthy");
-    }
-
-    #[test]
-    fn the_separate_check_sees_the_same_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("kiosk.sqlite3");
-        let store = Store::open(&path).unwrap();
-        store.set_meta("k", "v").unwrap();
-        assert!(Store::check_file(&path).is_ok());
-        assert!(Store::check_file(&dir.path().join("absent.sqlite3")).is_err());
     }
 
     #[test]

@@ -149,6 +149,12 @@ fn pass_row(r: &Row<'_>) -> rusqlite::Result<Pass> {
     })
 }
 
+/// When a pass still vouches for its worker: not revoked itself, and its permit active
+/// (suspending, revoking or finishing a permit only changes the permit's status, and
+/// stops its passes with it). `p` is the pass, `m` its permit. The one rule for staff
+/// reprints ([`Store::pass_revoked`]) and the print queue's automatic retries.
+pub(super) const PASS_STANDS: &str = "p.revoked_at IS NULL AND m.status = 'active'";
+
 impl Store {
     /// Files a permit with its roster under `code` (unique).
     pub fn insert_permit(&mut self, new: &NewPermit, code: &str, now: DateTime<Utc>) -> Result<Permit, StoreError> {
@@ -345,13 +351,12 @@ impl Store {
     }
 
     /// Whether a pass no longer vouches for anyone: revoked itself, or its permit is no
-    /// longer active. Unknown passes count as revoked.
+    /// longer active ([`PASS_STANDS`]). Unknown passes count as revoked.
     pub fn pass_revoked(&self, id: i64) -> Result<bool, StoreError> {
         let live: Option<bool> = self
             .conn()
             .query_row(
-                "SELECT p.revoked_at IS NULL AND m.status = 'active' FROM passes p JOIN permits m ON m.id = p.permit_id
-                 WHERE p.id = ?1",
+                &format!("SELECT {PASS_STANDS} FROM passes p JOIN permits m ON m.id = p.permit_id WHERE p.id = ?1"),
                 [id],
                 |r| r.get(0),
             )

@@ -1,9 +1,13 @@
 //! The print-job register: every slip sent to a printer, with a hash of its bytes and
 //! what became of it. A visit or pass counts as printed only once its job is `done`.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::permits::PASS_STANDS;
+use super::staff::insert_audit;
 use super::{parse_ts, ts, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,6 +72,15 @@ pub struct QueueSummary {
 const JOB_COLUMNS: &str =
     "id, slip_kind, record_kind, record_id, bytes_hash, state, created_at, updated_at, error, attempts, reprint_of";
 
+/// [`JOB_COLUMNS`] of the table aliased `j`.
+static J_JOB_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    JOB_COLUMNS
+        .split(", ")
+        .map(|c| format!("j.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+});
+
 fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrintJobRecord> {
     let c: String = r.get(6)?;
     let u: String = r.get(7)?;
@@ -86,19 +99,79 @@ fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrintJobRecord> {
     })
 }
 
-/// Jobs a retry may send: owed to someone (not done), for a record that still stands
-/// (a revoked pass or a signed-out visit is not printed later), and not already made
-/// good by a later job for the same record. Rosters are never retried: an evacuation
-/// roster printed late would be out of date.
-const RETRYABLE: &str = "
-    j.state IN ('queued', 'sent', 'failed') AND j.bytes IS NOT NULL AND j.created_at >= ?1
+/// A job with its bytes: [`JOB_COLUMNS`] then `bytes`.
+fn queued_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueuedJob> {
+    Ok(QueuedJob {
+        record: job_row(r)?,
+        bytes: r.get::<_, Option<Vec<u8>>>(11)?.unwrap_or_default(),
+    })
+}
+
+/// A job left `sent` longer than this was being sent by a process that stopped mid-job
+/// (killed, crashed, the power cut): nobody will record how it ended, so it is owed
+/// again and may be claimed by whoever retries next (the restarted kiosk's spooler,
+/// `printer retry`). Longer than any send takes: each step of a job (connect, status,
+/// write, status, then the same on a fallback printer) is bounded by
+/// `printer.timeout_ms`, at most 10 s. The slip may have come out before the stop, so
+/// it may print twice, once; the kiosk prefers that to a slip never handed over.
+pub const SENT_ABANDONED_AFTER_MINUTES: i64 = 5;
+
+/// Whether the job aliased `j` may be claimed (see [`Store::claim_print_job`]): `?2` is
+/// the moment before which a `sent` job counts as abandoned.
+const CLAIMABLE: &str = "(j.state IN ('queued', 'failed') OR (j.state = 'sent' AND j.updated_at < ?2))";
+
+fn abandoned_before(now: DateTime<Utc>) -> String {
+    ts(now - chrono::Duration::minutes(SENT_ABANDONED_AFTER_MINUTES))
+}
+
+/// Jobs a retry may send: owed to someone and claimable now (queued, failed, or
+/// abandoned mid-send: never one another process is sending), for a record that still
+/// stands (a pass that no longer vouches for anyone, by the same rule as a staff reprint,
+/// or a signed-out visit is not printed later), and not already made good by a later job
+/// for the same record. Rosters are never retried: an evacuation roster printed late
+/// would be out of date.
+static RETRYABLE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "
+    {CLAIMABLE} AND j.bytes IS NOT NULL AND j.created_at >= ?1
     AND j.record_kind IN ('visit', 'pass', 'ticket', 'permit')
-    AND NOT (j.record_kind = 'pass' AND EXISTS
-        (SELECT 1 FROM passes p WHERE p.id = j.record_id AND p.revoked_at IS NOT NULL))
+    AND NOT (j.record_kind = 'pass' AND NOT EXISTS
+        (SELECT 1 FROM passes p JOIN permits m ON m.id = p.permit_id
+         WHERE p.id = j.record_id AND {PASS_STANDS}))
     AND NOT (j.record_kind = 'visit' AND EXISTS
         (SELECT 1 FROM visits v WHERE v.id = j.record_id AND v.signed_out_at IS NOT NULL))
     AND NOT EXISTS (SELECT 1 FROM print_jobs k WHERE k.record_kind = j.record_kind
-        AND k.record_id = j.record_id AND k.id > j.id AND k.state = 'done')";
+        AND k.record_id = j.record_id AND k.id > j.id AND k.state = 'done')"
+    )
+});
+
+static NEXT_RETRYABLE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {}, j.bytes FROM print_jobs j WHERE {} ORDER BY j.id LIMIT 1",
+        *J_JOB_COLUMNS, *RETRYABLE
+    )
+});
+
+static COUNT_RETRYABLE: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT count(*) FROM print_jobs j WHERE {}", *RETRYABLE));
+
+fn insert_job(
+    conn: &rusqlite::Connection,
+    slip_kind: &str,
+    record: (&str, i64),
+    bytes: &[u8],
+    bytes_hash: &str,
+    reprint_of: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    conn.execute(
+        "INSERT INTO print_jobs(slip_kind, record_kind, record_id, bytes_hash, state, created_at, updated_at,
+                                bytes, reprint_of)
+         VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5, ?6, ?7)",
+        (slip_kind, record.0, record.1, bytes_hash, ts(now), bytes, reprint_of),
+    )?;
+    Ok(conn.last_insert_rowid())
+}
 
 impl Store {
     /// Registers a job with its exact bytes, `queued`, before anything is sent.
@@ -111,23 +184,50 @@ impl Store {
         reprint_of: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
-        self.conn().execute(
-            "INSERT INTO print_jobs(slip_kind, record_kind, record_id, bytes_hash, state, created_at, updated_at,
-                                    bytes, reprint_of)
-             VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5, ?6, ?7)",
-            (slip_kind, record.0, record.1, bytes_hash, ts(now), bytes, reprint_of),
-        )?;
-        Ok(self.conn().last_insert_rowid())
+        insert_job(self.conn(), slip_kind, record, bytes, bytes_hash, reprint_of, now)
     }
 
-    /// Marks a job as on its way to the printer: if the kiosk stops now, the slip may or
-    /// may not have come out, so the job stays owed.
-    pub fn mark_print_job_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.conn().execute(
-            "UPDATE print_jobs SET state = 'sent', attempts = attempts + 1, updated_at = ?2 WHERE id = ?1",
-            (id, ts(now)),
+    /// Registers a staff reprint of `original` (the same bytes, `queued`, remembering the
+    /// job it reprints) together with its audit row, in one transaction: no reprint
+    /// without its audit row, no audit row for a reprint never registered.
+    pub fn add_reprint_job(&mut self, original: &QueuedJob, by: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let o = &original.record;
+        let tx = self.conn.transaction()?;
+        let id = insert_job(
+            &tx,
+            &o.slip_kind,
+            (&o.record_kind, o.record_id),
+            &original.bytes,
+            &o.bytes_hash,
+            Some(o.id),
+            now,
         )?;
-        Ok(())
+        insert_audit(
+            &tx,
+            by,
+            "reprint",
+            &format!("{}:{}", o.record_kind, o.record_id),
+            &format!("job {} → {id}", o.id),
+            now,
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Claims a job for sending: marks it `sent` (on its way to the printer) only if it
+    /// is claimable (queued, failed, or abandoned mid-send, see
+    /// [`SENT_ABANDONED_AFTER_MINUTES`]). False when it is not: another process claimed
+    /// it first (and sends it), or it is done. If the kiosk stops once the job is
+    /// claimed, the slip may or may not have come out, so the job stays owed.
+    pub fn claim_print_job(&self, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let changed = self.conn().execute(
+            &format!(
+                "UPDATE print_jobs AS j SET state = 'sent', attempts = attempts + 1, updated_at = ?3
+                 WHERE j.id = ?1 AND {CLAIMABLE}"
+            ),
+            (id, abandoned_before(now), ts(now)),
+        )?;
+        Ok(changed > 0)
     }
 
     /// Records how a sent job ended, in one transaction with the record it printed: a
@@ -166,42 +266,28 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare(&format!("SELECT {JOB_COLUMNS}, bytes FROM print_jobs WHERE id = ?1"))?;
-        let mut rows = stmt.query_map([id], |r| {
-            Ok(QueuedJob {
-                record: job_row(r)?,
-                bytes: r.get::<_, Option<Vec<u8>>>(11)?.unwrap_or_default(),
-            })
-        })?;
+        let mut rows = stmt.query_map([id], queued_row)?;
         Ok(rows.next().transpose()?)
     }
 
-    /// The oldest job a retry should send now (see [`RETRYABLE`]), if any.
-    pub fn next_retryable_job(&self, since: DateTime<Utc>) -> Result<Option<QueuedJob>, StoreError> {
-        let sql = format!(
-            "SELECT {cols}, j.bytes FROM print_jobs j WHERE {RETRYABLE} ORDER BY j.id LIMIT 1",
-            cols = JOB_COLUMNS
-                .split(", ")
-                .map(|c| format!("j.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let mut rows = stmt.query_map([ts(since)], |r| {
-            Ok(QueuedJob {
-                record: job_row(r)?,
-                bytes: r.get::<_, Option<Vec<u8>>>(11)?.unwrap_or_default(),
-            })
-        })?;
+    /// The oldest job a retry should send now (see [`RETRYABLE`]), if any: created since
+    /// `since`.
+    pub fn next_retryable_job(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<QueuedJob>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(&NEXT_RETRYABLE)?;
+        let mut rows = stmt.query_map([ts(since), abandoned_before(now)], queued_row)?;
         Ok(rows.next().transpose()?)
     }
 
     /// How many jobs a retry would still send.
-    pub fn retryable_job_count(&self, since: DateTime<Utc>) -> Result<u32, StoreError> {
-        Ok(self.conn().query_row(
-            &format!("SELECT count(*) FROM print_jobs j WHERE {RETRYABLE}"),
-            [ts(since)],
-            |r| r.get(0),
-        )?)
+    pub fn retryable_job_count(&self, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<u32, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached(&COUNT_RETRYABLE)?
+            .query_row([ts(since), abandoned_before(now)], |r| r.get(0))?)
     }
 
     /// The newest job for a record (the one a staff reprint copies).
@@ -222,18 +308,33 @@ impl Store {
 
     /// Jobs that did not go through and have not been made good since, newest first.
     pub fn failed_print_jobs(&self, limit: u32) -> Result<Vec<PrintJobRecord>, StoreError> {
-        let cols = JOB_COLUMNS
-            .split(", ")
-            .map(|c| format!("j.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        self.unsettled_print_jobs(None, limit)
+    }
+
+    /// [`Store::failed_print_jobs`] last touched at or after `since` (a shift's printer
+    /// faults), newest first.
+    pub fn failed_print_jobs_since(&self, since: DateTime<Utc>) -> Result<Vec<PrintJobRecord>, StoreError> {
+        self.unsettled_print_jobs(Some(since), u32::MAX)
+    }
+
+    /// The one query behind both: owed jobs that no later `done` job for the same record
+    /// has made good (a staff reprint, a later slip for it).
+    fn unsettled_print_jobs(
+        &self,
+        since: Option<DateTime<Utc>>,
+        limit: u32,
+    ) -> Result<Vec<PrintJobRecord>, StoreError> {
         let mut stmt = self.conn().prepare(&format!(
             "SELECT {cols} FROM print_jobs j WHERE j.state IN ('failed', 'sent', 'queued')
+             AND (?1 IS NULL OR j.updated_at >= ?1)
              AND NOT EXISTS (SELECT 1 FROM print_jobs k WHERE k.record_kind = j.record_kind
                  AND k.record_id = j.record_id AND k.id > j.id AND k.state = 'done')
-             ORDER BY j.id DESC LIMIT ?1"
+             ORDER BY j.id DESC LIMIT ?2",
+            cols = *J_JOB_COLUMNS
         ))?;
-        let rows = stmt.query_map([limit], job_row)?.collect::<Result<Vec<_>, _>>()?;
+        let rows = stmt
+            .query_map((since.map(ts), limit), job_row)?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
@@ -316,21 +417,21 @@ mod tests {
         let superseded = job(&store, "ticket", 3, 3);
         let later = job(&store, "ticket", 3, 4);
         for id in [old, roster, owed, superseded] {
-            store.mark_print_job_sent(id, at(5)).unwrap();
+            assert!(store.claim_print_job(id, at(5)).unwrap());
             store.finish_print_job(id, Some("paper out"), at(5)).unwrap();
         }
-        store.mark_print_job_sent(later, at(5)).unwrap();
+        assert!(store.claim_print_job(later, at(5)).unwrap());
         store.finish_print_job(later, None, at(5)).unwrap();
 
         let since = at(-60);
-        assert_eq!(store.retryable_job_count(since).unwrap(), 1);
-        let next = store.next_retryable_job(since).unwrap().unwrap();
+        assert_eq!(store.retryable_job_count(since, at(6)).unwrap(), 1);
+        let next = store.next_retryable_job(since, at(6)).unwrap().unwrap();
         assert_eq!(next.record.id, owed);
         assert_eq!(next.bytes, b"\x1b@slip");
         assert_eq!(next.record.attempts, 1);
-        store.mark_print_job_sent(owed, at(6)).unwrap();
+        assert!(store.claim_print_job(owed, at(6)).unwrap());
         store.finish_print_job(owed, None, at(6)).unwrap();
-        assert_eq!(store.next_retryable_job(since).unwrap(), None);
+        assert_eq!(store.next_retryable_job(since, at(6)).unwrap(), None);
         assert_eq!(store.print_job_state(owed).unwrap(), Some(JobState::Done));
         assert_eq!(store.print_job(owed).unwrap().unwrap().record.attempts, 2);
         let summary = store.print_queue_summary().unwrap();
@@ -339,5 +440,75 @@ mod tests {
         // ticket that printed later.
         let failed: Vec<i64> = store.failed_print_jobs(10).unwrap().iter().map(|j| j.id).collect();
         assert_eq!(failed, vec![roster, old]);
+    }
+
+    #[test]
+    fn a_job_is_claimed_once_and_a_send_abandoned_by_a_stopped_process_is_owed_again() {
+        let store = Store::open_in_memory().unwrap();
+        let id = job(&store, "visit", 1, 0);
+        let since = at(-60);
+        assert!(store.claim_print_job(id, at(1)).unwrap(), "the first process claims it");
+        assert!(
+            !store.claim_print_job(id, at(1)).unwrap(),
+            "a second process finds it claimed and sends nothing"
+        );
+        assert_eq!(store.print_job(id).unwrap().unwrap().record.attempts, 1);
+        assert_eq!(
+            store.retryable_job_count(since, at(2)).unwrap(),
+            0,
+            "a retry leaves a job that is being sent alone"
+        );
+        assert_eq!(store.next_retryable_job(since, at(2)).unwrap(), None);
+        assert!(!store.claim_print_job(id, at(2)).unwrap());
+
+        // The sender was killed mid-job: once the send is surely over, the job is owed.
+        let later = at(1 + SENT_ABANDONED_AFTER_MINUTES + 1);
+        assert_eq!(store.retryable_job_count(since, later).unwrap(), 1);
+        assert_eq!(store.next_retryable_job(since, later).unwrap().unwrap().record.id, id);
+        assert!(store.claim_print_job(id, later).unwrap());
+        assert!(!store.claim_print_job(id, later).unwrap());
+        let mut store = store;
+        store.finish_print_job(id, None, later).unwrap();
+        let much_later = at(60);
+        assert!(
+            !store.claim_print_job(id, much_later).unwrap(),
+            "a done job is never sent again"
+        );
+        assert_eq!(store.retryable_job_count(since, much_later).unwrap(), 0);
+        assert_eq!(store.print_job(id).unwrap().unwrap().record.attempts, 2);
+    }
+
+    #[test]
+    fn a_reprint_is_registered_with_its_audit_row_or_not_at_all() {
+        let mut store = Store::open_in_memory().unwrap();
+        let first = job(&store, "pass", 7, 0);
+        let original = store.print_job(first).unwrap().unwrap();
+        let again = store.add_reprint_job(&original, "王芳", at(1)).unwrap();
+        let reprint = store.print_job(again).unwrap().unwrap();
+        assert_eq!(
+            (reprint.bytes, reprint.record.reprint_of),
+            (original.bytes.clone(), Some(first))
+        );
+        let audit = store.audit_since(at(0)).unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(
+            (
+                audit[0].staff.as_str(),
+                audit[0].action.as_str(),
+                audit[0].record.as_str()
+            ),
+            ("王芳", "reprint", "pass:7")
+        );
+
+        // The audit refuses the row (as a full disk would): no reprint is left unaudited.
+        store
+            .conn()
+            .execute_batch(
+                "CREATE TEMP TRIGGER refuse_audit BEFORE INSERT ON main.audit
+                 BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+            )
+            .unwrap();
+        assert!(store.add_reprint_job(&original, "王芳", at(2)).is_err());
+        assert_eq!(store.last_print_job_for("pass", 7).unwrap(), Some(again));
     }
 }

@@ -61,15 +61,6 @@ pub struct Handover {
     pub items: Vec<HandoverItem>,
 }
 
-/// A failed print job, for the handover's printer faults.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrintFault {
-    pub id: i64,
-    pub slip_kind: String,
-    pub at: DateTime<Utc>,
-    pub error: String,
-}
-
 const COLUMNS: &str = "id, closed_at, closed_by, notes, acked_at, acked_by";
 
 fn handover_row(r: &Row<'_>) -> rusqlite::Result<Handover> {
@@ -182,26 +173,6 @@ impl Store {
             .conn()
             .query_row("SELECT max(closed_at) FROM handovers", [], |r| r.get(0))?;
         Ok(at.as_deref().and_then(parse_ts))
-    }
-
-    /// Print jobs that failed since `since`: the shift's printer faults.
-    pub fn failed_print_jobs_since(&self, since: DateTime<Utc>) -> Result<Vec<PrintFault>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT id, slip_kind, updated_at, coalesce(error, '') FROM print_jobs
-             WHERE state = 'failed' AND updated_at >= ?1 ORDER BY id",
-        )?;
-        let rows = stmt
-            .query_map([ts(since)], |r| {
-                let at: String = r.get(2)?;
-                Ok(PrintFault {
-                    id: r.get(0)?,
-                    slip_kind: r.get(1)?,
-                    at: parse_ts(&at).unwrap_or_default(),
-                    error: r.get(3)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
     }
 }
 

@@ -113,11 +113,7 @@ impl Store {
         detail: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.conn().execute(
-            "INSERT INTO audit(at, staff, action, record, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-            (ts(now), staff, action, record, detail),
-        )?;
-        Ok(())
+        insert_audit(self.conn(), staff, action, record, detail, now)
     }
 
     pub fn audit_since(&self, since: DateTime<Utc>) -> Result<Vec<AuditEntry>, StoreError> {
@@ -138,4 +134,21 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
+}
+
+/// One audit row, on a connection or inside a caller's transaction (a record and its
+/// audit row written together).
+pub(super) fn insert_audit(
+    conn: &rusqlite::Connection,
+    staff: &str,
+    action: &str,
+    record: &str,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO audit(at, staff, action, record, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        (ts(now), staff, action, record, detail),
+    )?;
+    Ok(())
 }
