@@ -209,26 +209,11 @@ pub fn item_text(item: &HandoverItem, lang: Lang, tz: chrono_tz::Tz) -> String {
             "{} #{} {} {} {}",
             lang.pick("打印故障", "Print fault"),
             item.number,
-            slip_label(first, lang),
+            crate::printing::SlipKind::label_of(first, lang),
             time,
             second
         ),
     }
-}
-
-/// What a slip kind is called on a handover.
-fn slip_label(kind: &str, lang: Lang) -> &str {
-    let (zh, en) = match kind {
-        "visitor" => ("访客凭条", "visitor slip"),
-        "pass" => ("施工通行证", "worker pass"),
-        "permit" => ("备案凭条", "permit slip"),
-        "ticket" => ("服务单回执", "ticket receipt"),
-        "roster" => ("在场名单", "roster"),
-        "report" => ("每日汇总", "daily summary"),
-        "test" => ("测试页", "test page"),
-        other => return other,
-    };
-    lang.pick(zh, en)
 }
 
 /// How many items of each kind, for a heading: (tickets, waiting, on site, faults).

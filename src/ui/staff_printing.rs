@@ -30,18 +30,6 @@ pub fn state_words(state: Option<PrinterState>, lang: Lang) -> &'static str {
     }
 }
 
-fn slip_words(kind: &str, lang: Lang) -> &'static str {
-    match kind {
-        "visitor" => lang.pick("访客凭条", "visitor slip"),
-        "pass" => lang.pick("通行证", "pass"),
-        "permit" => lang.pick("装修备案单", "permit slip"),
-        "ticket" => lang.pick("服务单回执", "request slip"),
-        "roster" => lang.pick("在场名单", "roster"),
-        "report" => lang.pick("每日汇总", "daily summary"),
-        _ => lang.pick("凭条", "slip"),
-    }
-}
-
 pub fn fill_printing(window: &AppWindow, app: &App, lang: Lang) {
     let a = window.global::<StaffAdapter>();
     let tz = app.config.tz();
@@ -72,7 +60,7 @@ pub fn fill_printing(window: &AppWindow, app: &App, lang: Lang) {
                 text: format!(
                     "#{} {} {} · {} · ×{}",
                     j.id,
-                    slip_words(&j.slip_kind, lang),
+                    crate::printing::SlipKind::label_of(&j.slip_kind, lang),
                     label,
                     hm(j.created_at),
                     j.attempts
