@@ -37,6 +37,8 @@ pub enum AppError {
     Spool(#[from] SpoolError),
     #[error(transparent)]
     Recovery(#[from] crate::recovery::RecoveryError),
+    #[error(transparent)]
+    Clock(#[from] crate::clock::ClockError),
 }
 
 impl AppError {
@@ -129,10 +131,11 @@ impl App {
                 rusqlite::version()
             ))));
         }
+        let clock = Clock::from_env()?;
         let (store, recovered) = crate::recovery::open_or_recover(
             &data_dir.join(DB_FILE),
             &data_dir.join(crate::housekeeping::BACKUP_DIR),
-            Utc::now(),
+            clock.now(),
         )?;
         // Checked by Config::validate, so this cannot fail for a loaded configuration.
         let unit_format = UnitFormat::parse(&config.compound.unit_format)
@@ -148,12 +151,12 @@ impl App {
 
             store: RefCell::new(store),
             printer: RefCell::new(Seat::Direct(printer)),
-            clock: Clock::default(),
+            clock,
             unrecorded_pin_lock: std::cell::Cell::new(None),
         };
-        app.seed_on_first_run(Utc::now())?;
+        app.seed_on_first_run(app.now())?;
         if let Some(recovered) = recovered {
-            app.record_recovery(&recovered, Utc::now())?;
+            app.record_recovery(&recovered, app.now())?;
         }
         Ok(app)
     }

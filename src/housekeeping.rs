@@ -140,7 +140,7 @@ fn run_due(
         let written = store
             .set_meta(META_BACKUP_DAY, &today)
             .and_then(|()| store::next_backup_name(&dir, now))
-            .and_then(|name| store.backup_to(&dir.join(name)));
+            .and_then(|name| store.backup_to(&dir.join(name), now));
         if let Some(w) = watch {
             w.end_step();
         }

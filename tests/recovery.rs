@@ -37,7 +37,7 @@ fn backup(app: &App, age_minutes: i64) -> PathBuf {
         .data_dir
         .join("backups")
         .join(backup_file_name(Utc::now() - Duration::minutes(age_minutes)));
-    app.store().backup_to(&dest).unwrap();
+    app.store().backup_to(&dest, app.now()).unwrap();
     dest
 }
 

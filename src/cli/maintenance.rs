@@ -38,7 +38,7 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
     let rotate = file.is_none();
     let dest = match file {
         Some(file) => file,
-        None => match store::next_backup_name(&dir, Utc::now()) {
+        None => match store::next_backup_name(&dir, app.now()) {
             Ok(name) => dir.join(name),
             Err(err) => {
                 eprintln!("{}: {err}", say(lang, "备份未能完成", "The backup did not complete"));
@@ -58,7 +58,7 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
         );
         return Outcome::Negative;
     }
-    let info = match app.store().backup_to(&dest) {
+    let info = match app.store().backup_to(&dest, app.now()) {
         Ok(info) => info,
         Err(err) => {
             eprintln!("{}: {err}", say(lang, "备份未能完成", "The backup did not complete"));
@@ -309,7 +309,9 @@ fn run_loop(app: &App, count: u32, out: &mut impl Write) -> Result<(), LoopError
         .map(|r| r.unit_no)
         .ok_or(LoopError::NoDirectory)?;
     // Phones differ per iteration and per run (a restart must not reuse a roster phone).
-    let seed = u64::from(std::process::id()) * 7919 + u64::from(Utc::now().timestamp_subsec_micros());
+    let seed = u64::from(std::process::id()) * 7919
+        + u64::from(app.now().timestamp_subsec_micros())
+        + rand::random::<u32>() as u64;
     let mut roster: Option<(Permit, usize)> = None;
     for i in 0..u64::from(count) {
         let now = app.now();

@@ -174,7 +174,7 @@ fn print_permit(app: &App, p: &Permit, json: bool) {
 
 pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
     let lang = app.config.language;
-    let now = Utc::now();
+    let now = app.now();
     let not_found = |code: &str| {
         eprintln!("{} {code}", say(lang, "没有找到这份装修备案：", "No permit with code"));
         Outcome::Negative
@@ -412,7 +412,7 @@ fn refused(app: &App, why: desk::DeskRefused, code: &str, action: (&str, &str), 
 
 pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
     let lang = app.config.language;
-    let now = Utc::now();
+    let now = app.now();
     match cmd {
         PassCommand::Issue {
             permit,

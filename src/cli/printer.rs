@@ -1,7 +1,6 @@
 //! `lobby-kiosk printer test|status|queue|retry|reprint`: the printer and its print queue
 //! from the desk PC or a technician's shell.
 
-use chrono::Utc;
 use clap::Subcommand;
 
 use super::{print_json, say, Outcome};
@@ -45,7 +44,8 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
     let lang = app.config.language;
     match cmd {
         PrinterCommand::Test => {
-            let now = Utc::now()
+            let now = app
+                .now()
                 .with_timezone(&app.config.tz())
                 .format("%Y-%m-%d %H:%M")
                 .to_string();
@@ -109,7 +109,7 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
                 Outcome::Negative
             }
         },
-        PrinterCommand::Reprint { job, by } => match reprint::reprint_job(app, job, &by, Utc::now()) {
+        PrinterCommand::Reprint { job, by } => match reprint::reprint_job(app, job, &by, app.now()) {
             Ok(Ok(printing)) if printing.printed() => {
                 println!("{}", say(lang, "已重打", "Reprinted"));
                 Outcome::Success

@@ -1,7 +1,6 @@
 //! `lobby-kiosk request list|show|update`: the desk follows residents' requests to the
 //! end until staff mode lands.
 
-use chrono::Utc;
 use clap::Subcommand;
 
 use super::{print_json, say, Outcome};
@@ -49,7 +48,7 @@ fn row(app: &App, t: &Ticket) -> serde_json::Value {
         "note": t.note, "urgent": t.urgent, "status": t.status,
         "received_at": t.received_at, "due_at": t.due_at, "responded_at": t.responded_at,
         "callback": mask_phone(&t.callback_phone),
-        "sla": format!("{:?}", breach(t.due_at, t.responded_at, Utc::now())),
+        "sla": format!("{:?}", breach(t.due_at, t.responded_at, app.now())),
     })
 }
 
@@ -127,7 +126,7 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                 eprintln!("{} {status}", say(lang, "未知状态：", "Unknown status:"));
                 return Outcome::Usage;
             };
-            match resident::update(app, &ticket, to, &by, &note, Utc::now()) {
+            match resident::update(app, &ticket, to, &by, &note, app.now()) {
                 Ok(Ok(t)) => {
                     println!("{} {} → {}", say(lang, "已更新", "Updated"), t.ticket_no, t.status);
                     Outcome::Success

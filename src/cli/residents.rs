@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use chrono::Utc;
 use clap::Subcommand;
 use serde::Serialize;
 
@@ -64,7 +63,7 @@ pub fn run(app: &App, cmd: ResidentsCommand) -> Outcome {
                     return Outcome::Negative;
                 }
             };
-            match app.with_store(|s| s.replace_residents(&residents, Utc::now())) {
+            match app.with_store(|s| s.replace_residents(&residents, app.now())) {
                 Ok(count) => {
                     let summary = app.store().resident_summary().ok();
                     if json {

@@ -65,6 +65,7 @@ pub fn run(app: Rc<App>, args: &RunArgs, started: Instant) -> Outcome {
         app.data_dir.join(crate::app::DB_FILE),
         &app.config.notify,
         std::time::Duration::from_secs(5),
+        app.clock(),
     );
 
     // Tell systemd (Type=notify) the kiosk is up once the event loop has started.

@@ -104,7 +104,7 @@ fn refused(app: &App, why: ShiftRefused) -> Outcome {
 }
 
 pub fn run_shift(app: &App, cmd: ShiftCommand) -> Outcome {
-    let now = Utc::now();
+    let now = app.now();
     let lang = app.config.language;
     match cmd {
         ShiftCommand::List { limit, json } => match app.with_store(|s| s.handovers(limit)) {

@@ -82,7 +82,7 @@ fn refused(app: &App, why: StaffRefused) -> Outcome {
 }
 
 pub fn run_staff(app: &App, cmd: StaffCommand) -> Outcome {
-    let now = Utc::now();
+    let now = app.now();
     let result = match cmd {
         StaffCommand::Add { name, role, pin, by } => {
             let Some(role) = Role::parse(&role) else {
@@ -128,7 +128,7 @@ pub fn run_staff(app: &App, cmd: StaffCommand) -> Outcome {
 }
 
 pub fn run_roster(app: &App, print: bool, json: bool) -> Outcome {
-    let now = Utc::now();
+    let now = app.now();
     let lines = match staff::roster(app, now) {
         Ok(lines) => lines,
         Err(e) => {
@@ -169,7 +169,7 @@ pub fn run_roster(app: &App, print: bool, json: bool) -> Outcome {
 
 pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
     let ReportCommand::Daily { date, format, print } = cmd;
-    let now = Utc::now();
+    let now = app.now();
     let date = date.unwrap_or_else(|| now.with_timezone(&app.config.tz()).date_naive());
     let report = match staff::daily_report(app, date, now) {
         Ok(r) => r,
@@ -262,7 +262,7 @@ pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
 }
 
 pub fn run_audit(app: &App, since: Option<DateTime<Utc>>, json: bool) -> Outcome {
-    let since = since.unwrap_or_else(|| Utc::now() - chrono::Duration::days(7));
+    let since = since.unwrap_or_else(|| app.now() - chrono::Duration::days(7));
     match app.with_store(|s| s.audit_since(since)) {
         Ok(entries) => {
             if json {

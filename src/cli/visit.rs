@@ -154,7 +154,7 @@ fn find_visit(app: &App, key: &str) -> Option<Visit> {
 
 pub fn run_visit(app: &App, cmd: VisitCommand) -> Outcome {
     let lang = app.config.language;
-    let now = Utc::now();
+    let now = app.now();
     match cmd {
         VisitCommand::Approve { id, by, json } | VisitCommand::Deny { id, by, json }
             if find_visit(app, &id).is_none() =>
@@ -282,7 +282,7 @@ fn decide(app: &App, key: &str, approve: bool, by: &str, json: bool, now: chrono
 
 pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
     let lang = app.config.language;
-    let now = Utc::now();
+    let now = app.now();
     match cmd {
         InviteCommand::Create {
             unit,
@@ -398,7 +398,7 @@ pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
 }
 
 pub fn run_deny(app: &App, cmd: DenyCommand) -> Outcome {
-    let now = Utc::now();
+    let now = app.now();
     match cmd {
         DenyCommand::Add { phone, reason, by } => {
             let outcome = desk::deny_add(app, &by, &phone, &reason, now);

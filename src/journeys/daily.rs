@@ -72,7 +72,7 @@ pub fn report_slip(app: &App, report: &DailyReport) -> Slip {
             report.print_failures
         )),
         Op::Divider,
-        Op::Centered(now_line(app, lang.pick("打印时间 ", "Printed "), Utc::now())),
+        Op::Centered(now_line(app, lang.pick("打印时间 ", "Printed "), app.now())),
         Op::Feed(2),
         Op::Cut,
     ]);

@@ -258,7 +258,12 @@ mod tests {
     fn app(dir: &std::path::Path) -> App {
         let loaded = LoadedConfig::from_text(EMBEDDED_DEFAULT, ConfigSource::Embedded).unwrap();
         let app = App::open(loaded, Some(dir)).unwrap();
-        let now = Utc::now();
+        app.set_now(Some(
+            chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00+08:00")
+                .unwrap()
+                .to_utc(),
+        ));
+        let now = app.now();
         add_staff(&app, "bootstrap", "李明", Role::Supervisor, "258036", now)
             .unwrap()
             .unwrap();
@@ -272,7 +277,7 @@ mod tests {
     fn deny_list_entries_need_a_supervisor_a_mobile_number_and_a_reason() {
         let dir = tempfile::tempdir().unwrap();
         let app = app(dir.path());
-        let now = Utc::now();
+        let now = app.now();
         let add = |by, phone, reason| deny_add(&app, by, phone, reason, now).unwrap();
         assert_eq!(add("王芳", "13900000009", "滋扰"), Err(DeskRefused::NotSupervisor));
         assert_eq!(add("bootstrap", "13900000009", "滋扰"), Err(DeskRefused::NotSupervisor));
@@ -327,7 +332,7 @@ mod tests {
     fn a_permit_moves_only_between_states_that_make_sense() {
         let dir = tempfile::tempdir().unwrap();
         let app = app(dir.path());
-        let now = Utc::now();
+        let now = app.now();
         let permit = permit(&app, now);
         let set = |by, status| set_permit_status(&app, by, &permit.code, status, now).unwrap();
         assert_eq!(
@@ -358,7 +363,7 @@ mod tests {
     fn a_permit_is_extended_to_a_date_after_its_end_and_at_most_the_longest_step_beyond() {
         let dir = tempfile::tempdir().unwrap();
         let app = app(dir.path());
-        let now = Utc::now();
+        let now = app.now();
         let code = permit(&app, now).code;
         let to = |date| extend_permit_to(&app, "王芳", &code, date, now).unwrap();
         assert_eq!(to(d(30)), Err(DeskRefused::BadDays), "not after the current end");
@@ -397,7 +402,7 @@ mod tests {
     fn a_deny_list_entry_is_removed_by_its_phone_through_the_same_path_as_by_its_id() {
         let dir = tempfile::tempdir().unwrap();
         let app = app(dir.path());
-        let now = Utc::now();
+        let now = app.now();
         deny_add(&app, "李明", "13900000009", "滋扰", now).unwrap().unwrap();
         let remove = |by, phone| deny_remove_phone(&app, by, phone, now).unwrap();
         assert_eq!(remove("王芳", "13900000009"), Err(DeskRefused::NotSupervisor));
@@ -418,7 +423,7 @@ mod tests {
         use crate::journeys::visitor::{register, Registered, WalkIn};
         let dir = tempfile::tempdir().unwrap();
         let app = app(dir.path());
-        let now = Utc::now();
+        let now = app.now();
         let guest = |phone: &str| WalkIn {
             unit: "1-1-101".into(),
             surname: "王".into(),

@@ -195,7 +195,13 @@ mod tests {
 
     fn app(dir: &std::path::Path) -> App {
         let loaded = LoadedConfig::from_text(EMBEDDED_DEFAULT, ConfigSource::Embedded).unwrap();
-        App::open(loaded, Some(dir)).unwrap()
+        let app = App::open(loaded, Some(dir)).unwrap();
+        app.set_now(Some(
+            chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00+08:00")
+                .unwrap()
+                .to_utc(),
+        ));
+        app
     }
 
     fn day(d: u32) -> NaiveDate {
@@ -263,7 +269,7 @@ mod tests {
     fn a_filing_is_checked_whole_and_gets_an_eight_digit_code() {
         let dir = tempfile::tempdir().unwrap();
         let app = app(dir.path());
-        let now = Utc::now();
+        let now = app.now();
         let unknown_unit = PermitForm {
             unit: "9-9-999".into(),
             ..form(&app)

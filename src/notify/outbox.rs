@@ -34,7 +34,7 @@ pub fn deliver_due(store: &Store, deliver: &dyn Deliver, now: DateTime<Utc>) -> 
         };
         match outcome {
             Ok(()) => {
-                store.notice_delivered(item.id, Utc::now())?;
+                store.notice_delivered(item.id, now)?;
                 round.delivered += 1;
             }
             Err(error) => {
@@ -63,7 +63,7 @@ impl Drop for Worker {
 
 /// Starts delivering in the background when a webhook is configured; `None` otherwise
 /// (the notices stay in the outbox for staff mode).
-pub fn spawn(db_path: PathBuf, notify: &Notify, every: Duration) -> Option<Worker> {
+pub fn spawn(db_path: PathBuf, notify: &Notify, every: Duration, clock: crate::clock::Clock) -> Option<Worker> {
     if notify.url.is_empty() {
         return None;
     }
@@ -79,7 +79,7 @@ pub fn spawn(db_path: PathBuf, notify: &Notify, every: Duration) -> Option<Worke
                     store = Store::open(&db_path).ok();
                 }
                 if let Some(s) = &store {
-                    if deliver_due(s, &sender, Utc::now()).is_err() {
+                    if deliver_due(s, &sender, clock.now()).is_err() {
                         store = None; // reopen next time (e.g. after a disk problem)
                     }
                 }

@@ -212,7 +212,9 @@ mod tests {
         // Two processes on one database: the kiosk's spooler and `printer retry`.
         let mut kiosk = Store::open(&path).unwrap();
         let mut desk = Store::open(&path).unwrap();
-        let now = Utc::now();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00+08:00")
+            .unwrap()
+            .to_utc();
         let id = kiosk
             .add_print_job("visitor", ("visit", 1), b"\x1b@slip", "hash", None, now)
             .unwrap();

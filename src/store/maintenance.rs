@@ -254,8 +254,7 @@ impl Store {
     /// backups. SQLite does not fsync that copy, so it is written under a temporary name,
     /// checked with `PRAGMA integrity_check`, synced and only then renamed to `dest`;
     /// a copy that fails the check is deleted and reported as [`StoreError::Damaged`].
-    pub fn backup_to(&self, dest: &Path) -> Result<BackupInfo, StoreError> {
-        let taken_at = Utc::now();
+    pub fn backup_to(&self, dest: &Path, taken_at: DateTime<Utc>) -> Result<BackupInfo, StoreError> {
         let name = dest
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -70,7 +70,7 @@ fn a_backup_is_a_valid_database_with_the_same_rows() {
     }
     store.set_meta("marker", "before-backup").unwrap();
     let dest = dir.path().join("backups").join(backup_file_name(now()));
-    let info = store.backup_to(&dest).unwrap();
+    let info = store.backup_to(&dest, now()).unwrap();
     assert_eq!(info.path, dest);
     assert_eq!(info.visits, 25);
     assert!(info.bytes > 0);
@@ -105,7 +105,7 @@ fn a_backup_is_taken_while_another_connection_is_writing() {
     tx.execute("INSERT INTO kiosk_meta(key, value) VALUES ('uncommitted', 'x')", [])
         .unwrap();
     let dest = dir.path().join("b.sqlite3");
-    let info = store.backup_to(&dest).unwrap();
+    let info = store.backup_to(&dest, now()).unwrap();
     tx.commit().unwrap();
     assert_eq!(info.visits, 1);
     let copy = Store::open(&dest).unwrap();
@@ -172,7 +172,7 @@ fn restore_replaces_the_file_and_keeps_the_old_one_with_its_wal() {
         add_visit(&mut store, VisitStatus::SignedOut, now());
         store.set_meta("which", "backup").unwrap();
         let dest = dir.path().join(backup_file_name(now()));
-        store.backup_to(&dest).unwrap();
+        store.backup_to(&dest, now()).unwrap();
         dest
     };
     let db = crashed_copy(&dir.path().join("live"), &dir.path().join("site"));
@@ -205,7 +205,7 @@ fn a_corrupted_backup_is_refused_and_nothing_changes() {
         store.set_meta(&format!("k{i}"), &"x".repeat(200)).unwrap();
     }
     let backup = dir.path().join(backup_file_name(now()));
-    store.backup_to(&backup).unwrap();
+    store.backup_to(&backup, now()).unwrap();
     drop(store);
     // Scribble over the middle, as a failing SD card would.
     let mut bytes = fs::read(&backup).unwrap();

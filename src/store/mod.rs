@@ -228,11 +228,11 @@ impl Store {
     /// `max_page_count`. `thorough` also writes and syncs a scratch file beside the
     /// database, which a full disk refuses; the kiosk does that only while its
     /// maintenance notice is up, to spare the SD card.
-    pub fn probe_write(&self, thorough: bool) -> Result<(), StoreError> {
+    pub fn probe_write(&self, thorough: bool, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO kiosk_meta(key, value) VALUES ('write_probe', ?1)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [ts(Utc::now())],
+            [ts(now)],
         )?;
         let pages: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
         let max: i64 = self.conn.query_row("PRAGMA max_page_count", [], |r| r.get(0))?;

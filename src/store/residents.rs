@@ -89,7 +89,9 @@ mod tests {
     #[test]
     fn replace_lookup_and_summary() {
         let mut store = Store::open_in_memory().unwrap();
-        let now = Utc::now();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00+08:00")
+            .unwrap()
+            .to_utc();
         store
             .replace_residents(
                 &[

@@ -193,7 +193,9 @@ mod tests {
     #[test]
     fn a_handover_keeps_its_items_and_is_acknowledged_once_by_someone_else() {
         let mut store = Store::open_in_memory().unwrap();
-        let now = Utc::now();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00+08:00")
+            .unwrap()
+            .to_utc();
         let h = store
             .insert_handover(
                 "李明",
@@ -219,7 +221,14 @@ mod tests {
     fn handovers_cannot_be_rewritten_or_deleted() {
         let mut store = Store::open_in_memory().unwrap();
         let h = store
-            .insert_handover("李明", "", &[item(HandoverKind::Waiting, "V1")], Utc::now())
+            .insert_handover(
+                "李明",
+                "",
+                &[item(HandoverKind::Waiting, "V1")],
+                chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00+08:00")
+                    .unwrap()
+                    .to_utc(),
+            )
             .unwrap();
         assert!(store
             .conn()

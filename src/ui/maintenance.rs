@@ -57,7 +57,7 @@ impl Watch {
         if !self.seconds.is_multiple_of(every) {
             return;
         }
-        let probe = app.store().probe_write(down);
+        let probe = app.store().probe_write(down, app.now());
         match probe {
             Ok(()) if down => {
                 eprintln!("lobby-kiosk: records can be saved again; the maintenance notice is gone");

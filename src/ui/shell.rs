@@ -174,7 +174,7 @@ impl Kiosk {
                 }
                 if ticks % 60 == 1 {
                     // Visitors whose slips expired are signed out and flagged for the desk.
-                    let _ = app.store().sign_out_expired_visits(Utc::now());
+                    let _ = app.store().sign_out_expired_visits(app.now());
                     // The day's purge and backup, once per local day at `backup.time`, on
                     // the housekeeping thread (a VACUUM must not freeze the screen).
                     housekeeping.kick();
@@ -183,7 +183,7 @@ impl Kiosk {
                     let _ = crate::journeys::daily::print_if_due(&app, app.now());
                 }
                 if let Some(w) = weak.upgrade() {
-                    update_clock(&w, &app, Utc::now());
+                    update_clock(&w, &app, app.now());
                     storage.tick(&w, &app);
 
                     on_idle_tick(&w, &app, &parts, &idle);
@@ -342,7 +342,7 @@ fn apply_language(window: &AppWindow, app: &App, parts: &Parts, lang: Lang) {
     );
     parts.input.apply_language(window, app, lang);
     parts.resident.apply_language(window, lang);
-    update_clock(window, app, Utc::now());
+    update_clock(window, app, app.now());
 }
 
 fn update_clock(window: &AppWindow, app: &App, now: DateTime<Utc>) {
