@@ -104,6 +104,10 @@ pub struct Notify {
     /// The desk group's robot webhook; empty keeps notices in the outbox for staff mode only.
     pub url: String,
     pub format: ChatFormat,
+    /// The robot's signing secret (加签) for DingTalk or Feishu; empty when the robot
+    /// is secured by keyword or IP instead. Never printed: its `Debug` is masked.
+    #[serde(default)]
+    pub secret: crate::notify::sign::Secret,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -447,6 +451,20 @@ impl Config {
         }
         if !self.notify.url.is_empty() && crate::notify::http::check_url(&self.notify.url).is_err() {
             return bad("notify.url", "must be an http:// or https:// address");
+        }
+        if !self.notify.secret.is_empty() {
+            if self.notify.format == ChatFormat::Wecom {
+                return bad(
+                    "notify.secret",
+                    "WeCom robots are not signed: leave it empty (the key is in the URL)",
+                );
+            }
+            if !self.notify.secret.is_well_formed() {
+                return bad(
+                    "notify.secret",
+                    "must be the robot's secret as shown (no spaces, at most 200 characters)",
+                );
+            }
         }
         if !(1..=3650).contains(&self.privacy.visit_retention_days) {
             return bad("privacy.visit_retention_days", "must be between 1 and 3650 days");

@@ -140,3 +140,17 @@ fn the_daily_report_time_is_a_clock_time_or_empty() {
         assert_eq!(err.line(), Some(line), "{err}");
     }
 }
+
+#[test]
+fn a_robot_secret_is_for_signed_robots_only_and_never_shows_in_debug_output() {
+    let wecom = EMBEDDED_DEFAULT.replace("secret = \"\"", "secret = \"SECabc123\"");
+    assert_eq!(parse(&wecom).unwrap_err().key(), Some("notify.secret"));
+    let dingtalk = wecom.replace("format = \"wecom\"", "format = \"dingtalk\"");
+    let config = parse(&dingtalk).unwrap();
+    assert!(
+        !format!("{config:?}").contains("SECabc123"),
+        "the secret stays out of any log"
+    );
+    let pasted_with_a_break = dingtalk.replace("SECabc123", "SECabc\\n123");
+    assert_eq!(parse(&pasted_with_a_break).unwrap_err().key(), Some("notify.secret"));
+}

@@ -13,7 +13,8 @@
 //!
 //! If the group robot uses the "custom keyword" security setting, the keyword
 //! must appear in the title or a line; the title always appears in the body.
-//! Signed ("加签") robots are not supported: configure keyword or IP security.
+//! Signed ("加签") DingTalk and Feishu robots are supported through `notify.secret`
+//! (see [`super::sign`]).
 
 use std::fmt;
 use std::str::FromStr;

@@ -9,7 +9,8 @@
 //! - [`message`]: the [`Notice`] itself and its stable [`NoticeKind`] names;
 //! - [`format`](mod@format): WeCom / DingTalk / Feishu robot bodies and the phone-number [`scrub`];
 //! - [`http`]: one POST with timeouts, reading the robots' in-body error codes;
-//! - [`sender`]: [`WebhookSender`] and the [`Deliver`] trait the worker depends on.
+//! - [`sender`]: [`WebhookSender`] and the [`Deliver`] trait the worker depends on;
+//! - [`sign`]: DingTalk's and Feishu's signed robots (加签).
 //!
 //! Nothing here panics on input, and no full mobile number or webhook key is
 //! ever put into a message, an error or a `Debug` string.
@@ -20,6 +21,7 @@ pub mod http;
 pub mod message;
 pub mod outbox;
 pub mod sender;
+pub mod sign;
 
 #[cfg(test)]
 mod server_tests;

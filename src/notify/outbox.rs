@@ -67,7 +67,9 @@ pub fn spawn(db_path: PathBuf, notify: &Notify, every: Duration, clock: crate::c
     if notify.url.is_empty() {
         return None;
     }
-    let sender = WebhookSender::new(notify.url.clone(), notify.format, WebhookSender::DEFAULT_TIMEOUT).ok()?;
+    let sender = WebhookSender::new(notify.url.clone(), notify.format, WebhookSender::DEFAULT_TIMEOUT)
+        .ok()?
+        .signed_with(notify.secret.clone(), clock.clone());
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let handle = std::thread::Builder::new()

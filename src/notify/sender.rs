@@ -10,6 +10,8 @@ use std::time::Duration;
 use super::format::{body, ChatFormat};
 use super::http::{check_url, post_json, SendError};
 use super::message::Notice;
+use super::sign::{signed, Secret};
+use crate::clock::Clock;
 
 /// Something that can hand a notice to the front desk.
 pub trait Deliver {
@@ -34,11 +36,14 @@ impl<T: Deliver + ?Sized> Deliver for Box<T> {
 ///
 /// `Debug` shows only the scheme and host: the rest of a webhook URL is the
 /// robot's secret key, and whoever holds it can post to the desk's group.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct WebhookSender {
     url: String,
     format: ChatFormat,
     timeout: Duration,
+    /// A signed robot's secret (empty: unsigned) and the clock its timestamps come from.
+    secret: Secret,
+    clock: Clock,
 }
 
 impl WebhookSender {
@@ -51,7 +56,20 @@ impl WebhookSender {
     pub fn new(url: impl Into<String>, format: ChatFormat, timeout: Duration) -> Result<Self, SendError> {
         let url = url.into().trim().to_owned();
         check_url(&url)?;
-        Ok(WebhookSender { url, format, timeout })
+        Ok(WebhookSender {
+            url,
+            format,
+            timeout,
+            secret: Secret::default(),
+            clock: Clock::default(),
+        })
+    }
+
+    /// Signs every request (DingTalk, Feishu) with `secret`, timestamped by `clock`.
+    pub fn signed_with(mut self, secret: Secret, clock: Clock) -> Self {
+        self.secret = secret;
+        self.clock = clock;
+        self
     }
 
     pub fn format(&self) -> ChatFormat {
@@ -72,7 +90,14 @@ impl WebhookSender {
 
     /// Formats and posts `notice` once.
     pub fn send(&self, notice: &Notice) -> Result<(), SendError> {
-        post_json(&self.url, &body(self.format, notice), self.timeout).map(|_| ())
+        let (url, body) = signed(
+            self.format,
+            &self.secret,
+            &self.url,
+            &body(self.format, notice),
+            self.clock.now(),
+        );
+        post_json(&url, &body, self.timeout).map(|_| ())
     }
 }
 
@@ -88,6 +113,7 @@ impl fmt::Debug for WebhookSender {
             .field("url", &self.redacted_url())
             .field("format", &self.format)
             .field("timeout", &self.timeout)
+            .field("secret", &self.secret)
             .finish()
     }
 }

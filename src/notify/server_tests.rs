@@ -41,6 +41,9 @@ enum Reply {
     Raw(String),
     /// Read the request, then say nothing for this long.
     Silent(Duration),
+    /// Read the request and answer 200 with the JSON this judge makes of it (a robot
+    /// that checks signatures).
+    Judge(Box<dyn FnOnce(&Request) -> String + Send>),
 }
 
 fn json_reply(status: &str, body: &str) -> Reply {
@@ -73,6 +76,13 @@ fn serve_once(reply: Reply) -> (String, JoinHandle<Option<Request>>) {
                 let _ = stream.flush();
             }
             Reply::Silent(hold) => thread::sleep(hold.min(SERVER_LIFETIME)),
+            Reply::Judge(judge) => {
+                let Reply::Raw(bytes) = json_reply("200 OK", &judge(&request)) else {
+                    unreachable!()
+                };
+                let _ = stream.write_all(bytes.as_bytes());
+                let _ = stream.flush();
+            }
         }
         Some(request)
     });
@@ -258,5 +268,142 @@ fn every_format_arrives_as_json_with_the_right_keys() {
             text.contains("138****5678") && !contains_full_phone(text),
             "{format}: {text}"
         );
+    }
+}
+
+/// A signed robot as DingTalk and Feishu run one: it recomputes the signature from the
+/// secret it knows and refuses a timestamp more than an hour from its own clock.
+mod signed_robots {
+    use super::*;
+    use crate::clock::Clock;
+    use crate::notify::sign::Secret;
+    use chrono::{DateTime, Utc};
+    use hmac::{Hmac, Mac};
+    use sha2::Sha256;
+
+    const ROBOT_SECRET: &str = "SEC5f3c0ffee0123456789abcdef";
+
+    fn b64_hmac(key: &str, message: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
+        mac.update(message.as_bytes());
+        data_encoding::BASE64.encode(&mac.finalize().into_bytes())
+    }
+
+    fn percent_decode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' && i + 3 <= bytes.len() {
+                out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    /// DingTalk: `timestamp` (ms) and `sign` in the query string.
+    fn dingtalk_judge(robot_now: DateTime<Utc>) -> Reply {
+        Reply::Judge(Box::new(move |req: &Request| {
+            let target = req.request_line().split(' ').nth(1).unwrap_or("").to_owned();
+            let query = target.split_once('?').map_or("", |(_, q)| q);
+            let param = |name: &str| {
+                query
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+                    .map(percent_decode)
+            };
+            let (Some(ts), Some(sign)) = (param("timestamp"), param("sign")) else {
+                return r#"{"errcode":310000,"errmsg":"sign not match"}"#.into();
+            };
+            let ms: i64 = ts.parse().unwrap_or(0);
+            let fresh = (ms - robot_now.timestamp_millis()).abs() <= 3_600_000;
+            let expected = b64_hmac(ROBOT_SECRET, &format!("{ts}\n{ROBOT_SECRET}"));
+            if fresh && sign == expected && query.starts_with("access_token=T") {
+                r#"{"errcode":0,"errmsg":"ok"}"#.into()
+            } else {
+                r#"{"errcode":310000,"errmsg":"sign not match"}"#.into()
+            }
+        }))
+    }
+
+    /// Feishu: `timestamp` (s, a string) and `sign` in the body.
+    fn feishu_judge(robot_now: DateTime<Utc>) -> Reply {
+        Reply::Judge(Box::new(move |req: &Request| {
+            let v: Value = serde_json::from_slice(&req.body).unwrap_or_default();
+            let ts = v["timestamp"].as_str().unwrap_or("").to_owned();
+            let s: i64 = ts.parse().unwrap_or(0);
+            let fresh = (s - robot_now.timestamp()).abs() <= 3600;
+            let expected = b64_hmac(&format!("{ts}\n{ROBOT_SECRET}"), "");
+            if fresh && v["sign"].as_str() == Some(expected.as_str()) && v["msg_type"] == "text" {
+                r#"{"code":0,"msg":"success"}"#.into()
+            } else {
+                r#"{"code":19021,"msg":"sign match fail or timestamp is not within one hour from current time"}"#.into()
+            }
+        }))
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+    }
+
+    fn sender(base: &str, format: ChatFormat, secret: &str, kiosk_now: DateTime<Utc>) -> WebhookSender {
+        let clock = Clock::default();
+        clock.set(Some(kiosk_now));
+        let url = match format {
+            ChatFormat::Dingtalk => format!("{base}/robot/send?access_token=T"),
+            _ => format!("{base}/open-apis/bot/v2/hook/x"),
+        };
+        WebhookSender::new(url, format, TIMEOUT)
+            .unwrap()
+            .signed_with(Secret::new(secret), clock)
+    }
+
+    #[test]
+    fn a_signed_robot_accepts_the_kiosks_signature_and_refuses_a_wrong_secret_or_a_stale_clock() {
+        let now = at("2026-12-05T04:32:00Z");
+        for (format, judge) in [
+            (ChatFormat::Dingtalk, dingtalk_judge as fn(DateTime<Utc>) -> Reply),
+            (ChatFormat::Feishu, feishu_judge),
+        ] {
+            let (base, server) = serve_once(judge(now));
+            assert_eq!(
+                sender(&base, format, ROBOT_SECRET, now).deliver(&visitor_notice()),
+                Ok(()),
+                "{format}"
+            );
+            server.join().unwrap().unwrap();
+
+            let (base, server) = serve_once(judge(now));
+            let err = sender(&base, format, "SECwrong", now)
+                .deliver(&visitor_notice())
+                .unwrap_err();
+            assert!(matches!(err, SendError::Rejected(_)), "{format}: {err:?}");
+            server.join().unwrap();
+
+            let (base, server) = serve_once(judge(now));
+            let two_hours_slow = now - chrono::Duration::hours(2);
+            let err = sender(&base, format, ROBOT_SECRET, two_hours_slow)
+                .deliver(&visitor_notice())
+                .unwrap_err();
+            assert!(matches!(err, SendError::Rejected(_)), "{format}: {err:?}");
+            server.join().unwrap();
+        }
+    }
+
+    #[test]
+    fn the_secret_is_never_in_the_request_or_the_senders_debug_text() {
+        let now = at("2026-12-05T04:32:00Z");
+        for format in [ChatFormat::Dingtalk, ChatFormat::Feishu] {
+            let (base, server) = serve_once(json_reply("200 OK", r#"{"errcode":0}"#));
+            let s = sender(&base, format, ROBOT_SECRET, now);
+            assert!(!format!("{s:?}").contains(ROBOT_SECRET));
+            s.deliver(&visitor_notice()).unwrap();
+            let req = server.join().unwrap().unwrap();
+            assert!(!req.head.contains(ROBOT_SECRET) && !String::from_utf8_lossy(&req.body).contains(ROBOT_SECRET));
+        }
     }
 }
