@@ -135,13 +135,17 @@ fn handovers_are_closed_read_and_taken_over_from_the_desk_pc() {
         0
     );
     assert_eq!(
-        run_cli(d, &["staff", "add", "王芳", "--pin", "402718", "--by", "李明"], "").0,
+        run_cli(d, &["staff", "add", "王芳", "--pin", "402718", "--by", "李明"], "258036\n").0,
         0
     );
     let (code, _, err) = run_cli(d, &["shift", "close", "--by", "无名"], "");
     assert_eq!(code, 1, "an unknown name cannot close a shift");
     assert!(err.contains("没有这位工作人员"), "{err}");
-    let (code, out, _) = run_cli(d, &["shift", "close", "--by", "李明", "--notes", "钥匙已交保安"], "");
+    let (code, out, _) = run_cli(
+        d,
+        &["shift", "close", "--by", "李明", "--notes", "钥匙已交保安"],
+        "258036\n",
+    );
     assert_eq!(code, 0);
     assert!(out.contains("钥匙已交保安") && out.contains("尚未接班确认"), "{out}");
 

@@ -110,7 +110,7 @@ fn prove_with(app: &App, by: &str, bootstrap: bool, pin: impl FnOnce() -> Option
                 "{} {then}",
                 say(
                     lang,
-                    "密码与该姓名不符，未执行任何操作。",
+                    "密码与姓名不符，未执行任何操作。",
                     "The PIN does not match that name; nothing was done."
                 )
             );
