@@ -265,3 +265,54 @@ fn the_roster_and_the_daily_report_match_a_hand_counted_fixture() {
         "the roster prints with no network"
     );
 }
+
+/// On the command line the account is named, so its own count locks it: 1, 5, then 30
+/// minutes, its right PIN refused meanwhile, and other accounts untouched.
+#[test]
+fn a_named_account_locks_for_longer_and_longer_and_refuses_its_right_pin_meanwhile() {
+    use lobby_kiosk::journeys::staff::Proof;
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path());
+    let mut now = Utc.with_ymd_and_hms(2026, 11, 30, 2, 0, 0).unwrap();
+    staff::add_staff(&app, "bootstrap", "李明", Role::Supervisor, "258036", now)
+        .unwrap()
+        .unwrap();
+    staff::add_staff(&app, "李明", "王芳", Role::Desk, "402718", now)
+        .unwrap()
+        .unwrap();
+    let mut locks = Vec::new();
+    for n in 1..=15 {
+        match staff::prove(&app, "李明", "111222", now).unwrap() {
+            Proof::Wrong {
+                failures,
+                locked_until: None,
+            } => assert_eq!(failures, n),
+            Proof::Wrong {
+                failures,
+                locked_until: Some(until),
+            } => {
+                assert_eq!(failures, n);
+                locks.push((until - now).num_minutes());
+                assert!(
+                    matches!(staff::prove(&app, "李明", "258036", until - Duration::seconds(1)).unwrap(), Proof::Locked { until: u } if u == until),
+                    "the right PIN waits too"
+                );
+                assert!(matches!(
+                    staff::prove(&app, "王芳", "402718", now).unwrap(),
+                    Proof::Proven { .. }
+                ));
+                now = until;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(locks, [1, 1, 1, 1, 1, 5, 5, 5, 5, 5, 30]);
+    assert_eq!(
+        staff::prove(&app, "李明", "258036", now).unwrap(),
+        Proof::Proven {
+            name: "李明".into(),
+            role: Role::Supervisor
+        }
+    );
+    assert_eq!(staff::prove(&app, "无名", "258036", now).unwrap(), Proof::NoAccount);
+}
