@@ -172,7 +172,11 @@ fn only_a_suspended_permit_resumes_and_a_finished_one_stays_finished() {
     let d = dir.path();
     let code = staff_and_permit(d);
 
-    assert_eq!(cli(d, &["permit", "resume", &code, "--by", "王芳"]).0, 1, "already active");
+    assert_eq!(
+        cli(d, &["permit", "resume", &code, "--by", "王芳"]).0,
+        1,
+        "already active"
+    );
     assert_eq!(cli(d, &["permit", "suspend", &code, "--by", "王芳"]).0, 0);
     assert_eq!(permit_status(d, &code), PermitStatus::Suspended);
     assert_eq!(cli(d, &["permit", "resume", &code, "--by", "王芳"]).0, 0);

@@ -81,7 +81,10 @@ fn a_bare_name_an_unknown_name_or_the_wrong_pin_changes_nothing_and_the_right_pi
     // The case: a supervisor's name and no PIN.
     let (exit, out, err) = revoke("李明", "");
     assert_eq!(exit, 1, "{out}{err}");
-    assert!(err.contains("请在标准输入提供") && err.contains("未执行任何操作"), "{err}");
+    assert!(
+        err.contains("请在标准输入提供") && err.contains("未执行任何操作"),
+        "{err}"
+    );
     // A wrong PIN, another colleague's PIN, something that is not a PIN.
     let (exit, _, err) = revoke("李明", "111222\n");
     assert_eq!(exit, 1);
@@ -114,6 +117,10 @@ fn a_bare_name_an_unknown_name_or_the_wrong_pin_changes_nothing_and_the_right_pi
     assert!(open_app(d).store().staff_by_name("冒名").unwrap().is_none());
     assert_eq!(audit_rows(d), before, "and nothing recorded");
 
+    // The last supervisor cannot be disabled: nobody could manage staff afterwards.
+    let (exit, _, err) = run(d, &["staff", "disable", "李明", "--by", "李明"], "258036\n");
+    assert_eq!(exit, 1);
+    assert!(err.contains("最后一位在职主管"), "{err}");
     // A disabled account proves nothing, even with its own PIN.
     let (exit, _, err) = run(d, &["staff", "disable", "王芳", "--by", "李明"], "258036\n");
     assert_eq!(exit, 0, "{err}");
@@ -174,7 +181,12 @@ fn at_once(dir: &Path, code: &str, pins: &[String]) -> Vec<(i32, String)> {
                 .stderr(Stdio::piped())
                 .spawn()
                 .unwrap();
-            child.stdin.take().unwrap().write_all(format!("{pin}\n").as_bytes()).unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{pin}\n").as_bytes())
+                .unwrap();
             child
         })
         .collect();
@@ -207,8 +219,15 @@ fn thirty_guesses_at_once_get_five_checks_and_then_even_the_right_pin_waits() {
     let answers = at_once(d, &code, &wrong);
 
     assert!(answers.iter().all(|(exit, _)| *exit == 1), "{answers:?}");
-    assert_eq!(checked(&answers), 5, "five checks, however many ask at once: {answers:?}");
-    let paused = answers.iter().filter(|(_, err)| err.contains("暂停使用至 10:01")).count();
+    assert_eq!(
+        checked(&answers),
+        5,
+        "five checks, however many ask at once: {answers:?}"
+    );
+    let paused = answers
+        .iter()
+        .filter(|(_, err)| err.contains("暂停使用至 10:01"))
+        .count();
     assert_eq!(paused, 26, "the fifth failure and the 25 unchecked: {answers:?}");
     assert_eq!(failures_of(d, "王芳"), 5, "every check was counted");
 
@@ -219,7 +238,11 @@ fn thirty_guesses_at_once_get_five_checks_and_then_even_the_right_pin_waits() {
     assert_eq!(status(d, &code), PermitStatus::Active);
     assert!(!audit_rows(d).iter().any(|(_, action, _)| action == "permit_suspended"));
     // Other accounts are not locked by 王芳's.
-    let (exit, _, err) = run(d, &["permit", "extend", &code, "--to", "2026-12-05", "--by", "李明"], "258036\n");
+    let (exit, _, err) = run(
+        d,
+        &["permit", "extend", &code, "--to", "2026-12-05", "--by", "李明"],
+        "258036\n",
+    );
     assert_eq!(exit, 0, "{err}");
 
     let (exit, _, err) = run_at(
@@ -240,7 +263,10 @@ fn with_one_try_left_ten_guesses_at_once_get_one_check() {
     let d = dir.path();
     let code = staff_and_permit(d);
     for pin in ["580201", "580202", "580203", "580204"] {
-        assert_eq!(run(d, &["permit", "suspend", &code, "--by", "王芳"], &format!("{pin}\n")).0, 1);
+        assert_eq!(
+            run(d, &["permit", "suspend", &code, "--by", "王芳"], &format!("{pin}\n")).0,
+            1
+        );
     }
     assert_eq!(failures_of(d, "王芳"), 4);
     // Ten at once, the right PIN among them, last.

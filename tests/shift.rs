@@ -69,7 +69,9 @@ fn a_handover_lists_what_is_open_and_only_a_colleague_takes_it_over_with_their_p
         shift::acknowledge(&app, h.id, Taker::Pin("999888"), now).unwrap(),
         Err(ShiftRefused::WrongPin { failures: 1 })
     ));
-    let taken = shift::acknowledge(&app, h.id, Taker::Pin("402718"), now).unwrap().unwrap();
+    let taken = shift::acknowledge(&app, h.id, Taker::Pin("402718"), now)
+        .unwrap()
+        .unwrap();
     assert_eq!(taken.name, "王芳");
     assert_eq!(taken.handover.acked_by.as_deref(), Some("王芳"));
     assert!(matches!(
@@ -135,7 +137,12 @@ fn handovers_are_closed_read_and_taken_over_from_the_desk_pc() {
         0
     );
     assert_eq!(
-        run_cli(d, &["staff", "add", "王芳", "--pin", "402718", "--by", "李明"], "258036\n").0,
+        run_cli(
+            d,
+            &["staff", "add", "王芳", "--pin", "402718", "--by", "李明"],
+            "258036\n"
+        )
+        .0,
         0
     );
     let (code, _, err) = run_cli(d, &["shift", "close", "--by", "无名"], "");

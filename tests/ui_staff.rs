@@ -139,7 +139,11 @@ fn a_passer_by_tapping_wrong_pins_pauses_the_pad_for_minutes_not_half_an_hour() 
         assert_eq!(pad().get_pin_problem(), PinProblem::Locked);
         longest = longest.max(paused_until(now) - now);
     }
-    assert_eq!(longest, chrono::Duration::minutes(5), "the pause grows to five minutes and no further");
+    assert_eq!(
+        longest,
+        chrono::Duration::minutes(5),
+        "the pause grows to five minutes and no further"
+    );
 
     // A colleague waits those minutes at most, then gets in with their own PIN.
     now = paused_until(now);

@@ -312,7 +312,8 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
         PermitCommand::Resume { code, by } => set_status(app, &code, PermitStatus::Active, &by, now),
         PermitCommand::Revoke { code, by } => set_status(app, &code, PermitStatus::Revoked, &by, now),
         PermitCommand::Finish { code, by } => set_status(app, &code, PermitStatus::Finished, &by, now),
-        PermitCommand::Extend { code, to, by } => match desk::extend_permit_to(app, &proven!(app, &by), &code, to, now) {
+        PermitCommand::Extend { code, to, by } => match desk::extend_permit_to(app, &proven!(app, &by), &code, to, now)
+        {
             Ok(Ok(())) => {
                 println!("{} {code} → {to}", say(lang, "已延期装修备案", "Permit extended"));
                 Outcome::Success

@@ -75,6 +75,11 @@ fn refused(app: &App, why: StaffRefused) -> Outcome {
             )
         ),
         StaffRefused::NameTaken => say(lang, "这个名字已有账号。", "That name already has an account."),
+        StaffRefused::LastSupervisor => say(
+            lang,
+            "这是最后一位在职主管的账号，请先添加另一位主管再停用，谢谢。",
+            "This is the last active supervisor; please add another supervisor first. Thank you.",
+        ),
         StaffRefused::UnknownName => say(
             lang,
             "没有这个账号，或名字不合适。",

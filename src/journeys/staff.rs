@@ -78,7 +78,9 @@ pub fn check_pin(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login,
         return Ok(Login::Locked { until });
     }
     let counted = app.with_store(|s| {
-        s.count_pin_attempt(PinCounter::Pad, now, |failures, last| gate(Schedule::Pad, failures, last, now))
+        s.count_pin_attempt(PinCounter::Pad, now, |failures, last| {
+            gate(Schedule::Pad, failures, last, now)
+        })
     });
     let failures = match counted {
         Ok(Ok(failures)) => Some(failures),
@@ -125,7 +127,12 @@ pub fn check_pin(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login,
 }
 
 /// The domain's gate as a result: the count to store, or until when to refuse.
-fn gate(schedule: Schedule, failures: u32, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<u32, DateTime<Utc>> {
+fn gate(
+    schedule: Schedule,
+    failures: u32,
+    last: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<u32, DateTime<Utc>> {
     match pin::gate(schedule, failures, last, now) {
         Gate::Check { failures } => Ok(failures),
         Gate::Paused { until } => Err(until),
@@ -160,7 +167,9 @@ pub fn prove(app: &App, name: &str, pin_text: &str, now: DateTime<Utc>) -> Resul
     };
     let counter = PinCounter::Staff(account.id);
     let failures = match app.with_store(|s| {
-        s.count_pin_attempt(counter, now, |failures, last| gate(Schedule::Account, failures, last, now))
+        s.count_pin_attempt(counter, now, |failures, last| {
+            gate(Schedule::Account, failures, last, now)
+        })
     })? {
         Ok(failures) => failures,
         Err(until) => return Ok(Proof::Locked { until }),
@@ -185,6 +194,9 @@ pub enum StaffRefused {
     Pin(PinError),
     NameTaken,
     UnknownName,
+    /// The last active supervisor stays: without one nobody could manage staff again
+    /// (`bootstrap` only works on a kiosk with no account at all).
+    LastSupervisor,
 }
 
 /// Whether `by` may do supervisor-only things (revoke permits, manage staff and the
@@ -259,6 +271,11 @@ pub fn set_pin(
 pub fn disable(app: &App, by: &str, name: &str, now: DateTime<Utc>) -> Result<Result<(), StaffRefused>, JourneyError> {
     if let Err(e) = require_supervisor(app, by)? {
         return Ok(Err(e));
+    }
+    let staff = app.store().staff()?;
+    let supervisors = staff.iter().filter(|s| s.active && s.role == "supervisor");
+    if supervisors.clone().count() == 1 && supervisors.clone().any(|s| s.name == name) {
+        return Ok(Err(StaffRefused::LastSupervisor));
     }
     if !app.store().set_staff_active(name, false)? {
         return Ok(Err(StaffRefused::UnknownName));

@@ -174,10 +174,7 @@ impl Store {
     }
 }
 
-fn read_counter(
-    conn: &rusqlite::Connection,
-    counter: PinCounter,
-) -> Result<(u32, Option<DateTime<Utc>>), StoreError> {
+fn read_counter(conn: &rusqlite::Connection, counter: PinCounter) -> Result<(u32, Option<DateTime<Utc>>), StoreError> {
     let row: Option<(u32, Option<String>)> = match counter {
         PinCounter::Pad => conn
             .query_row("SELECT failures, last_failure FROM pin_lockout WHERE id = 1", [], |r| {
