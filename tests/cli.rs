@@ -5,12 +5,23 @@ use std::path::Path;
 use std::process::Command;
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
+    run_with_stdin(dir, args, "")
+}
+
+/// The binary with `stdin` piped to it (a staff member's PIN for `--by`).
+fn run_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
         .arg("--data-dir")
         .arg(dir)
         .args(args)
-        .output()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).to_string(),
@@ -149,6 +160,16 @@ fn the_print_queue_shows_an_owed_slip_then_retry_and_reprint_send_the_same_bytes
             Some(dir.path()),
         )
         .unwrap();
+        lobby_kiosk::journeys::staff::add_staff(
+            &app,
+            "bootstrap",
+            "王芳",
+            lobby_kiosk::journeys::staff::Role::Desk,
+            "402718",
+            chrono::Utc::now(),
+        )
+        .unwrap()
+        .unwrap();
         let walk_in = WalkIn {
             unit: "1-1-101".into(),
             surname: "王".into(),
@@ -182,17 +203,19 @@ fn the_print_queue_shows_an_owed_slip_then_retry_and_reprint_send_the_same_bytes
     assert_eq!(code, 0, "{err}");
     assert_eq!(fake.jobs().len(), 1, "nothing is owed any more");
 
-    let (code, out, err) = run(
+    let (code, out, err) = run_with_stdin(
         dir.path(),
         &["--config", cfg, "printer", "reprint", &job_id, "--by", "王芳"],
+        "402718\n",
     );
     assert_eq!(code, 0, "{out}{err}");
     let jobs = fake.jobs();
     assert_eq!(jobs.len(), 2);
     assert_eq!(jobs[0], jobs[1], "a reprint is the same slip");
-    let (code, _, err) = run(
+    let (code, _, err) = run_with_stdin(
         dir.path(),
         &["--config", cfg, "printer", "reprint", "9999", "--by", "王芳"],
+        "402718\n",
     );
     assert_eq!(code, 1);
     assert!(err.contains("没有这个打印任务"), "{err}");

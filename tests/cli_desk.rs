@@ -39,8 +39,9 @@ fn staff_and_permit(dir: &Path) -> String {
     file_permit(&app, "安居装饰", &["张三明:13700001111"], true, now).code
 }
 
+/// The binary run as the staff member `--by` names, with their PIN on standard input.
 fn cli(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    run_cli(dir, args, "")
+    run_cli_as(dir, args)
 }
 
 #[test]
@@ -73,7 +74,7 @@ fn a_desk_role_is_refused_a_permit_revoke_and_the_permit_stays_active() {
             "revoke",
             &code,
             "--by",
-            "desk",
+            "王芳",
         ],
     );
     assert_eq!(exit, 1);
@@ -136,11 +137,11 @@ fn permit_extend_to_a_later_date_is_audited_and_a_date_not_after_the_end_is_refu
     let d = dir.path();
     let code = staff_and_permit(d);
 
-    let (exit, out, err) = cli(d, &["permit", "extend", &code, "--to", "2026-12-10"]);
+    let (exit, out, err) = cli(d, &["permit", "extend", &code, "--to", "2026-12-10", "--by", "王芳"]);
     assert_eq!(exit, 0, "{out}{err}");
     let end = open_app(d).store().permit_by_code(&code).unwrap().unwrap().end_date;
     assert_eq!(end, NaiveDate::from_ymd_opt(2026, 12, 10).unwrap());
-    assert!(audit(d).contains(&row("desk", "permit_extend", &code, "2026-12-10")));
+    assert!(audit(d).contains(&row("王芳", "permit_extend", &code, "2026-12-10")));
 
     for (to, why) in [
         ("2026-12-10", "not after the end"),
@@ -151,8 +152,11 @@ fn permit_extend_to_a_later_date_is_audited_and_a_date_not_after_the_end_is_refu
         assert_eq!(exit, 1, "{why}");
         assert!(err.contains("最多延后 90 天"), "{why}: {err}");
     }
-    assert_eq!(cli(d, &["permit", "extend", &code, "--to", "next week"]).0, 2);
-    let (exit, _, err) = cli(d, &["permit", "extend", "000000", "--to", "2026-12-20"]);
+    assert_eq!(
+        cli(d, &["permit", "extend", &code, "--to", "next week", "--by", "王芳"]).0,
+        2
+    );
+    let (exit, _, err) = cli(d, &["permit", "extend", "000000", "--to", "2026-12-20", "--by", "王芳"]);
     assert_eq!(exit, 1);
     assert!(err.contains("没有找到这份装修备案"), "{err}");
     assert_eq!(
@@ -168,7 +172,11 @@ fn only_a_suspended_permit_resumes_and_a_finished_one_stays_finished() {
     let d = dir.path();
     let code = staff_and_permit(d);
 
-    assert_eq!(cli(d, &["permit", "resume", &code]).0, 1, "already active");
+    assert_eq!(
+        cli(d, &["permit", "resume", &code, "--by", "王芳"]).0,
+        1,
+        "already active"
+    );
     assert_eq!(cli(d, &["permit", "suspend", &code, "--by", "王芳"]).0, 0);
     assert_eq!(permit_status(d, &code), PermitStatus::Suspended);
     assert_eq!(cli(d, &["permit", "resume", &code, "--by", "王芳"]).0, 0);
@@ -229,9 +237,9 @@ fn invite_revoke_visit_sign_out_and_visit_decisions_leave_audit_rows() {
         )
     };
 
-    let (exit, out, err) = cli(d, &["invite", "revoke", &invite]);
+    let (exit, out, err) = cli(d, &["invite", "revoke", &invite, "--by", "王芳"]);
     assert_eq!(exit, 0, "{out}{err}");
-    assert!(audit(d).contains(&row("desk", "invite_revoke", &invite, "")));
+    assert!(audit(d).contains(&row("王芳", "invite_revoke", &invite, "")));
     let (exit, _, err) = cli(d, &["invite", "revoke", &invite, "--by", "王芳"]);
     assert_eq!(exit, 1, "already cancelled");
     assert!(err.contains("没有找到有效的预约码"), "{err}");
@@ -239,7 +247,7 @@ fn invite_revoke_visit_sign_out_and_visit_decisions_leave_audit_rows() {
     let (exit, out, err) = cli(d, &["visit", "sign-out", &courier, "--by", "王芳"]);
     assert_eq!(exit, 0, "{out}{err}");
     assert!(audit(d).contains(&row("王芳", "sign_out", &courier, "")));
-    let (exit, _, err) = cli(d, &["visit", "sign-out", &courier]);
+    let (exit, _, err) = cli(d, &["visit", "sign-out", &courier, "--by", "王芳"]);
     assert_eq!(exit, 1);
     assert!(err.contains("不在场"), "{err}");
 
@@ -247,12 +255,12 @@ fn invite_revoke_visit_sign_out_and_visit_decisions_leave_audit_rows() {
     assert_eq!(exit, 0, "{out}{err}");
     let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(answer["printed"], true);
-    assert_eq!(cli(d, &["visit", "deny", &other]).0, 0);
-    let (exit, _, err) = cli(d, &["visit", "deny", &guest]);
+    assert_eq!(cli(d, &["visit", "deny", &other, "--by", "李明"]).0, 0);
+    let (exit, _, err) = cli(d, &["visit", "deny", &guest, "--by", "李明"]);
     assert_eq!(exit, 1);
     assert!(err.contains("已处理过"), "{err}");
     let rows = audit(d);
     assert!(rows.contains(&row("王芳", "visit_approve", &guest, "")));
-    assert!(rows.contains(&row("desk", "visit_deny", &other, "")));
+    assert!(rows.contains(&row("李明", "visit_deny", &other, "")));
     assert_eq!(rows.iter().filter(|(_, a, _, _)| a.starts_with("visit_")).count(), 2);
 }

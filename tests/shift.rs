@@ -7,7 +7,7 @@ use common::*;
 use lobby_kiosk::app::App;
 use lobby_kiosk::journeys::export::{self, ExportKind};
 use lobby_kiosk::journeys::reprint;
-use lobby_kiosk::journeys::shift::{self, ShiftRefused};
+use lobby_kiosk::journeys::shift::{self, ShiftRefused, Taker};
 use lobby_kiosk::store::HandoverKind;
 
 /// A waiting guest, an on-site worker, an open repair ticket and a failed print job.
@@ -62,18 +62,20 @@ fn a_handover_lists_what_is_open_and_only_a_colleague_takes_it_over_with_their_p
     );
 
     assert!(matches!(
-        shift::acknowledge(&app, h.id, "258036", None, now).unwrap(),
+        shift::acknowledge(&app, h.id, Taker::Pin("258036"), now).unwrap(),
         Err(ShiftRefused::SamePerson)
     ));
     assert!(matches!(
-        shift::acknowledge(&app, h.id, "999888", None, now).unwrap(),
+        shift::acknowledge(&app, h.id, Taker::Pin("999888"), now).unwrap(),
         Err(ShiftRefused::WrongPin { failures: 1 })
     ));
-    let taken = shift::acknowledge(&app, h.id, "402718", None, now).unwrap().unwrap();
+    let taken = shift::acknowledge(&app, h.id, Taker::Pin("402718"), now)
+        .unwrap()
+        .unwrap();
     assert_eq!(taken.name, "王芳");
     assert_eq!(taken.handover.acked_by.as_deref(), Some("王芳"));
     assert!(matches!(
-        shift::acknowledge(&app, h.id, "402718", None, now).unwrap(),
+        shift::acknowledge(&app, h.id, Taker::Pin("402718"), now).unwrap(),
         Err(ShiftRefused::NothingToAcknowledge)
     ));
     let audit = app.store().audit_since(now - Duration::hours(1)).unwrap();
@@ -135,13 +137,22 @@ fn handovers_are_closed_read_and_taken_over_from_the_desk_pc() {
         0
     );
     assert_eq!(
-        run_cli(d, &["staff", "add", "王芳", "--pin", "402718", "--by", "李明"], "").0,
+        run_cli(
+            d,
+            &["staff", "add", "王芳", "--pin", "402718", "--by", "李明"],
+            "258036\n"
+        )
+        .0,
         0
     );
     let (code, _, err) = run_cli(d, &["shift", "close", "--by", "无名"], "");
     assert_eq!(code, 1, "an unknown name cannot close a shift");
     assert!(err.contains("没有这位工作人员"), "{err}");
-    let (code, out, _) = run_cli(d, &["shift", "close", "--by", "李明", "--notes", "钥匙已交保安"], "");
+    let (code, out, _) = run_cli(
+        d,
+        &["shift", "close", "--by", "李明", "--notes", "钥匙已交保安"],
+        "258036\n",
+    );
     assert_eq!(code, 0);
     assert!(out.contains("钥匙已交保安") && out.contains("尚未接班确认"), "{out}");
 

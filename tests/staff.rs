@@ -18,12 +18,28 @@ fn open(dir: &Path) -> Rc<App> {
 }
 
 fn kiosk(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
+    kiosk_as(dir, args, "")
+}
+
+/// The binary with a staff member's PIN piped to it, for `--by`.
+fn kiosk_as(dir: &Path, args: &[&str], pin: &str) -> (i32, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
         .arg("--data-dir")
         .arg(dir)
         .args(args)
-        .output()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{pin}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).to_string(),
@@ -76,7 +92,7 @@ fn a_desk_role_cannot_revoke_a_permit_and_every_action_is_audited() {
         0
     );
     assert_eq!(
-        kiosk(
+        kiosk_as(
             d,
             &[
                 "staff",
@@ -88,17 +104,23 @@ fn a_desk_role_cannot_revoke_a_permit_and_every_action_is_audited() {
                 "402718",
                 "--by",
                 "王主管"
-            ]
+            ],
+            "380519"
         )
         .0,
         0
     );
     assert_eq!(
-        kiosk(d, &["staff", "add", "小赵", "--pin", "502716", "--by", "小张"]).0,
+        kiosk_as(
+            d,
+            &["staff", "add", "小赵", "--pin", "502716", "--by", "小张"],
+            "402718"
+        )
+        .0,
         1,
         "a desk role cannot add staff"
     );
-    let (code, out) = kiosk(
+    let (code, out) = kiosk_as(
         d,
         &[
             "permit",
@@ -118,24 +140,40 @@ fn a_desk_role_cannot_revoke_a_permit_and_every_action_is_audited() {
             "--deposit-paid",
             "--worker",
             "张三明:13700001111",
+            "--by",
+            "小张",
             "--json",
         ],
+        "402718",
     );
     assert_eq!(code, 0, "{out}");
     let permit: serde_json::Value = serde_json::from_str(&out).unwrap();
     let permit_code = permit["permit"]["code"].as_str().unwrap().to_string();
     assert_eq!(
-        kiosk(d, &["permit", "revoke", &permit_code, "--by", "小张"]).0,
+        kiosk_as(d, &["permit", "revoke", &permit_code, "--by", "小张"], "402718").0,
         1,
         "desk cannot revoke"
     );
     assert_eq!(
-        kiosk(d, &["deny", "add", "13912345678", "--reason", "滋扰", "--by", "小张"]).0,
+        kiosk_as(
+            d,
+            &["deny", "add", "13912345678", "--reason", "滋扰", "--by", "小张"],
+            "402718"
+        )
+        .0,
         1
     );
-    assert_eq!(kiosk(d, &["permit", "revoke", &permit_code, "--by", "王主管"]).0, 0);
     assert_eq!(
-        kiosk(d, &["deny", "add", "13912345678", "--reason", "滋扰", "--by", "王主管"]).0,
+        kiosk_as(d, &["permit", "revoke", &permit_code, "--by", "王主管"], "380519").0,
+        0
+    );
+    assert_eq!(
+        kiosk_as(
+            d,
+            &["deny", "add", "13912345678", "--reason", "滋扰", "--by", "王主管"],
+            "380519"
+        )
+        .0,
         0
     );
     let (_, audit) = kiosk(d, &["audit", "--json"]);
@@ -231,4 +269,55 @@ fn the_roster_and_the_daily_report_match_a_hand_counted_fixture() {
         staff::print_roster(&app, now).unwrap().printed(),
         "the roster prints with no network"
     );
+}
+
+/// On the command line the account is named, so its own count locks it: 1, 5, then 30
+/// minutes, its right PIN refused meanwhile, and other accounts untouched.
+#[test]
+fn a_named_account_locks_for_longer_and_longer_and_refuses_its_right_pin_meanwhile() {
+    use lobby_kiosk::journeys::staff::Proof;
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path());
+    let mut now = Utc.with_ymd_and_hms(2026, 11, 30, 2, 0, 0).unwrap();
+    staff::add_staff(&app, "bootstrap", "李明", Role::Supervisor, "258036", now)
+        .unwrap()
+        .unwrap();
+    staff::add_staff(&app, "李明", "王芳", Role::Desk, "402718", now)
+        .unwrap()
+        .unwrap();
+    let mut locks = Vec::new();
+    for n in 1..=15 {
+        match staff::prove(&app, "李明", "111222", now).unwrap() {
+            Proof::Wrong {
+                failures,
+                locked_until: None,
+            } => assert_eq!(failures, n),
+            Proof::Wrong {
+                failures,
+                locked_until: Some(until),
+            } => {
+                assert_eq!(failures, n);
+                locks.push((until - now).num_minutes());
+                assert!(
+                    matches!(staff::prove(&app, "李明", "258036", until - Duration::seconds(1)).unwrap(), Proof::Locked { until: u } if u == until),
+                    "the right PIN waits too"
+                );
+                assert!(matches!(
+                    staff::prove(&app, "王芳", "402718", now).unwrap(),
+                    Proof::Proven { .. }
+                ));
+                now = until;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(locks, [1, 1, 1, 1, 1, 5, 5, 5, 5, 5, 30]);
+    assert_eq!(
+        staff::prove(&app, "李明", "258036", now).unwrap(),
+        Proof::Proven {
+            name: "李明".into(),
+            role: Role::Supervisor
+        }
+    );
+    assert_eq!(staff::prove(&app, "无名", "258036", now).unwrap(), Proof::NoAccount);
 }

@@ -99,3 +99,58 @@ fn five_wrong_pins_lock_the_pad() {
         "even the right PIN waits out the lockout"
     );
 }
+
+/// The pad asks for no name, so a passer-by's wrong taps are counted kiosk-wide: they
+/// slow the pad down, one more minute per miss, but never for more than five minutes,
+/// and taps while it waits are not counted. A colleague then gets in.
+#[test]
+fn a_passer_by_tapping_wrong_pins_pauses_the_pad_for_minutes_not_half_an_hour() {
+    let k = kiosk();
+    let start = monday_at(10, 0);
+    k.app().set_now(Some(start));
+    add_desk_staff(k.app(), start);
+    let pad = || k.window.global::<StaffAdapter>();
+    let paused_until = |now: chrono::DateTime<Utc>| {
+        let shown = chrono::NaiveTime::parse_from_str(pad().get_locked_until().as_str(), "%H:%M:%S").unwrap();
+        let local = now.with_timezone(&chrono_tz::Asia::Shanghai);
+        let until = local.with_time(shown).unwrap().with_timezone(&Utc);
+        assert!(until > now, "{until} after {now}");
+        until
+    };
+    find(&k, "工作人员入口").invoke_accessible_default_action();
+    for _ in 0..5 {
+        type_pin(&k, "111222");
+    }
+    assert_eq!(pad().get_pin_problem(), PinProblem::Locked);
+    let mut now = start;
+    let first = paused_until(now);
+    assert_eq!(first - now, chrono::Duration::minutes(1), "five misses: a minute");
+    for _ in 0..10 {
+        type_pin(&k, "333444");
+    }
+    assert_eq!(paused_until(now), first, "taps while the pad waits are not counted");
+
+    // Twenty more misses, each as soon as the pad takes one again.
+    let mut longest = chrono::Duration::zero();
+    for _ in 0..20 {
+        now = paused_until(now);
+        k.app().set_now(Some(now));
+        type_pin(&k, "111222");
+        assert_eq!(pad().get_pin_problem(), PinProblem::Locked);
+        longest = longest.max(paused_until(now) - now);
+    }
+    assert_eq!(
+        longest,
+        chrono::Duration::minutes(5),
+        "the pause grows to five minutes and no further"
+    );
+
+    // A colleague waits those minutes at most, then gets in with their own PIN.
+    now = paused_until(now);
+    type_pin(&k, "402718");
+    assert_eq!(pad().get_step(), StaffStep::Pin, "not before the pause is over");
+    k.app().set_now(Some(now));
+    type_pin(&k, "402718");
+    assert_eq!(pad().get_step(), StaffStep::Dashboard);
+    assert_eq!(pad().get_staff_name(), "王芳");
+}

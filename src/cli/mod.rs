@@ -6,7 +6,20 @@
 //! usage or configuration error, 3 for a damaged database with no good backup; messages in the configured language; never a panic
 //! or a backtrace for bad input.
 
+/// The name of the account `--by` names, once its PIN (read from standard input) has
+/// proven it (`identity::prove`); otherwise says why and returns the exit from the
+/// enclosing function.
+macro_rules! proven {
+    ($app:expr, $by:expr) => {
+        match $crate::cli::identity::prove($app, $by) {
+            Ok(actor) => actor.name,
+            Err(exit) => return exit,
+        }
+    };
+}
+
 mod check;
+mod identity;
 mod maintenance;
 mod permit;
 mod printer;

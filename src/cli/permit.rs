@@ -35,8 +35,8 @@ pub enum PermitCommand {
         /// A worker as `name:phone[:id-number]` (the ID number is kept only as a keyed hash and its last 4).
         #[arg(long = "worker")]
         workers: Vec<String>,
-        /// Who files it (recorded in the audit).
-        #[arg(long, default_value = "desk")]
+        /// Who acts: an active staff account, proven by its PIN on standard input.
+        #[arg(long)]
         by: String,
         #[arg(long)]
         json: bool,
@@ -53,24 +53,28 @@ pub enum PermitCommand {
     /// Stop passes under an active permit for now (`permit resume` lets the workers in again).
     Suspend {
         code: String,
-        #[arg(long, default_value = "desk")]
+        /// Who acts: an active staff account, proven by its PIN on standard input.
+        #[arg(long)]
         by: String,
     },
     /// Lift a suspension: only a suspended permit resumes.
     Resume {
         code: String,
-        #[arg(long, default_value = "desk")]
+        /// Who acts: an active staff account, proven by its PIN on standard input.
+        #[arg(long)]
         by: String,
     },
     /// Revoke a permit (supervisors only): every pass issued under it stops verifying.
     Revoke {
         code: String,
+        /// Who acts: an active staff account, proven by its PIN on standard input.
         #[arg(long)]
         by: String,
     },
     Finish {
         code: String,
-        #[arg(long, default_value = "desk")]
+        /// Who acts: an active staff account, proven by its PIN on standard input.
+        #[arg(long)]
         by: String,
     },
     /// Move the last day on: after the current one, at most 90 days beyond it.
@@ -78,7 +82,8 @@ pub enum PermitCommand {
         code: String,
         #[arg(long)]
         to: NaiveDate,
-        #[arg(long, default_value = "desk")]
+        /// Who acts: an active staff account, proven by its PIN on standard input.
+        #[arg(long)]
         by: String,
     },
     /// Print the permit slip (code and QR) for the contractor again.
@@ -108,7 +113,8 @@ pub enum PassCommand {
     /// Revoke a pass by its number (`W20261127-0001`).
     Revoke {
         pass_no: String,
-        #[arg(long, default_value = "desk")]
+        /// Who acts: an active staff account, proven by its PIN on standard input.
+        #[arg(long)]
         by: String,
     },
 }
@@ -192,6 +198,7 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
             by,
             json,
         } => {
+            let by = proven!(app, &by);
             let mut roster = Vec::new();
             for w in &workers {
                 match permit::parse_worker(app, w) {
@@ -305,7 +312,8 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
         PermitCommand::Resume { code, by } => set_status(app, &code, PermitStatus::Active, &by, now),
         PermitCommand::Revoke { code, by } => set_status(app, &code, PermitStatus::Revoked, &by, now),
         PermitCommand::Finish { code, by } => set_status(app, &code, PermitStatus::Finished, &by, now),
-        PermitCommand::Extend { code, to, by } => match desk::extend_permit_to(app, &by, &code, to, now) {
+        PermitCommand::Extend { code, to, by } => match desk::extend_permit_to(app, &proven!(app, &by), &code, to, now)
+        {
             Ok(Ok(())) => {
                 println!("{} {code} → {to}", say(lang, "已延期装修备案", "Permit extended"));
                 Outcome::Success
@@ -360,7 +368,8 @@ fn set_status(app: &App, code: &str, status: PermitStatus, by: &str, now: DateTi
         PermitStatus::Revoked => (("撤销装修备案", "revoke a permit"), ("撤销", "revoked")),
         PermitStatus::Finished => (("结束装修备案", "finish a permit"), ("结束", "finished")),
     };
-    match desk::set_permit_status(app, by, code, status, now) {
+    let by = proven!(app, by);
+    match desk::set_permit_status(app, &by, code, status, now) {
         Ok(Ok(())) => {
             println!(
                 "{} {code} → {}",
@@ -515,7 +524,7 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                 Outcome::Negative
             }
         },
-        PassCommand::Revoke { pass_no, by } => match desk::revoke_pass(app, &by, &pass_no, now) {
+        PassCommand::Revoke { pass_no, by } => match desk::revoke_pass(app, &proven!(app, &by), &pass_no, now) {
             Ok(Ok(())) => {
                 println!("{} {pass_no}", say(lang, "已撤销通行证：", "Pass revoked:"));
                 Outcome::Success

@@ -34,7 +34,7 @@ pub enum PrinterCommand {
     /// Print job JOB's slip again, byte for byte: a reprinted pass is the same pass.
     Reprint {
         job: i64,
-        /// The staff member asking (recorded in the audit).
+        /// Who acts: an active staff account, proven by its PIN on standard input.
         #[arg(long)]
         by: String,
     },
@@ -109,7 +109,7 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
                 Outcome::Negative
             }
         },
-        PrinterCommand::Reprint { job, by } => match reprint::reprint_job(app, job, &by, app.now()) {
+        PrinterCommand::Reprint { job, by } => match reprint::reprint_job(app, job, &proven!(app, &by), app.now()) {
             Ok(Ok(printing)) if printing.printed() => {
                 println!("{}", say(lang, "已重打", "Reprinted"));
                 Outcome::Success

@@ -34,7 +34,8 @@ pub enum RequestCommand {
         status: String,
         #[arg(long, default_value = "")]
         note: String,
-        #[arg(long, default_value = "desk")]
+        /// Who acts: an active staff account, proven by its PIN on standard input.
+        #[arg(long)]
         by: String,
     },
 }
@@ -126,6 +127,7 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                 eprintln!("{} {status}", say(lang, "未知状态：", "Unknown status:"));
                 return Outcome::Usage;
             };
+            let by = proven!(app, &by);
             match resident::update(app, &ticket, to, &by, &note, app.now()) {
                 Ok(Ok(t)) => {
                     println!("{} {} → {}", say(lang, "已更新", "Updated"), t.ticket_no, t.status);

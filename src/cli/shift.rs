@@ -1,13 +1,12 @@
 //! `lobby-kiosk shift list|show|close|ack`: shift handovers (值班与交接班) from the desk
 //! PC, and `lobby-kiosk export`: CSV of visits, passes or tickets for a date range.
 
-use std::io::BufRead;
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, Utc};
 use clap::Subcommand;
 
-use super::{print_json, say, Outcome};
+use super::{identity, print_json, say, Outcome};
 use crate::app::App;
 use crate::journeys::export::{self, ExportError, ExportKind};
 use crate::journeys::shift::{self, ShiftRefused};
@@ -30,6 +29,7 @@ pub enum ShiftCommand {
     },
     /// Close the shift of NAME: records what is open now, with the notes.
     Close {
+        /// Who acts: an active staff account, proven by its PIN on standard input.
         #[arg(long)]
         by: String,
         #[arg(long, default_value = "")]
@@ -38,6 +38,7 @@ pub enum ShiftCommand {
     /// Take over handover ID as NAME; the PIN is read from standard input (one line).
     Ack {
         id: i64,
+        /// Who acts: an active staff account, proven by its PIN on standard input.
         #[arg(long)]
         by: String,
     },
@@ -154,7 +155,7 @@ pub fn run_shift(app: &App, cmd: ShiftCommand) -> Outcome {
                 Outcome::Negative
             }
         },
-        ShiftCommand::Close { by, notes } => match shift::close_shift(app, &by, &notes, now) {
+        ShiftCommand::Close { by, notes } => match shift::close_shift(app, &proven!(app, &by), &notes, now) {
             Ok(Ok(h)) => {
                 print_handover(app, &h);
                 Outcome::Success
@@ -166,9 +167,15 @@ pub fn run_shift(app: &App, cmd: ShiftCommand) -> Outcome {
             }
         },
         ShiftCommand::Ack { id, by } => {
-            let mut pin = String::new();
-            let _ = std::io::stdin().lock().read_line(&mut pin);
-            match shift::acknowledge(app, id, pin.trim(), Some(&by), now) {
+            let actor = match identity::prove(app, &by) {
+                Ok(actor) => actor,
+                Err(exit) => return exit,
+            };
+            let taker = shift::Taker::Proven {
+                name: &actor.name,
+                role: actor.role,
+            };
+            match shift::acknowledge(app, id, taker, now) {
                 Ok(Ok(taken)) => {
                     println!(
                         "{} #{} ({})",

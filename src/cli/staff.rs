@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Subcommand;
 
-use super::{print_json, say, Outcome};
+use super::{identity, print_json, say, Outcome};
 use crate::app::App;
 use crate::journeys::staff::{self, Role, StaffRefused};
 
@@ -18,6 +18,8 @@ pub enum StaffCommand {
         /// The 6-digit PIN (not trivially weak).
         #[arg(long)]
         pin: String,
+        /// Who acts: a supervisor, proven by their PIN on standard input; `bootstrap` (no
+        /// PIN) creates the first account of a fresh kiosk.
         #[arg(long, default_value = "bootstrap")]
         by: String,
     },
@@ -27,6 +29,7 @@ pub enum StaffCommand {
     },
     Disable {
         name: String,
+        /// Who acts: an active staff account, proven by its PIN on standard input.
         #[arg(long)]
         by: String,
     },
@@ -34,6 +37,7 @@ pub enum StaffCommand {
         name: String,
         #[arg(long)]
         pin: String,
+        /// Who acts: an active staff account, proven by its PIN on standard input.
         #[arg(long)]
         by: String,
     },
@@ -71,6 +75,11 @@ fn refused(app: &App, why: StaffRefused) -> Outcome {
             )
         ),
         StaffRefused::NameTaken => say(lang, "这个名字已有账号。", "That name already has an account."),
+        StaffRefused::LastSupervisor => say(
+            lang,
+            "这是最后一位在职主管的账号，请先添加另一位主管再停用，谢谢。",
+            "This is the last active supervisor; please add another supervisor first. Thank you.",
+        ),
         StaffRefused::UnknownName => say(
             lang,
             "没有这个账号，或名字不合适。",
@@ -89,10 +98,14 @@ pub fn run_staff(app: &App, cmd: StaffCommand) -> Outcome {
                 eprintln!("role: desk | supervisor");
                 return Outcome::Usage;
             };
+            let by = match identity::prove_or_bootstrap(app, &by) {
+                Ok(actor) => actor.name,
+                Err(exit) => return exit,
+            };
             staff::add_staff(app, &by, &name, role, &pin, now)
         }
-        StaffCommand::Disable { name, by } => staff::disable(app, &by, &name, now),
-        StaffCommand::SetPin { name, pin, by } => staff::set_pin(app, &by, &name, &pin, now),
+        StaffCommand::Disable { name, by } => staff::disable(app, &proven!(app, &by), &name, now),
+        StaffCommand::SetPin { name, pin, by } => staff::set_pin(app, &proven!(app, &by), &name, &pin, now),
         StaffCommand::List { json } => {
             return match app.with_store(|s| s.staff()) {
                 Ok(list) => {

@@ -19,7 +19,8 @@ pub enum VisitCommand {
     /// Let a waiting visitor in; the slip prints at the kiosk's printer.
     Approve {
         id: String,
-        #[arg(long, default_value = "desk")]
+        /// Who acts: an active staff account, proven by its PIN on standard input.
+        #[arg(long)]
         by: String,
         #[arg(long)]
         json: bool,
@@ -27,7 +28,8 @@ pub enum VisitCommand {
     /// Refuse a waiting visitor (the screen says the resident cannot receive visitors now).
     Deny {
         id: String,
-        #[arg(long, default_value = "desk")]
+        /// Who acts: an active staff account, proven by its PIN on standard input.
+        #[arg(long)]
         by: String,
         #[arg(long)]
         json: bool,
@@ -35,8 +37,8 @@ pub enum VisitCommand {
     /// Record that a visitor left.
     SignOut {
         id: String,
-        /// Who records it (in the audit).
-        #[arg(long, default_value = "desk")]
+        /// Who acts: an active staff account, proven by its PIN on standard input.
+        #[arg(long)]
         by: String,
         #[arg(long)]
         json: bool,
@@ -66,7 +68,8 @@ pub enum InviteCommand {
         /// Last day (default: the first day).
         #[arg(long)]
         until: Option<NaiveDate>,
-        #[arg(long, default_value = "desk")]
+        /// Who acts: an active staff account, proven by its PIN on standard input.
+        #[arg(long)]
         by: String,
         #[arg(long)]
         json: bool,
@@ -79,8 +82,8 @@ pub enum InviteCommand {
     /// Cancel an invite by its code.
     Revoke {
         code: String,
-        /// Who cancels it (in the audit).
-        #[arg(long, default_value = "desk")]
+        /// Who acts: an active staff account, proven by its PIN on standard input.
+        #[arg(long)]
         by: String,
     },
 }
@@ -92,12 +95,14 @@ pub enum DenyCommand {
         phone: String,
         #[arg(long)]
         reason: String,
+        /// Who acts: an active staff account, proven by its PIN on standard input.
         #[arg(long)]
         by: String,
     },
     /// Take a phone off the deny list (supervisors only).
     Remove {
         phone: String,
+        /// Who acts: an active staff account, proven by its PIN on standard input.
         #[arg(long)]
         by: String,
     },
@@ -170,6 +175,7 @@ pub fn run_visit(app: &App, cmd: VisitCommand) -> Outcome {
                 eprintln!("{} {id}", say(lang, "没有找到这条访客记录：", "No such visit:"));
                 return Outcome::Negative;
             };
+            let by = proven!(app, &by);
             match desk::sign_out(app, &by, &visit.visit_no, now) {
                 Ok(Ok(())) => {
                     if json {
@@ -240,7 +246,8 @@ fn decide(app: &App, key: &str, approve: bool, by: &str, json: bool, now: chrono
     let Some(visit) = find_visit(app, key) else {
         return Outcome::Negative;
     };
-    match desk::decide_visit(app, by, visit.id, approve, now) {
+    let by = proven!(app, by);
+    match desk::decide_visit(app, &by, visit.id, approve, now) {
         Ok(Ok((visit, printed))) => {
             let printed = printed.printed();
             if json {
@@ -293,6 +300,7 @@ pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
             by,
             json,
         } => {
+            let by = proven!(app, &by);
             let today = now.with_timezone(&app.config.tz()).date_naive();
             let from = date.unwrap_or(today);
             let until = until.unwrap_or(from);
@@ -377,7 +385,7 @@ pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
                 Outcome::Negative
             }
         },
-        InviteCommand::Revoke { code, by } => match desk::revoke_invite(app, &by, &code, now) {
+        InviteCommand::Revoke { code, by } => match desk::revoke_invite(app, &proven!(app, &by), &code, now) {
             Ok(Ok(())) => {
                 println!("{} {code}", say(lang, "已取消预约：", "Invite cancelled:"));
                 Outcome::Success
@@ -401,10 +409,12 @@ pub fn run_deny(app: &App, cmd: DenyCommand) -> Outcome {
     let now = app.now();
     match cmd {
         DenyCommand::Add { phone, reason, by } => {
+            let by = proven!(app, &by);
             let outcome = desk::deny_add(app, &by, &phone, &reason, now);
             deny_answer(app, outcome, &phone, ("已加入限制名单：", "Added to the deny list:"))
         }
         DenyCommand::Remove { phone, by } => {
+            let by = proven!(app, &by);
             let outcome = desk::deny_remove_phone(app, &by, &phone, now);
             deny_answer(
                 app,

@@ -6,8 +6,12 @@
 //! only a million guesses, so the hash alone cannot protect a stolen database; what
 //! protects the kiosk is the lockout below and the rule against obvious PINs.
 //!
-//! Lockout, counted in consecutive failures for one staff account (a success resets
-//! the count):
+//! Every attempt is counted *before* its PIN is checked (in one write transaction), so
+//! that N attempts are N checks however many run at once; a success clears the count.
+//! There are two counters, each with its own [`Schedule`]:
+//!
+//! **One staff account** ([`Schedule::Account`]), for attempts that name the account
+//! (the command line's `--by NAME`), counted in consecutive failures:
 //!
 //! | failures | locked for                     |
 //! |----------|--------------------------------|
@@ -17,7 +21,22 @@
 //! | 15 and more | 30 minutes                  |
 //!
 //! So a patient attacker gets about 5 guesses a minute at first and 1 guess every 30
-//! minutes after 15 misses: roughly 50 guesses a day out of a million PINs.
+//! minutes after 15 misses: roughly 50 guesses a day out of a million PINs. A locked
+//! account is refused even with its right PIN.
+//!
+//! **The kiosk's PIN pad** ([`Schedule::Pad`]): the screen asks for a PIN and no name, so
+//! its attempts cannot be laid at one account's door. They share one kiosk-wide count,
+//! whose pause grows but is capped, so that a passer-by tapping wrong PINs can slow the
+//! pad down but never lock every colleague out for long:
+//!
+//! | failures | pad pauses for                    |
+//! |----------|-----------------------------------|
+//! | 0–4      | no pause                          |
+//! | 5        | 1 minute after the last failure   |
+//! | 6, 7, 8  | 2, 3, 4 minutes                   |
+//! | 9 and more | 5 minutes (the cap)             |
+//!
+//! At the cap that is 12 guesses an hour at the pad, for every account at once.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -125,6 +144,64 @@ pub fn needs_rehash(phc: &str) -> bool {
     hash.algorithm != Algorithm::Argon2id.ident()
         || hash.version != Some(Version::V0x13.into())
         || Params::try_from(&hash).map_or(true, |p| (p.m_cost(), p.t_cost(), p.p_cost()) != current)
+}
+
+/// Failures allowed before a counter pauses (on either schedule).
+pub const FREE_FAILURES: u32 = 5;
+
+/// The longest the kiosk's PIN pad pauses, however many wrong PINs were tapped.
+pub const PAD_PAUSE_CAP_MINUTES: i64 = 5;
+
+/// Which counter an attempt is counted against, and so how it slows guessing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    /// One named staff account (the command line): 1, 5, then 30 minutes.
+    Account,
+    /// The kiosk's PIN pad (no name typed): one more minute per failure, at most
+    /// [`PAD_PAUSE_CAP_MINUTES`].
+    Pad,
+}
+
+impl Schedule {
+    /// How long this counter refuses attempts after this many consecutive failures.
+    pub fn pause_after(self, failures: u32) -> Option<Duration> {
+        match self {
+            Schedule::Account => lockout_after(failures),
+            Schedule::Pad => pad_pause_after(failures),
+        }
+    }
+
+    /// Until when the counter refuses attempts, from its last failure.
+    pub fn paused_until(self, failures: u32, last_failure: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.pause_after(failures).map(|d| last_failure + d)
+    }
+}
+
+/// What to do with one attempt, decided from the counter as it stands before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// Refused without checking the PIN.
+    Paused { until: DateTime<Utc> },
+    /// Count the attempt (store `failures`, with now as the last failure), then check.
+    Check { failures: u32 },
+}
+
+/// Whether an attempt at `now` may be checked, given the counter's `failures` and last
+/// failure; when it may, the count to store before checking.
+pub fn gate(schedule: Schedule, failures: u32, last_failure: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Gate {
+    match last_failure.and_then(|at| schedule.paused_until(failures, at)) {
+        Some(until) if now < until => Gate::Paused { until },
+        _ => Gate::Check {
+            failures: failures.saturating_add(1),
+        },
+    }
+}
+
+/// How long the kiosk's PIN pad pauses after this many consecutive failures (see the
+/// second table at the top of this module).
+pub fn pad_pause_after(failures: u32) -> Option<Duration> {
+    let over = failures.checked_sub(FREE_FAILURES - 1).filter(|n| *n > 0)?;
+    Some(Duration::minutes(i64::from(over).min(PAD_PAUSE_CAP_MINUTES)))
 }
 
 /// How long an account stays locked after this many consecutive failures (see the

@@ -117,7 +117,84 @@ fn locked_until_counts_from_the_last_failure() {
     assert!(is_locked(15, last, last + Duration::minutes(29)));
 }
 
+#[test]
+fn the_pad_pauses_one_more_minute_per_failure_up_to_five() {
+    let table = [
+        (0, None),
+        (4, None),
+        (5, Some(1)),
+        (6, Some(2)),
+        (8, Some(4)),
+        (9, Some(5)),
+        (15, Some(5)),
+        (u32::MAX, Some(5)),
+    ];
+    for (failures, minutes) in table {
+        assert_eq!(pad_pause_after(failures), minutes.map(Duration::minutes), "{failures}");
+        assert_eq!(Schedule::Pad.pause_after(failures), minutes.map(Duration::minutes));
+    }
+    assert_eq!(Schedule::Account.pause_after(15), Some(Duration::minutes(30)));
+}
+
+#[test]
+fn the_gate_counts_an_attempt_before_it_is_checked() {
+    let at = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
+    // A fresh counter: checked, and counted as the first failure until it succeeds.
+    assert_eq!(gate(Schedule::Account, 0, None, at), Gate::Check { failures: 1 });
+    assert_eq!(gate(Schedule::Account, 4, Some(at), at), Gate::Check { failures: 5 });
+    // Five counted: nothing more is checked for a minute, whoever asks.
+    let paused = Gate::Paused {
+        until: at + Duration::minutes(1),
+    };
+    assert_eq!(gate(Schedule::Account, 5, Some(at), at), paused);
+    assert_eq!(gate(Schedule::Pad, 5, Some(at), at + Duration::seconds(59)), paused);
+    assert_eq!(
+        gate(Schedule::Account, 5, Some(at), at + Duration::minutes(1)),
+        Gate::Check { failures: 6 }
+    );
+    // Fifteen: the account waits half an hour, the pad never more than five minutes.
+    assert_eq!(
+        gate(Schedule::Account, 15, Some(at), at + Duration::minutes(29)),
+        Gate::Paused {
+            until: at + Duration::minutes(30)
+        }
+    );
+    assert_eq!(
+        gate(Schedule::Pad, 15, Some(at), at + Duration::minutes(5)),
+        Gate::Check { failures: 16 }
+    );
+    assert_eq!(
+        gate(Schedule::Pad, u32::MAX, Some(at), at + Duration::minutes(5)),
+        Gate::Check { failures: u32::MAX }
+    );
+}
+
 proptest! {
+    /// However many attempts arrive at the same moment, at most the free failures are
+    /// checked: each one is gated on the count the one before stored.
+    #[test]
+    fn attempts_at_one_moment_are_checked_at_most_five_times(n in 0u32..200, pad in any::<bool>()) {
+        let schedule = if pad { Schedule::Pad } else { Schedule::Account };
+        let at = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
+        let (mut failures, mut last, mut checked) = (0, None, 0);
+        for _ in 0..n {
+            if let Gate::Check { failures: f } = gate(schedule, failures, last, at) {
+                failures = f;
+                last = Some(at);
+                checked += 1;
+            }
+        }
+        prop_assert_eq!(checked, n.min(FREE_FAILURES));
+    }
+
+    #[test]
+    fn the_pad_pause_grows_and_never_passes_the_cap(n in 0u32..1000) {
+        let d = |n| pad_pause_after(n).unwrap_or_else(Duration::zero);
+        prop_assert!(d(n + 1) >= d(n));
+        prop_assert!(d(n) <= Duration::minutes(PAD_PAUSE_CAP_MINUTES));
+    }
+
+
     #[test]
     fn lockout_never_shrinks_as_failures_grow(n in 0u32..1000) {
         let d = |n| lockout_after(n).unwrap_or_else(Duration::zero);

@@ -26,7 +26,7 @@ pub enum ShiftRefused {
     NothingToAcknowledge,
     /// The one who wrote the handover cannot also take it over.
     SamePerson,
-    /// The PIN matched nobody (or, from the command line, not the named person).
+    /// The PIN matched nobody.
     WrongPin {
         failures: u32,
     },
@@ -129,26 +129,33 @@ pub fn close_shift(
     Ok(Ok(handover))
 }
 
-/// The incoming staff member takes over handover `id` with their PIN. From the
-/// command line `expected` names who is acknowledging, and the PIN must be theirs.
+/// Who takes a handover over: a PIN typed on the kiosk's pad (checked here, under the
+/// pad's lockout), or an account the command line has already proven with its own PIN
+/// (`journeys::staff::prove`).
+#[derive(Debug, Clone, Copy)]
+pub enum Taker<'a> {
+    Pin(&'a str),
+    Proven { name: &'a str, role: Role },
+}
+
+/// The incoming staff member takes over handover `id`.
 pub fn acknowledge(
     app: &App,
     id: i64,
-    pin_text: &str,
-    expected: Option<&str>,
+    taker: Taker<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<TakenOver, ShiftRefused>, JourneyError> {
     let Some(handover) = app.with_store(|s| s.handover(id))?.filter(|h| h.acked_at.is_none()) else {
         return Ok(Err(ShiftRefused::NothingToAcknowledge));
     };
-    let (name, role) = match staff::check_pin(app, pin_text, now)? {
-        Login::Ok { name, role } => (name, role),
-        Login::Wrong { failures } => return Ok(Err(ShiftRefused::WrongPin { failures })),
-        Login::Locked { until } => return Ok(Err(ShiftRefused::Locked { until })),
+    let (name, role) = match taker {
+        Taker::Proven { name, role } => (name.to_string(), role),
+        Taker::Pin(pin_text) => match staff::check_pin(app, pin_text, now)? {
+            Login::Ok { name, role } => (name, role),
+            Login::Wrong { failures } => return Ok(Err(ShiftRefused::WrongPin { failures })),
+            Login::Locked { until } => return Ok(Err(ShiftRefused::Locked { until })),
+        },
     };
-    if expected.is_some_and(|e| e != name) {
-        return Ok(Err(ShiftRefused::WrongPin { failures: 0 }));
-    }
     if name == handover.closed_by {
         return Ok(Err(ShiftRefused::SamePerson));
     }

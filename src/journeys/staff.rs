@@ -8,11 +8,11 @@ use serde::Serialize;
 use super::{print_for, JourneyError, Printing};
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
-use crate::domain::pin::{self, PinError};
+use crate::domain::pin::{self, Gate, PinError, Schedule};
 use crate::domain::sla::{breach, on_time_rate};
 use crate::domain::ticket::{satisfaction_rate, Satisfaction, SatisfactionCounts, OVERALL_TARGET, RECEPTION_TARGET};
 use crate::printing::{Op, Slip, SlipKind};
-use crate::store::{StaffAccount, StoreError};
+use crate::store::{PinCounter, StaffAccount, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -69,17 +69,32 @@ fn unless_unavailable<T>(written: Result<T, StoreError>) -> Result<(), StoreErro
 /// How long a wrong PIN locks the pad when the failure cannot be recorded.
 const UNRECORDED_LOCK_SECS: i64 = 60;
 
-/// Whose PIN this is, under the same lockout as logging in (a wrong PIN typed to
-/// acknowledge a handover counts too), without recording a login.
+/// Whose PIN this is, typed on the kiosk's pad with no name: the attempt is counted on
+/// the kiosk-wide pad counter before any hash is checked ([`pin::Schedule::Pad`], a
+/// pause that grows but is capped), so parallel attempts cannot outrun the count. Used
+/// to log in and to take over a handover on screen; records no login.
 pub fn check_pin(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login, JourneyError> {
-    let (failures, last) = app.store().pin_failures()?;
-    if let Some(until) = last
-        .and_then(|at| pin::locked_until(failures, at))
-        .or(app.unrecorded_pin_lock())
-        .filter(|until| *until > now)
-    {
+    if let Some(until) = app.unrecorded_pin_lock().filter(|until| *until > now) {
         return Ok(Login::Locked { until });
     }
+    let counted = app.with_store(|s| {
+        s.count_pin_attempt(PinCounter::Pad, now, |failures, last| {
+            gate(Schedule::Pad, failures, last, now)
+        })
+    });
+    let failures = match counted {
+        Ok(Ok(failures)) => Some(failures),
+        Ok(Err(until)) => return Ok(Login::Locked { until }),
+        Err(e) if e.is_unavailable() => {
+            // The count can still be read while nothing can be written.
+            let (failures, last) = app.store().pin_failures(PinCounter::Pad)?;
+            if let Err(until) = gate(Schedule::Pad, failures, last, now) {
+                return Ok(Login::Locked { until });
+            }
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
     let accounts: Vec<StaffAccount> = app.store().staff()?.into_iter().filter(|s| s.active).collect();
     let mut found = None;
     for account in &accounts {
@@ -90,32 +105,86 @@ pub fn check_pin(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login,
     if accounts.is_empty() {
         pin::dummy_verify();
     }
-    match found {
-        Some(account) => {
-            unless_unavailable(app.store().clear_pin_failures())?;
+    match (found, failures) {
+        (Some(account), _) => {
+            unless_unavailable(app.store().clear_pin_failures(PinCounter::Pad))?;
             Ok(Login::Ok {
                 name: account.name,
                 role: Role::parse(&account.role).unwrap_or(Role::Desk),
             })
         }
-        None => {
-            let recorded = app.store().record_pin_failure(now);
-            let failures = match recorded {
-                Ok(failures) => failures,
-                Err(e) if e.is_unavailable() => {
-                    // Not counted in the database: every wrong PIN locks the pad a minute.
-                    let until = now + Duration::seconds(UNRECORDED_LOCK_SECS);
-                    app.set_unrecorded_pin_lock(until);
-                    return Ok(Login::Locked { until });
-                }
-                Err(e) => return Err(e.into()),
-            };
-            match pin::locked_until(failures, now) {
-                Some(until) => Ok(Login::Locked { until }),
-                None => Ok(Login::Wrong { failures }),
-            }
+        (None, None) => {
+            // Not counted in the database: every wrong PIN locks the pad a minute.
+            let until = now + Duration::seconds(UNRECORDED_LOCK_SECS);
+            app.set_unrecorded_pin_lock(until);
+            Ok(Login::Locked { until })
         }
+        (None, Some(failures)) => match Schedule::Pad.paused_until(failures, now) {
+            Some(until) => Ok(Login::Locked { until }),
+            None => Ok(Login::Wrong { failures }),
+        },
     }
+}
+
+/// The domain's gate as a result: the count to store, or until when to refuse.
+fn gate(
+    schedule: Schedule,
+    failures: u32,
+    last: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<u32, DateTime<Utc>> {
+    match pin::gate(schedule, failures, last, now) {
+        Gate::Check { failures } => Ok(failures),
+        Gate::Paused { until } => Err(until),
+    }
+}
+
+/// The answer to a PIN typed for a named account (the command line's `--by NAME`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proof {
+    /// The PIN is this active account's.
+    Proven { name: String, role: Role },
+    /// No active account has this name (unknown, empty or disabled): nothing checked.
+    NoAccount,
+    /// The PIN was checked and is not the account's; `locked_until` when this failure
+    /// locked the account.
+    Wrong {
+        failures: u32,
+        locked_until: Option<DateTime<Utc>>,
+    },
+    /// The account is locked: the PIN was not checked, right or wrong.
+    Locked { until: DateTime<Utc> },
+}
+
+/// Whether `pin_text` is the PIN of the active account `name`. The attempt is counted on
+/// that account before its hash is checked ([`pin::Schedule::Account`]: 1, 5, then 30
+/// minutes), in one write transaction, so however many processes guess at once, N
+/// attempts are N checks; a locked account is refused even with its right PIN. An
+/// attempt that cannot be counted (storage refusing writes) is not checked at all.
+pub fn prove(app: &App, name: &str, pin_text: &str, now: DateTime<Utc>) -> Result<Proof, JourneyError> {
+    let Some(account) = app.with_store(|s| s.staff_by_name(name))?.filter(|a| a.active) else {
+        return Ok(Proof::NoAccount);
+    };
+    let counter = PinCounter::Staff(account.id);
+    let failures = match app.with_store(|s| {
+        s.count_pin_attempt(counter, now, |failures, last| {
+            gate(Schedule::Account, failures, last, now)
+        })
+    })? {
+        Ok(failures) => failures,
+        Err(until) => return Ok(Proof::Locked { until }),
+    };
+    if !pin::verify_pin(pin_text, &account.pin_hash) {
+        return Ok(Proof::Wrong {
+            failures,
+            locked_until: Schedule::Account.paused_until(failures, now),
+        });
+    }
+    app.store().clear_pin_failures(counter)?;
+    Ok(Proof::Proven {
+        name: account.name,
+        role: Role::parse(&account.role).unwrap_or(Role::Desk),
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +194,9 @@ pub enum StaffRefused {
     Pin(PinError),
     NameTaken,
     UnknownName,
+    /// The last active supervisor stays: without one nobody could manage staff again
+    /// (`bootstrap` only works on a kiosk with no account at all).
+    LastSupervisor,
 }
 
 /// Whether `by` may do supervisor-only things (revoke permits, manage staff and the
@@ -152,7 +224,8 @@ pub fn add_staff(
         }
     }
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 20 || name.chars().any(char::is_control) {
+    // `bootstrap` is the command line's word for the first account of a fresh kiosk.
+    if name.is_empty() || name.chars().count() > 20 || name.chars().any(char::is_control) || name == "bootstrap" {
         return Ok(Err(StaffRefused::UnknownName));
     }
     let hash = match pin::hash_pin(pin_text) {
@@ -198,6 +271,11 @@ pub fn set_pin(
 pub fn disable(app: &App, by: &str, name: &str, now: DateTime<Utc>) -> Result<Result<(), StaffRefused>, JourneyError> {
     if let Err(e) = require_supervisor(app, by)? {
         return Ok(Err(e));
+    }
+    let staff = app.store().staff()?;
+    let supervisors = staff.iter().filter(|s| s.active && s.role == "supervisor");
+    if supervisors.clone().count() == 1 && supervisors.clone().any(|s| s.name == name) {
+        return Ok(Err(StaffRefused::LastSupervisor));
     }
     if !app.store().set_staff_active(name, false)? {
         return Ok(Err(StaffRefused::UnknownName));

@@ -280,6 +280,12 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_by_received ON tickets(received_at);
     CREATE INDEX print_jobs_failed ON print_jobs(created_at) WHERE state = 'failed';
     "#,
+    // 9: a PIN failure count per staff account, for attempts that name the account (the
+    // command line); `pin_lockout` stays the kiosk-wide count of the PIN pad.
+    r#"
+    ALTER TABLE staff ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE staff ADD COLUMN pin_last_failure TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

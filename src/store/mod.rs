@@ -36,7 +36,7 @@ pub use reference::Capture;
 pub use residents::{Resident, ResidentSummary};
 pub use seed_history::{HistoryScale, SeededKeys};
 pub use shifts::{Handover, HandoverItem, HandoverKind};
-pub use staff::{AuditEntry, StaffAccount};
+pub use staff::{AuditEntry, PinCounter, StaffAccount};
 
 pub use tickets::{HistoryEntry, NewTicket, Ticket};
 

@@ -17,6 +17,14 @@ pub struct StaffAccount {
     pub created_at: DateTime<Utc>,
 }
 
+/// Which PIN failure count an attempt goes on: the kiosk's PIN pad (no name typed) or
+/// one staff account (by its id), named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinCounter {
+    Pad,
+    Staff(i64),
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
@@ -78,30 +86,60 @@ impl Store {
             > 0)
     }
 
-    /// Consecutive wrong PINs and when the last one was typed.
-    pub fn pin_failures(&self) -> Result<(u32, Option<DateTime<Utc>>), StoreError> {
-        let row: Option<(u32, Option<String>)> = self
-            .conn()
-            .query_row("SELECT failures, last_failure FROM pin_lockout WHERE id = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        Ok(row.map_or((0, None), |(n, at)| (n, at.as_deref().and_then(parse_ts))))
+    /// Consecutive wrong PINs on `counter` and when the last one was typed.
+    pub fn pin_failures(&self, counter: PinCounter) -> Result<(u32, Option<DateTime<Utc>>), StoreError> {
+        read_counter(self.conn(), counter)
     }
 
-    pub fn record_pin_failure(&self, now: DateTime<Utc>) -> Result<u32, StoreError> {
-        Ok(self.conn().query_row(
-            "UPDATE pin_lockout SET failures = failures + 1, last_failure = ?1 WHERE id = 1 RETURNING failures",
-            [ts(now)],
-            |r| r.get(0),
-        )?)
+    /// Counts one PIN attempt on `counter` *before* its PIN is checked, in one write
+    /// transaction that starts with the write lock (`BEGIN IMMEDIATE`), so parallel
+    /// processes queue here and each sees the count the one before stored. `gate` decides
+    /// from the stored count: `Err` refuses the attempt (nothing is written), `Ok(n)` is
+    /// stored as the new count with `now` as the last failure. A success clears it again
+    /// ([`Store::clear_pin_failures`]).
+    pub fn count_pin_attempt<T>(
+        &mut self,
+        counter: PinCounter,
+        now: DateTime<Utc>,
+        gate: impl FnOnce(u32, Option<DateTime<Utc>>) -> Result<u32, T>,
+    ) -> Result<Result<u32, T>, StoreError> {
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let (failures, last) = read_counter(&tx, counter)?;
+        let failures = match gate(failures, last) {
+            Ok(n) => n,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let changed = match counter {
+            PinCounter::Pad => tx.execute(
+                "UPDATE pin_lockout SET failures = ?1, last_failure = ?2 WHERE id = 1",
+                (failures, ts(now)),
+            )?,
+            PinCounter::Staff(id) => tx.execute(
+                "UPDATE staff SET pin_failures = ?1, pin_last_failure = ?2 WHERE id = ?3",
+                (failures, ts(now), id),
+            )?,
+        };
+        if changed == 0 {
+            return Err(StoreError::Missing("PIN counter"));
+        }
+        tx.commit()?;
+        Ok(Ok(failures))
     }
 
-    pub fn clear_pin_failures(&self) -> Result<(), StoreError> {
-        self.conn().execute(
-            "UPDATE pin_lockout SET failures = 0, last_failure = NULL WHERE id = 1",
-            [],
-        )?;
+    /// A right PIN: the counter starts again from nothing.
+    pub fn clear_pin_failures(&self, counter: PinCounter) -> Result<(), StoreError> {
+        match counter {
+            PinCounter::Pad => self.conn().execute(
+                "UPDATE pin_lockout SET failures = 0, last_failure = NULL WHERE id = 1",
+                [],
+            )?,
+            PinCounter::Staff(id) => self.conn().execute(
+                "UPDATE staff SET pin_failures = 0, pin_last_failure = NULL WHERE id = ?1",
+                [id],
+            )?,
+        };
         Ok(())
     }
 
@@ -134,6 +172,24 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
+}
+
+fn read_counter(conn: &rusqlite::Connection, counter: PinCounter) -> Result<(u32, Option<DateTime<Utc>>), StoreError> {
+    let row: Option<(u32, Option<String>)> = match counter {
+        PinCounter::Pad => conn
+            .query_row("SELECT failures, last_failure FROM pin_lockout WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?,
+        PinCounter::Staff(id) => conn
+            .query_row(
+                "SELECT pin_failures, pin_last_failure FROM staff WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?,
+    };
+    Ok(row.map_or((0, None), |(n, at)| (n, at.as_deref().and_then(parse_ts))))
 }
 
 /// One audit row, on a connection or inside a caller's transaction (a record and its

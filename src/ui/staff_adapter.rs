@@ -21,8 +21,8 @@ use crate::journeys::staff::{self, Login, Role};
 use crate::journeys::{resident, JourneyError};
 use crate::store::PermitStatus;
 
-/// Wrong PINs before the first lockout.
-const PIN_TRIES: u32 = 5;
+/// Wrong PINs before the pad first pauses.
+const PIN_TRIES: u32 = crate::domain::pin::FREE_FAILURES;
 
 /// Days one tap on "延期 7 天" adds to a permit.
 const EXTEND_DAYS: i64 = 7;
@@ -509,7 +509,7 @@ impl StaffMode {
             self.refresh(window);
             return;
         };
-        let text = match shift::acknowledge(&self.app, pending.id, pin, None, self.app.now()) {
+        let text = match shift::acknowledge(&self.app, pending.id, shift::Taker::Pin(pin), self.app.now()) {
             Ok(Ok(taken)) => {
                 a.set_handover_step(HandoverStep::View);
                 let text = lang

@@ -132,6 +132,24 @@ pub fn repair_ticket(app: &App, now: DateTime<Utc>) -> Ticket {
     .unwrap()
 }
 
+/// The PIN of one of [`add_desk_staff`]'s accounts (李明 258036, 王芳 402718), as the
+/// line a staff member pipes to a command run `--by` them; any other name gets an empty
+/// line.
+pub fn pin_line(name: &str) -> &'static str {
+    match name {
+        "李明" => "258036\n",
+        "王芳" => "402718\n",
+        _ => "\n",
+    }
+}
+
+/// Runs the real binary as the staff member named after `--by` in `args`, piping their
+/// PIN ([`pin_line`]).
+pub fn run_cli_as(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let by = args.iter().position(|a| *a == "--by").and_then(|i| args.get(i + 1));
+    run_cli(dir, args, by.map_or("", |name| pin_line(name)))
+}
+
 /// Runs the real binary over the data folder `dir` with `stdin` as its input: exit code,
 /// standard output, standard error.
 pub fn run_cli(dir: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
