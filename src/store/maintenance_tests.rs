@@ -178,7 +178,7 @@ fn restore_replaces_the_file_and_keeps_the_old_one_with_its_wal() {
     let db = crashed_copy(&dir.path().join("live"), &dir.path().join("site"));
     assert!(with_suffix(&db, "-wal").exists());
 
-    restore_from(&backup, &db).unwrap();
+    let before = restore_from(&backup, &db, now()).unwrap().expect("the old file is kept");
     for side in ["-wal", "-shm", ".restore-tmp"] {
         assert!(!with_suffix(&db, side).exists(), "{side} left behind");
     }
@@ -187,13 +187,39 @@ fn restore_replaces_the_file_and_keeps_the_old_one_with_its_wal() {
     assert_eq!(restored.meta("which").unwrap().as_deref(), Some("backup"));
     assert_eq!(count(&restored, "visits"), 1);
 
-    let before = with_suffix(&db, ".before-restore");
+    assert_eq!(
+        before,
+        with_suffix(&db, ".before-restore-20260601-120000"),
+        "named by the kiosk's clock"
+    );
     let kept = Store::open(&before).unwrap();
     assert_eq!(
         kept.meta("which").unwrap().as_deref(),
         Some("current"),
         "the replaced database keeps its last commit"
     );
+    drop(kept);
+
+    // A second restore at the same moment keeps both earlier files.
+    let first_bytes = fs::read(&before).unwrap();
+    let second = restore_from(&backup, &db, now()).unwrap().unwrap();
+    assert_ne!(second, before);
+    assert_eq!(fs::read(&before).unwrap(), first_bytes, "the first copy is untouched");
+    assert!(second.exists());
+}
+
+#[test]
+fn a_restore_killed_half_way_leaves_nothing_the_next_one_trips_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, store) = file_store(&dir.path().join("site"));
+    let backup = dir.path().join(backup_file_name(now()));
+    store.backup_to(&backup, now()).unwrap();
+    drop(store);
+    let staged = with_suffix(&db, ".restore-tmp");
+    fs::write(&staged, b"half a copy").unwrap();
+    fs::write(with_suffix(&staged, "-wal"), b"x").unwrap();
+    restore_from(&backup, &db, now()).unwrap();
+    assert!(!staged.exists() && !with_suffix(&staged, "-wal").exists());
 }
 
 #[test]
@@ -213,22 +239,22 @@ fn a_corrupted_backup_is_refused_and_nothing_changes() {
     bytes[mid..mid + 8192].fill(0x5A);
     fs::write(&backup, bytes).unwrap();
 
-    assert!(matches!(restore_from(&backup, &db), Err(StoreError::Damaged(_))));
+    assert!(matches!(restore_from(&backup, &db, now()), Err(StoreError::Damaged(_))));
     let garbage = dir.path().join("garbage.sqlite3");
     fs::write(&garbage, vec![0x42; 8192]).unwrap();
-    assert!(matches!(restore_from(&garbage, &db), Err(StoreError::Damaged(_))));
+    assert!(matches!(restore_from(&garbage, &db, now()), Err(StoreError::Damaged(_))));
     let empty = dir.path().join("empty.sqlite3");
     Connection::open(&empty)
         .unwrap()
         .execute_batch("CREATE TABLE t(x)")
         .unwrap();
-    assert!(matches!(restore_from(&empty, &db), Err(StoreError::Damaged(_))));
+    assert!(matches!(restore_from(&empty, &db, now()), Err(StoreError::Damaged(_))));
     assert!(matches!(
-        restore_from(&dir.path().join("absent.sqlite3"), &db),
+        restore_from(&dir.path().join("absent.sqlite3"), &db, now()),
         Err(StoreError::File { .. })
     ));
 
-    assert!(!with_suffix(&db, ".before-restore").exists());
+    assert!(crate::data_folder::aside_copies(&db).is_empty());
     assert!(!with_suffix(&db, ".restore-tmp").exists());
     let same = Store::open(&db).unwrap();
     assert_eq!(same.meta("which").unwrap().as_deref(), Some("current"));
