@@ -576,3 +576,63 @@ fn finished_tickets_and_ended_permits_go_by_their_own_retention() {
     );
     store.ensure_intact().unwrap();
 }
+
+#[test]
+fn the_audit_and_handovers_go_only_by_the_purge_after_their_retention() {
+    use crate::store::{HandoverItem, HandoverKind};
+    let mut store = Store::open_in_memory().unwrap();
+    let old = now() - Duration::days(1100);
+    let recent = now() - Duration::days(10);
+    store.audit("王主管", "visit_approve", "V-old", "", old).unwrap();
+    store.audit("王主管", "visit_approve", "V-new", "", recent).unwrap();
+    let item = HandoverItem {
+        kind: HandoverKind::OnSite,
+        number: "V-old".into(),
+        unit: "3-2-1201".into(),
+        detail: "王*".into(),
+        at: Some(old),
+    };
+    let gone = store.insert_handover("王主管", "", std::slice::from_ref(&item), old).unwrap();
+    let kept = store.insert_handover("王主管", "", &[item], recent).unwrap();
+
+    // Append-only for everyone but the purge.
+    for sql in [
+        "DELETE FROM audit",
+        "DELETE FROM handover_items",
+        "DELETE FROM handovers",
+    ] {
+        assert!(store.conn().execute(sql, []).is_err(), "{sql} is refused");
+    }
+    assert_eq!(count(&store, "audit"), 2);
+
+    let retention = Retention::new(180, 365, 730).with_records(1095, 1095);
+    let dry = store.purge(&retention, now(), true).unwrap();
+    assert_eq!((dry.audit, dry.handovers), (1, 1));
+    assert_eq!(count(&store, "audit"), 2, "a dry run deletes nothing");
+    let report = store.purge(&retention, now(), false).unwrap();
+    assert_eq!((report.audit, report.handovers), (1, 1));
+    let audit: Vec<String> = store
+        .audit_since(old - Duration::days(1))
+        .unwrap()
+        .into_iter()
+        .map(|a| a.record)
+        .collect();
+    assert_eq!(audit, vec!["V-new".to_string()]);
+    assert!(store.handover(gone.id).unwrap().is_none());
+    assert_eq!(store.handover(kept.id).unwrap().unwrap().items.len(), 1);
+    assert_eq!(count(&store, "purge_gate"), 0, "the gate closes again");
+    assert!(store.conn().execute("DELETE FROM audit", []).is_err(), "and stays closed");
+}
+
+#[test]
+fn a_visit_let_in_whose_slip_ran_out_long_ago_is_purged() {
+    let mut store = Store::open_in_memory().unwrap();
+    let created = now() - Duration::days(400);
+    let mut visit = new_visit(VisitStatus::Approved, "", "13912345678");
+    visit.valid_until = Some(created + Duration::hours(8));
+    let id = store.insert_visit(&visit, created, "20250427").unwrap().id;
+    let report = store.purge(&Retention::new(180, 180, 730), now(), false).unwrap();
+    assert_eq!(report.visits, 1);
+    assert_eq!(report.visits_kept_on_site, 0);
+    assert!(store.visit(id).unwrap().is_none());
+}
