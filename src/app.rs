@@ -213,7 +213,9 @@ impl App {
             store.set_meta("recovered_from", &name(&r.backup))?;
             store.set_meta(
                 "recovered_damaged_file",
-                &r.damaged.as_deref().map_or_else(String::new, |p| p.display().to_string()),
+                &r.damaged
+                    .as_deref()
+                    .map_or_else(String::new, |p| p.display().to_string()),
             )?;
             store.audit("kiosk", "restore_after_damage", &name(&r.backup), &detail, now)?;
         }

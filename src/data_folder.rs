@@ -223,11 +223,18 @@ pub fn aside_copies(db: &Path) -> Vec<AsideCopy> {
     let (Some(dir), Some(base)) = (db.parent(), db.file_name()) else {
         return Vec::new();
     };
-    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     let base = base.to_string_lossy().into_owned();
     let mut copies = Vec::new();
     for path in files_in(dir) {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let Some(rest) = name.strip_prefix(&base) else { continue };
         if SIDE_FILES.iter().any(|s| rest.ends_with(s)) {
             continue;
@@ -240,11 +247,8 @@ pub fn aside_copies(db: &Path) -> Vec<AsideCopy> {
             continue;
         };
         let meta = fs::metadata(&path).ok();
-        let kept_since = parse_stamp(stamp).or_else(|| {
-            meta.as_ref()
-                .and_then(|m| m.modified().ok())
-                .map(DateTime::<Utc>::from)
-        });
+        let kept_since =
+            parse_stamp(stamp).or_else(|| meta.as_ref().and_then(|m| m.modified().ok()).map(DateTime::<Utc>::from));
         copies.push(AsideCopy {
             path,
             kind,
@@ -303,7 +307,10 @@ mod tests {
         let db = dir.path().join("kiosk.sqlite3");
         let now = at("2026-11-30T03:15:00Z");
         let first = stamped_name(&db, BEFORE_RESTORE, now);
-        assert!(first.ends_with("kiosk.sqlite3.before-restore-20261130-031500"), "{first:?}");
+        assert!(
+            first.ends_with("kiosk.sqlite3.before-restore-20261130-031500"),
+            "{first:?}"
+        );
         fs::write(&first, "x").unwrap();
         let second = stamped_name(&db, BEFORE_RESTORE, now);
         assert_ne!(first, second);

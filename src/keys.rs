@@ -166,10 +166,7 @@ fn split_newest(mut keys: Vec<(SigningKey, std::time::SystemTime)>) -> (SigningK
     (newest, keys.into_iter().map(|(k, _)| k).collect())
 }
 
-fn new_signing_key(
-    dir: &Path,
-    taken: &[u8],
-) -> Result<(SigningKey, std::time::SystemTime), KeyFileError> {
+fn new_signing_key(dir: &Path, taken: &[u8]) -> Result<(SigningKey, std::time::SystemTime), KeyFileError> {
     let mut rng = rand::rngs::OsRng;
     let id = loop {
         let id: u8 = rng.gen_range(2..=255);
@@ -271,7 +268,11 @@ mod tests {
         let again = Keys::load_or_create(dir.path(), USED).unwrap();
         assert_eq!(first.signing.to_bytes(), again.signing.to_bytes());
         assert_eq!(first.signing.key_id(), again.signing.key_id());
-        assert_ne!(first.signing.key_id(), FIRST_KEY_ID, "a new key never takes the old shared id");
+        assert_ne!(
+            first.signing.key_id(),
+            FIRST_KEY_ID,
+            "a new key never takes the old shared id"
+        );
         assert_eq!(first.id_secret, again.id_secret);
         assert_ne!(first.signing.to_bytes(), first.id_secret);
         let files = signing_files(dir.path());
@@ -326,7 +327,10 @@ mod tests {
         assert_ne!(id, before.signing.key_id());
         let after = Keys::load_or_create(dir.path(), USED).unwrap();
         assert_eq!(after.signing.key_id(), id, "the new key signs");
-        assert!(after.ring().get(before.signing.key_id()).is_some(), "the old one still verifies");
+        assert!(
+            after.ring().get(before.signing.key_id()).is_some(),
+            "the old one still verifies"
+        );
         assert_eq!(after.id_secret, before.id_secret, "the ID-hash key is kept");
     }
 

@@ -73,7 +73,12 @@ fn a_deleted_or_empty_database_beside_backups_is_restored_not_started_afresh() {
         let (code, out, err) = run_cli(dir.path(), &["visit", "list", "--on-site", "--json"], "");
         assert_eq!(code, 0, "{out}{err}");
         assert!(err.contains("已自动从备份恢复"), "said on standard error: {err}");
-        let ids: Vec<i64> = json(&out).as_array().unwrap().iter().map(|v| v["id"].as_i64().unwrap()).collect();
+        let ids: Vec<i64> = json(&out)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].as_i64().unwrap())
+            .collect();
         assert_eq!(ids, vec![visit], "the backup's visitor is back (empty: {empty})");
         let app = open_app(dir.path());
         let notices = app.store().notices(10).unwrap();
@@ -83,7 +88,11 @@ fn a_deleted_or_empty_database_beside_backups_is_restored_not_started_afresh() {
                 .any(|n| n.kind == "system_fault" && n.notice.contains("已自动从备份恢复")),
             "the desk is told: {notices:?}"
         );
-        assert_eq!(files_named(dir.path(), ".damaged-").len(), usize::from(empty), "an empty file is kept aside");
+        assert_eq!(
+            files_named(dir.path(), ".damaged-").len(),
+            usize::from(empty),
+            "an empty file is kept aside"
+        );
     }
 }
 
@@ -198,11 +207,17 @@ fn a_second_restore_keeps_the_first_ones_copy_and_check_lists_both() {
     let original = std::fs::read(dir.path().join(DB_FILE)).unwrap();
     let (code, out, err) = run_env(dir.path(), &["restore", backup], &clock);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains(".before-restore-20261130-02000"), "named by the kiosk's clock: {out}");
+    assert!(
+        out.contains(".before-restore-20261130-02000"),
+        "named by the kiosk's clock: {out}"
+    );
     let (code, out, err) = run_env(dir.path(), &["restore", backup], &clock);
     assert_eq!(code, 0, "{out}{err}");
     let copies = files_named(dir.path(), ".before-restore");
-    let copies: Vec<&PathBuf> = copies.iter().filter(|p| !p.to_string_lossy().ends_with("-wal")).collect();
+    let copies: Vec<&PathBuf> = copies
+        .iter()
+        .filter(|p| !p.to_string_lossy().ends_with("-wal"))
+        .collect();
     assert_eq!(copies.len(), 2, "{copies:?}");
     assert!(
         copies.iter().any(|p| std::fs::read(p).unwrap() == original),
@@ -250,11 +265,15 @@ fn data_files_are_private_whatever_the_umask_and_check_names_an_exposed_one() {
     let (code, _, err) = run_env(&dir, &["backup"], &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(mode(&dir), 0o700, "the data folder");
-    for path in [dir.join(DB_FILE), dir.join(format!("{DB_FILE}-wal")), dir.join(format!("{DB_FILE}-shm"))]
-        .into_iter()
-        .filter(|p| p.exists())
-        .chain(files_named(&dir.join("backups"), "kiosk-"))
-        .chain(files_named(&dir.join("printer"), ""))
+    for path in [
+        dir.join(DB_FILE),
+        dir.join(format!("{DB_FILE}-wal")),
+        dir.join(format!("{DB_FILE}-shm")),
+    ]
+    .into_iter()
+    .filter(|p| p.exists())
+    .chain(files_named(&dir.join("backups"), "kiosk-"))
+    .chain(files_named(&dir.join("printer"), ""))
     {
         assert_eq!(mode(&path), 0o600, "{}", path.display());
     }
@@ -265,7 +284,10 @@ fn data_files_are_private_whatever_the_umask_and_check_names_an_exposed_one() {
     std::fs::set_permissions(dir.join(DB_FILE), std::fs::Permissions::from_mode(0o644)).unwrap();
     let (code, out, _) = run_env(&dir, &["check"], &[]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains(&format!("chmod 600 {}", dir.join(DB_FILE).display())), "{out}");
+    assert!(
+        out.contains(&format!("chmod 600 {}", dir.join(DB_FILE).display())),
+        "{out}"
+    );
     // The kiosk makes it private again when it opens the folder.
     let (code, _, err) = run_env(&dir, &["roster"], &[]);
     assert_eq!(code, 0, "{err}");
@@ -311,7 +333,11 @@ fn the_recovery_message_follows_the_configured_language() {
     let dir = tempfile::tempdir().unwrap();
     used_kiosk(dir.path());
     let config = dir.path().join("en.toml");
-    std::fs::write(&config, EMBEDDED_DEFAULT.replace("language = \"zh-CN\"", "language = \"en\"")).unwrap();
+    std::fs::write(
+        &config,
+        EMBEDDED_DEFAULT.replace("language = \"zh-CN\"", "language = \"en\""),
+    )
+    .unwrap();
     std::fs::remove_file(dir.path().join(DB_FILE)).unwrap();
     let (code, _, err) = run_cli(dir.path(), &["--config", config.to_str().unwrap(), "roster"], "");
     assert_eq!(code, 0, "{err}");
@@ -326,8 +352,12 @@ fn the_purge_removes_old_audit_rows_handovers_and_visits_never_signed_out() {
     let long_ago: DateTime<Utc> = app.now() - Duration::days(1200);
     app.set_now(Some(long_ago));
     let visit = courier_on_site(&app, "13900000002", long_ago);
-    app.store().audit("王主管", "visit_approve", "V1", "", long_ago).unwrap();
-    app.store().audit("王主管", "visit_approve", "V2", "", app.now() + Duration::days(1199)).unwrap();
+    app.store()
+        .audit("王主管", "visit_approve", "V1", "", long_ago)
+        .unwrap();
+    app.store()
+        .audit("王主管", "visit_approve", "V2", "", app.now() + Duration::days(1199))
+        .unwrap();
     drop(app);
     let (code, out, err) = run_cli(dir.path(), &["purge", "--json"], "");
     assert_eq!(code, 0, "{out}{err}");
@@ -335,7 +365,10 @@ fn the_purge_removes_old_audit_rows_handovers_and_visits_never_signed_out() {
     assert!(report["audit"].as_u64().unwrap() >= 1, "{out}");
     assert_eq!(report["visits_kept_on_site"], 0, "{out}");
     let app = open_app(dir.path());
-    assert!(app.store().visit(visit.id).unwrap().is_none(), "let in, never signed out, long gone");
+    assert!(
+        app.store().visit(visit.id).unwrap().is_none(),
+        "let in, never signed out, long gone"
+    );
     let audit = app.store().audit_since(long_ago - Duration::days(1)).unwrap();
     assert!(audit.iter().all(|a| a.record != "V1"), "{audit:?}");
     assert!(audit.iter().any(|a| a.record == "V2"), "recent rows stay");

@@ -9,9 +9,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use super::{print_json, say, Outcome};
-use crate::i18n::Lang;
 use crate::app::{App, DB_FILE};
 use crate::domain::visitor::VisitorType;
+use crate::i18n::Lang;
 use crate::journeys::permit::{self, PermitForm, PermitRejected};
 use crate::journeys::visitor::{self, Registered, WalkIn};
 use crate::journeys::worker;
@@ -130,7 +130,10 @@ pub fn restore(data_dir: &Path, file: &Path, _lang: Lang) -> Outcome {
     };
     let db = data_dir.join(DB_FILE);
     if let Err(err) = crate::data_folder::secure(data_dir, &db) {
-        eprintln!("无法打开数据目录 / Cannot open the data folder {}: {err}", data_dir.display());
+        eprintln!(
+            "无法打开数据目录 / Cannot open the data folder {}: {err}",
+            data_dir.display()
+        );
         return Outcome::Negative;
     }
     let previous = match store::restore_from(file, &db, now) {
@@ -150,7 +153,9 @@ pub fn restore(data_dir: &Path, file: &Path, _lang: Lang) -> Outcome {
             return Outcome::Negative;
         }
     };
-    let kept = previous.as_deref().map_or_else(|| "-".to_string(), |p| p.display().to_string());
+    let kept = previous
+        .as_deref()
+        .map_or_else(|| "-".to_string(), |p| p.display().to_string());
     match Store::open(&db).and_then(|s| s.ensure_intact().map(|()| s)) {
         Ok(store) => {
             let schema = store.health().map_or(0, |h| h.schema_version);
@@ -213,7 +218,11 @@ pub fn purge(app: &App, dry_run: bool, json: bool) -> Outcome {
         Err(err) => {
             eprintln!(
                 "{}: {err}",
-                say(lang, "过期的数据库副本未能删除", "Database copies past their retention could not be deleted")
+                say(
+                    lang,
+                    "过期的数据库副本未能删除",
+                    "Database copies past their retention could not be deleted"
+                )
             );
             return Outcome::Negative;
         }

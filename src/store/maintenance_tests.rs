@@ -178,7 +178,9 @@ fn restore_replaces_the_file_and_keeps_the_old_one_with_its_wal() {
     let db = crashed_copy(&dir.path().join("live"), &dir.path().join("site"));
     assert!(with_suffix(&db, "-wal").exists());
 
-    let before = restore_from(&backup, &db, now()).unwrap().expect("the old file is kept");
+    let before = restore_from(&backup, &db, now())
+        .unwrap()
+        .expect("the old file is kept");
     for side in ["-wal", "-shm", ".restore-tmp"] {
         assert!(!with_suffix(&db, side).exists(), "{side} left behind");
     }
@@ -242,7 +244,10 @@ fn a_corrupted_backup_is_refused_and_nothing_changes() {
     assert!(matches!(restore_from(&backup, &db, now()), Err(StoreError::Damaged(_))));
     let garbage = dir.path().join("garbage.sqlite3");
     fs::write(&garbage, vec![0x42; 8192]).unwrap();
-    assert!(matches!(restore_from(&garbage, &db, now()), Err(StoreError::Damaged(_))));
+    assert!(matches!(
+        restore_from(&garbage, &db, now()),
+        Err(StoreError::Damaged(_))
+    ));
     let empty = dir.path().join("empty.sqlite3");
     Connection::open(&empty)
         .unwrap()
@@ -592,7 +597,9 @@ fn the_audit_and_handovers_go_only_by_the_purge_after_their_retention() {
         detail: "王*".into(),
         at: Some(old),
     };
-    let gone = store.insert_handover("王主管", "", std::slice::from_ref(&item), old).unwrap();
+    let gone = store
+        .insert_handover("王主管", "", std::slice::from_ref(&item), old)
+        .unwrap();
     let kept = store.insert_handover("王主管", "", &[item], recent).unwrap();
 
     // Append-only for everyone but the purge.
@@ -621,7 +628,10 @@ fn the_audit_and_handovers_go_only_by_the_purge_after_their_retention() {
     assert!(store.handover(gone.id).unwrap().is_none());
     assert_eq!(store.handover(kept.id).unwrap().unwrap().items.len(), 1);
     assert_eq!(count(&store, "purge_gate"), 0, "the gate closes again");
-    assert!(store.conn().execute("DELETE FROM audit", []).is_err(), "and stays closed");
+    assert!(
+        store.conn().execute("DELETE FROM audit", []).is_err(),
+        "and stays closed"
+    );
 }
 
 #[test]
