@@ -10,7 +10,7 @@ use crate::app::DB_FILE;
 use crate::config::LoadedConfig;
 use crate::data_folder::{self, AsideCopy, Exposed};
 use crate::recovery;
-use crate::store::{Health, Store};
+use crate::store::{Health, Store, StoreError};
 
 #[derive(Debug, Args, Default)]
 pub struct CheckArgs {
@@ -61,7 +61,10 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
             ));
             None
         }
-        None => match Store::open(&db).and_then(|s| s.health()) {
+        None => match first_run_private(&dir, &db)
+            .and_then(|()| Store::open(&db))
+            .and_then(|s| s.health())
+        {
             Ok(health) => {
                 damaged = health.quick_check != "ok";
                 problems.extend(health.problems());
@@ -144,4 +147,16 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
     } else {
         Outcome::Negative
     }
+}
+
+/// On a first run `check` creates the database, as the kiosk would: it makes the folder
+/// private first, as the kiosk does. An existing database is only reported on.
+fn first_run_private(dir: &Path, db: &Path) -> Result<(), StoreError> {
+    if db.exists() {
+        return Ok(());
+    }
+    data_folder::secure(dir, db).map_err(|source| StoreError::DataDir {
+        path: dir.to_path_buf(),
+        source,
+    })
 }
