@@ -12,7 +12,7 @@ use crate::config::PrinterDriverKind;
 use crate::config::{Config, ConfigSource, LoadedConfig};
 use crate::directory;
 use crate::domain::unit::UnitFormat;
-use crate::keys::Keys;
+use crate::keys::{KeyFileError, Keys, KeysInUse};
 use crate::printing::{
     self, FallbackPrinter, NetworkPrinter, PrinterDriver, SerialPrinter, Slip, UsbPrinter, VirtualPrinter,
 };
@@ -46,8 +46,22 @@ impl AppError {
     pub fn is_unrecoverable_damage(&self) -> bool {
         matches!(
             self,
-            AppError::Recovery(crate::recovery::RecoveryError::NoGoodBackup { .. })
+            AppError::Recovery(
+                crate::recovery::RecoveryError::NoGoodBackup { .. }
+                    | crate::recovery::RecoveryError::MissingInUsedFolder { .. }
+            )
         )
+    }
+
+    /// The keys are missing although the database shows they were used: the kiosk
+    /// stops (exit 3) rather than sign with a new key.
+    pub fn is_lost_key(&self) -> bool {
+        matches!(self, AppError::Keys(KeyFileError::Missing { .. }))
+    }
+
+    /// A key file others can read: refused until made private.
+    pub fn is_exposed_key(&self) -> bool {
+        matches!(self, AppError::Keys(KeyFileError::Exposed { .. }))
     }
 }
 
@@ -121,7 +135,9 @@ impl App {
         let data_dir = data_dir_override
             .map(Path::to_path_buf)
             .unwrap_or_else(|| config.data_dir.clone());
-        std::fs::create_dir_all(&data_dir).map_err(|source| AppError::DataDir {
+        let db = data_dir.join(DB_FILE);
+        // Private whatever the umask: the files hold full phone numbers and PIN hashes.
+        crate::data_folder::secure(&data_dir, &db).map_err(|source| AppError::DataDir {
             path: data_dir.clone(),
             source,
         })?;
@@ -132,15 +148,23 @@ impl App {
             ))));
         }
         let clock = Clock::from_env()?;
+        // A folder with backups, keys or slips in it has been used: a missing or empty
+        // database there is damage (the newest good backup is restored), not a first run.
+        let used = crate::data_folder::used_evidence(&data_dir);
         let (store, recovered) = crate::recovery::open_or_recover(
-            &data_dir.join(DB_FILE),
+            &db,
             &data_dir.join(crate::housekeeping::BACKUP_DIR),
             clock.now(),
+            used.as_deref(),
         )?;
+        let in_use = KeysInUse {
+            tokens: store.issued_tokens()?,
+            id_hashes: store.holds_id_fingerprints()?,
+        };
         // Checked by Config::validate, so this cannot fail for a loaded configuration.
         let unit_format = UnitFormat::parse(&config.compound.unit_format)
             .unwrap_or_else(|_| UnitFormat::parse("B-U-R").expect("the built-in unit format parses"));
-        let keys = Keys::load_or_create(&data_dir)?;
+        let keys = Keys::load_or_create(&data_dir, in_use)?;
         let printer = make_printer(&config.printer, &data_dir);
         let app = App {
             config,
@@ -168,27 +192,43 @@ impl App {
             p.file_name()
                 .map_or(String::new(), |n| n.to_string_lossy().into_owned())
         };
+        let damaged = r.damaged.as_deref().map_or_else(|| "-".to_string(), name);
         let detail = format!(
             "damaged: {} ({}); restored: {}; refused: {}",
-            name(&r.damaged),
+            damaged,
             r.why,
             name(&r.backup),
             r.refused.iter().map(|p| name(p)).collect::<Vec<_>>().join(", ")
         );
-        eprintln!("lobby-kiosk: the database was damaged and has been restored from a backup: {detail}");
+        eprintln!(
+            "lobby-kiosk: {}: {detail}",
+            self.config.language.pick(
+                "数据库已损坏或缺失，已自动从备份恢复；该备份之后的登记需人工核对补录",
+                "the database was damaged or missing and has been restored from a backup; records made after that backup need to be checked and re-entered"
+            )
+        );
         {
             let store = self.store.borrow();
             store.set_meta("recovered_at", &crate::store::ts(now))?;
             store.set_meta("recovered_from", &name(&r.backup))?;
-            store.set_meta("recovered_damaged_file", &r.damaged.display().to_string())?;
+            store.set_meta(
+                "recovered_damaged_file",
+                &r.damaged
+                    .as_deref()
+                    .map_or_else(String::new, |p| p.display().to_string()),
+            )?;
             store.audit("kiosk", "restore_after_damage", &name(&r.backup), &detail, now)?;
         }
+        let kept = match &r.damaged {
+            Some(path) => format!("损坏文件已保留 Damaged file kept: {}", path.display()),
+            None => format!("原数据库文件缺失 The database file was missing ({})", r.why),
+        };
         let notice = crate::notify::Notice::new(
             crate::notify::NoticeKind::SystemFault,
-            "大堂终端数据库损坏，已自动从备份恢复 The kiosk's database was damaged and has been restored from a backup",
+            "大堂终端数据库损坏或缺失，已自动从备份恢复 The kiosk's database was damaged or missing and has been restored from a backup",
         )
         .line(format!("备份 Backup: {}", name(&r.backup)))
-        .line(format!("损坏文件已保留 Damaged file kept: {}", r.damaged.display()))
+        .line(kept)
         .line("该备份之后的登记需人工核对补录。Records made after that backup need to be checked and re-entered.")
         .urgent(true);
         crate::journeys::tell_desk(self, &notice, now).map_err(|e| match e {

@@ -26,12 +26,13 @@ use chrono::{DateTime, Utc};
 use crate::app::App;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::data_folder;
 use crate::journeys::{tell_desk_in, JourneyError};
 use crate::notify::{Notice, NoticeKind};
 use crate::store::{self, BackupInfo, PurgeReport, Retention, Store, StoreError};
 
 /// Backups go here inside the data folder.
-pub const BACKUP_DIR: &str = "backups";
+pub use crate::data_folder::BACKUP_DIR;
 /// The local day (`YYYY-MM-DD`) of the last daily purge.
 pub const META_PURGE_DAY: &str = "housekeeping.purge_day";
 /// The local day of the last daily backup attempt.
@@ -51,6 +52,7 @@ pub enum HousekeepingError {
 pub fn retention(config: &Config) -> Retention {
     let p = &config.privacy;
     Retention::new(p.visit_retention_days, p.pass_retention_days, p.ticket_retention_days)
+        .with_records(p.audit_retention_days, p.handover_retention_days)
 }
 
 /// What one day's run did.
@@ -124,6 +126,25 @@ fn run_due(
                 tell_desk_in(store, &notice, now)?;
             }
             Ok(_) => {}
+        }
+        let mut purged = purged;
+        // The copies kept aside hold full phone numbers too: they go by their own period.
+        let db = data_dir.join(crate::app::DB_FILE);
+        match data_folder::purge_aside_copies(&db, config.privacy.copy_retention_days, now, false) {
+            Ok(copies) => {
+                if let Ok(report) = purged.as_mut() {
+                    report.copies = copies;
+                }
+            }
+            Err(err) => {
+                let notice = Notice::new(
+                    NoticeKind::SystemFault,
+                    "大堂终端未能删除过期的数据库副本 The kiosk could not delete database copies past their retention",
+                )
+                .line(format!("{err}"))
+                .line("请技术人员检查数据目录（lobby-kiosk check 会列出这些副本）。Please have the data folder checked (lobby-kiosk check lists the copies).");
+                tell_desk_in(store, &notice, now)?;
+            }
         }
         run.purge = Some(purged);
     }

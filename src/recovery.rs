@@ -7,12 +7,16 @@
 //! tells the desk (records written after that backup must be re-entered by hand). If
 //! no backup is good, the damaged file is put back where it was, so that every later
 //! start refuses too instead of starting afresh on an empty database.
+//!
+//! A data folder that has been used (backups, keys or printer jobs in it) whose database
+//! is missing or 0 bytes is damage in the same way: only an empty folder is a first run.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use rusqlite::ErrorCode;
 
+use crate::data_folder;
 use crate::store::{self, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -24,17 +28,27 @@ pub enum RecoveryError {
          the kiosk will not start on a damaged file. Restore one with `lobby-kiosk restore FILE`"
     )]
     NoGoodBackup { db: PathBuf, backups: PathBuf, why: String },
+    #[error(
+        "{why}, but this data folder has been used before ({evidence}) and no good backup was found in \
+         {backups}; the kiosk will not start afresh on an empty database. Restore a backup with \
+         `lobby-kiosk restore FILE`; only if this folder is really to start anew, move it aside first"
+    )]
+    MissingInUsedFolder {
+        why: String,
+        evidence: String,
+        backups: PathBuf,
+    },
     #[error("cannot move the damaged database aside to {path}: {source}")]
     MoveAside { path: PathBuf, source: std::io::Error },
 }
 
-/// What happened at start-up when the database was found damaged.
+/// What happened at start-up when the database was found damaged (or missing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recovered {
     /// What the check found.
     pub why: String,
-    /// Where the damaged file now is.
-    pub damaged: PathBuf,
+    /// Where the damaged file now is; `None` when there was no file at all.
+    pub damaged: Option<PathBuf>,
     /// The backup now in use.
     pub backup: PathBuf,
     /// Backups tried first and refused (damaged too).
@@ -53,23 +67,42 @@ pub fn is_damage(err: &StoreError) -> bool {
 }
 
 /// Opens the database and checks it; on damage, restores the newest good backup from
-/// `backup_dir`.
+/// `backup_dir`. `used` is what shows the data folder has been used before (see
+/// [`data_folder::used_evidence`]): then a missing or 0-byte database is damage too, not
+/// a first run. A staged copy a killed restore left behind is removed first.
 pub fn open_or_recover(
     db: &Path,
     backup_dir: &Path,
     now: DateTime<Utc>,
+    used: Option<&str>,
 ) -> Result<(Store, Option<Recovered>), RecoveryError> {
-    let why = match Store::open(db).and_then(|s| s.ensure_intact().map(|()| s)) {
-        Ok(store) => return Ok((store, None)),
-        Err(err) if is_damage(&err) => err.to_string(),
-        Err(err) => return Err(err.into()),
+    data_folder::remove_restore_leftovers(db).map_err(|source| StoreError::File {
+        path: data_folder::with_suffix(db, data_folder::RESTORE_TMP),
+        source,
+    })?;
+    let blank = used.and_then(|evidence| data_folder::blank_database(db).map(|why| (why, evidence)));
+    let why = match blank {
+        Some((why, evidence)) => format!("{why} although the data folder has been used ({evidence})"),
+        None => match Store::open(db).and_then(|s| s.ensure_intact().map(|()| s)) {
+            Ok(store) => return Ok((store, None)),
+            Err(err) if is_damage(&err) => err.to_string(),
+            Err(err) => return Err(err.into()),
+        },
     };
-    let damaged = aside_name(db, now);
-    move_with_side_files(db, &damaged)?;
+    let present = ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .any(|side| data_folder::with_suffix(db, side).exists());
+    let damaged = if present {
+        let aside = data_folder::stamped_name(db, data_folder::DAMAGED, now);
+        move_with_side_files(db, &aside)?;
+        Some(aside)
+    } else {
+        None
+    };
     let mut refused = Vec::new();
     for backup in store::backups_newest_first(backup_dir)? {
-        match store::restore_from(&backup, db) {
-            Ok(()) => match Store::open(db).and_then(|s| s.ensure_intact().map(|()| s)) {
+        match store::restore_from(&backup, db, now) {
+            Ok(_) => match Store::open(db).and_then(|s| s.ensure_intact().map(|()| s)) {
                 Ok(store) => {
                     return Ok((
                         store,
@@ -85,45 +118,45 @@ pub fn open_or_recover(
             },
             Err(StoreError::Damaged(_) | StoreError::SchemaTooNew { .. }) => refused.push(backup),
             Err(err) => {
-                let _ = move_with_side_files(&damaged, db);
+                if let Some(aside) = &damaged {
+                    put_back(aside, db);
+                }
                 return Err(err.into());
             }
         }
     }
     // Nothing good to restore: the damaged file goes back, so no later start begins
     // afresh on an empty database as if nothing had happened.
-    let _ = std::fs::remove_file(db);
-    move_with_side_files(&damaged, db)?;
-    Err(RecoveryError::NoGoodBackup {
-        db: db.to_path_buf(),
-        backups: backup_dir.to_path_buf(),
-        why,
-    })
+    if let Some(aside) = &damaged {
+        let _ = std::fs::remove_file(db);
+        move_with_side_files(aside, db)?;
+    }
+    match blank {
+        Some((why, evidence)) => Err(RecoveryError::MissingInUsedFolder {
+            why: why.to_string(),
+            evidence: evidence.to_string(),
+            backups: backup_dir.to_path_buf(),
+        }),
+        None => Err(RecoveryError::NoGoodBackup {
+            db: db.to_path_buf(),
+            backups: backup_dir.to_path_buf(),
+            why,
+        }),
+    }
 }
 
-/// `kiosk.sqlite3.damaged-20261130-031500`: unique per second, sorts by time.
-fn aside_name(db: &Path, now: DateTime<Utc>) -> PathBuf {
-    let mut name = db.as_os_str().to_os_string();
-    name.push(format!(".damaged-{}", now.format("%Y%m%d-%H%M%S")));
-    let mut path = PathBuf::from(name);
-    let mut n = 1;
-    while path.exists() {
-        let mut again = path.as_os_str().to_os_string();
-        again.push(format!("-{n}"));
-        path = PathBuf::from(again);
-        n += 1;
+/// Puts a file moved aside back where it was after a restore failed for another reason
+/// than the backup (a full disk): the caller reports that failure; a file left aside
+/// would only make the next start look further.
+fn put_back(aside: &Path, db: &Path) {
+    if let Err(err) = move_with_side_files(aside, db) {
+        eprintln!("lobby-kiosk: {err}");
     }
-    path
 }
 
 fn move_with_side_files(from: &Path, to: &Path) -> Result<(), RecoveryError> {
-    let with = |p: &Path, s: &str| {
-        let mut name = p.as_os_str().to_os_string();
-        name.push(s);
-        PathBuf::from(name)
-    };
     for side in ["", "-wal", "-shm", "-journal"] {
-        let (src, dst) = (with(from, side), with(to, side));
+        let (src, dst) = (data_folder::with_suffix(from, side), data_folder::with_suffix(to, side));
         if src.exists() {
             std::fs::rename(&src, &dst).map_err(|source| RecoveryError::MoveAside { path: dst, source })?;
         }

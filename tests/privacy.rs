@@ -201,6 +201,7 @@ fn no_page_and_no_slip_shows_a_full_phone_or_id_number() {
     let k = kiosk_with(|t| {
         t.replace("pass_retention_days = 365", "pass_retention_days = 200")
             .replace("ticket_retention_days = 730", "ticket_retention_days = 500")
+            .replace("audit_retention_days = 1095", "audit_retention_days = 1200")
     });
     let seeded = seed(&k);
     let app = k.app();
@@ -251,6 +252,11 @@ fn no_page_and_no_slip_shows_a_full_phone_or_id_number() {
     assert!(
         read(&k, "个人信息说明").contains("保存 200 天"),
         "the notice states privacy.pass_retention_days: {}",
+        read(&k, "个人信息说明")
+    );
+    assert!(
+        read(&k, "个人信息说明").contains("操作记录中提及本次通行的内容保存 1200 天"),
+        "the notice states how long the audit and handovers keep what concerns the worker: {}",
         read(&k, "个人信息说明")
     );
     tap(&k, "施工人员 张*明");

@@ -8,7 +8,9 @@ use serde::Serialize;
 use super::{print_json, say, Outcome};
 use crate::app::DB_FILE;
 use crate::config::LoadedConfig;
-use crate::store::{Health, Store};
+use crate::data_folder::{self, AsideCopy, Exposed};
+use crate::recovery;
+use crate::store::{Health, Store, StoreError};
 
 #[derive(Debug, Args, Default)]
 pub struct CheckArgs {
@@ -20,10 +22,17 @@ pub struct CheckArgs {
 #[derive(Serialize)]
 struct Report {
     healthy: bool,
+    /// The database is damaged (or missing from a used folder): exit 3.
+    damaged: bool,
     config: String,
     data_dir: String,
     database: Option<Health>,
     problems: Vec<String>,
+    /// Data files and folders others can read, each with the command that fixes it.
+    exposed: Vec<Exposed>,
+    /// Damaged databases moved aside and databases replaced by `restore`, kept until
+    /// `privacy.copy_retention_days` has passed.
+    kept_copies: Vec<AsideCopy>,
 }
 
 pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> Outcome {
@@ -31,23 +40,63 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
     let dir = data_dir
         .map(Path::to_path_buf)
         .unwrap_or_else(|| loaded.config.data_dir.clone());
+    let db = dir.join(DB_FILE);
     let mut problems = Vec::new();
-    let database = match Store::open(&dir.join(DB_FILE)).and_then(|s| s.health()) {
-        Ok(health) => {
-            problems.extend(health.problems());
-            Some(health)
-        }
-        Err(err) => {
-            problems.push(err.to_string());
+    let damaged;
+    // A used folder with no database: never create an empty one here (the kiosk's next
+    // start restores the newest backup instead).
+    let missing = data_folder::used_evidence(&dir).and_then(|evidence| {
+        data_folder::blank_database(&db).map(|why| format!("{why} although the data folder has been used ({evidence})"))
+    });
+    let database = match missing {
+        Some(why) => {
+            damaged = true;
+            problems.push(format!(
+                "{why}; {}",
+                say(
+                    lang,
+                    "终端下次启动时会自动恢复最新的完好备份，或用 `lobby-kiosk restore FILE` 恢复",
+                    "the kiosk restores the newest good backup at its next start, or run `lobby-kiosk restore FILE`"
+                )
+            ));
             None
         }
+        None => match first_run_private(&dir, &db)
+            .and_then(|()| Store::open(&db))
+            .and_then(|s| s.health())
+        {
+            Ok(health) => {
+                damaged = health.quick_check != "ok";
+                problems.extend(health.problems());
+                Some(health)
+            }
+            Err(err) => {
+                damaged = recovery::is_damage(&err);
+                problems.push(err.to_string());
+                None
+            }
+        },
     };
+    let exposed = data_folder::exposed_files(&dir);
+    for file in &exposed {
+        problems.push(format!(
+            "{} {} (mode {}); {}: {}",
+            say(lang, "其他用户可以读取", "others can read"),
+            file.path.display(),
+            file.mode,
+            say(lang, "请执行", "fix it with"),
+            file.fix
+        ));
+    }
     let report = Report {
         healthy: problems.is_empty(),
+        damaged,
         config: loaded.source.to_string(),
         data_dir: dir.display().to_string(),
         database,
         problems,
+        exposed,
+        kept_copies: data_folder::aside_copies(&db),
     };
     if args.json {
         print_json(&report);
@@ -67,6 +116,18 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
                 db.quick_check
             );
         }
+        for copy in &report.kept_copies {
+            println!(
+                "{}: {} ({} KB, {})",
+                say(lang, "保留的数据库副本", "Kept database copy"),
+                copy.path.display(),
+                copy.bytes.div_ceil(1024),
+                match copy.kind {
+                    "damaged" => say(lang, "启动时发现损坏而移开", "moved aside as damaged at start-up"),
+                    _ => say(lang, "恢复备份前的原数据库", "the database a restore replaced"),
+                }
+            );
+        }
         for problem in &report.problems {
             println!("{}: {problem}", say(lang, "问题", "Problem"));
         }
@@ -79,9 +140,23 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
             }
         );
     }
-    if report.healthy {
+    if report.damaged {
+        Outcome::Damaged
+    } else if report.healthy {
         Outcome::Success
     } else {
         Outcome::Negative
     }
+}
+
+/// On a first run `check` creates the database, as the kiosk would: it makes the folder
+/// private first, as the kiosk does. An existing database is only reported on.
+fn first_run_private(dir: &Path, db: &Path) -> Result<(), StoreError> {
+    if db.exists() {
+        return Ok(());
+    }
+    data_folder::secure(dir, db).map_err(|source| StoreError::DataDir {
+        path: dir.to_path_buf(),
+        source,
+    })
 }

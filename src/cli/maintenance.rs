@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{print_json, say, Outcome};
 use crate::app::{App, DB_FILE};
 use crate::domain::visitor::VisitorType;
+use crate::i18n::Lang;
 use crate::journeys::permit::{self, PermitForm, PermitRejected};
 use crate::journeys::visitor::{self, Registered, WalkIn};
 use crate::journeys::worker;
@@ -111,49 +112,89 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
 }
 
 /// Puts a backup in place of the database in `data_dir`. Runs before the app is opened
-/// (opening would migrate and seed the very file being replaced), so the configured
-/// language is not known yet: every message is in both languages. Stop the kiosk first.
-pub fn restore(data_dir: &Path, file: &Path) -> Outcome {
+/// (opening would migrate and seed the very file being replaced); every message is in
+/// both languages, as an SSH session may not read the configured one. Stop the kiosk
+/// first. The database it replaces is kept under its own timestamped name (the kiosk's
+/// clock), so a second restore never overwrites the first one's copy.
+pub fn restore(data_dir: &Path, file: &Path, _lang: Lang) -> Outcome {
     if !file.is_file() {
         eprintln!("找不到备份文件 / Backup file not found: {}", file.display());
         return Outcome::Usage;
     }
-    let db = data_dir.join(DB_FILE);
-    if let Err(err) = store::restore_from(file, &db) {
-        match err {
-            StoreError::Damaged(why) => eprintln!(
-                "备份文件未通过完整性检查，数据库未作任何更改 / The backup failed its integrity check; \
-                 the database was not changed: {why}"
-            ),
-            StoreError::SchemaTooNew { .. } => eprintln!(
-                "该备份来自更新版本的程序，数据库未作任何更改 / The backup was written by a newer kiosk; \
-                 the database was not changed: {err}"
-            ),
-            other => eprintln!("恢复未能完成 / The restore did not complete: {other}"),
+    let now = match crate::clock::Clock::from_env() {
+        Ok(clock) => clock.now(),
+        Err(err) => {
+            eprintln!("时钟设置有误 / The clock setting is wrong: {err}");
+            return Outcome::Usage;
         }
+    };
+    let db = data_dir.join(DB_FILE);
+    if let Err(err) = crate::data_folder::secure(data_dir, &db) {
+        eprintln!(
+            "无法打开数据目录 / Cannot open the data folder {}: {err}",
+            data_dir.display()
+        );
         return Outcome::Negative;
     }
-    let previous = db.with_file_name(format!("{DB_FILE}.before-restore"));
+    let previous = match store::restore_from(file, &db, now) {
+        Ok(previous) => previous,
+        Err(err) => {
+            match err {
+                StoreError::Damaged(why) => eprintln!(
+                    "备份文件未通过完整性检查，数据库未作任何更改 / The backup failed its integrity check; \
+                     the database was not changed: {why}"
+                ),
+                StoreError::SchemaTooNew { .. } => eprintln!(
+                    "该备份来自更新版本的程序，数据库未作任何更改 / The backup was written by a newer kiosk; \
+                     the database was not changed: {err}"
+                ),
+                other => eprintln!("恢复未能完成 / The restore did not complete: {other}"),
+            }
+            return Outcome::Negative;
+        }
+    };
+    let kept = previous
+        .as_deref()
+        .map_or_else(|| "-".to_string(), |p| p.display().to_string());
     match Store::open(&db).and_then(|s| s.ensure_intact().map(|()| s)) {
         Ok(store) => {
             let schema = store.health().map_or(0, |h| h.schema_version);
             println!("已从备份恢复 / Restored from the backup: {}", file.display());
             println!("数据库 / Database: {} (schema {schema})", db.display());
-            if previous.exists() {
-                println!(
-                    "原数据库已保留为 / The previous database is kept as: {}",
-                    previous.display()
-                );
+            if previous.is_some() {
+                println!("原数据库已保留为 / The previous database is kept as: {kept}");
             }
             Outcome::Success
         }
         Err(err) => {
             eprintln!(
-                "已恢复，但数据库无法打开；原数据库保留在 {} / Restored, but the database does not open; \
-                 the previous one is kept as {}: {err}",
-                previous.display(),
-                previous.display()
+                "已恢复，但数据库无法打开；原数据库保留在 {kept} / Restored, but the database does not open; \
+                 the previous one is kept as {kept}: {err}"
             );
+            Outcome::Negative
+        }
+    }
+}
+
+/// `keys renew`: a new signing key for a kiosk whose keys are lost for good (or to
+/// rotate); runs without opening the app, which refuses to start while they are lost.
+pub fn renew_keys(data_dir: &Path, lang: Lang) -> Outcome {
+    crate::data_folder::private_umask();
+    match crate::keys::Keys::renew(data_dir) {
+        Ok(id) => {
+            println!(
+                "{} {id}",
+                say(
+                    lang,
+                    "已生成新的签名密钥，此后的凭条用它签名；请把 `lobby-kiosk keys export-public` 的结果更新到保安的核验设备。密钥编号",
+                    "A new signing key signs slips from now on; please update the guards' devices with \
+                     `lobby-kiosk keys export-public`. Key id"
+                )
+            );
+            Outcome::Success
+        }
+        Err(err) => {
+            eprintln!("{}: {err}", say(lang, "未能生成新密钥", "Could not make a new key"));
             Outcome::Negative
         }
     }
@@ -164,13 +205,28 @@ pub fn purge(app: &App, dry_run: bool, json: bool) -> Outcome {
     let lang = app.config.language;
     let retention = crate::housekeeping::retention(&app.config);
     let result = app.store().purge(&retention, app.now(), dry_run);
-    let report = match result {
+    let mut report = match result {
         Ok(report) => report,
         Err(err) => {
             eprintln!("{}: {err}", say(lang, "清理未能完成", "The purge did not complete"));
             return Outcome::Negative;
         }
     };
+    let db = app.data_dir.join(DB_FILE);
+    match crate::data_folder::purge_aside_copies(&db, app.config.privacy.copy_retention_days, app.now(), dry_run) {
+        Ok(copies) => report.copies = copies,
+        Err(err) => {
+            eprintln!(
+                "{}: {err}",
+                say(
+                    lang,
+                    "过期的数据库副本未能删除",
+                    "Database copies past their retention could not be deleted"
+                )
+            );
+            return Outcome::Negative;
+        }
+    }
     if json {
         print_json(&report);
     } else {
@@ -232,6 +288,25 @@ fn print_purge(app: &App, retention: &Retention, r: &PurgeReport) {
             say(lang, "已结束的预约", "ended invites"),
             retention.invite_days,
         ),
+        (
+            r.audit,
+            say(lang, "工作人员操作记录", "staff audit rows"),
+            retention.audit_days,
+        ),
+        (
+            r.handovers,
+            say(lang, "交接班记录", "shift handovers"),
+            retention.handover_days,
+        ),
+        (
+            r.copies.len(),
+            say(
+                lang,
+                "保留的数据库副本（损坏或恢复前）",
+                "kept database copies (damaged, or replaced by a restore)",
+            ),
+            app.config.privacy.copy_retention_days,
+        ),
     ];
     for (count, what, days) in lines {
         println!(
@@ -256,8 +331,8 @@ fn print_purge(app: &App, retention: &Retention, r: &PurgeReport) {
             "{}: {}",
             say(
                 lang,
-                "已过保留期但仍在园内（未登记离开）的访客，暂予保留",
-                "Visits past retention still on site (not signed out), kept for now"
+                "已过保留期但仍在园内（未登记离开且凭条仍有效）的访客，暂予保留",
+                "Visits past retention still on site (not signed out, slip still valid), kept for now"
             ),
             r.visits_kept_on_site
         );

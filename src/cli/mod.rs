@@ -127,8 +127,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Back up the database while the kiosk keeps working (default: <data-dir>/backups/,
-    /// keeping the newest 14).
+    /// Back up the database while the kiosk keeps working.
+    #[command(about = backup_about())]
     Backup {
         /// Write the backup to this file instead (never overwritten, never rotated).
         file: Option<PathBuf>,
@@ -163,6 +163,18 @@ pub enum Command {
 pub enum KeysCommand {
     /// Print the public keys guards' devices need to verify slips offline.
     ExportPublic,
+    /// Make a new signing key (and an ID-hash key if that is missing): when the keys are
+    /// lost for good, or to rotate. Older keys left in the folder keep verifying.
+    Renew,
+}
+
+/// `backup --help`, with the real default of `backup.keep`.
+fn backup_about() -> String {
+    format!(
+        "Back up the database while the kiosk keeps working (default: <data-dir>/backups/, keeping the newest \
+         `backup.keep`, {} unless configured)",
+        crate::config::DEFAULT_BACKUP_KEEP
+    )
 }
 
 /// How a command ended; the process exit code.
@@ -196,6 +208,9 @@ impl From<Outcome> for ExitCode {
 /// The binary's entry point.
 pub fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    // Whatever this process creates (database, WAL, backups, slips, exports) is private
+    // to the kiosk's user, under systemd or not.
+    crate::data_folder::private_umask();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -239,7 +254,7 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
         Command::Backup { file, json } => with_app(loaded, &cli.data_dir, |app| maintenance::backup(&app, file, json)),
         Command::Restore { file } => {
             let dir = cli.data_dir.clone().unwrap_or_else(|| loaded.config.data_dir.clone());
-            maintenance::restore(&dir, &file)
+            maintenance::restore(&dir, &file, lang)
         }
         Command::Purge { dry_run, json } => {
             with_app(loaded, &cli.data_dir, |app| maintenance::purge(&app, dry_run, json))
@@ -258,6 +273,10 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
             print!("{}", app.keys.ring().export_public());
             Outcome::Success
         }),
+        Command::Keys(KeysCommand::Renew) => {
+            let dir = cli.data_dir.clone().unwrap_or_else(|| loaded.config.data_dir.clone());
+            maintenance::renew_keys(&dir, lang)
+        }
     }
 }
 
@@ -274,6 +293,29 @@ fn with_app(loaded: LoadedConfig, data_dir: &Option<PathBuf>, f: impl FnOnce(Rc<
                  Please have a technician restore a backup with `lobby-kiosk restore FILE`.\n{err}"
             );
             Outcome::Damaged
+        }
+        Err(err) if err.is_lost_key() => {
+            eprintln!(
+                "{}\n{err}",
+                lang.pick(
+                    "签名密钥缺失，而数据库中已有用它签发的凭条，终端不会悄悄换用新密钥。请从数据目录的备份中放回 keys 文件夹；如确已丢失，请运行 `lobby-kiosk keys renew`（之前打印的凭条需要补打）。",
+                    "The signing keys are missing although the database holds slips signed with them; the kiosk will not \
+                     silently switch to a new key. Put the keys folder back from the copy of the data folder; if it is \
+                     lost for good, run `lobby-kiosk keys renew` (slips printed before then need reprinting)."
+                )
+            );
+            Outcome::Damaged
+        }
+        Err(err) if err.is_exposed_key() => {
+            eprintln!(
+                "{}\n{err}",
+                lang.pick(
+                    "密钥文件其他用户也能读取，终端拒绝使用。请执行 chmod 600 该文件（所在文件夹 chmod 700）后再启动。",
+                    "A key file can be read by other users, so the kiosk refuses it. Please run chmod 600 on the file \
+                     (chmod 700 on its folder) and start again."
+                )
+            );
+            Outcome::Negative
         }
         Err(err) => {
             eprintln!(

@@ -121,6 +121,28 @@ pub struct Privacy {
     /// Days a finished resident request (ticket, history, rating) is kept.
     #[serde(default = "default_ticket_retention")]
     pub ticket_retention_days: u32,
+    /// Days a row of the staff audit is kept (the purge is the only thing that deletes
+    /// audit rows).
+    #[serde(default = "default_record_retention")]
+    pub audit_retention_days: u32,
+    /// Days a shift handover (with what it listed as open) is kept.
+    #[serde(default = "default_record_retention")]
+    pub handover_retention_days: u32,
+    /// Days a damaged database moved aside at start-up, or one replaced by `restore`,
+    /// is kept beside the database (they hold full phone numbers).
+    #[serde(default = "default_copy_retention")]
+    pub copy_retention_days: u32,
+}
+
+/// The audit and handovers: three years.
+pub const DEFAULT_RECORD_RETENTION_DAYS: u32 = 1095;
+
+fn default_record_retention() -> u32 {
+    DEFAULT_RECORD_RETENTION_DAYS
+}
+
+fn default_copy_retention() -> u32 {
+    30
 }
 
 fn default_pass_retention() -> u32 {
@@ -137,6 +159,9 @@ impl Default for Privacy {
             visit_retention_days: 180,
             pass_retention_days: default_pass_retention(),
             ticket_retention_days: default_ticket_retention(),
+            audit_retention_days: default_record_retention(),
+            handover_retention_days: default_record_retention(),
+            copy_retention_days: default_copy_retention(),
         }
     }
 }
@@ -158,8 +183,11 @@ fn default_backup_time() -> String {
     "03:00".to_string()
 }
 
+/// Daily backups kept when `backup.keep` is not set.
+pub const DEFAULT_BACKUP_KEEP: u32 = 7;
+
 fn default_backup_keep() -> u32 {
-    7
+    DEFAULT_BACKUP_KEEP
 }
 
 impl Default for Backup {
@@ -474,6 +502,15 @@ impl Config {
         }
         if !(1..=3650).contains(&self.privacy.ticket_retention_days) {
             return bad("privacy.ticket_retention_days", "must be between 1 and 3650 days");
+        }
+        if !(1..=3650).contains(&self.privacy.audit_retention_days) {
+            return bad("privacy.audit_retention_days", "must be between 1 and 3650 days");
+        }
+        if !(1..=3650).contains(&self.privacy.handover_retention_days) {
+            return bad("privacy.handover_retention_days", "must be between 1 and 3650 days");
+        }
+        if !(1..=3650).contains(&self.privacy.copy_retention_days) {
+            return bad("privacy.copy_retention_days", "must be between 1 and 3650 days");
         }
         if self.backup.time_of_day().is_none() {
             return bad("backup.time", "must be a time of day \"HH:MM\", e.g. \"03:00\"");

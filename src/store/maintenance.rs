@@ -9,11 +9,12 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Timelike, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde::Serialize;
 
 use super::{migrations, ts, Store, StoreError};
+use crate::data_folder;
 
 /// Delivered desk notices are kept a month, for the desk to look back on.
 pub const NOTICE_DAYS: u32 = 30;
@@ -42,10 +43,15 @@ pub struct Retention {
     pub notice_days: u32,
     pub print_job_days: u32,
     pub invite_days: u32,
+    /// Rows of the staff audit (the only way audit rows are ever deleted).
+    pub audit_days: u32,
+    /// Shift handovers with what they listed as open.
+    pub handover_days: u32,
 }
 
 impl Retention {
-    /// The configured periods for visits, passes and tickets; the rest are fixed by policy.
+    /// The configured periods for visits, passes and tickets; the audit and handovers
+    /// three years until set by [`Retention::with_records`]; the rest fixed by policy.
     pub fn new(visit_days: u32, pass_days: u32, ticket_days: u32) -> Retention {
         Retention {
             visit_days,
@@ -54,6 +60,17 @@ impl Retention {
             notice_days: NOTICE_DAYS,
             print_job_days: PRINT_JOB_DAYS,
             invite_days: INVITE_DAYS,
+            audit_days: crate::config::DEFAULT_RECORD_RETENTION_DAYS,
+            handover_days: crate::config::DEFAULT_RECORD_RETENTION_DAYS,
+        }
+    }
+
+    /// The configured periods for the audit and the shift handovers.
+    pub fn with_records(self, audit_days: u32, handover_days: u32) -> Retention {
+        Retention {
+            audit_days,
+            handover_days,
+            ..self
         }
     }
 }
@@ -74,7 +91,9 @@ pub struct BackupInfo {
 pub struct PurgeReport {
     pub dry_run: bool,
     pub visits: usize,
-    /// Visits old enough to go but still let in and not signed out: kept until they are.
+    /// Visits old enough to go but still let in, not signed out and within their slip's
+    /// validity: kept until they are signed out or their slip runs out. (One let in
+    /// whose slip ran out and was never signed out goes like any other.)
     pub visits_kept_on_site: usize,
     pub passes: usize,
     /// Permits (with their worker rosters) that ended before the pass cutoff and have
@@ -89,6 +108,10 @@ pub struct PurgeReport {
     pub notices: usize,
     pub print_jobs: usize,
     pub invites: usize,
+    /// Staff audit rows.
+    pub audit: usize,
+    /// Shift handovers (with their lists of what was open).
+    pub handovers: usize,
     /// Visits created before this instant go.
     pub visit_cutoff: String,
     /// Passes for days before this date go.
@@ -97,6 +120,10 @@ pub struct PurgeReport {
     pub ticket_cutoff: String,
     /// Whether the file was rebuilt afterwards, leaving no trace of purged rows.
     pub vacuumed: bool,
+    /// Database copies kept aside (damaged, replaced by a restore) past
+    /// `privacy.copy_retention_days`, deleted (or, for a dry run, to be deleted) with
+    /// the purge: filled in by the caller, which knows the data folder.
+    pub copies: Vec<PathBuf>,
 }
 
 impl PurgeReport {
@@ -109,6 +136,8 @@ impl PurgeReport {
             + self.notices
             + self.print_jobs
             + self.invites
+            + self.audit
+            + self.handovers
     }
 }
 
@@ -128,7 +157,10 @@ pub fn next_backup_name(dir: &Path, now: DateTime<Utc>) -> Result<String, StoreE
         .and_then(|p| p.file_name().and_then(|n| backup_stamp(&n.to_string_lossy())))
         .map(|stamp| stamp.and_utc());
     Ok(match newest {
-        Some(newest) if newest >= now => backup_file_name(newest + Duration::seconds(1)),
+        // Names go by the second: a second backup within the same second goes one after.
+        Some(newest) if newest >= now.with_nanosecond(0).unwrap_or(now) => {
+            backup_file_name(newest + Duration::seconds(1))
+        }
         _ => backup_file_name(now),
     })
 }
@@ -211,18 +243,24 @@ pub fn rotate_backups(dir: &Path, keep: usize) -> Result<Vec<PathBuf>, StoreErro
 ///
 /// The backup is copied next to the database and that copy is checked (integrity, a
 /// kiosk schema this build can read) before anything is touched, so a damaged backup
-/// changes nothing. The database it replaces is kept as `<db>.before-restore`, together
-/// with its WAL (renamed to `<db>.before-restore-wal`, the name SQLite looks for, so
-/// its last commits are not lost); a stale `-shm` is removed, never paired with the
-/// restored file.
-pub fn restore_from(backup: &Path, db_path: &Path) -> Result<(), StoreError> {
+/// changes nothing. The database it replaces is kept under a name of its own,
+/// `<db>.before-restore-YYYYMMDD-HHMMSS` (the kiosk's clock, `now`; never an existing
+/// name, so a second restore keeps the first one's copy), together with its WAL (renamed
+/// to that name plus `-wal`, the name SQLite looks for, so its last commits are not
+/// lost); a stale `-shm` is removed, never paired with the restored file. Returns where
+/// the replaced database is kept, if there was one. A staged copy a killed restore left
+/// behind is removed first.
+pub fn restore_from(backup: &Path, db_path: &Path, now: DateTime<Utc>) -> Result<Option<PathBuf>, StoreError> {
     if let Some(dir) = db_path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).map_err(|e| file_error(dir, e))?;
     }
-    let staged = with_suffix(db_path, ".restore-tmp");
+    let staged = with_suffix(db_path, data_folder::RESTORE_TMP);
     remove_database_files(&staged)?;
     fs::copy(backup, &staged).map_err(|e| file_error(backup, e))?;
-    let checked = sync_file(&staged).and_then(|()| check_copy(&staged).map(|_| ()));
+    let checked = data_folder::chmod(&staged, 0o600)
+        .map_err(|e| file_error(&staged, e))
+        .and_then(|()| sync_file(&staged))
+        .and_then(|()| check_copy(&staged).map(|_| ()));
     if let Err(e) = checked {
         let _ = remove_database_files(&staged);
         return Err(e);
@@ -230,9 +268,9 @@ pub fn restore_from(backup: &Path, db_path: &Path) -> Result<(), StoreError> {
     // The copy was opened to be checked; no journal of its own may come along.
     remove_side_files(&staged)?;
 
-    let before = with_suffix(db_path, ".before-restore");
+    let mut kept = None;
     if db_path.exists() {
-        remove_database_files(&before)?;
+        let before = data_folder::stamped_name(db_path, data_folder::BEFORE_RESTORE, now);
         rename(db_path, &before)?;
         for side in ["-wal", "-journal"] {
             let from = with_suffix(db_path, side);
@@ -240,10 +278,12 @@ pub fn restore_from(backup: &Path, db_path: &Path) -> Result<(), StoreError> {
                 rename(&from, &with_suffix(&before, side))?;
             }
         }
+        kept = Some(before);
     }
     remove_side_files(db_path)?;
     rename(&staged, db_path)?;
-    sync_parent(db_path)
+    sync_parent(db_path)?;
+    Ok(kept)
 }
 
 impl Store {
@@ -285,6 +325,7 @@ impl Store {
             }
         };
         remove_side_files(&tmp)?;
+        data_folder::chmod(&tmp, 0o600).map_err(|e| file_error(&tmp, e))?;
         rename(&tmp, dest)?;
         sync_parent(dest)?;
         let bytes = fs::metadata(dest).map_err(|e| file_error(dest, e))?.len();
@@ -338,15 +379,19 @@ impl Store {
             let tx = self
                 .conn_mut()
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // Still on site: let in, not signed out, and the slip not yet run out (or
+            // valid with no end recorded).
+            let still_valid = "status = 'approved' AND (valid_until IS NULL OR valid_until >= ?2)";
+            let now_text = ts(now);
             let on_site: i64 = tx.query_row(
-                "SELECT count(*) FROM visits WHERE created_at < ?1 AND status = 'approved'",
-                [&report.visit_cutoff],
+                &format!("SELECT count(*) FROM visits WHERE created_at < ?1 AND {still_valid}"),
+                [&report.visit_cutoff, &now_text],
                 |r| r.get(0),
             )?;
             report.visits_kept_on_site = usize::try_from(on_site).unwrap_or_default();
             report.visits = tx.execute(
-                "DELETE FROM visits WHERE created_at < ?1 AND status <> 'approved'",
-                [&report.visit_cutoff],
+                &format!("DELETE FROM visits WHERE created_at < ?1 AND NOT ({still_valid})"),
+                [&report.visit_cutoff, &now_text],
             )?;
             report.passes = tx.execute("DELETE FROM passes WHERE day < ?1", [&report.pass_cutoff])?;
             // Permits that ended before the pass cutoff and no longer have a pass: their
@@ -394,6 +439,22 @@ impl Store {
                  AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.invite_id = invites.id)",
                 [&invite_cutoff],
             )?;
+            // The audit and handovers refuse deletes (triggers) except of rows older than
+            // the cutoffs written to `purge_gate` inside this transaction, which nobody
+            // else ever sees: the purge is the only way out for an audit row.
+            let audit_cutoff = ts(days_before(cutoffs.audit_days));
+            let handover_cutoff = ts(days_before(cutoffs.handover_days));
+            tx.execute(
+                "INSERT INTO purge_gate(id, audit_before, handovers_before) VALUES (1, ?1, ?2)",
+                [&audit_cutoff, &handover_cutoff],
+            )?;
+            report.audit = tx.execute("DELETE FROM audit WHERE at < ?1", [&audit_cutoff])?;
+            tx.execute(
+                "DELETE FROM handover_items WHERE handover_id IN (SELECT id FROM handovers WHERE closed_at < ?1)",
+                [&handover_cutoff],
+            )?;
+            report.handovers = tx.execute("DELETE FROM handovers WHERE closed_at < ?1", [&handover_cutoff])?;
+            tx.execute("DELETE FROM purge_gate", [])?;
             if dry_run {
                 tx.rollback()?;
             } else {
@@ -479,12 +540,7 @@ fn file_error(path: &Path, source: io::Error) -> StoreError {
     }
 }
 
-/// `kiosk.sqlite3` + `-wal` is `kiosk.sqlite3-wal`: SQLite's own naming of side files.
-pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_os_string();
-    name.push(suffix);
-    PathBuf::from(name)
-}
+pub(crate) use crate::data_folder::with_suffix;
 
 fn remove_if_exists(path: &Path) -> Result<(), StoreError> {
     match fs::remove_file(path) {

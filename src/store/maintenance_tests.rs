@@ -178,7 +178,9 @@ fn restore_replaces_the_file_and_keeps_the_old_one_with_its_wal() {
     let db = crashed_copy(&dir.path().join("live"), &dir.path().join("site"));
     assert!(with_suffix(&db, "-wal").exists());
 
-    restore_from(&backup, &db).unwrap();
+    let before = restore_from(&backup, &db, now())
+        .unwrap()
+        .expect("the old file is kept");
     for side in ["-wal", "-shm", ".restore-tmp"] {
         assert!(!with_suffix(&db, side).exists(), "{side} left behind");
     }
@@ -187,13 +189,39 @@ fn restore_replaces_the_file_and_keeps_the_old_one_with_its_wal() {
     assert_eq!(restored.meta("which").unwrap().as_deref(), Some("backup"));
     assert_eq!(count(&restored, "visits"), 1);
 
-    let before = with_suffix(&db, ".before-restore");
+    assert_eq!(
+        before,
+        with_suffix(&db, ".before-restore-20260601-120000"),
+        "named by the kiosk's clock"
+    );
     let kept = Store::open(&before).unwrap();
     assert_eq!(
         kept.meta("which").unwrap().as_deref(),
         Some("current"),
         "the replaced database keeps its last commit"
     );
+    drop(kept);
+
+    // A second restore at the same moment keeps both earlier files.
+    let first_bytes = fs::read(&before).unwrap();
+    let second = restore_from(&backup, &db, now()).unwrap().unwrap();
+    assert_ne!(second, before);
+    assert_eq!(fs::read(&before).unwrap(), first_bytes, "the first copy is untouched");
+    assert!(second.exists());
+}
+
+#[test]
+fn a_restore_killed_half_way_leaves_nothing_the_next_one_trips_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, store) = file_store(&dir.path().join("site"));
+    let backup = dir.path().join(backup_file_name(now()));
+    store.backup_to(&backup, now()).unwrap();
+    drop(store);
+    let staged = with_suffix(&db, ".restore-tmp");
+    fs::write(&staged, b"half a copy").unwrap();
+    fs::write(with_suffix(&staged, "-wal"), b"x").unwrap();
+    restore_from(&backup, &db, now()).unwrap();
+    assert!(!staged.exists() && !with_suffix(&staged, "-wal").exists());
 }
 
 #[test]
@@ -213,22 +241,25 @@ fn a_corrupted_backup_is_refused_and_nothing_changes() {
     bytes[mid..mid + 8192].fill(0x5A);
     fs::write(&backup, bytes).unwrap();
 
-    assert!(matches!(restore_from(&backup, &db), Err(StoreError::Damaged(_))));
+    assert!(matches!(restore_from(&backup, &db, now()), Err(StoreError::Damaged(_))));
     let garbage = dir.path().join("garbage.sqlite3");
     fs::write(&garbage, vec![0x42; 8192]).unwrap();
-    assert!(matches!(restore_from(&garbage, &db), Err(StoreError::Damaged(_))));
+    assert!(matches!(
+        restore_from(&garbage, &db, now()),
+        Err(StoreError::Damaged(_))
+    ));
     let empty = dir.path().join("empty.sqlite3");
     Connection::open(&empty)
         .unwrap()
         .execute_batch("CREATE TABLE t(x)")
         .unwrap();
-    assert!(matches!(restore_from(&empty, &db), Err(StoreError::Damaged(_))));
+    assert!(matches!(restore_from(&empty, &db, now()), Err(StoreError::Damaged(_))));
     assert!(matches!(
-        restore_from(&dir.path().join("absent.sqlite3"), &db),
+        restore_from(&dir.path().join("absent.sqlite3"), &db, now()),
         Err(StoreError::File { .. })
     ));
 
-    assert!(!with_suffix(&db, ".before-restore").exists());
+    assert!(crate::data_folder::aside_copies(&db).is_empty());
     assert!(!with_suffix(&db, ".restore-tmp").exists());
     let same = Store::open(&db).unwrap();
     assert_eq!(same.meta("which").unwrap().as_deref(), Some("current"));
@@ -549,4 +580,69 @@ fn finished_tickets_and_ended_permits_go_by_their_own_retention() {
         "the kept tickets keep their history"
     );
     store.ensure_intact().unwrap();
+}
+
+#[test]
+fn the_audit_and_handovers_go_only_by_the_purge_after_their_retention() {
+    use crate::store::{HandoverItem, HandoverKind};
+    let mut store = Store::open_in_memory().unwrap();
+    let old = now() - Duration::days(1100);
+    let recent = now() - Duration::days(10);
+    store.audit("王主管", "visit_approve", "V-old", "", old).unwrap();
+    store.audit("王主管", "visit_approve", "V-new", "", recent).unwrap();
+    let item = HandoverItem {
+        kind: HandoverKind::OnSite,
+        number: "V-old".into(),
+        unit: "3-2-1201".into(),
+        detail: "王*".into(),
+        at: Some(old),
+    };
+    let gone = store
+        .insert_handover("王主管", "", std::slice::from_ref(&item), old)
+        .unwrap();
+    let kept = store.insert_handover("王主管", "", &[item], recent).unwrap();
+
+    // Append-only for everyone but the purge.
+    for sql in [
+        "DELETE FROM audit",
+        "DELETE FROM handover_items",
+        "DELETE FROM handovers",
+    ] {
+        assert!(store.conn().execute(sql, []).is_err(), "{sql} is refused");
+    }
+    assert_eq!(count(&store, "audit"), 2);
+
+    let retention = Retention::new(180, 365, 730).with_records(1095, 1095);
+    let dry = store.purge(&retention, now(), true).unwrap();
+    assert_eq!((dry.audit, dry.handovers), (1, 1));
+    assert_eq!(count(&store, "audit"), 2, "a dry run deletes nothing");
+    let report = store.purge(&retention, now(), false).unwrap();
+    assert_eq!((report.audit, report.handovers), (1, 1));
+    let audit: Vec<String> = store
+        .audit_since(old - Duration::days(1))
+        .unwrap()
+        .into_iter()
+        .map(|a| a.record)
+        .collect();
+    assert_eq!(audit, vec!["V-new".to_string()]);
+    assert!(store.handover(gone.id).unwrap().is_none());
+    assert_eq!(store.handover(kept.id).unwrap().unwrap().items.len(), 1);
+    assert_eq!(count(&store, "purge_gate"), 0, "the gate closes again");
+    assert!(
+        store.conn().execute("DELETE FROM audit", []).is_err(),
+        "and stays closed"
+    );
+}
+
+#[test]
+fn a_visit_let_in_whose_slip_ran_out_long_ago_is_purged() {
+    let mut store = Store::open_in_memory().unwrap();
+    let created = now() - Duration::days(400);
+    let mut visit = new_visit(VisitStatus::Approved, "", "13912345678");
+    visit.valid_until = Some(created + Duration::hours(8));
+    let id = store.insert_visit(&visit, created, "20250427").unwrap().id;
+    let report = store.purge(&Retention::new(180, 180, 730), now(), false).unwrap();
+    assert_eq!(report.visits, 1);
+    assert_eq!(report.visits_kept_on_site, 0);
+    assert!(store.visit(id).unwrap().is_none());
 }

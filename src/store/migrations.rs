@@ -286,6 +286,34 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE staff ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE staff ADD COLUMN pin_last_failure TEXT;
     "#,
+    // 10: retention for the audit and the shift handovers. They stay append-only, except
+    // that the retention purge deletes rows older than the cutoffs it writes to
+    // `purge_gate` inside its own transaction (and removes again before committing).
+    r#"
+    CREATE TABLE purge_gate (
+        id               INTEGER PRIMARY KEY CHECK (id = 1),
+        audit_before     TEXT NOT NULL,
+        handovers_before TEXT NOT NULL
+    ) STRICT;
+    DROP TRIGGER audit_no_delete;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    WHEN NOT EXISTS (SELECT 1 FROM purge_gate WHERE OLD.at < purge_gate.audit_before)
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit is append-only; only the retention purge removes old rows');
+    END;
+    DROP TRIGGER handovers_no_delete;
+    CREATE TRIGGER handovers_no_delete BEFORE DELETE ON handovers
+    WHEN NOT EXISTS (SELECT 1 FROM purge_gate WHERE OLD.closed_at < purge_gate.handovers_before)
+    BEGIN
+        SELECT RAISE(ABORT, 'handovers are kept until their retention ends');
+    END;
+    CREATE TRIGGER handover_items_kept BEFORE DELETE ON handover_items
+    WHEN NOT EXISTS (SELECT 1 FROM purge_gate g JOIN handovers h ON h.id = OLD.handover_id
+                     WHERE h.closed_at < g.handovers_before)
+    BEGIN
+        SELECT RAISE(ABORT, 'a handover lists what was open when it was written');
+    END;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -190,6 +190,26 @@ impl Store {
         Ok(rows.join("; "))
     }
 
+    /// Whether slips with signed QR codes were ever issued from this database (approved
+    /// visits, passes, permits, invites): then a missing signing key is a lost key.
+    pub fn issued_tokens(&self) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM passes) OR EXISTS (SELECT 1 FROM permits)
+                OR EXISTS (SELECT 1 FROM invites) OR EXISTS (SELECT 1 FROM visits WHERE valid_until IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Whether workers' ID numbers were fingerprinted with the kiosk's ID-hash key.
+    pub fn holds_id_fingerprints(&self) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM permit_workers WHERE id_hash IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Refuses to go on with a damaged file: the caller tells staff instead.
     pub fn ensure_intact(&self) -> Result<(), StoreError> {
         match self.quick_check()?.as_str() {

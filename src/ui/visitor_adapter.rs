@@ -47,6 +47,7 @@ impl VisitorJourney {
         });
         let adapter = window.global::<VisitorAdapter>();
         adapter.set_retention_days(app.config.privacy.visit_retention_days as i32);
+        adapter.set_record_retention_days(record_retention_days(&app.config.privacy));
         macro_rules! on {
             ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
                 let weak = window.as_weak();
@@ -344,4 +345,11 @@ fn watch_slip(watch: &PrintWatch, printing: Printing) {
             VisitorStep::NotPrinted
         });
     });
+}
+
+/// Days the staff audit and shift handovers (which may mention a visit or a pass) are
+/// kept, as the privacy notices state: the longer of the two.
+pub(crate) fn record_retention_days(privacy: &crate::config::Privacy) -> i32 {
+    let days = privacy.audit_retention_days.max(privacy.handover_retention_days);
+    i32::try_from(days).unwrap_or(i32::MAX)
 }

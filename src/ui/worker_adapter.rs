@@ -34,6 +34,7 @@ impl WorkerJourney {
         });
         let adapter = window.global::<WorkerAdapter>();
         adapter.set_retention_days(i32::try_from(app.config.privacy.pass_retention_days).unwrap_or(i32::MAX));
+        adapter.set_record_retention_days(super::visitor_adapter::record_retention_days(&app.config.privacy));
         macro_rules! on {
             ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
                 let weak = window.as_weak();
