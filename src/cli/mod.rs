@@ -6,6 +6,9 @@
 //! usage or configuration error, 3 for a damaged database with no good backup; messages in the configured language; never a panic
 //! or a backtrace for bad input.
 
+#[macro_use]
+mod out;
+
 mod check;
 mod maintenance;
 mod permit;
@@ -242,7 +245,7 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
         Command::Audit { since, json } => with_app(loaded, &cli.data_dir, |app| staff::run_audit(&app, since, json)),
 
         Command::Keys(KeysCommand::ExportPublic) => with_app(loaded, &cli.data_dir, |app| {
-            print!("{}", app.keys.ring().export_public());
+            out::raw(&app.keys.ring().export_public());
             Outcome::Success
         }),
     }
@@ -275,7 +278,7 @@ fn with_app(loaded: LoadedConfig, data_dir: &Option<PathBuf>, f: impl FnOnce(Rc<
 /// Prints a value as pretty JSON for scripts.
 fn print_json(value: &impl serde::Serialize) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => outln!("{text}"),
         Err(err) => eprintln!("JSON: {err}"),
     }
 }

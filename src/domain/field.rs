@@ -87,7 +87,7 @@ pub const COMPANY_NAME: Rule = Rule::new(40, false, Charset::Text);
 pub const HOTLINE: Rule = Rule::new(30, true, Charset::Phone);
 
 /// Why a value does not pass its field's rule. Never holds the value itself.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum FieldError {
     #[error("nothing was entered")]
     Empty,

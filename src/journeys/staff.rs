@@ -125,6 +125,8 @@ pub enum StaffRefused {
     Pin(PinError),
     NameTaken,
     UnknownName,
+    /// A new account's name does not pass [`crate::domain::field::STAFF_NAME`].
+    BadName(crate::domain::field::FieldError),
 }
 
 /// Whether `by` may do supervisor-only things (revoke permits, manage staff and the
@@ -151,10 +153,13 @@ pub fn add_staff(
             return Ok(Err(e));
         }
     }
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 20 || name.chars().any(char::is_control) {
-        return Ok(Err(StaffRefused::UnknownName));
-    }
+    // Folded and normalised, no invisible or look-alike characters: two accounts can
+    // never look the same on screen or in the audit.
+    let name = match crate::domain::field::clean(&crate::domain::field::STAFF_NAME, name) {
+        Ok(name) => name,
+        Err(why) => return Ok(Err(StaffRefused::BadName(why))),
+    };
+    let name = name.as_str();
     let hash = match pin::hash_pin(pin_text) {
         Ok(h) => h,
         Err(e) => return Ok(Err(StaffRefused::Pin(e))),
