@@ -177,7 +177,11 @@ mod tests {
         };
         assert_eq!(problems.iter().map(|p| p.line).collect::<Vec<_>>(), vec![2, 3, 4, 5]);
         let shown = err.to_string();
-        assert!(shown.len() < 2_000, "the message echoes the input: {} bytes", shown.len());
+        assert!(
+            shown.len() < 2_000,
+            "the message echoes the input: {} bytes",
+            shown.len()
+        );
         assert!(!shown.contains('\u{1b}') && !shown.contains('\u{202E}'), "{shown}");
         // Full-width Latin folds to the same name the desk types.
         let residents = parse_csv("unit,surname,phone\n3-2-1201,ＷＡＮＧ,13812345678\n", &format()).unwrap();

@@ -118,7 +118,10 @@ fn assert_terminal_safe(what: &str, text: &str) {
         .chars()
         .filter(|&c| (c.is_control() && c != '\n' && c != '\t') || is_invisible(c) || is_bidi_control(c))
         .collect();
-    assert!(bad.is_empty(), "{what} printed raw control characters {bad:?}: {text:?}");
+    assert!(
+        bad.is_empty(),
+        "{what} printed raw control characters {bad:?}: {text:?}"
+    );
 }
 
 /// Hostile values for a text field: control bytes, a screen-clearing escape, 100 KB,
@@ -153,17 +156,39 @@ fn request_update_refuses_hostile_notes_and_a_reasonless_cancel() {
     for (what, note) in hostile().into_iter().filter(|(w, _)| *w != "U+200B") {
         let (exit, out, err) = run(
             d,
-            &["request", "update", "R20261130-0001", "--status", "dispatched", "--note", &note, "--by", "李明"],
+            &[
+                "request",
+                "update",
+                "R20261130-0001",
+                "--status",
+                "dispatched",
+                "--note",
+                &note,
+                "--by",
+                "李明",
+            ],
             PIN,
         );
         assert_eq!(exit, 2, "{what}: {out} {err}");
-        assert!(err.len() < 600, "{what}: the error echoes the input ({} bytes)", err.len());
+        assert!(
+            err.len() < 600,
+            "{what}: the error echoes the input ({} bytes)",
+            err.len()
+        );
         assert_terminal_safe(what, &err);
         assert!(err.contains("备注") && err.contains("未作变更"), "{what}: {err}");
     }
     let (exit, _, err) = run(
         d,
-        &["request", "update", "R20261130-0001", "--status", "cancelled", "--by", "李明"],
+        &[
+            "request",
+            "update",
+            "R20261130-0001",
+            "--status",
+            "cancelled",
+            "--by",
+            "李明",
+        ],
         PIN,
     );
     assert_eq!(exit, 2, "{err}");
@@ -173,7 +198,17 @@ fn request_update_refuses_hostile_notes_and_a_reasonless_cancel() {
     // A reasonable note is kept as typed (trimmed, full-width digits folded).
     let (exit, _, err) = run(
         d,
-        &["request", "update", "R20261130-0001", "--status", "cancelled", "--note", " 业主撤回（第２次） ", "--by", "李明"],
+        &[
+            "request",
+            "update",
+            "R20261130-0001",
+            "--status",
+            "cancelled",
+            "--note",
+            " 业主撤回（第２次） ",
+            "--by",
+            "李明",
+        ],
         PIN,
     );
     assert_eq!(exit, 0, "{err}");
@@ -192,9 +227,25 @@ fn permit_add_refuses_hostile_worker_names_and_bad_id_numbers() {
         run(
             d,
             &[
-                "permit", "add", "--unit", "2-1-302", "--owner", "赵", "--contractor", "安居装饰",
-                "--lead-phone", "13700003333", "--from", "2026-11-30", "--to", "2026-12-10", "--deposit-paid",
-                "--worker", worker, "--by", "李明",
+                "permit",
+                "add",
+                "--unit",
+                "2-1-302",
+                "--owner",
+                "赵",
+                "--contractor",
+                "安居装饰",
+                "--lead-phone",
+                "13700003333",
+                "--from",
+                "2026-11-30",
+                "--to",
+                "2026-12-10",
+                "--deposit-paid",
+                "--worker",
+                worker,
+                "--by",
+                "李明",
             ],
             PIN,
         )
@@ -209,7 +260,11 @@ fn permit_add_refuses_hostile_worker_names_and_bad_id_numbers() {
     for (what, name) in names {
         let (exit, out, err) = add(&format!("{name}:13700001111"));
         assert_ne!(exit, 0, "{what}: {out}");
-        assert!(err.len() < 600, "{what}: the error echoes the input ({} bytes)", err.len());
+        assert!(
+            err.len() < 600,
+            "{what}: the error echoes the input ({} bytes)",
+            err.len()
+        );
         assert!(!err.contains("13700001111"), "{what}: the phone is echoed: {err}");
         assert_terminal_safe(what, &err);
     }
@@ -251,7 +306,13 @@ fn staff_names_cannot_hide_invisible_or_look_alike_characters() {
     assert_eq!(exit, 0, "{err}");
     let (exit, _, err) = run(d, &["staff", "add", "前台1", "--pin", "731905", "--by", "李明"], PIN);
     assert_ne!(exit, 0, "a look-alike second account: {err}");
-    let names: Vec<String> = open_app(d).store().staff().unwrap().into_iter().map(|s| s.name).collect();
+    let names: Vec<String> = open_app(d)
+        .store()
+        .staff()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
     assert_eq!(names.iter().filter(|n| n.starts_with("前台")).count(), 1, "{names:?}");
     assert!(names.contains(&"前台1".to_string()), "{names:?}");
 }
@@ -262,7 +323,11 @@ fn deny_reasons_and_handover_notes_refuse_hostile_text() {
     let d = dir.path();
     staff_on_duty(&open_app(d));
     for (what, text) in hostile().into_iter().filter(|(w, _)| *w != "U+200B") {
-        let (exit, _, err) = run(d, &["deny", "add", "13900000009", "--reason", &text, "--by", "李明"], PIN);
+        let (exit, _, err) = run(
+            d,
+            &["deny", "add", "13900000009", "--reason", &text, "--by", "李明"],
+            PIN,
+        );
         assert_ne!(exit, 0, "deny reason {what}");
         assert!(err.len() < 600, "{what}: {} bytes", err.len());
         let (exit, _, err) = run(d, &["shift", "close", "--by", "李明", "--notes", &text], PIN);
@@ -303,11 +368,36 @@ fn hostile_configuration_texts_are_refused_naming_the_key() {
     let d = dir.path();
     let default = lobby_kiosk::config::EMBEDDED_DEFAULT;
     for (what, from, to, key) in [
-        ("50,000 characters", "name = \"翠湖花园\"", format!("name = \"{}\"", "翠".repeat(50_000)), "compound.name"),
-        ("control bytes", "name = \"翠湖花园\"", "name = \"翠湖\\u001b[2J\\u0007花园\"".to_string(), "compound.name"),
-        ("U+202E", "name = \"翠湖花园\"", "name = \"翠湖\\u202e花园\"".to_string(), "compound.name"),
-        ("hotline letters", "hotline = \"400-820-5678\"", "hotline = \"call\\u001b\"".to_string(), "compound.hotline"),
-        ("missing logo", "logo = \"\"", "logo = \"/nonexistent/logo.png\"".to_string(), "branding.logo"),
+        (
+            "50,000 characters",
+            "name = \"翠湖花园\"",
+            format!("name = \"{}\"", "翠".repeat(50_000)),
+            "compound.name",
+        ),
+        (
+            "control bytes",
+            "name = \"翠湖花园\"",
+            "name = \"翠湖\\u001b[2J\\u0007花园\"".to_string(),
+            "compound.name",
+        ),
+        (
+            "U+202E",
+            "name = \"翠湖花园\"",
+            "name = \"翠湖\\u202e花园\"".to_string(),
+            "compound.name",
+        ),
+        (
+            "hotline letters",
+            "hotline = \"400-820-5678\"",
+            "hotline = \"call\\u001b\"".to_string(),
+            "compound.hotline",
+        ),
+        (
+            "missing logo",
+            "logo = \"\"",
+            "logo = \"/nonexistent/logo.png\"".to_string(),
+            "branding.logo",
+        ),
     ] {
         let config = d.join("kiosk.toml");
         std::fs::write(&config, default.replacen(from, &to, 1)).unwrap();
@@ -317,7 +407,11 @@ fn hostile_configuration_texts_are_refused_naming_the_key() {
             let (exit, out, err) = run(d, &full, "");
             assert_eq!(exit, 2, "{what} ({args:?}): {out}");
             assert!(err.contains(&format!("key `{key}`")), "{what}: {err}");
-            assert!(err.len() < 800, "{what}: the error echoes the value ({} bytes)", err.len());
+            assert!(
+                err.len() < 800,
+                "{what}: the error echoes the value ({} bytes)",
+                err.len()
+            );
             assert_terminal_safe(what, &err);
         }
     }
@@ -341,12 +435,17 @@ fn listings_escape_control_bytes_already_in_the_database() {
         [],
     )
     .unwrap();
-    db.execute("UPDATE tickets SET note = char(27) || '[31m' || char(8203)", []).unwrap();
-    db.execute("UPDATE residents SET surname = '李' || char(27) || '[5m' WHERE rowid = 1", []).unwrap();
+    db.execute("UPDATE tickets SET note = char(27) || '[31m' || char(8203)", [])
+        .unwrap();
+    db.execute(
+        "UPDATE residents SET surname = '李' || char(27) || '[5m' WHERE rowid = 1",
+        [],
+    )
+    .unwrap();
     drop(db);
     for args in [
-        &["visit", "list"][..],
-        &["visit", "list", "--json"][..],
+        &["visit", "list", "--on-site"][..],
+        &["visit", "list", "--on-site", "--json"][..],
         &["roster"][..],
         &["roster", "--json"][..],
         &["request", "list"][..],
@@ -361,8 +460,13 @@ fn listings_escape_control_bytes_already_in_the_database() {
             let _: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"));
         }
     }
-    let (_, out, _) = run(d, &["visit", "list"], "");
-    assert!(out.contains("\\u001b[2J"), "the escape is shown, visibly: {out}");
+    for args in [&["visit", "list", "--on-site"][..], &["roster"][..]] {
+        let (_, out, _) = run(d, args, "");
+        assert!(
+            out.contains("\\u001b[2J"),
+            "{args:?}: the escape is shown, visibly: {out}"
+        );
+    }
 }
 
 /// `residents list | head -1`: the reader goes away; the command ends quietly.
@@ -372,7 +476,11 @@ fn a_closed_pipe_ends_a_listing_quietly() {
     let d = dir.path();
     let (exit, _, err) = run(d, &["residents", "list"], "");
     assert_eq!(exit, 0, "{err}");
-    for args in [&["residents", "list"][..], &["residents", "list", "--json"][..], &["audit"][..]] {
+    for args in [
+        &["residents", "list"][..],
+        &["residents", "list", "--json"][..],
+        &["visit", "list"][..],
+    ] {
         // A pipe whose reading end is already closed: the first write fails (EPIPE).
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
@@ -392,6 +500,33 @@ fn a_closed_pipe_ends_a_listing_quietly() {
         let code = out.status.code();
         // 141 = 128 + SIGPIPE, as `git log | head -1` reports; 101 would be a panic.
         assert_eq!(code, Some(141), "{args:?}: {err}");
-        assert!(err.is_empty(), "{args:?}: a closed pipe is not an error to report: {err}");
+        assert!(
+            err.is_empty(),
+            "{args:?}: a closed pipe is not an error to report: {err}"
+        );
+    }
+}
+
+/// Every command prints through the one terminal-safe writer (`cli::out`): a bare
+/// `println!` / `print!` in the command line would bypass the escaping and panic on a
+/// closed pipe.
+#[test]
+fn the_command_line_prints_only_through_its_safe_writer() {
+    let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+    for entry in std::fs::read_dir(&cli).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n == "out.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let code = line.replace("eprintln!", "").replace("eprint!", "");
+            assert!(
+                !code.contains("println!") && !code.contains("print!("),
+                "{}:{}: print through outln! (cli::out) instead: {line}",
+                path.display(),
+                i + 1
+            );
+        }
     }
 }

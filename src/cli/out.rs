@@ -95,7 +95,10 @@ mod tests {
     fn control_and_direction_characters_become_visible() {
         assert_eq!(for_terminal("王 3-2-1201\t在场"), "王 3-2-1201\t在场");
         assert_eq!(for_terminal("a\u{1b}[2Jb"), "a\\u001b[2Jb");
-        assert_eq!(for_terminal("x\u{9b}31m\u{202E}y\u{200B}"), "x\\u009b31m\\u202ey\\u200b");
+        assert_eq!(
+            for_terminal("x\u{9b}31m\u{202E}y\u{200B}"),
+            "x\\u009b31m\\u202ey\\u200b"
+        );
         assert_eq!(for_terminal("\u{E0041}"), "\\udb40\\udc41");
         assert_eq!(for_terminal("one\ntwo\r"), "one\ntwo\\u000d");
     }

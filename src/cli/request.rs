@@ -112,7 +112,11 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                     Outcome::Success
                 }
                 _ => {
-                    eprintln!("{} {}", say(lang, "没有找到这张单：", "No such ticket:"), preview(&number));
+                    eprintln!(
+                        "{} {}",
+                        say(lang, "没有找到这张单：", "No such ticket:"),
+                        preview(&number)
+                    );
                     Outcome::Negative
                 }
             }
@@ -133,13 +137,21 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                     Outcome::Success
                 }
                 Ok(Err(UpdateRefused::Unknown)) => {
-                    eprintln!("{} {}", say(lang, "没有找到这张单：", "No such ticket:"), preview(&ticket));
+                    eprintln!(
+                        "{} {}",
+                        say(lang, "没有找到这张单：", "No such ticket:"),
+                        preview(&ticket)
+                    );
                     Outcome::Negative
                 }
                 Ok(Err(UpdateRefused::Note(why))) => {
                     eprintln!(
                         "{}{}",
-                        say(lang, "备注有误，未作变更：", "The note was not accepted, nothing changed: "),
+                        say(
+                            lang,
+                            "备注有误，未作变更：",
+                            "The note was not accepted, nothing changed: "
+                        ),
                         why.message(lang)
                     );
                     Outcome::Usage

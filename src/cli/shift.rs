@@ -232,7 +232,8 @@ pub fn run_export(app: &App, what: &str, from: NaiveDate, to: NaiveDate, out: Op
             super::out::finish_on_write_error(&e);
             Outcome::Negative
         }
-        Err(ExportError::Csv(e)) if matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) => {
+        Err(ExportError::Csv(e)) if matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
             super::out::finish_on_write_error(&std::io::Error::from(std::io::ErrorKind::BrokenPipe));
             Outcome::Negative
         }

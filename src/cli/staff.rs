@@ -151,7 +151,13 @@ pub fn run_roster(app: &App, print: bool, json: bool) -> Outcome {
         for l in &lines {
             outln!(
                 "{:<8} {:<16} {:<10} {:<6} {:<12} x{} {}",
-                l.kind, l.number, l.unit, l.name, l.phone, l.party, l.since
+                l.kind,
+                l.number,
+                l.unit,
+                l.name,
+                l.phone,
+                l.party,
+                l.since
             );
         }
         let people: u32 = lines.iter().map(|l| l.party).sum();

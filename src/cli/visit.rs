@@ -312,7 +312,11 @@ pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
                         outln!("{} {}", say(lang, "预约码：", "Invite code:"), created.code);
                         outln!(
                             "{} {} {} {} ~ {}",
-                            created.unit, created.visitor, created.phone, created.valid_from, created.valid_until
+                            created.unit,
+                            created.visitor,
+                            created.phone,
+                            created.valid_from,
+                            created.valid_until
                         );
                     }
                     Outcome::Success

@@ -379,11 +379,36 @@ impl Config {
         // rules as anything typed at the kiosk.
         use crate::domain::field::{self, Rule};
         let texts: [(&'static str, &str, Rule, &str); 6] = [
-            ("compound.name", &self.compound.name, field::COMPOUND_NAME, "the compound's name"),
-            ("compound.name_en", &self.compound.name_en, field::COMPOUND_NAME, "the compound's name"),
-            ("compound.company", &self.compound.company, field::COMPANY_NAME, "the company's name"),
-            ("compound.company_en", &self.compound.company_en, field::COMPANY_NAME, "the company's name"),
-            ("compound.hotline", &self.compound.hotline, field::HOTLINE, "a phone number (digits, spaces, + - ( ) /)"),
+            (
+                "compound.name",
+                &self.compound.name,
+                field::COMPOUND_NAME,
+                "the compound's name",
+            ),
+            (
+                "compound.name_en",
+                &self.compound.name_en,
+                field::COMPOUND_NAME,
+                "the compound's name",
+            ),
+            (
+                "compound.company",
+                &self.compound.company,
+                field::COMPANY_NAME,
+                "the company's name",
+            ),
+            (
+                "compound.company_en",
+                &self.compound.company_en,
+                field::COMPANY_NAME,
+                "the company's name",
+            ),
+            (
+                "compound.hotline",
+                &self.compound.hotline,
+                field::HOTLINE,
+                "a phone number (digits, spaces, + - ( ) /)",
+            ),
             (
                 "requests.on_duty_phone",
                 self.requests.on_duty_phone(),
@@ -517,7 +542,9 @@ fn logo_problem(logo: &str) -> Option<String> {
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     if !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "svg") {
-        return Some(format!("\"{shown}\" must be a .png, .jpg or .svg image, or empty for the compound's initial"));
+        return Some(format!(
+            "\"{shown}\" must be a .png, .jpg or .svg image, or empty for the compound's initial"
+        ));
     }
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() => match std::fs::File::open(path) {

@@ -146,9 +146,21 @@ fn hostile_compound_texts_are_refused_naming_the_key_without_echoing_them() {
     let long = "翠".repeat(50_000);
     for (from, to, key) in [
         ("name = \"翠湖花园\"", format!("name = \"{long}\""), "compound.name"),
-        ("name = \"翠湖花园\"", "name = \"翠湖\\u001b[2J花园\"".to_string(), "compound.name"),
-        ("name = \"翠湖花园\"", "name = \"翠湖\\u202e花园\"".to_string(), "compound.name"),
-        ("name = \"翠湖花园\"", "name = \"翠湖\\u200b花园\"".to_string(), "compound.name"),
+        (
+            "name = \"翠湖花园\"",
+            "name = \"翠湖\\u001b[2J花园\"".to_string(),
+            "compound.name",
+        ),
+        (
+            "name = \"翠湖花园\"",
+            "name = \"翠湖\\u202e花园\"".to_string(),
+            "compound.name",
+        ),
+        (
+            "name = \"翠湖花园\"",
+            "name = \"翠湖\\u200b花园\"".to_string(),
+            "compound.name",
+        ),
         (
             "hotline = \"400-820-5678\"",
             "hotline = \"400\\u0007820\"".to_string(),

@@ -126,7 +126,9 @@ impl FieldError {
                 Lang::Zh => format!("含有此处不能使用的字符 (U+{c:04X})"),
                 Lang::En => format!("it holds a character not allowed here (U+{c:04X})"),
             },
-            FieldError::NoLetter => lang.pick("姓名至少要有一个字", "a name needs at least one letter").to_string(),
+            FieldError::NoLetter => lang
+                .pick("姓名至少要有一个字", "a name needs at least one letter")
+                .to_string(),
             FieldError::IdFormat => lang
                 .pick(
                     "身份证号码应为 18 位：17 位数字加一位校验码（数字或 X）",
@@ -134,7 +136,10 @@ impl FieldError {
                 )
                 .to_string(),
             FieldError::IdBirthDate => lang
-                .pick("身份证号码中的出生日期不存在", "the ID number's date of birth is not a real date")
+                .pick(
+                    "身份证号码中的出生日期不存在",
+                    "the ID number's date of birth is not a real date",
+                )
                 .to_string(),
             FieldError::IdCheckDigit => lang
                 .pick(
@@ -291,7 +296,10 @@ fn check_charset(charset: Charset, text: &str) -> Result<(), FieldError> {
             }
             Ok(())
         }
-        Charset::Text => match text.chars().find(|&c| !(c == ' ' || c.is_alphanumeric() || is_text_symbol(c))) {
+        Charset::Text => match text
+            .chars()
+            .find(|&c| !(c == ' ' || c.is_alphanumeric() || is_text_symbol(c)))
+        {
             Some(c) => refuse(c),
             None => Ok(()),
         },

@@ -65,7 +65,10 @@ fn id_numbers_follow_gb_11643() {
     assert_eq!(id_check_char("44030119900101123"), Some('4'));
     assert_eq!(parse_id_number("11010519491231002x").unwrap(), "11010519491231002X");
     assert_eq!(parse_id_number(" 440301 19900101 1234 ").unwrap(), "440301199001011234");
-    assert_eq!(parse_id_number("４４０３０１１９９００１０１１２３４").unwrap(), "440301199001011234");
+    assert_eq!(
+        parse_id_number("４４０３０１１９９００１０１１２３４").unwrap(),
+        "440301199001011234"
+    );
     assert_eq!(parse_id_number("440301199001011235"), Err(FieldError::IdCheckDigit));
     assert_eq!(parse_id_number("44030119900101123A"), Err(FieldError::IdFormat));
     assert_eq!(parse_id_number("4403011990010112"), Err(FieldError::IdFormat));

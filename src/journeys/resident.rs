@@ -263,7 +263,10 @@ pub fn normalise_ticket_number(text: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UpdateRefused {
     Unknown,
-    NotAllowed { from: TicketStatus, to: TicketStatus },
+    NotAllowed {
+        from: TicketStatus,
+        to: TicketStatus,
+    },
     /// The note does not pass [`field::STATUS_NOTE`].
     Note(FieldError),
     /// A cancellation must say why (the reason stays on the ticket's history).

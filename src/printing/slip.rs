@@ -443,7 +443,10 @@ mod tests {
         assert_eq!(lines, vec!["ab @ V c"]);
         // Invisible and direction characters are dropped, from fields too.
         assert_eq!(wrap("王\u{202E}芳\u{200B}\u{FEFF}", 32), vec!["王芳"]);
-        assert_eq!(layout_field("姓名\u{1b}", "王\u{202E}芳", 32), vec![format!("姓名{}王芳", " ".repeat(24))]);
+        assert_eq!(
+            layout_field("姓名\u{1b}", "王\u{202E}芳", 32),
+            vec![format!("姓名{}王芳", " ".repeat(24))]
+        );
     }
 
     #[test]
