@@ -530,3 +530,31 @@ fn the_command_line_prints_only_through_its_safe_writer() {
         }
     }
 }
+
+/// A value that names nothing, or that clap cannot parse, is quoted back short and
+/// escaped, never in full.
+#[test]
+fn refusals_quote_only_a_short_escaped_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    staff_on_duty(&open_app(d));
+    let huge = format!("\u{1b}[2J{}", "9".repeat(100_000));
+    for args in [
+        vec!["permit", "show", huge.as_str()],
+        vec!["visit", "approve", huge.as_str(), "--by", "李明"],
+        vec!["request", "show", huge.as_str()],
+        vec!["request", "update", huge.as_str(), "--status", huge.as_str()],
+        vec!["permit", "revoke", huge.as_str(), "--by", "李明"],
+        vec!["audit", "--since", huge.as_str()],
+    ] {
+        let (exit, out, err) = run(d, &args, PIN);
+        assert_ne!(exit, 0, "{:?}: {out}", &args[..2]);
+        assert!(
+            err.len() < 1_500,
+            "{:?}: the error echoes the input ({} bytes)",
+            &args[..2],
+            err.len()
+        );
+        assert_terminal_safe(&format!("{:?}", &args[..2]), &err);
+    }
+}

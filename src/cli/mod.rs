@@ -189,7 +189,12 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let _ = err.print();
+            if err.use_stderr() {
+                // clap quotes a refused value back: escaped, and each line cut short.
+                eprint!("{}", out::short_lines(&err.render().to_string(), 200));
+            } else {
+                let _ = err.print();
+            }
             return if err.use_stderr() {
                 Outcome::Usage.into()
             } else {
@@ -305,7 +310,14 @@ fn desk_refused(lang: Lang, why: DeskRefused, action: (&str, &str), not_found: (
             .to_string(),
             Outcome::Negative,
         ),
-        DeskRefused::NotFound => (format!("{} {key}", say(lang, not_found.0, not_found.1)), Outcome::Negative),
+        DeskRefused::NotFound => (
+            format!(
+                "{} {}",
+                say(lang, not_found.0, not_found.1),
+                crate::domain::field::preview(key)
+            ),
+            Outcome::Negative,
+        ),
         DeskRefused::BadPhone => (
             say(
                 lang,

@@ -87,9 +87,40 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text for an error message: escaped for the terminal, each line cut to `max` characters
+/// (a usage error quotes the refused value, which may be 100 KB).
+pub fn short_lines(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(4096));
+    for line in for_terminal(text).split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        if body.chars().count() > max {
+            out.extend(body.chars().take(max));
+            out.push('…');
+        } else {
+            out.push_str(body);
+        }
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_error_lines_are_cut() {
+        let text = format!(
+            "error: invalid value '{}' for '--from'\n\nUsage: x\n",
+            "9".repeat(100_000)
+        );
+        let short = short_lines(&text, 50);
+        assert!(short.len() < 200, "{short}");
+        assert!(short.ends_with("\n\nUsage: x\n"), "{short}");
+        assert_eq!(short_lines("a\u{1b}b", 50), "a\\u001bb");
+    }
 
     #[test]
     fn control_and_direction_characters_become_visible() {

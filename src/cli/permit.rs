@@ -176,7 +176,11 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
     let lang = app.config.language;
     let now = app.now();
     let not_found = |code: &str| {
-        eprintln!("{} {code}", say(lang, "没有找到这份装修备案：", "No permit with code"));
+        eprintln!(
+            "{} {}",
+            say(lang, "没有找到这份装修备案：", "No permit with code"),
+            crate::domain::field::preview(code)
+        );
         Outcome::Negative
     };
     match cmd {
@@ -444,8 +448,9 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                 Ok(Some(p)) => p,
                 Ok(None) => {
                     eprintln!(
-                        "{} {permit}",
-                        say(lang, "没有找到这份装修备案：", "No permit with code")
+                        "{} {}",
+                        say(lang, "没有找到这份装修备案：", "No permit with code"),
+                        crate::domain::field::preview(&permit)
                     );
                     return Outcome::Negative;
                 }

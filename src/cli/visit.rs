@@ -160,14 +160,22 @@ pub fn run_visit(app: &App, cmd: VisitCommand) -> Outcome {
             if find_visit(app, &id).is_none() =>
         {
             let _ = (by, json);
-            eprintln!("{} {id}", say(lang, "没有找到这条访客记录：", "No such visit:"));
+            eprintln!(
+                "{} {}",
+                say(lang, "没有找到这条访客记录：", "No such visit:"),
+                crate::domain::field::preview(&id)
+            );
             Outcome::Negative
         }
         VisitCommand::Approve { id, by, json } => decide(app, &id, true, &by, json, now),
         VisitCommand::Deny { id, by, json } => decide(app, &id, false, &by, json, now),
         VisitCommand::SignOut { id, by, json } => {
             let Some(visit) = find_visit(app, &id) else {
-                eprintln!("{} {id}", say(lang, "没有找到这条访客记录：", "No such visit:"));
+                eprintln!(
+                    "{} {}",
+                    say(lang, "没有找到这条访客记录：", "No such visit:"),
+                    crate::domain::field::preview(&id)
+                );
                 return Outcome::Negative;
             };
             match desk::sign_out(app, &by, &visit.visit_no, now) {
