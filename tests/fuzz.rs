@@ -235,3 +235,45 @@ proptest! {
         exercise_config(&mutate(EMBEDDED_DEFAULT, at, cut, &insert));
     }
 }
+
+/// What no field may keep: control, invisible or direction-changing characters.
+fn is_hidden(c: char) -> bool {
+    c.is_control() || lobby_kiosk::domain::field::is_invisible(c) || lobby_kiosk::domain::field::is_bidi_control(c)
+}
+
+/// Hostile text: control bytes, zero-width and direction characters, full-width digits,
+/// look-alike letters, emoji, and plain text around them.
+const HOSTILE: &str = "([\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\u{200B}-\u{200F}\u{202A}-\u{202E}\u{2066}-\u{2069}\u{FEFF}\u{3164}\u{FF10}-\u{FF19}\u{430}\u{1F600}王张三aZ@ ·]|.){0,40}";
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    /// Every entry that keeps a person's name or free text, fed hostile text: nothing
+    /// panics, and whatever is accepted holds no hidden character and fits its rule.
+    #[test]
+    fn the_entries_keep_nothing_hidden(text in HOSTILE) {
+        use lobby_kiosk::domain::visitor::{clean_company, clean_surname};
+        use lobby_kiosk::journeys::permit::{check_contractor, check_owner, check_worker_name};
+        let kept: Vec<(usize, Option<String>)> = vec![
+            (30, clean_surname(&text)),
+            (30, clean_company(&text)),
+            (30, check_owner(&text).ok()),
+            (40, check_contractor(&text).ok()),
+            (20, check_worker_name(&text).ok()),
+            (20, lobby_kiosk::domain::field::clean(&lobby_kiosk::domain::field::STAFF_NAME, &text).ok()),
+        ];
+        for (max, value) in kept {
+            if let Some(value) = value {
+                prop_assert!(!value.chars().any(is_hidden), "{value:?} from {text:?}");
+                prop_assert!(value.chars().count() <= max);
+                prop_assert!(!value.chars().any(|c| matches!(c, '０'..='９')));
+            }
+        }
+        let id = lobby_kiosk::domain::field::parse_id_number(&text);
+        if let Ok(id) = id {
+            prop_assert_eq!(id.len(), 18);
+        }
+        let shown = lobby_kiosk::domain::field::preview(&text);
+        prop_assert!(!shown.chars().any(is_hidden));
+    }
+}

@@ -101,10 +101,10 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
     if args.json {
         print_json(&report);
     } else {
-        println!("{}: {}", say(lang, "配置", "Configuration"), report.config);
-        println!("{}: {}", say(lang, "数据目录", "Data folder"), report.data_dir);
+        outln!("{}: {}", say(lang, "配置", "Configuration"), report.config);
+        outln!("{}: {}", say(lang, "数据目录", "Data folder"), report.data_dir);
         if let Some(db) = &report.database {
-            println!(
+            outln!(
                 "{}: SQLite {}, journal_mode={}, synchronous={}, foreign_keys={}, schema {}/{}, quick_check={}",
                 say(lang, "数据库", "Database"),
                 db.sqlite_version,
@@ -129,9 +129,9 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
             );
         }
         for problem in &report.problems {
-            println!("{}: {problem}", say(lang, "问题", "Problem"));
+            outln!("{}: {problem}", say(lang, "问题", "Problem"));
         }
-        println!(
+        outln!(
             "{}",
             if report.healthy {
                 say(lang, "检查通过。", "All checks passed.")

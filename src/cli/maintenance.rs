@@ -77,7 +77,7 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
     if json {
         print_json(&BackupReport { backup: info, removed });
     } else {
-        println!(
+        outln!(
             "{}: {} ({} KB, {} {}, {} {})",
             say(lang, "备份已完成并通过完整性检查", "Backup written and checked"),
             info.path.display(),
@@ -88,7 +88,7 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
             say(lang, "张通行证", "passes"),
         );
         for path in &removed {
-            println!(
+            outln!(
                 "{}: {}",
                 say(lang, "已删除旧备份", "Removed an old backup"),
                 path.display()
@@ -159,10 +159,10 @@ pub fn restore(data_dir: &Path, file: &Path, _lang: Lang) -> Outcome {
     match Store::open(&db).and_then(|s| s.ensure_intact().map(|()| s)) {
         Ok(store) => {
             let schema = store.health().map_or(0, |h| h.schema_version);
-            println!("已从备份恢复 / Restored from the backup: {}", file.display());
-            println!("数据库 / Database: {} (schema {schema})", db.display());
+            outln!("已从备份恢复 / Restored from the backup: {}", file.display());
+            outln!("数据库 / Database: {} (schema {schema})", db.display());
             if previous.is_some() {
-                println!("原数据库已保留为 / The previous database is kept as: {kept}");
+                outln!("原数据库已保留为 / The previous database is kept as: {kept}");
             }
             Outcome::Success
         }
@@ -246,7 +246,7 @@ fn print_purge(app: &App, retention: &Retention, r: &PurgeReport) {
         (false, 0) => say(lang, "没有需要清理的记录", "Nothing was old enough to delete"),
         (false, _) => say(lang, "已删除", "Deleted"),
     };
-    println!("{head}:");
+    outln!("{head}:");
     let lines = [
         (r.visits, say(lang, "访客记录", "visits"), retention.visit_days),
         (r.passes, say(lang, "通行证", "passes"), retention.pass_days),
@@ -309,14 +309,14 @@ fn print_purge(app: &App, retention: &Retention, r: &PurgeReport) {
         ),
     ];
     for (count, what, days) in lines {
-        println!(
+        outln!(
             "  {what}: {count} ({} {days} {})",
             say(lang, "保留", "kept"),
             say(lang, "天", "days")
         );
     }
     if r.tickets_kept_open > 0 {
-        println!(
+        outln!(
             "{}: {}",
             say(
                 lang,
@@ -327,7 +327,7 @@ fn print_purge(app: &App, retention: &Retention, r: &PurgeReport) {
         );
     }
     if r.visits_kept_on_site > 0 {
-        println!(
+        outln!(
             "{}: {}",
             say(
                 lang,

@@ -6,6 +6,8 @@
 //! usage or configuration error, 3 for a damaged database with no good backup; messages in the configured language; never a panic
 //! or a backtrace for bad input.
 
+#[macro_use]
+mod out;
 /// The name of the account `--by` names, once its PIN (read from standard input) has
 /// proven it (`identity::prove`); otherwise says why and returns the exit from the
 /// enclosing function.
@@ -214,7 +216,12 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let _ = err.print();
+            if err.use_stderr() {
+                // clap quotes a refused value back: escaped, and each line cut short.
+                eprint!("{}", out::short_lines(&err.render().to_string(), 200));
+            } else {
+                let _ = err.print();
+            }
             return if err.use_stderr() {
                 Outcome::Usage.into()
             } else {
@@ -270,7 +277,7 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
         Command::Audit { since, json } => with_app(loaded, &cli.data_dir, |app| staff::run_audit(&app, since, json)),
 
         Command::Keys(KeysCommand::ExportPublic) => with_app(loaded, &cli.data_dir, |app| {
-            print!("{}", app.keys.ring().export_public());
+            out::raw(&app.keys.ring().export_public());
             Outcome::Success
         }),
         Command::Keys(KeysCommand::Renew) => {
@@ -330,7 +337,7 @@ fn with_app(loaded: LoadedConfig, data_dir: &Option<PathBuf>, f: impl FnOnce(Rc<
 /// Prints a value as pretty JSON for scripts.
 fn print_json(value: &impl serde::Serialize) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => outln!("{text}"),
         Err(err) => eprintln!("JSON: {err}"),
     }
 }
@@ -357,7 +364,14 @@ fn desk_refused(lang: Lang, why: DeskRefused, action: (&str, &str), not_found: (
             .to_string(),
             Outcome::Negative,
         ),
-        DeskRefused::NotFound => (format!("{} {key}", say(lang, not_found.0, not_found.1)), Outcome::Negative),
+        DeskRefused::NotFound => (
+            format!(
+                "{} {}",
+                say(lang, not_found.0, not_found.1),
+                crate::domain::field::preview(key)
+            ),
+            Outcome::Negative,
+        ),
         DeskRefused::BadPhone => (
             say(
                 lang,

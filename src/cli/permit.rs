@@ -158,7 +158,7 @@ fn print_permit(app: &App, p: &Permit, json: bool) {
         print_json(&view(p));
         return;
     }
-    println!(
+    outln!(
         "{} {}  {} {}  {}",
         say(lang, "备案编号", "Permit"),
         p.code,
@@ -166,7 +166,7 @@ fn print_permit(app: &App, p: &Permit, json: bool) {
         p.contractor,
         p.status.as_str()
     );
-    println!(
+    outln!(
         "  {} ~ {}  {}: {}",
         p.start_date,
         p.end_date,
@@ -174,7 +174,7 @@ fn print_permit(app: &App, p: &Permit, json: bool) {
         if p.deposit_paid { "✓" } else { "✗" }
     );
     for w in &p.workers {
-        println!("  {} {}", mask_name(&w.name), mask_phone(&w.phone));
+        outln!("  {} {}", mask_name(&w.name), mask_phone(&w.phone));
     }
 }
 
@@ -182,7 +182,11 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
     let lang = app.config.language;
     let now = app.now();
     let not_found = |code: &str| {
-        eprintln!("{} {code}", say(lang, "没有找到这份装修备案：", "No permit with code"));
+        eprintln!(
+            "{} {}",
+            say(lang, "没有找到这份装修备案：", "No permit with code"),
+            crate::domain::field::preview(code)
+        );
         Outcome::Negative
     };
     match cmd {
@@ -203,14 +207,24 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
             for w in &workers {
                 match permit::parse_worker(app, w) {
                     Ok(w) => roster.push(w),
-                    Err(_) => {
+                    Err(PermitRejected::WorkerId(name, why)) => {
                         eprintln!(
-                            "{} {w}",
+                            "{} {name}: {}",
+                            say(lang, "施工人员身份证号码有误：", "Worker's ID number not valid:"),
+                            why.message(lang)
+                        );
+                        return Outcome::Usage;
+                    }
+                    Err(_) => {
+                        // Never the whole entry: it holds a phone (and maybe an ID) number.
+                        eprintln!(
+                            "{} {}",
                             say(
                                 lang,
-                                "施工人员格式应为 姓名:手机号[:身份证号]：",
-                                "A worker is name:phone[:id-number]:"
-                            )
+                                "施工人员格式应为 姓名:手机号[:身份证号]，姓名为 1 至 20 个汉字或字母：",
+                                "A worker is name:phone[:id-number], the name 1 to 20 letters:"
+                            ),
+                            crate::domain::field::preview(w.split(':').next().unwrap_or_default())
                         );
                         return Outcome::Usage;
                     }
@@ -259,9 +273,20 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
                             "施工日期不合理（结束不能早于开始，最长一年）。",
                             "The dates do not work (end before start, or longer than a year).",
                         ),
-                        PermitRejected::Worker(w) => {
-                            format!("{} {w}", say(lang, "施工人员信息有误：", "Worker entry not valid:"))
-                        }
+                        PermitRejected::Worker(w) => format!(
+                            "{} {w} {}",
+                            say(lang, "施工人员信息有误：", "Worker entry not valid:"),
+                            say(
+                                lang,
+                                "（格式为 姓名:手机号[:身份证号]，姓名为 1 至 20 个汉字或字母）",
+                                "(give name:phone[:ID number]; a name is 1 to 20 letters)"
+                            )
+                        ),
+                        PermitRejected::WorkerId(name, why) => format!(
+                            "{} {name}: {}",
+                            say(lang, "施工人员身份证号码有误：", "Worker's ID number not valid:"),
+                            why.message(lang)
+                        ),
                         PermitRejected::DuplicateWorker(phone) => format!(
                             "{} {}",
                             say(
@@ -315,7 +340,7 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
         PermitCommand::Extend { code, to, by } => match desk::extend_permit_to(app, &proven!(app, &by), &code, to, now)
         {
             Ok(Ok(())) => {
-                println!("{} {code} → {to}", say(lang, "已延期装修备案", "Permit extended"));
+                outln!("{} {code} → {to}", say(lang, "已延期装修备案", "Permit extended"));
                 Outcome::Success
             }
             Ok(Err(why)) => refused(
@@ -371,7 +396,7 @@ fn set_status(app: &App, code: &str, status: PermitStatus, by: &str, now: DateTi
     let by = proven!(app, by);
     match desk::set_permit_status(app, &by, code, status, now) {
         Ok(Ok(())) => {
-            println!(
+            outln!(
                 "{} {code} → {}",
                 say(lang, "已更新备案", "Permit updated"),
                 status_label(app, status)
@@ -432,8 +457,9 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                 Ok(Some(p)) => p,
                 Ok(None) => {
                     eprintln!(
-                        "{} {permit}",
-                        say(lang, "没有找到这份装修备案：", "No permit with code")
+                        "{} {}",
+                        say(lang, "没有找到这份装修备案：", "No permit with code"),
+                        crate::domain::field::preview(&permit)
                     );
                     return Outcome::Negative;
                 }
@@ -460,7 +486,7 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                             "printed": printed, "reprint": reprint, "token": token,
                         }));
                     } else {
-                        println!(
+                        outln!(
                             "{} {} ({})",
                             say(lang, "临时出入证", "Pass"),
                             pass.pass_no,
@@ -470,7 +496,7 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                                 say(lang, "新发", "new")
                             }
                         );
-                        println!("{token}");
+                        outln!("{token}");
                     }
                     if printed {
                         Outcome::Success
@@ -498,7 +524,7 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                 if json {
                     print_json(&check);
                 } else if check.valid {
-                    println!(
+                    outln!(
                         "{} {} {} {} ~ {}",
                         say(lang, "有效", "VALID"),
                         check.pass_no.as_deref().unwrap_or(""),
@@ -507,7 +533,7 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                         check.valid_until.map(|t| t.to_rfc3339()).unwrap_or_default()
                     );
                 } else {
-                    println!(
+                    outln!(
                         "{}: {}",
                         say(lang, "无效", "NOT VALID"),
                         check.reason.as_deref().unwrap_or("")
@@ -526,7 +552,7 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
         },
         PassCommand::Revoke { pass_no, by } => match desk::revoke_pass(app, &proven!(app, &by), &pass_no, now) {
             Ok(Ok(())) => {
-                println!("{} {pass_no}", say(lang, "已撤销通行证：", "Pass revoked:"));
+                outln!("{} {pass_no}", say(lang, "已撤销通行证：", "Pass revoked:"));
                 Outcome::Success
             }
             Ok(Err(why)) => desk_refused(

@@ -52,7 +52,7 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
             let slip = test_slip(&app.config.compound.name, &app.config.compound.hotline, &now);
             match app.print(&slip) {
                 Ok(()) => {
-                    println!(
+                    outln!(
                         "{} ({})",
                         say(lang, "测试凭条已发送到打印机", "Test slip sent to the printer"),
                         app.printer_name()
@@ -78,7 +78,7 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
             if json {
                 print_json(&serde_json::json!({ "driver": driver, "state": state, "printable": printable }));
             } else {
-                println!("{} ({driver}): {state}", say(lang, "打印机状态", "Printer status"));
+                outln!("{} ({driver}): {state}", say(lang, "打印机状态", "Printer status"));
             }
             if printable {
                 Outcome::Success
@@ -91,7 +91,7 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
             Ok(()) => {
                 let within = RetryPolicy::from_config(&app.config.printer).within;
                 let owed = app.with_store(|s| job::owed(s, within, app.now())).unwrap_or(0);
-                println!(
+                outln!(
                     "{}",
                     app.config.language.pick(
                         &format!("补打完成，仍欠 {owed} 张凭条。"),
@@ -111,7 +111,7 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
         },
         PrinterCommand::Reprint { job, by } => match reprint::reprint_job(app, job, &proven!(app, &by), app.now()) {
             Ok(Ok(printing)) if printing.printed() => {
-                println!("{}", say(lang, "已重打", "Reprinted"));
+                outln!("{}", say(lang, "已重打", "Reprinted"));
                 Outcome::Success
             }
             Ok(Ok(_)) => {
@@ -177,7 +177,7 @@ fn queue(app: &App, failed: bool, limit: u32, json: bool) -> Outcome {
         print_json(&serde_json::json!({ "summary": summary, "jobs": jobs }));
         return Outcome::Success;
     }
-    println!(
+    outln!(
         "{}",
         lang.pick(
             &format!(
@@ -192,7 +192,7 @@ fn queue(app: &App, failed: bool, limit: u32, json: bool) -> Outcome {
     );
     let tz = app.config.tz();
     for j in jobs {
-        println!(
+        outln!(
             "#{:<6} {} {:<8} {:<7} {}:{} ×{}{}",
             j.id,
             j.created_at.with_timezone(&tz).format("%m-%d %H:%M"),

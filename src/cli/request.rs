@@ -5,6 +5,7 @@ use clap::Subcommand;
 
 use super::{print_json, say, Outcome};
 use crate::app::App;
+use crate::domain::field::preview;
 use crate::domain::mask::mask_phone;
 use crate::domain::request::{find_choice, RequestType};
 use crate::domain::sla::breach;
@@ -64,7 +65,7 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                     let tz = app.config.tz();
                     for t in &tickets {
                         let due = t.due_at.with_timezone(&tz).format("%m-%d %H:%M");
-                        println!(
+                        outln!(
                             "{}{} {:<10} {:<16} {:<12} {} {due}",
                             if t.urgent { "!" } else { " " },
                             t.ticket_no,
@@ -74,7 +75,7 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                             mask_phone(&t.callback_phone)
                         );
                     }
-                    println!(
+                    outln!(
                         "{}",
                         lang.pick(
                             &format!("共 {} 单。", tickets.len()),
@@ -98,9 +99,9 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                     if json {
                         print_json(&serde_json::json!({ "ticket": row(app, &t), "history": history }));
                     } else {
-                        println!("{}", serde_json::to_string_pretty(&row(app, &t)).unwrap_or_default());
+                        outln!("{}", serde_json::to_string_pretty(&row(app, &t)).unwrap_or_default());
                         for h in &history {
-                            println!(
+                            outln!(
                                 "  {} {} {} {}",
                                 h.at.with_timezone(&app.config.tz()).format("%m-%d %H:%M"),
                                 h.status,
@@ -112,7 +113,11 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                     Outcome::Success
                 }
                 _ => {
-                    eprintln!("{} {number}", say(lang, "没有找到这张单：", "No such ticket:"));
+                    eprintln!(
+                        "{} {}",
+                        say(lang, "没有找到这张单：", "No such ticket:"),
+                        preview(&number)
+                    );
                     Outcome::Negative
                 }
             }
@@ -124,18 +129,45 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
             by,
         } => {
             let Some(to) = TicketStatus::parse(&status) else {
-                eprintln!("{} {status}", say(lang, "未知状态：", "Unknown status:"));
+                eprintln!("{} {}", say(lang, "未知状态：", "Unknown status:"), preview(&status));
                 return Outcome::Usage;
             };
             let by = proven!(app, &by);
             match resident::update(app, &ticket, to, &by, &note, app.now()) {
                 Ok(Ok(t)) => {
-                    println!("{} {} → {}", say(lang, "已更新", "Updated"), t.ticket_no, t.status);
+                    outln!("{} {} → {}", say(lang, "已更新", "Updated"), t.ticket_no, t.status);
                     Outcome::Success
                 }
                 Ok(Err(UpdateRefused::Unknown)) => {
-                    eprintln!("{} {ticket}", say(lang, "没有找到这张单：", "No such ticket:"));
+                    eprintln!(
+                        "{} {}",
+                        say(lang, "没有找到这张单：", "No such ticket:"),
+                        preview(&ticket)
+                    );
                     Outcome::Negative
+                }
+                Ok(Err(UpdateRefused::Note(why))) => {
+                    eprintln!(
+                        "{}{}",
+                        say(
+                            lang,
+                            "备注有误，未作变更：",
+                            "The note was not accepted, nothing changed: "
+                        ),
+                        why.message(lang)
+                    );
+                    Outcome::Usage
+                }
+                Ok(Err(UpdateRefused::NeedsReason)) => {
+                    eprintln!(
+                        "{}",
+                        say(
+                            lang,
+                            "取消工单请用 --note 写明原因（例如 业主撤回），原因会留在工单记录中。",
+                            "To cancel a ticket, give the reason with --note (e.g. withdrawn by the resident); it stays on the ticket's history."
+                        )
+                    );
+                    Outcome::Usage
                 }
                 Ok(Err(UpdateRefused::NotAllowed { from, to })) => {
                     eprintln!(

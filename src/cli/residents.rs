@@ -70,7 +70,7 @@ pub fn run(app: &App, cmd: ResidentsCommand) -> Outcome {
                         print_json(&serde_json::json!({ "imported": count, "summary": summary }));
                     } else {
                         let units = summary.map_or(0, |s| s.units);
-                        println!(
+                        outln!(
                             "{}",
                             lang.pick(
                                 &format!("已导入 {count} 位住户，共 {units} 户。"),
@@ -112,16 +112,16 @@ pub fn run(app: &App, cmd: ResidentsCommand) -> Outcome {
             if json {
                 print_json(&rows);
             } else {
-                println!(
+                outln!(
                     "{:<12} {:<6} {}",
                     say(lang, "房号", "Unit"),
                     say(lang, "姓氏", "Surname"),
                     say(lang, "电话", "Phone")
                 );
                 for row in &rows {
-                    println!("{:<12} {:<6} {}", row.unit, row.surname, row.phone);
+                    outln!("{:<12} {:<6} {}", row.unit, row.surname, row.phone);
                 }
-                println!(
+                outln!(
                     "{}",
                     lang.pick(
                         &format!("共 {} 位住户。", rows.len()),

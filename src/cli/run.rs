@@ -77,7 +77,7 @@ pub fn run(app: Rc<App>, args: &RunArgs, started: Instant) -> Outcome {
         let weak = kiosk.window.as_weak();
         let noted = kiosk.window.window().set_rendering_notifier(move |state, _| {
             if matches!(state, slint::RenderingState::AfterRendering) {
-                println!("first frame after {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+                outln!("first frame after {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
                 if let Some(w) = weak.upgrade() {
                     let _ = w.hide();
                 }
@@ -89,7 +89,7 @@ pub fn run(app: Rc<App>, args: &RunArgs, started: Instant) -> Outcome {
             // comes before the window is even created: say so rather than pretend.
             // benches/startup.sh times the first frame on screen from outside.
             slint::Timer::single_shot(std::time::Duration::ZERO, move || {
-                println!(
+                outln!(
                     "event loop started after {:.1} ms (no frame notifier with this renderer)",
                     started.elapsed().as_secs_f64() * 1000.0
                 );
@@ -109,7 +109,7 @@ pub fn run(app: Rc<App>, args: &RunArgs, started: Instant) -> Outcome {
 
 pub fn list_pages() -> Outcome {
     for (name, what) in PAGES {
-        println!("{name:<14} {what}");
+        outln!("{name:<14} {what}");
     }
     Outcome::Success
 }
@@ -177,7 +177,7 @@ pub fn screenshot(app: Rc<App>, args: &ScreenshotArgs, default_lang: Lang) -> Ou
     match screenshot::take(app, &shots) {
         Ok(()) => {
             for shot in &shots {
-                println!("{}", shot.out.display());
+                outln!("{}", shot.out.display());
             }
             Outcome::Success
         }

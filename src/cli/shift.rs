@@ -48,7 +48,7 @@ fn print_handover(app: &App, h: &Handover) {
     let lang = app.config.language;
     let tz = app.config.tz();
     let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
-    println!(
+    outln!(
         "#{} {} {} {}",
         h.id,
         local(h.closed_at),
@@ -56,17 +56,17 @@ fn print_handover(app: &App, h: &Handover) {
         h.closed_by
     );
     match (&h.acked_by, h.acked_at) {
-        (Some(by), Some(at)) => println!("{} {by} {}", say(lang, "接班：", "taken over by"), local(at)),
-        _ => println!("{}", say(lang, "尚未接班确认", "not yet taken over")),
+        (Some(by), Some(at)) => outln!("{} {by} {}", say(lang, "接班：", "taken over by"), local(at)),
+        _ => outln!("{}", say(lang, "尚未接班确认", "not yet taken over")),
     }
     if !h.notes.is_empty() {
-        println!("{} {}", say(lang, "留言：", "Notes:"), h.notes);
+        outln!("{} {}", say(lang, "留言：", "Notes:"), h.notes);
     }
     for item in &h.items {
-        println!("  {}", shift::item_text(item, lang, tz));
+        outln!("  {}", shift::item_text(item, lang, tz));
     }
     if h.items.is_empty() {
-        println!("  {}", say(lang, "没有未办结事项", "nothing left open"));
+        outln!("  {}", say(lang, "没有未办结事项", "nothing left open"));
     }
 }
 
@@ -82,6 +82,11 @@ fn refused(app: &App, why: ShiftRefused) -> Outcome {
             "{} {}",
             say(lang, "留言请不超过（字）：", "Notes are limited to (characters):"),
             shift::NOTES_MAX_CHARS
+        ),
+        ShiftRefused::BadNotes(why) => format!(
+            "{}{}",
+            say(lang, "留言未能保存：", "The notes were not kept: "),
+            why.message(lang)
         ),
         ShiftRefused::NothingToAcknowledge => say(
             lang,
@@ -120,7 +125,7 @@ pub fn run_shift(app: &App, cmd: ShiftCommand) -> Outcome {
                     let tz = app.config.tz();
                     for h in &full {
                         let (t, w, o, f) = shift::counts(&h.items);
-                        println!(
+                        outln!(
                             "#{:<4} {} {:<8} → {:<8} {}",
                             h.id,
                             h.closed_at.with_timezone(&tz).format("%m-%d %H:%M"),
@@ -177,7 +182,7 @@ pub fn run_shift(app: &App, cmd: ShiftCommand) -> Outcome {
             };
             match shift::acknowledge(app, id, taker, now) {
                 Ok(Ok(taken)) => {
-                    println!(
+                    outln!(
                         "{} #{} ({})",
                         say(lang, "已接班确认", "Taken over"),
                         taken.handover.id,
@@ -229,6 +234,15 @@ pub fn run_export(app: &App, what: &str, from: NaiveDate, to: NaiveDate, out: Op
                 )
             );
             Outcome::Usage
+        }
+        Err(ExportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            super::out::finish_on_write_error(&e);
+            Outcome::Negative
+        }
+        Err(ExportError::Csv(e)) if matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            super::out::finish_on_write_error(&std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+            Outcome::Negative
         }
         Err(e) => {
             eprintln!("{e}");

@@ -80,6 +80,15 @@ fn refused(app: &App, why: StaffRefused) -> Outcome {
             "这是最后一位在职主管的账号，请先添加另一位主管再停用，谢谢。",
             "This is the last active supervisor; please add another supervisor first. Thank you.",
         ),
+        StaffRefused::BadName(why) => format!(
+            "{}{}",
+            say(
+                lang,
+                "账号名称需为 1 至 20 个汉字、字母或数字：",
+                "An account's name is 1 to 20 letters or digits: "
+            ),
+            why.message(lang)
+        ),
         StaffRefused::UnknownName => say(
             lang,
             "没有这个账号，或名字不合适。",
@@ -113,7 +122,7 @@ pub fn run_staff(app: &App, cmd: StaffCommand) -> Outcome {
                         print_json(&list);
                     } else {
                         for s in &list {
-                            println!(
+                            outln!(
                                 "{:<12} {:<10} {}",
                                 s.name,
                                 s.role,
@@ -153,13 +162,19 @@ pub fn run_roster(app: &App, print: bool, json: bool) -> Outcome {
         print_json(&lines);
     } else {
         for l in &lines {
-            println!(
+            outln!(
                 "{:<8} {:<16} {:<10} {:<6} {:<12} x{} {}",
-                l.kind, l.number, l.unit, l.name, l.phone, l.party, l.since
+                l.kind,
+                l.number,
+                l.unit,
+                l.name,
+                l.phone,
+                l.party,
+                l.since
             );
         }
         let people: u32 = lines.iter().map(|l| l.party).sum();
-        println!(
+        outln!(
             "{}",
             app.config
                 .language
@@ -195,8 +210,8 @@ pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
     match format.as_str() {
         "json" => print_json(&report),
         "csv" => {
-            println!("date,visits,visits_held,passes,tickets,repairs_on_time,satisfaction_overall,satisfaction_reception,ratings,print_failures");
-            println!(
+            outln!("date,visits,visits_held,passes,tickets,repairs_on_time,satisfaction_overall,satisfaction_reception,ratings,print_failures");
+            outln!(
                 "{},{},{},{},{},{},{},{},{},{}",
                 report.date,
                 report.visits,
@@ -214,43 +229,43 @@ pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
         }
         "text" => {
             let lang = app.config.language;
-            println!("{} {}", say(lang, "每日梳理汇总", "Daily summary"), report.date);
-            println!(
+            outln!("{} {}", say(lang, "每日梳理汇总", "Daily summary"), report.date);
+            outln!(
                 "{}: {} ({}: {})",
                 say(lang, "访客登记", "Visits"),
                 report.visits,
                 say(lang, "限制名单拦截", "deny-list holds"),
                 report.visits_held
             );
-            println!("{}: {}", say(lang, "装修通行证", "Worker passes"), report.passes);
-            println!(
+            outln!("{}: {}", say(lang, "装修通行证", "Worker passes"), report.passes);
+            outln!(
                 "{}: {} {:?}",
                 say(lang, "业主服务单", "Tickets"),
                 report.tickets,
                 report.tickets_by_type
             );
-            println!(
+            outln!(
                 "{}: {} ({} {})",
                 say(lang, "维修及时率", "Repairs on time"),
                 pct(report.repairs_on_time),
                 report.repairs_judged,
                 say(lang, "单", "judged")
             );
-            println!(
+            outln!(
                 "{}: {} / {} {:.0}%",
                 say(lang, "总体满意度", "Overall satisfaction"),
                 pct(report.satisfaction_overall),
                 say(lang, "目标", "target"),
                 report.target_overall * 100.0
             );
-            println!(
+            outln!(
                 "{}: {} / {} {:.0}%",
                 say(lang, "接待服务满意度", "Reception satisfaction"),
                 pct(report.satisfaction_reception),
                 say(lang, "目标", "target"),
                 report.target_reception * 100.0
             );
-            println!("{}: {}", say(lang, "打印故障", "Print failures"), report.print_failures);
+            outln!("{}: {}", say(lang, "打印故障", "Print failures"), report.print_failures);
         }
         _ => {
             eprintln!("--format text|csv|json");
@@ -282,7 +297,7 @@ pub fn run_audit(app: &App, since: Option<DateTime<Utc>>, json: bool) -> Outcome
                 print_json(&entries);
             } else {
                 for e in &entries {
-                    println!(
+                    outln!(
                         "{} {:<10} {:<16} {:<18} {}",
                         e.at.with_timezone(&app.config.tz()).format("%m-%d %H:%M"),
                         e.staff,

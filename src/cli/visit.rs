@@ -165,14 +165,22 @@ pub fn run_visit(app: &App, cmd: VisitCommand) -> Outcome {
             if find_visit(app, &id).is_none() =>
         {
             let _ = (by, json);
-            eprintln!("{} {id}", say(lang, "没有找到这条访客记录：", "No such visit:"));
+            eprintln!(
+                "{} {}",
+                say(lang, "没有找到这条访客记录：", "No such visit:"),
+                crate::domain::field::preview(&id)
+            );
             Outcome::Negative
         }
         VisitCommand::Approve { id, by, json } => decide(app, &id, true, &by, json, now),
         VisitCommand::Deny { id, by, json } => decide(app, &id, false, &by, json, now),
         VisitCommand::SignOut { id, by, json } => {
             let Some(visit) = find_visit(app, &id) else {
-                eprintln!("{} {id}", say(lang, "没有找到这条访客记录：", "No such visit:"));
+                eprintln!(
+                    "{} {}",
+                    say(lang, "没有找到这条访客记录：", "No such visit:"),
+                    crate::domain::field::preview(&id)
+                );
                 return Outcome::Negative;
             };
             let by = proven!(app, &by);
@@ -181,7 +189,7 @@ pub fn run_visit(app: &App, cmd: VisitCommand) -> Outcome {
                     if json {
                         print_json(&serde_json::json!({ "signed_out": visit.visit_no }));
                     } else {
-                        println!("{} {}", say(lang, "已登记离开：", "Signed out:"), visit.visit_no);
+                        outln!("{} {}", say(lang, "已登记离开：", "Signed out:"), visit.visit_no);
                     }
                     Outcome::Success
                 }
@@ -219,7 +227,7 @@ pub fn run_visit(app: &App, cmd: VisitCommand) -> Outcome {
                 print_json(&rows);
             } else {
                 for r in &rows {
-                    println!(
+                    outln!(
                         "{:<5} {:<16} {:<10} {:<4} {:<12} {:<14} {:<9} {}",
                         r.id,
                         r.visit_no,
@@ -231,7 +239,7 @@ pub fn run_visit(app: &App, cmd: VisitCommand) -> Outcome {
                         r.valid_until.as_deref().unwrap_or(&r.created_at)
                     );
                 }
-                println!(
+                outln!(
                     "{}",
                     lang.pick(&format!("共 {} 条。", rows.len()), &format!("{} visits.", rows.len()))
                 );
@@ -253,7 +261,7 @@ fn decide(app: &App, key: &str, approve: bool, by: &str, json: bool, now: chrono
             if json {
                 print_json(&serde_json::json!({ "visit": row(app, &visit), "printed": printed }));
             } else if approve {
-                println!(
+                outln!(
                     "{} {} ({})",
                     say(lang, "已同意来访：", "Approved:"),
                     visit.visit_no,
@@ -268,7 +276,7 @@ fn decide(app: &App, key: &str, approve: bool, by: &str, json: bool, now: chrono
                     }
                 );
             } else {
-                println!("{} {}", say(lang, "已婉拒来访：", "Declined:"), visit.visit_no);
+                outln!("{} {}", say(lang, "已婉拒来访：", "Declined:"), visit.visit_no);
             }
             Outcome::Success
         }
@@ -317,10 +325,14 @@ pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
                     if json {
                         print_json(&created);
                     } else {
-                        println!("{} {}", say(lang, "预约码：", "Invite code:"), created.code);
-                        println!(
+                        outln!("{} {}", say(lang, "预约码：", "Invite code:"), created.code);
+                        outln!(
                             "{} {} {} {} ~ {}",
-                            created.unit, created.visitor, created.phone, created.valid_from, created.valid_until
+                            created.unit,
+                            created.visitor,
+                            created.phone,
+                            created.valid_from,
+                            created.valid_until
                         );
                     }
                     Outcome::Success
@@ -367,7 +379,7 @@ pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
                     print_json(&rows);
                 } else {
                     for i in &invites {
-                        println!(
+                        outln!(
                             "{} {:<10} {} {} {} ~ {}",
                             i.code,
                             i.unit_no,
@@ -387,7 +399,7 @@ pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
         },
         InviteCommand::Revoke { code, by } => match desk::revoke_invite(app, &proven!(app, &by), &code, now) {
             Ok(Ok(())) => {
-                println!("{} {code}", say(lang, "已取消预约：", "Invite cancelled:"));
+                outln!("{} {code}", say(lang, "已取消预约：", "Invite cancelled:"));
                 Outcome::Success
             }
             Ok(Err(why)) => desk_refused(
@@ -430,7 +442,7 @@ pub fn run_deny(app: &App, cmd: DenyCommand) -> Outcome {
                     print_json(&rows);
                 } else {
                     for d in &list {
-                        println!("{} {} ({})", mask_phone(&d.phone), d.reason, d.added_by);
+                        outln!("{} {} ({})", mask_phone(&d.phone), d.reason, d.added_by);
                     }
                 }
                 Outcome::Success
@@ -454,7 +466,7 @@ fn deny_answer(
     let masked = parse_mobile(phone).map(|m| m.masked()).unwrap_or_default();
     match outcome {
         Ok(Ok(())) => {
-            println!("{} {masked}", say(lang, done.0, done.1));
+            outln!("{} {masked}", say(lang, done.0, done.1));
             Outcome::Success
         }
         Ok(Err(why)) => desk_refused(

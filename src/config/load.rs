@@ -104,7 +104,7 @@ impl LoadedConfig {
                 source_name: source_name.clone(),
                 line,
                 key,
-                message: err.message().to_string(),
+                message: short(err.message()),
             }
         })?;
         config.validate().map_err(|invalid| ConfigError::Invalid {
@@ -114,6 +114,19 @@ impl LoadedConfig {
             reason: invalid.reason,
         })?;
         Ok(Self { config, source })
+    }
+}
+
+/// A parser's message as the technician sees it: escaped, and cut short where it quotes
+/// a huge value back.
+fn short(message: &str) -> String {
+    const MAX: usize = 300;
+    let escaped = crate::domain::field::escape_invisible(message);
+    if escaped.chars().count() > MAX {
+        let head: String = escaped.chars().take(MAX).collect();
+        format!("{head}…")
+    } else {
+        escaped.into_owned()
     }
 }
 

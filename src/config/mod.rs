@@ -407,6 +407,61 @@ impl Config {
         if self.compound.hotline.trim().is_empty() {
             return bad("compound.hotline", "must not be empty: it is printed on every slip");
         }
+        // The texts shown in the header and printed on every slip pass the same field
+        // rules as anything typed at the kiosk.
+        use crate::domain::field::{self, Rule};
+        let texts: [(&'static str, &str, Rule, &str); 6] = [
+            (
+                "compound.name",
+                &self.compound.name,
+                field::COMPOUND_NAME,
+                "the compound's name",
+            ),
+            (
+                "compound.name_en",
+                &self.compound.name_en,
+                field::COMPOUND_NAME,
+                "the compound's name",
+            ),
+            (
+                "compound.company",
+                &self.compound.company,
+                field::COMPANY_NAME,
+                "the company's name",
+            ),
+            (
+                "compound.company_en",
+                &self.compound.company_en,
+                field::COMPANY_NAME,
+                "the company's name",
+            ),
+            (
+                "compound.hotline",
+                &self.compound.hotline,
+                field::HOTLINE,
+                "a phone number (digits, spaces, + - ( ) /)",
+            ),
+            (
+                "requests.on_duty_phone",
+                self.requests.on_duty_phone(),
+                field::HOTLINE,
+                "a phone number (digits, spaces, + - ( ) /)",
+            ),
+        ];
+        for (key, value, rule, what) in texts {
+            if let Err(why) = field::clean(&rule, value) {
+                return Err(Invalid {
+                    key,
+                    reason: format!("must be {what} of at most {} characters: {why}", rule.max_chars),
+                });
+            }
+        }
+        if let Some(reason) = logo_problem(&self.branding.logo) {
+            return Err(Invalid {
+                key: "branding.logo",
+                reason,
+            });
+        }
         if crate::domain::unit::UnitFormat::parse(&self.compound.unit_format).is_err() {
             return bad(
                 "compound.unit_format",
@@ -525,6 +580,36 @@ impl Config {
             );
         }
         Ok(())
+    }
+}
+
+/// Why the configured logo cannot be shown, if it cannot: an empty path is the compound's
+/// initial, anything else must be a PNG, JPEG or SVG file that is there to read.
+fn logo_problem(logo: &str) -> Option<String> {
+    if logo.is_empty() {
+        return None;
+    }
+    let shown = crate::domain::field::preview(logo);
+    let path = std::path::Path::new(logo);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "svg") {
+        return Some(format!(
+            "\"{shown}\" must be a .png, .jpg or .svg image, or empty for the compound's initial"
+        ));
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => match std::fs::File::open(path) {
+            Ok(_) => None,
+            Err(e) => Some(format!("\"{shown}\" cannot be read ({e}); fix the path or leave it empty")),
+        },
+        Ok(_) => Some(format!("\"{shown}\" is not a file; give the image's path or leave it empty")),
+        Err(_) => Some(format!(
+            "\"{shown}\" is not there (a relative path is from the folder the kiosk starts in); fix the path or leave it empty"
+        )),
     }
 }
 

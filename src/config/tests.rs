@@ -154,3 +154,57 @@ fn a_robot_secret_is_for_signed_robots_only_and_never_shows_in_debug_output() {
     let pasted_with_a_break = dingtalk.replace("SECabc123", "SECabc\\n123");
     assert_eq!(parse(&pasted_with_a_break).unwrap_err().key(), Some("notify.secret"));
 }
+
+#[test]
+fn hostile_compound_texts_are_refused_naming_the_key_without_echoing_them() {
+    let long = "翠".repeat(50_000);
+    for (from, to, key) in [
+        ("name = \"翠湖花园\"", format!("name = \"{long}\""), "compound.name"),
+        (
+            "name = \"翠湖花园\"",
+            "name = \"翠湖\\u001b[2J花园\"".to_string(),
+            "compound.name",
+        ),
+        (
+            "name = \"翠湖花园\"",
+            "name = \"翠湖\\u202e花园\"".to_string(),
+            "compound.name",
+        ),
+        (
+            "name = \"翠湖花园\"",
+            "name = \"翠湖\\u200b花园\"".to_string(),
+            "compound.name",
+        ),
+        (
+            "hotline = \"400-820-5678\"",
+            "hotline = \"400\\u0007820\"".to_string(),
+            "compound.hotline",
+        ),
+    ] {
+        let text = EMBEDDED_DEFAULT.replacen(from, &to, 1);
+        assert_ne!(text, EMBEDDED_DEFAULT, "{from} is in the default file");
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.key(), Some(key), "{err}");
+        let shown = err.to_string();
+        assert!(shown.len() < 400, "the error echoes the value: {} bytes", shown.len());
+        assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
+    }
+}
+
+#[test]
+fn a_missing_logo_is_refused_at_load() {
+    let text = EMBEDDED_DEFAULT.replace("logo = \"\"", "logo = \"/nonexistent/logo.png\"");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.key(), Some("branding.logo"));
+    assert!(err.to_string().contains("is not there"), "{err}");
+    let expected_line = text.lines().position(|l| l.starts_with("logo =")).unwrap() + 1;
+    assert_eq!(err.line(), Some(expected_line));
+
+    let dir = tempfile::tempdir().unwrap();
+    let logo = dir.path().join("logo.png");
+    std::fs::write(&logo, b"\x89PNG").unwrap();
+    let text = EMBEDDED_DEFAULT.replace("logo = \"\"", &format!("logo = {:?}", logo.display().to_string()));
+    assert!(parse(&text).is_ok());
+    let text = EMBEDDED_DEFAULT.replace("logo = \"\"", "logo = \"/etc/passwd\"");
+    assert_eq!(parse(&text).unwrap_err().key(), Some("branding.logo"));
+}

@@ -4,8 +4,8 @@ use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-/// Longest company name kept (characters).
-pub const MAX_COMPANY_CHARS: usize = 30;
+/// Longest company name kept (characters): the rule in [`super::field::VISITOR_COMPANY`].
+pub const MAX_COMPANY_CHARS: usize = super::field::VISITOR_COMPANY.max_chars;
 /// Largest party one registration may cover; tour groups larger than this see the desk.
 pub const MAX_PARTY: u32 = 50;
 
@@ -89,28 +89,21 @@ pub fn visit_valid_until(now: DateTime<Utc>, tz: Tz, validity: VisitValidity) ->
     }
 }
 
-/// A surname as the desk asks for it: 1-4 Chinese characters, or a Latin family name.
+/// A surname as the desk asks for it: 1-4 Chinese characters, or a Latin family name
+/// (the [`super::field::SURNAME`] rule).
 pub fn is_valid_surname(text: &str) -> bool {
-    let text = text.trim();
-    let count = text.chars().count();
-    let cjk = text
-        .chars()
-        .all(|c| matches!(c as u32, 0x3400..=0x9FFF | 0x20000..=0x3134F));
-    let latin = text
-        .chars()
-        .all(|c| c.is_ascii_alphabetic() || matches!(c, ' ' | '-' | '\''))
-        && text.chars().any(|c| c.is_ascii_alphabetic());
-    (cjk && (1..=4).contains(&count)) || (latin && (1..=20).contains(&count))
+    clean_surname(text).is_some()
+}
+
+/// The surname as it is kept (folded, NFC, trimmed), if it passes the rule.
+pub fn clean_surname(text: &str) -> Option<String> {
+    super::field::clean(&super::field::SURNAME, text).ok()
 }
 
 /// A company name is optional; when given it is trimmed and at most 30 characters.
 /// `None` when it cannot be kept as typed.
 pub fn clean_company(text: &str) -> Option<String> {
-    let text = text.trim();
-    if text.chars().count() > MAX_COMPANY_CHARS || text.chars().any(char::is_control) {
-        return None;
-    }
-    Some(text.to_string())
+    super::field::clean(&super::field::VISITOR_COMPANY, text).ok()
 }
 
 #[cfg(test)]

@@ -16,8 +16,9 @@ use crate::domain::phone::parse_mobile;
 use crate::domain::ticket::TicketStatus;
 use crate::store::{Permit, PermitStatus, SignOutKind, Visit};
 
-/// The longest deny-list reason, in characters (the screen's field stops there too).
-pub const MAX_DENY_REASON_CHARS: usize = 60;
+/// The longest deny-list reason, in characters (the screen's field stops there too):
+/// [`crate::domain::field::DENY_REASON`].
+pub const MAX_DENY_REASON_CHARS: usize = crate::domain::field::DENY_REASON.max_chars;
 
 /// The longest a permit is extended in one step.
 pub const MAX_EXTEND_DAYS: i64 = 90;
@@ -135,12 +136,11 @@ pub fn deny_add(app: &App, by: &str, phone: &str, reason: &str, now: DateTime<Ut
     let Ok(mobile) = parse_mobile(phone) else {
         return Ok(Err(DeskRefused::BadPhone));
     };
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > MAX_DENY_REASON_CHARS || reason.chars().any(char::is_control) {
+    let Ok(reason) = crate::domain::field::clean(&crate::domain::field::DENY_REASON, reason) else {
         return Ok(Err(DeskRefused::NoReason));
-    }
-    app.with_store(|s| s.deny_add(mobile.as_str(), reason, by, now))?;
-    done(app, true, by, "deny_add", &mobile.masked(), reason, now)
+    };
+    app.with_store(|s| s.deny_add(mobile.as_str(), &reason, by, now))?;
+    done(app, true, by, "deny_add", &mobile.masked(), &reason, now)
 }
 
 /// Removes a deny-list entry by its id (the screen never holds the whole number).
@@ -235,7 +235,12 @@ impl CancelReason {
 pub fn cancel_ticket(app: &App, by: &str, number: &str, reason: CancelReason, now: DateTime<Utc>) -> Outcome {
     match resident::update(app, number, TicketStatus::Cancelled, by, reason.note(), now)? {
         Ok(_) => Ok(Ok(())),
-        Err(UpdateRefused::Unknown | UpdateRefused::NotAllowed { .. }) => Ok(Err(DeskRefused::NotFound)),
+        Err(
+            UpdateRefused::Unknown
+            | UpdateRefused::NotAllowed { .. }
+            | UpdateRefused::Note(_)
+            | UpdateRefused::NeedsReason,
+        ) => Ok(Err(DeskRefused::NotFound)),
     }
 }
 

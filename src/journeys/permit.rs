@@ -6,17 +6,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::JourneyError;
 use crate::app::App;
+use crate::domain::field::{self, preview, FieldError};
 use crate::domain::idhash::id_fingerprint;
 use crate::domain::phone::parse_mobile;
-use crate::domain::visitor::is_valid_surname;
+use crate::domain::visitor::clean_surname;
 use crate::store::{NewPermit, NewWorker, Permit, StoreError};
 
 /// The longest renovation one filing covers, in days after its first day.
 pub const MAX_PERMIT_DAYS: i64 = 366;
-/// The longest contractor name, in characters.
-pub const MAX_CONTRACTOR_CHARS: usize = 40;
-/// The longest worker name, in characters.
-pub const MAX_WORKER_NAME_CHARS: usize = 20;
+/// The longest contractor name, in characters ([`field::CONTRACTOR`]).
+pub const MAX_CONTRACTOR_CHARS: usize = field::CONTRACTOR.max_chars;
+/// The longest worker name, in characters ([`field::WORKER_NAME`]).
+pub const MAX_WORKER_NAME_CHARS: usize = field::WORKER_NAME.max_chars;
 
 /// Which part of a filing does not pass, so the desk is told exactly what to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,8 +27,12 @@ pub enum PermitRejected {
     Contractor,
     LeadPhone,
     Dates,
-    /// A worker entry (as it was given) that is not a name and a mobile number.
+    /// A worker entry that is not a name and a mobile number: a short, escaped preview
+    /// of the name as given (never the phone or ID number).
     Worker(String),
+    /// A worker's ID number that is not a valid resident ID (GB 11643): the worker's name
+    /// and what is wrong.
+    WorkerId(String, FieldError),
     /// The same mobile number twice on one roster.
     DuplicateWorker(String),
     /// A renovation with nobody who may collect a pass.
@@ -54,21 +59,11 @@ pub fn check_unit(app: &App, text: &str) -> Result<Result<String, PermitRejected
 }
 
 pub fn check_owner(text: &str) -> Result<String, PermitRejected> {
-    if is_valid_surname(text) {
-        Ok(text.trim().to_string())
-    } else {
-        Err(PermitRejected::OwnerSurname)
-    }
+    clean_surname(text).ok_or(PermitRejected::OwnerSurname)
 }
 
 pub fn check_contractor(text: &str) -> Result<String, PermitRejected> {
-    let text = text.trim();
-    let count = text.chars().count();
-    if (1..=MAX_CONTRACTOR_CHARS).contains(&count) && !text.chars().any(char::is_control) {
-        Ok(text.to_string())
-    } else {
-        Err(PermitRejected::Contractor)
-    }
+    field::clean(&field::CONTRACTOR, text).map_err(|_| PermitRejected::Contractor)
 }
 
 /// The lead's mobile number, digits only.
@@ -86,25 +81,22 @@ pub fn check_dates(start: NaiveDate, end: NaiveDate) -> Result<(), PermitRejecte
     }
 }
 
-/// A worker's name as the desk typed it: 1 to 20 characters, no control characters.
+/// A worker's name as the desk typed it: the [`field::WORKER_NAME`] rule (1 to 20
+/// letters, no digits, symbols, invisible or control characters).
 pub fn check_worker_name(text: &str) -> Result<String, PermitRejected> {
-    let name = text.trim();
-    if (1..=MAX_WORKER_NAME_CHARS).contains(&name.chars().count()) && !name.chars().any(char::is_control) {
-        Ok(name.to_string())
-    } else {
-        Err(PermitRejected::Worker(name.to_string()))
-    }
+    field::clean(&field::WORKER_NAME, text).map_err(|_| PermitRejected::Worker(preview(text.trim())))
 }
 
 /// One worker: a name, a mobile number and, if given, an ID number (kept only as a keyed
 /// hash and its last 4).
 pub fn new_worker(app: &App, name: &str, phone: &str, id_number: Option<&str>) -> Result<NewWorker, PermitRejected> {
     let (Ok(name), Ok(mobile)) = (check_worker_name(name), parse_mobile(phone)) else {
-        return Err(PermitRejected::Worker(format!("{}:{phone}", name.trim())));
+        return Err(PermitRejected::Worker(preview(name.trim())));
     };
     let (id_hash, id_last4) = match id_number.map(str::trim).filter(|s| !s.is_empty()) {
         Some(id) => {
-            let fp = id_fingerprint(&app.keys.id_secret, id);
+            let id = field::parse_id_number(id).map_err(|e| PermitRejected::WorkerId(name.clone(), e))?;
+            let fp = id_fingerprint(&app.keys.id_secret, &id);
             (Some(fp.hash_hex), Some(fp.last4))
         }
         None => (None, None),
@@ -121,9 +113,13 @@ pub fn new_worker(app: &App, name: &str, phone: &str, id_number: Option<&str>) -
 pub fn parse_worker(app: &App, text: &str) -> Result<NewWorker, PermitRejected> {
     let mut parts = text.split(':').map(str::trim);
     let (Some(name), Some(phone)) = (parts.next(), parts.next()) else {
-        return Err(PermitRejected::Worker(text.to_string()));
+        return Err(PermitRejected::Worker(preview(text.trim())));
     };
-    new_worker(app, name, phone, parts.next()).map_err(|_| PermitRejected::Worker(text.to_string()))
+    let id = parts.next();
+    if parts.next().is_some() {
+        return Err(PermitRejected::Worker(preview(name)));
+    }
+    new_worker(app, name, phone, id)
 }
 
 /// Adds a worker to a roster unless the same mobile number is already on it.
@@ -150,7 +146,9 @@ pub fn check_form(app: &App, form: PermitForm) -> Result<Result<NewPermit, Permi
             return Err(PermitRejected::NoWorkers);
         }
         let mut workers = Vec::with_capacity(form.workers.len());
-        for w in form.workers {
+        for mut w in form.workers {
+            // However the roster was put together, each name passes the same rule.
+            w.name = check_worker_name(&w.name)?;
             add_to_roster(&mut workers, w)?;
         }
         Ok(NewPermit {
@@ -246,9 +244,19 @@ mod tests {
     fn a_worker_needs_a_name_and_a_mobile_and_keeps_only_the_ids_last_four() {
         let dir = tempfile::tempdir().unwrap();
         let app = app(dir.path());
-        let w = new_worker(&app, " 张三明 ", "13700001111", Some("110101199003074512")).unwrap();
+        let w = new_worker(&app, " 张三明 ", "13700001111", Some("110101199003074514")).unwrap();
         assert_eq!((w.name.as_str(), w.phone.as_str()), ("张三明", "13700001111"));
-        assert_eq!(w.id_last4.as_deref(), Some("4512"));
+        assert_eq!(w.id_last4.as_deref(), Some("4514"));
+        // A wrong check digit, letters or a paste of 100 KB is no ID number (GB 11643).
+        for bad in ["110101199003074512", "11010119900307451A", &"1".repeat(100_000)] {
+            assert!(matches!(
+                new_worker(&app, "张三明", "13700001111", Some(bad)),
+                Err(PermitRejected::WorkerId(_, _))
+            ));
+        }
+        for bad in ["张三@", "张\u{202E}三", "张三１", "😀"] {
+            assert!(new_worker(&app, bad, "13700001111", None).is_err(), "{bad}");
+        }
         assert!(!w.id_hash.as_deref().unwrap().contains("110101"));
         assert!(new_worker(&app, "", "13700001111", None).is_err());
         assert!(new_worker(&app, "张三明", "1370000111", None).is_err());

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{local_day, print_for, tell_desk, JourneyError, Printing};
 use crate::app::App;
+use crate::domain::field::{self, FieldError};
 use crate::domain::mask::mask_phone;
 use crate::domain::phone::parse_mobile;
 use crate::domain::request::{find_choice, RequestType};
@@ -17,8 +18,8 @@ use crate::notify::{Notice, NoticeKind};
 use crate::printing::{Op, Slip, SlipKind};
 use crate::store::{HistoryEntry, NewTicket, Ticket};
 
-/// Longest note kept with a request (characters).
-pub const MAX_NOTE_CHARS: usize = 60;
+/// Longest note kept with a request (characters): [`field::TICKET_NOTE`].
+pub const MAX_NOTE_CHARS: usize = field::TICKET_NOTE.max_chars;
 
 /// A resident who proved they live there: the unit and the registered phone matched.
 #[derive(Debug, Clone)]
@@ -82,10 +83,9 @@ pub fn submit(
     if find_choice(t, &request.choice).is_none() {
         return Ok(Err(RequestRejected::Choice));
     }
-    let note = request.note.trim();
-    if note.chars().count() > MAX_NOTE_CHARS || note.chars().any(char::is_control) {
+    let Ok(note) = field::clean(&field::TICKET_NOTE, &request.note) else {
         return Ok(Err(RequestRejected::Note));
-    }
+    };
     let Ok(phone) = parse_mobile(&request.callback_phone) else {
         return Ok(Err(RequestRejected::Phone));
     };
@@ -96,7 +96,7 @@ pub fn submit(
         unit_no: who.unit.clone(),
         request_type: t.as_str().to_string(),
         choice: request.choice.clone(),
-        note: note.to_string(),
+        note,
         preferred_time: request.preferred_time.chars().take(20).collect(),
         callback_phone: phone.as_str().to_string(),
         urgent: t.is_emergency(),
@@ -263,7 +263,14 @@ pub fn normalise_ticket_number(text: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UpdateRefused {
     Unknown,
-    NotAllowed { from: TicketStatus, to: TicketStatus },
+    NotAllowed {
+        from: TicketStatus,
+        to: TicketStatus,
+    },
+    /// The note does not pass [`field::STATUS_NOTE`].
+    Note(FieldError),
+    /// A cancellation must say why (the reason stays on the ticket's history).
+    NeedsReason,
 }
 
 /// The desk moves a ticket along its lifecycle; every change is stamped and kept.
@@ -275,6 +282,13 @@ pub fn update(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<Ticket, UpdateRefused>, JourneyError> {
+    let note = match field::clean(&field::STATUS_NOTE, note) {
+        Ok(note) => note,
+        Err(why) => return Ok(Err(UpdateRefused::Note(why))),
+    };
+    if to == TicketStatus::Cancelled && note.is_empty() {
+        return Ok(Err(UpdateRefused::NeedsReason));
+    }
     let Some(ticket) = app.store().ticket_by_no(&normalise_ticket_number(ticket_no))? else {
         return Ok(Err(UpdateRefused::Unknown));
     };
@@ -284,7 +298,7 @@ pub fn update(
     }
     let closes = !to.is_open();
     app.store()
-        .set_ticket_status(ticket.id, to.as_str(), staff, note.trim(), closes, now)?;
+        .set_ticket_status(ticket.id, to.as_str(), staff, &note, closes, now)?;
     app.store()
         .audit(staff, "ticket_update", &ticket.ticket_no, to.as_str(), now)?;
     Ok(Ok(app.store().ticket(ticket.id)?.unwrap_or(ticket)))

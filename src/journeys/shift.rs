@@ -15,13 +15,15 @@ use crate::i18n::Lang;
 use crate::store::{Handover, HandoverItem, HandoverKind, JobState};
 
 /// Notes are a few sentences for a colleague, not a report.
-pub const NOTES_MAX_CHARS: usize = 200;
+pub const NOTES_MAX_CHARS: usize = crate::domain::field::HANDOVER_NOTES.max_chars;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ShiftRefused {
     /// `by` is not an active staff account.
     UnknownStaff,
     NotesTooLong,
+    /// The notes hold a character no field may (control, invisible, direction, emoji …).
+    BadNotes(crate::domain::field::FieldError),
     /// No such handover, or it was acknowledged already.
     NothingToAcknowledge,
     /// The one who wrote the handover cannot also take it over.
@@ -109,14 +111,11 @@ pub fn close_shift(
     if !is_active_staff(app, by)? {
         return Ok(Err(ShiftRefused::UnknownStaff));
     }
-    let notes: String = notes
-        .trim()
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if notes.chars().count() > NOTES_MAX_CHARS {
-        return Ok(Err(ShiftRefused::NotesTooLong));
-    }
+    let notes = match crate::domain::field::clean(&crate::domain::field::HANDOVER_NOTES, notes) {
+        Ok(notes) => notes,
+        Err(crate::domain::field::FieldError::TooLong { .. }) => return Ok(Err(ShiftRefused::NotesTooLong)),
+        Err(why) => return Ok(Err(ShiftRefused::BadNotes(why))),
+    };
     let items = open_items(app, now)?;
     let handover = app.with_store(|s| s.insert_handover(by, &notes, &items, now))?;
     app.store().audit(

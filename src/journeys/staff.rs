@@ -197,6 +197,8 @@ pub enum StaffRefused {
     /// The last active supervisor stays: without one nobody could manage staff again
     /// (`bootstrap` only works on a kiosk with no account at all).
     LastSupervisor,
+    /// A new account's name does not pass [`crate::domain::field::STAFF_NAME`].
+    BadName(crate::domain::field::FieldError),
 }
 
 /// Whether `by` may do supervisor-only things (revoke permits, manage staff and the
@@ -223,9 +225,15 @@ pub fn add_staff(
             return Ok(Err(e));
         }
     }
-    let name = name.trim();
+    // Folded and normalised, no invisible or look-alike characters: two accounts can
+    // never look the same on screen or in the audit.
+    let name = match crate::domain::field::clean(&crate::domain::field::STAFF_NAME, name) {
+        Ok(name) => name,
+        Err(why) => return Ok(Err(StaffRefused::BadName(why))),
+    };
+    let name = name.as_str();
     // `bootstrap` is the command line's word for the first account of a fresh kiosk.
-    if name.is_empty() || name.chars().count() > 20 || name.chars().any(char::is_control) || name == "bootstrap" {
+    if name == "bootstrap" {
         return Ok(Err(StaffRefused::UnknownName));
     }
     let hash = match pin::hash_pin(pin_text) {

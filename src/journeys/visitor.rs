@@ -10,7 +10,7 @@ use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
 use crate::domain::phone::parse_mobile;
 use crate::domain::token::{self, TokenKind, TokenPayload};
-use crate::domain::visitor::{clean_company, is_valid_surname, visit_valid_until, VisitorType, MAX_PARTY};
+use crate::domain::visitor::{clean_company, clean_surname, visit_valid_until, VisitorType, MAX_PARTY};
 use crate::notify::{Notice, NoticeKind};
 use crate::store::{Invite, NewInvite, NewVisit, SignOutKind, Visit, VisitStatus};
 
@@ -97,9 +97,9 @@ pub fn register(app: &App, walk_in: &WalkIn, now: DateTime<Utc>) -> Result<Regis
     let Ok(phone) = parse_mobile(&walk_in.phone) else {
         return Ok(Registered::Rejected(Rejected::Phone));
     };
-    if !is_valid_surname(&walk_in.surname) {
+    let Some(surname) = clean_surname(&walk_in.surname) else {
         return Ok(Registered::Rejected(Rejected::Surname));
-    }
+    };
     let Some(company) = clean_company(&walk_in.company) else {
         return Ok(Registered::Rejected(Rejected::Company));
     };
@@ -115,7 +115,7 @@ pub fn register(app: &App, walk_in: &WalkIn, now: DateTime<Utc>) -> Result<Regis
     };
     let new = NewVisit {
         unit_no: unit,
-        surname: walk_in.surname.trim().to_string(),
+        surname,
         phone: phone.as_str().to_string(),
         visitor_type: walk_in.visitor_type.as_str().to_string(),
         party_size: walk_in.party_size,
@@ -346,16 +346,16 @@ pub fn create_invite(
     let Ok(mobile) = parse_mobile(phone) else {
         return Ok(Err(InviteRejected::Phone));
     };
-    if !is_valid_surname(surname) {
+    let Some(surname) = clean_surname(surname) else {
         return Ok(Err(InviteRejected::Surname));
-    }
+    };
     let today = now.with_timezone(&app.config.tz()).date_naive();
     if until < from || until < today || (until - from).num_days() > 31 {
         return Ok(Err(InviteRejected::Dates));
     }
     let new = NewInvite {
         unit_no: unit,
-        surname: surname.trim().to_string(),
+        surname,
         phone: mobile.as_str().to_string(),
         valid_from: from,
         valid_until: until,

@@ -271,10 +271,7 @@ fn tokens(para: &str) -> Vec<String> {
 /// smuggle printer commands onto the paper. Always returns at least one line.
 pub fn wrap(text: &str, cols: usize) -> Vec<String> {
     let cols = cols.max(2);
-    let clean: String = text
-        .chars()
-        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
-        .collect();
+    let clean = printable(text);
     let mut lines = Vec::new();
     for para in clean.split('\n') {
         let mut cur = String::new();
@@ -324,11 +321,23 @@ pub fn wrap(text: &str, cols: usize) -> Vec<String> {
     lines
 }
 
+/// Text as it may reach the paper: control characters (ESC, GS … which the printer would
+/// obey as commands) become spaces, and invisible and direction characters (U+200B,
+/// U+202E …), which a printer's font cannot show and which would reorder the line, are
+/// dropped. Line breaks stay, for [`wrap`] to honour.
+pub fn printable(text: &str) -> String {
+    use crate::domain::field::{is_bidi_control, is_invisible};
+    text.chars()
+        .filter(|&c| !(is_invisible(c) || is_bidi_control(c)))
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect()
+}
+
 /// Lays out a label/value pair: on one line with the value flush right when it fits,
 /// otherwise the label, then the value wrapped and indented by two columns.
 pub fn layout_field(label: &str, value: &str, cols: usize) -> Vec<String> {
-    let label = label.trim();
-    let value = value.trim();
+    let (label, value) = (printable(label), printable(value));
+    let (label, value) = (label.trim(), value.trim());
     let (lw, vw) = (display_width(label), display_width(value));
     let one_line = !label.contains(['\n', '\r']) && !value.contains(['\n', '\r']);
     if one_line && lw + vw < cols && label.chars().chain(value.chars()).all(|c| !c.is_control()) {
@@ -432,6 +441,12 @@ mod tests {
     fn control_characters_never_reach_the_paper() {
         let lines = wrap("ab\u{1b}@\u{1d}V\tc", 32);
         assert_eq!(lines, vec!["ab @ V c"]);
+        // Invisible and direction characters are dropped, from fields too.
+        assert_eq!(wrap("王\u{202E}芳\u{200B}\u{FEFF}", 32), vec!["王芳"]);
+        assert_eq!(
+            layout_field("姓名\u{1b}", "王\u{202E}芳", 32),
+            vec![format!("姓名{}王芳", " ".repeat(24))]
+        );
     }
 
     #[test]

@@ -79,12 +79,13 @@ impl ResidentJourney {
         });
         on!(on_note_done, |j, w, text| {
             let a = w.global::<ResidentAdapter>();
-            if text.chars().count() > flow::MAX_NOTE_CHARS {
-                a.set_problem(ResidentProblem::Note);
-            } else {
-                a.set_note(text.trim().into());
-                a.set_problem(ResidentProblem::None);
-                a.set_step(ResidentStep::Details);
+            match crate::domain::field::clean(&crate::domain::field::TICKET_NOTE, &text) {
+                Ok(note) => {
+                    a.set_note(note.into());
+                    a.set_problem(ResidentProblem::None);
+                    a.set_step(ResidentStep::Details);
+                }
+                Err(_) => a.set_problem(ResidentProblem::Note),
             }
             let _ = &j;
         });

@@ -486,6 +486,12 @@ impl StaffMode {
                     "Please keep the notes within 200 characters.",
                 )
                 .to_string(),
+            Ok(Err(ShiftRefused::BadNotes(_))) => lang
+                .pick(
+                    "交班留言里有无法保存的字符，请删去后再交班。",
+                    "The notes hold a character that cannot be kept; please remove it and hand over again.",
+                )
+                .to_string(),
             _ => lang
                 .pick(
                     "抱歉，交班未能保存，请再试一次。",

@@ -354,6 +354,10 @@ fn rejected_text(lang: Lang, why: &PermitRejected) -> String {
             "请填写施工人员姓名（不超过 20 个字）。",
             "Please give the worker's name (up to 20 characters).",
         ),
+        PermitRejected::WorkerId(..) => (
+            "身份证号码有误，请核对 18 位号码（最后一位可为 X）后再试。",
+            "That ID number is not valid; please check its 18 characters (the last may be X).",
+        ),
         PermitRejected::DuplicateWorker(_) => (
             "这个手机号码已在施工人员名单中，请核对一下。",
             "That mobile number is already on the roster; please check it.",
@@ -403,6 +407,7 @@ mod tests {
             PermitRejected::LeadPhone,
             PermitRejected::Dates,
             PermitRejected::Worker(String::new()),
+            PermitRejected::WorkerId(String::new(), crate::domain::field::FieldError::IdCheckDigit),
             PermitRejected::DuplicateWorker(String::new()),
             PermitRejected::NoWorkers,
         ];

@@ -72,8 +72,8 @@ impl VisitorJourney {
         on!(on_surname_chosen, |j, w, name| j.surname_chosen(&w, &name));
         on!(on_company_entered, |j, w, text| {
             let a = w.global::<VisitorAdapter>();
-            if crate::domain::visitor::clean_company(&text).is_some() {
-                a.set_company(text.trim().into());
+            if let Some(company) = crate::domain::visitor::clean_company(&text) {
+                a.set_company(company.into());
                 a.set_problem(VisitorProblem::None);
                 a.set_step(VisitorStep::Details);
             } else {
@@ -184,13 +184,13 @@ impl VisitorJourney {
 
     fn surname_chosen(&self, window: &AppWindow, name: &str) {
         let a = window.global::<VisitorAdapter>();
-        if !crate::domain::visitor::is_valid_surname(name) {
+        let Some(name) = crate::domain::visitor::clean_surname(name) else {
             a.set_problem(VisitorProblem::Surname);
             return;
-        }
+        };
         a.set_problem(VisitorProblem::None);
-        self.draft.borrow_mut().surname = name.trim().to_string();
-        a.set_surname(name.trim().into());
+        a.set_surname(name.as_str().into());
+        self.draft.borrow_mut().surname = name;
         a.set_step(VisitorStep::Details);
     }
 
