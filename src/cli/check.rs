@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{print_json, say, Outcome};
 use crate::app::DB_FILE;
 use crate::config::LoadedConfig;
+use crate::store::trouble::{self, Trouble};
 use crate::store::{Health, Store};
 
 #[derive(Debug, Args, Default)]
@@ -32,13 +33,22 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
         .map(Path::to_path_buf)
         .unwrap_or_else(|| loaded.config.data_dir.clone());
     let mut problems = Vec::new();
-    let database = match Store::open(&dir.join(DB_FILE)).and_then(|s| s.health()) {
-        Ok(health) => {
+    // A storage that refuses writes is checked read-only, and named (磁盘已满 / 存储为只读).
+    let opened = Store::open_or_read_only(&dir.join(DB_FILE)).and_then(|(s, refused)| Ok((s.health()?, refused)));
+    let database = match opened {
+        Ok((health, refused)) => {
+            if let Some(refused) = refused {
+                let trouble = trouble::cause(&dir, &refused).unwrap_or(Trouble::Failing);
+                problems.push(trouble.reading_only(lang, &dir));
+            }
             problems.extend(health.problems());
             Some(health)
         }
         Err(err) => {
-            problems.push(err.to_string());
+            problems.push(match trouble::cause(&dir, &err) {
+                Some(trouble) => trouble.cannot_open(lang, &dir),
+                None => err.to_string(),
+            });
             None
         }
     };
