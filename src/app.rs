@@ -98,7 +98,7 @@ fn make_printer(config: &crate::config::Printer, data_dir: &Path) -> Box<dyn Pri
     let primary: Box<dyn PrinterDriver> = match config.driver {
         PrinterDriverKind::Virtual => Box::new(VirtualPrinter::new(data_dir.join("printer"))),
         PrinterDriverKind::Network => network(&config.address),
-        PrinterDriverKind::Usb => Box::new(UsbPrinter::new(config.usb_vendor_id, config.usb_product_id)),
+        PrinterDriverKind::Usb => Box::new(UsbPrinter::new(config.usb_vendor_id, config.usb_product_id, timeout)),
         PrinterDriverKind::Serial => Box::new(SerialPrinter::new(&config.serial_device, config.serial_baud)),
     };
     if config.fallback_address.is_empty() {
