@@ -431,6 +431,20 @@ impl App {
         }
     }
 
+    /// Each configured printer (the primary, then the fallback if any) with what it
+    /// says: asked now for in-line printing; the kiosk's spooler only knows the one it
+    /// last used.
+    pub fn printer_statuses(&self) -> Vec<(String, Option<printing::StatusReport>)> {
+        match &*self.printer.borrow() {
+            Seat::Direct(driver) => driver.live_statuses(),
+            Seat::Spooled(spooler) => {
+                let view = spooler.view();
+                vec![(view.name, view.status)]
+            }
+            Seat::Moving => Vec::new(),
+        }
+    }
+
     /// The spooler's view of the printer for the staff screen (in-line: asked now).
     pub fn printer_view(&self) -> PrinterView {
         match &*self.printer.borrow() {
