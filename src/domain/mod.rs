@@ -7,6 +7,7 @@
 
 pub mod base45;
 pub mod hours;
+pub mod identify_guard;
 pub mod idhash;
 pub mod mask;
 pub mod phone;

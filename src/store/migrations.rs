@@ -280,6 +280,15 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_by_received ON tickets(received_at);
     CREATE INDEX print_jobs_failed ON print_jobs(created_at) WHERE state = 'failed';
     "#,
+    // Wrong "last four digits" per unit, kept across sessions and restarts so that
+    // starting over does not reset the resident identification's stop.
+    r#"
+    CREATE TABLE identify_failures (
+        unit_no TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        last_failure_at TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

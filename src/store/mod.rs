@@ -6,6 +6,7 @@
 //! RFC 3339 text, which sorts in time order and reads well in the sqlite3 shell.
 
 mod exports;
+mod identify;
 mod invites;
 mod maintenance;
 pub mod migrations;
