@@ -17,6 +17,7 @@ use crate::printing::{
     self, FallbackPrinter, NetworkPrinter, PrinterDriver, SerialPrinter, Slip, UsbPrinter, VirtualPrinter,
 };
 use crate::spool::{self, PrinterView, RetryPolicy, SpoolError, Spooler};
+use crate::store::trouble::{self, Trouble};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +43,18 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// What is wrong with the storage, when that is why the app could not open:
+    /// a full disk or a read-only one (see [`crate::store::trouble`]).
+    pub fn storage_trouble(&self, data_dir: &Path) -> Option<Trouble> {
+        match self {
+            AppError::Store(e) | AppError::Recovery(crate::recovery::RecoveryError::Store(e)) => {
+                trouble::cause(data_dir, e)
+            }
+            AppError::DataDir { source, .. } => Some(trouble::of_io(source)),
+            _ => None,
+        }
+    }
+
     /// The database is damaged and no good backup could take its place.
     pub fn is_unrecoverable_damage(&self) -> bool {
         matches!(
@@ -99,7 +112,7 @@ fn make_printer(config: &crate::config::Printer, data_dir: &Path) -> Box<dyn Pri
     let primary: Box<dyn PrinterDriver> = match config.driver {
         PrinterDriverKind::Virtual => Box::new(VirtualPrinter::new(data_dir.join("printer"))),
         PrinterDriverKind::Network => network(&config.address),
-        PrinterDriverKind::Usb => Box::new(UsbPrinter::new(config.usb_vendor_id, config.usb_product_id)),
+        PrinterDriverKind::Usb => Box::new(UsbPrinter::new(config.usb_vendor_id, config.usb_product_id, timeout)),
         PrinterDriverKind::Serial => Box::new(SerialPrinter::new(&config.serial_device, config.serial_baud)),
     };
     if config.fallback_address.is_empty() {
@@ -107,6 +120,15 @@ fn make_printer(config: &crate::config::Printer, data_dir: &Path) -> Box<dyn Pri
     } else {
         Box::new(FallbackPrinter::new(primary, network(&config.fallback_address)))
     }
+}
+
+/// The database opened for reading only after the storage refused a writable open,
+/// checked as every start checks it, with the cause named from the data folder.
+fn open_for_reading(data_dir: &Path, refused: StoreError) -> Result<(Store, Trouble), AppError> {
+    let trouble = trouble::cause(data_dir, &refused).unwrap_or(Trouble::Failing);
+    let store = Store::open_read_only(&data_dir.join(DB_FILE)).map_err(|_| refused)?;
+    store.ensure_intact()?;
+    Ok((store, trouble))
 }
 
 /// The database file inside the data folder.
@@ -125,6 +147,9 @@ pub struct App {
     /// A PIN lockout the database could not record (the storage refusing writes), kept
     /// here until it runs out so wrong PINs stay slow while nothing can be saved.
     unrecorded_pin_lock: std::cell::Cell<Option<DateTime<Utc>>>,
+    /// Set while the database is open for reading only because the storage refused a
+    /// writable open (see [`App::storage_trouble`]).
+    storage_trouble: std::cell::Cell<Option<Trouble>>,
 }
 
 impl App {
@@ -151,12 +176,19 @@ impl App {
         // A folder with backups, keys or slips in it has been used: a missing or empty
         // database there is damage (the newest good backup is restored), not a first run.
         let used = crate::data_folder::used_evidence(&data_dir);
-        let (store, recovered) = crate::recovery::open_or_recover(
+        let (store, recovered, trouble) = match crate::recovery::open_or_recover(
             &db,
             &data_dir.join(crate::housekeeping::BACKUP_DIR),
             clock.now(),
             used.as_deref(),
-        )?;
+        ) {
+            Ok((store, recovered)) => (store, recovered, None),
+            Err(crate::recovery::RecoveryError::Store(refused)) if refused.is_unavailable() => {
+                let (store, trouble) = open_for_reading(&data_dir, refused)?;
+                (store, None, Some(trouble))
+            }
+            Err(err) => return Err(err.into()),
+        };
         let in_use = KeysInUse {
             tokens: store.issued_tokens()?,
             id_hashes: store.holds_id_fingerprints()?,
@@ -177,8 +209,11 @@ impl App {
             printer: RefCell::new(Seat::Direct(printer)),
             clock,
             unrecorded_pin_lock: std::cell::Cell::new(None),
+            storage_trouble: std::cell::Cell::new(trouble),
         };
-        app.seed_on_first_run(app.now())?;
+        if trouble.is_none() {
+            app.seed_on_first_run(app.now())?;
+        }
         if let Some(recovered) = recovered {
             app.record_recovery(&recovered, app.now())?;
         }
@@ -252,6 +287,28 @@ impl App {
         }
         store.set_meta("first_run_at", &crate::store::ts(now))?;
         Ok(())
+    }
+
+    /// Why the database is open for reading only (a full disk, a read-only mount), or
+    /// `None` when records can be saved.
+    pub fn storage_trouble(&self) -> Option<Trouble> {
+        self.storage_trouble.get()
+    }
+
+    /// While the database is open for reading only, tries a writable open again (the
+    /// space freed, the card remounted) and uses it if it works. `true` when it did.
+    pub fn reopen_writable(&self) -> bool {
+        if !self.store.borrow().is_read_only() {
+            return false;
+        }
+        match Store::open(&self.data_dir.join(DB_FILE)) {
+            Ok(store) => {
+                *self.store.borrow_mut() = store;
+                self.storage_trouble.set(None);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// The time the journeys act at: the real clock unless fixed by [`App::set_now`].
@@ -411,6 +468,20 @@ impl App {
             Seat::Direct(driver) => driver.live_status(),
             Seat::Spooled(spooler) => spooler.view().status,
             Seat::Moving => None,
+        }
+    }
+
+    /// Each configured printer (the primary, then the fallback if any) with what it
+    /// says: asked now for in-line printing; the kiosk's spooler only knows the one it
+    /// last used.
+    pub fn printer_statuses(&self) -> Vec<(String, Option<printing::StatusReport>)> {
+        match &*self.printer.borrow() {
+            Seat::Direct(driver) => driver.live_statuses(),
+            Seat::Spooled(spooler) => {
+                let view = spooler.view();
+                vec![(view.name, view.status)]
+            }
+            Seat::Moving => Vec::new(),
         }
     }
 

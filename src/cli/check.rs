@@ -11,6 +11,7 @@ use crate::config::LoadedConfig;
 use crate::data_folder::{self, AsideCopy, Exposed};
 use crate::recovery;
 use crate::store::{Health, Store, StoreError};
+use crate::store::trouble::{self, Trouble};
 
 #[derive(Debug, Args, Default)]
 pub struct CheckArgs {
@@ -61,18 +62,26 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
             ));
             None
         }
+        // A storage that refuses writes is checked read-only, and named (磁盘已满 / 存储为只读).
         None => match first_run_private(&dir, &db)
-            .and_then(|()| Store::open(&db))
-            .and_then(|s| s.health())
+            .and_then(|()| Store::open_or_read_only(&db))
+            .and_then(|(s, refused)| Ok((s.health()?, refused)))
         {
-            Ok(health) => {
+            Ok((health, refused)) => {
+                if let Some(refused) = refused {
+                    let trouble = trouble::cause(&dir, &refused).unwrap_or(Trouble::Failing);
+                    problems.push(trouble.reading_only(lang, &dir));
+                }
                 damaged = health.quick_check != "ok";
                 problems.extend(health.problems());
                 Some(health)
             }
             Err(err) => {
                 damaged = recovery::is_damage(&err);
-                problems.push(err.to_string());
+                problems.push(match trouble::cause(&dir, &err) {
+                    Some(trouble) => trouble.cannot_open(lang, &dir),
+                    None => err.to_string(),
+                });
                 None
             }
         },

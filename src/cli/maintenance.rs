@@ -62,7 +62,23 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
     let info = match app.store().backup_to(&dest, app.now()) {
         Ok(info) => info,
         Err(err) => {
-            eprintln!("{}: {err}", say(lang, "备份未能完成", "The backup did not complete"));
+            let folder = dest.parent().unwrap_or(&dest);
+            match crate::store::trouble::cause(folder, &err) {
+                Some(trouble) => eprintln!(
+                    "{}",
+                    lang.pick(
+                        &format!("备份未能完成：{}（{}）。", trouble.name(lang), folder.display()),
+                        &format!(
+                            "The backup did not complete: {} ({}). ",
+                            trouble.name(lang),
+                            folder.display()
+                        )
+                    )
+                    .to_string()
+                        + trouble.what_to_do(lang)
+                ),
+                None => eprintln!("{}: {err}", say(lang, "备份未能完成", "The backup did not complete")),
+            }
             return Outcome::Negative;
         }
     };

@@ -291,8 +291,14 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
 /// politely in the configured language.
 fn with_app(loaded: LoadedConfig, data_dir: &Option<PathBuf>, f: impl FnOnce(Rc<App>) -> Outcome) -> Outcome {
     let lang = loaded.config.language;
+    let dir = data_dir.clone().unwrap_or_else(|| loaded.config.data_dir.clone());
     match App::open(loaded, data_dir.as_deref()) {
-        Ok(app) => f(Rc::new(app)),
+        Ok(app) => {
+            if let Some(trouble) = app.storage_trouble() {
+                eprintln!("{}", trouble.reading_only(lang, &dir));
+            }
+            f(Rc::new(app))
+        }
         Err(err) if err.is_unrecoverable_damage() => {
             eprintln!(
                 "数据库已损坏，且没有可用的完好备份，终端不会在损坏的文件上运行。请联系技术人员用 `lobby-kiosk restore FILE` 恢复备份。\n\
@@ -325,10 +331,17 @@ fn with_app(loaded: LoadedConfig, data_dir: &Option<PathBuf>, f: impl FnOnce(Rc<
             Outcome::Negative
         }
         Err(err) => {
-            eprintln!(
-                "{}: {err}",
-                lang.pick("无法打开数据目录或数据库", "Cannot open the data folder or database")
-            );
+            match err.storage_trouble(&dir) {
+                Some(trouble) => eprintln!(
+                    "{}\n{}: {err}",
+                    trouble.cannot_open(lang, &dir),
+                    lang.pick("技术细节", "Technical detail")
+                ),
+                None => eprintln!(
+                    "{}: {err}",
+                    lang.pick("无法打开数据目录或数据库", "Cannot open the data folder or database")
+                ),
+            }
             Outcome::Negative
         }
     }

@@ -5,6 +5,8 @@ use clap::Subcommand;
 
 use super::{print_json, say, Outcome};
 use crate::app::App;
+use crate::config::PrinterDriverKind;
+use crate::journeys;
 use crate::journeys::reprint::{self, ReprintRefused};
 use crate::printing::test_slip;
 use crate::spool::{job, RetryPolicy};
@@ -43,72 +45,10 @@ pub enum PrinterCommand {
 pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
     let lang = app.config.language;
     match cmd {
-        PrinterCommand::Test => {
-            let now = app
-                .now()
-                .with_timezone(&app.config.tz())
-                .format("%Y-%m-%d %H:%M")
-                .to_string();
-            let slip = test_slip(&app.config.compound.name, &app.config.compound.hotline, &now);
-            match app.print(&slip) {
-                Ok(()) => {
-                    outln!(
-                        "{} ({})",
-                        say(lang, "测试凭条已发送到打印机", "Test slip sent to the printer"),
-                        app.printer_name()
-                    );
-                    Outcome::Success
-                }
-                Err(err) => {
-                    eprintln!(
-                        "{}: {err}",
-                        say(lang, "测试凭条未能打印", "The test slip did not print")
-                    );
-                    Outcome::Negative
-                }
-            }
-        }
-        PrinterCommand::Status { json } => {
-            let driver = app.printer_name();
-            let (state, printable) = match app.printer_status() {
-                Some(report) => (report.state.as_str().to_string(), report.is_printable()),
-                // The virtual printer cannot be asked; it always takes jobs.
-                None => ("ready".to_string(), true),
-            };
-            if json {
-                print_json(&serde_json::json!({ "driver": driver, "state": state, "printable": printable }));
-            } else {
-                outln!("{} ({driver}): {state}", say(lang, "打印机状态", "Printer status"));
-            }
-            if printable {
-                Outcome::Success
-            } else {
-                Outcome::Negative
-            }
-        }
+        PrinterCommand::Test => test(app),
+        PrinterCommand::Status { json } => status(app, json),
         PrinterCommand::Queue { failed, limit, json } => queue(app, failed, limit, json),
-        PrinterCommand::Retry => match app.retry_printing() {
-            Ok(()) => {
-                let within = RetryPolicy::from_config(&app.config.printer).within;
-                let owed = app.with_store(|s| job::owed(s, within, app.now())).unwrap_or(0);
-                outln!(
-                    "{}",
-                    app.config.language.pick(
-                        &format!("补打完成，仍欠 {owed} 张凭条。"),
-                        &format!("Retry done; {owed} slips still owed.")
-                    )
-                );
-                if owed == 0 {
-                    Outcome::Success
-                } else {
-                    Outcome::Negative
-                }
-            }
-            Err(err) => {
-                eprintln!("{}: {err}", say(lang, "补打失败", "Retry failed"));
-                Outcome::Negative
-            }
-        },
+        PrinterCommand::Retry => retry(app),
         PrinterCommand::Reprint { job, by } => match reprint::reprint_job(app, job, &proven!(app, &by), app.now()) {
             Ok(Ok(printing)) if printing.printed() => {
                 outln!("{}", say(lang, "已重打", "Reprinted"));
@@ -150,6 +90,203 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
                 Outcome::Negative
             }
         },
+    }
+}
+
+/// A test slip through the whole print path, registered like every slip (the queue
+/// shows it, a staff reprint can repeat it); it is never retried by itself. Where the
+/// storage cannot take the job it goes straight to the printer, as the roster does.
+fn test(app: &App) -> Outcome {
+    let lang = app.config.language;
+    let now = app.now();
+    let local = now.with_timezone(&app.config.tz()).format("%Y-%m-%d %H:%M").to_string();
+    let slip = test_slip(&app.config.compound.name, &app.config.compound.hotline, &local);
+    let printed = match journeys::print_for(app, &slip, "test", 0, now) {
+        Ok(printing) => {
+            app.wait_for_printing(std::time::Duration::from_secs(30));
+            Ok(printing.printed())
+        }
+        Err(e) if e.storage_unavailable() => app.print(&slip).map(|()| true).map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    match printed {
+        Ok(true) => {
+            outln!(
+                "{} ({})",
+                say(lang, "测试凭条已发送到打印机", "Test slip sent to the printer"),
+                app.printer_name()
+            );
+            Outcome::Success
+        }
+        Ok(false) => {
+            eprintln!(
+                "{}",
+                say(
+                    lang,
+                    "测试凭条未能打印，请检查打印机（printer status、printer queue --failed）。",
+                    "The test slip did not print; please check the printer (printer status, printer queue --failed)."
+                )
+            );
+            Outcome::Negative
+        }
+        Err(err) => {
+            eprintln!(
+                "{}: {err}",
+                say(lang, "测试凭条未能打印", "The test slip did not print")
+            );
+            Outcome::Negative
+        }
+    }
+}
+
+/// Every configured printer, the primary and the fallback: exit 0 when one of them can
+/// print (a slip the primary refuses goes to the fallback).
+fn status(app: &App, json: bool) -> Outcome {
+    let lang = app.config.language;
+    let p = &app.config.printer;
+    let primary_address = match p.driver {
+        PrinterDriverKind::Network => p.address.clone(),
+        PrinterDriverKind::Serial => p.serial_device.clone(),
+        PrinterDriverKind::Usb => format!("{:04x}:{:04x}", p.usb_vendor_id, p.usb_product_id),
+        PrinterDriverKind::Virtual => String::new(),
+    };
+    let printers: Vec<serde_json::Value> = app
+        .printer_statuses()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (driver, report))| {
+            let (state, printable) = match report {
+                Some(report) => (report.state.as_str().to_string(), report.is_printable()),
+                // The virtual printer cannot be asked; it always takes jobs.
+                None => ("ready".to_string(), true),
+            };
+            let (role, address) = if i == 0 {
+                ("primary", primary_address.clone())
+            } else {
+                ("fallback", p.fallback_address.clone())
+            };
+            serde_json::json!({
+                "role": role, "driver": driver, "address": address, "state": state, "printable": printable
+            })
+        })
+        .collect();
+    let printable = |v: &serde_json::Value| v["printable"].as_bool().unwrap_or(false);
+    let any = printers.iter().any(printable);
+    if json {
+        let first = printers.first().cloned().unwrap_or_default();
+        print_json(&serde_json::json!({
+            "driver": first["driver"],
+            "state": first["state"],
+            "printable": first["printable"],
+            "any_printable": any,
+            "printers": printers,
+        }));
+    } else {
+        for v in &printers {
+            let role = if v["role"] == "primary" {
+                say(lang, "打印机", "Printer")
+            } else {
+                say(lang, "备用打印机", "Fallback printer")
+            };
+            let address = v["address"].as_str().unwrap_or("");
+            let place = if address.is_empty() {
+                String::new()
+            } else {
+                format!(" {address}")
+            };
+            outln!(
+                "{role} ({}{place}): {}",
+                v["driver"].as_str().unwrap_or(""),
+                v["state"].as_str().unwrap_or("")
+            );
+        }
+        if printers.len() > 1 && !printers.first().is_some_and(printable) && any {
+            outln!(
+                "{}",
+                say(
+                    lang,
+                    "主打印机现在不能打印，凭条会由备用打印机打出。",
+                    "The primary printer cannot print now; slips go to the fallback printer."
+                )
+            );
+        }
+    }
+    if any {
+        Outcome::Success
+    } else {
+        Outcome::Negative
+    }
+}
+
+/// Sends the owed slips now; says how many are still owed and which failed slips are
+/// too old to be retried by themselves (`printer.retry_within_minutes`): those wait for
+/// staff, who reprint them.
+fn retry(app: &App) -> Outcome {
+    let lang = app.config.language;
+    if let Err(err) = app.retry_printing() {
+        eprintln!("{}: {err}", say(lang, "补打失败", "Retry failed"));
+        return Outcome::Negative;
+    }
+    let within = RetryPolicy::from_config(&app.config.printer).within;
+    let now = app.now();
+    let found = app.with_store(|s| {
+        Ok::<_, crate::store::StoreError>((job::owed(s, within, now)?, job::left_to_staff(s, within, now)?))
+    });
+    let (owed, left) = match found {
+        Ok(found) => found,
+        Err(err) => {
+            eprintln!(
+                "{}: {err}",
+                say(lang, "无法读取打印队列", "Cannot read the print queue")
+            );
+            return Outcome::Negative;
+        }
+    };
+    outln!(
+        "{}",
+        lang.pick(
+            &format!("补打完成，仍欠 {owed} 张凭条。"),
+            &format!("Retry done; {owed} slips still owed.")
+        )
+    );
+    if !left.is_empty() {
+        let minutes = app.config.printer.retry_within_minutes;
+        let tz = app.config.tz();
+        outln!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "另有 {} 张凭条未打出已超过 {minutes} 分钟，不再自动补打，等待工作人员处理：",
+                    left.len()
+                ),
+                &format!(
+                    "{} more slips failed over {minutes} minutes ago; they are no longer retried by themselves and wait for staff:",
+                    left.len()
+                )
+            )
+        );
+        for j in &left {
+            outln!(
+                "  #{} {} {} {}:{}",
+                j.id,
+                j.created_at.with_timezone(&tz).format("%m-%d %H:%M"),
+                j.slip_kind,
+                j.record_kind,
+                j.record_id
+            );
+        }
+        outln!(
+            "{}",
+            lang.pick(
+                "核对仍需要后，请用 `lobby-kiosk printer reprint JOB --by 姓名` 重打（JOB 为上面 # 后的编号）。",
+                "If still needed, reprint one with `lobby-kiosk printer reprint JOB --by NAME` (JOB is the number after #)."
+            )
+        );
+    }
+    if owed == 0 && left.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::Negative
     }
 }
 

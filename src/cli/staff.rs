@@ -182,14 +182,32 @@ pub fn run_roster(app: &App, print: bool, json: bool) -> Outcome {
         );
     }
     if print && !staff::print_roster(app, now).is_ok_and(|p| p.printed()) {
-        eprintln!(
-            "{}",
-            say(
-                app.config.language,
-                "名单未能打印，请检查打印机。",
-                "The roster did not print; check the printer."
-            )
-        );
+        let lang = app.config.language;
+        let virtual_printer = app.config.printer.driver == crate::config::PrinterDriverKind::Virtual;
+        match app.storage_trouble() {
+            // The virtual printer files its slips in the data folder, which takes nothing now.
+            Some(trouble) if virtual_printer => eprintln!(
+                "{}",
+                lang.pick(
+                    &format!(
+                        "名单未能打印：虚拟打印机把名单存放在数据目录里，而{}。",
+                        trouble.name(lang)
+                    ),
+                    &format!(
+                        "The roster did not print: the virtual printer files it in the data folder. {}.",
+                        trouble.name(lang)
+                    )
+                )
+            ),
+            _ => eprintln!(
+                "{}",
+                say(
+                    lang,
+                    "名单未能打印，请检查打印机。",
+                    "The roster did not print; check the printer."
+                )
+            ),
+        }
         return Outcome::Negative;
     }
     Outcome::Success

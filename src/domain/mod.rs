@@ -8,6 +8,7 @@
 pub mod base45;
 pub mod field;
 pub mod hours;
+pub mod identify_guard;
 pub mod idhash;
 pub mod mask;
 pub mod phone;

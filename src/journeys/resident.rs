@@ -46,6 +46,87 @@ pub fn identify(app: &App, unit: &str, last4: &str) -> Result<Option<Identified>
         .map(|phone| Identified { unit, phone }))
 }
 
+/// What an identification attempt came to, counted per unit across sessions.
+#[derive(Debug, Clone)]
+pub enum Identification {
+    Identified(Identified),
+    /// The one answer for an unknown unit and for wrong digits.
+    NotMatched,
+    /// The unit had too many wrong attempts lately: not checked at the kiosk until its
+    /// cool-down passes; the person is asked to continue at the desk (which was told).
+    Locked,
+}
+
+/// The unit as the failure count knows it (the directory's form), or `None` for
+/// something that is no unit at all (nothing there to probe).
+fn unit_key(app: &App, unit: &str) -> Option<String> {
+    app.unit_format.parse_unit(unit).ok().map(|u| u.to_string())
+}
+
+/// Whether `unit` is in its cool-down after too many wrong attempts.
+pub fn unit_locked(app: &App, unit: &str, now: DateTime<Utc>) -> Result<bool, JourneyError> {
+    let Some(key) = unit_key(app, unit) else {
+        return Ok(false);
+    };
+    Ok(app.store().identify_tally(&key)?.is_some_and(|t| t.is_locked(now)))
+}
+
+/// [`identify`] under the per-unit count of `domain::identify_guard`: a locked unit is
+/// not checked at all (the right digits do not get through either), a wrong attempt is
+/// counted in the database, and the failure that locks the unit tells the desk in the
+/// same transaction. A match forgets the unit's failures.
+pub fn identify_guarded(
+    app: &App,
+    unit: &str,
+    last4: &str,
+    now: DateTime<Utc>,
+) -> Result<Identification, JourneyError> {
+    use crate::domain::identify_guard::{after_failure, newly_locked, COOL_DOWN_MINUTES};
+    let key = unit_key(app, unit);
+    let before = match &key {
+        Some(key) => app.store().identify_tally(key)?,
+        None => None,
+    };
+    if before.is_some_and(|t| t.is_locked(now)) {
+        return Ok(Identification::Locked);
+    }
+    if let Some(who) = identify(app, unit, last4)? {
+        if before.is_some() {
+            app.store().clear_identify_failures(&who.unit)?;
+        }
+        return Ok(Identification::Identified(who));
+    }
+    let Some(key) = key else {
+        return Ok(Identification::NotMatched);
+    };
+    let after = after_failure(before, now);
+    let notice = newly_locked(before, &after, now).then(|| {
+        let notice = Notice::new(
+            NoticeKind::IdentifyFailed,
+            format!(
+                "业主身份核对多次未通过，房号 {key} 暂停自助核对 {COOL_DOWN_MINUTES} 分钟 \
+                 Resident identification for unit {key} failed repeatedly; paused for {COOL_DOWN_MINUTES} minutes"
+            ),
+        )
+        .line(format!("连续未通过 Failures in a row: {}", after.failures))
+        .line("如有人到前台，请当面核实身份后办理。If someone comes to the desk, please verify them in person.");
+        serde_json::to_string(&notice).unwrap_or_default()
+    });
+    app.store().record_identify_failure(
+        &key,
+        &after,
+        notice
+            .as_deref()
+            .map(|json| (NoticeKind::IdentifyFailed.as_str(), json)),
+        now,
+    )?;
+    Ok(if after.is_locked(now) {
+        Identification::Locked
+    } else {
+        Identification::NotMatched
+    })
+}
+
 /// What the resident asked for.
 #[derive(Debug, Clone)]
 pub struct Request {

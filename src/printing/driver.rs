@@ -56,4 +56,9 @@ pub trait PrinterDriver: Send {
     fn reads_status(&self) -> bool {
         false
     }
+    /// Every printer behind this driver with what it says now, the primary first (a
+    /// [`FallbackPrinter`](super::FallbackPrinter) has two), for `printer status`.
+    fn live_statuses(&self) -> Vec<(String, Option<StatusReport>)> {
+        vec![(self.name().to_string(), self.live_status())]
+    }
 }

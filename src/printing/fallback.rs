@@ -35,4 +35,10 @@ impl PrinterDriver for FallbackPrinter {
     fn reads_status(&self) -> bool {
         self.primary.reads_status()
     }
+
+    fn live_statuses(&self) -> Vec<(String, Option<StatusReport>)> {
+        let mut all = self.primary.live_statuses();
+        all.extend(self.fallback.live_statuses());
+        all
+    }
 }

@@ -26,9 +26,11 @@ pub fn request(n: u8) -> [u8; 3] {
     [0x10, 0x04, n]
 }
 
-/// Asks `DLE EOT 1..=4`. The first question left unanswered stops the questioning (a
-/// late answer would be taken for the next one); the rest stay `None`.
+/// Asks `DLE EOT 1..=4`, after throwing away whatever the printer sent unasked (a late
+/// answer to an earlier question would be taken for this one). The first question left
+/// unanswered stops the questioning; the rest stay `None`.
 pub fn query(link: &mut dyn Link) -> io::Result<StatusReport> {
+    link.drain_input()?;
     let mut raw = [None; 4];
     for (n, slot) in (1u8..=4).zip(raw.iter_mut()) {
         link.send_bytes(&request(n))?;

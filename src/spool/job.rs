@@ -108,6 +108,25 @@ pub fn owed(store: &Store, within: chrono::Duration, now: DateTime<Utc>) -> Resu
     store.retryable_job_count(now - within, now)
 }
 
+/// Failed slips a retry no longer sends because they are older than `within`, newest
+/// first: they wait for staff (`printer reprint`). Only the kinds that are retried at
+/// all (never a roster or a test slip), and not made good since.
+pub fn left_to_staff(
+    store: &Store,
+    within: chrono::Duration,
+    now: DateTime<Utc>,
+) -> Result<Vec<crate::store::PrintJobRecord>, StoreError> {
+    let since = now - within;
+    Ok(store
+        .failed_print_jobs(u32::MAX)?
+        .into_iter()
+        .filter(|j| j.created_at < since && RETRIED_KINDS.contains(&j.record_kind.as_str()))
+        .collect())
+}
+
+/// The records whose slips are retried (see `Store::next_retryable_job`).
+const RETRIED_KINDS: [&str; 4] = ["visit", "pass", "ticket", "permit"];
+
 /// Sends the slips still owed (see [`Store::next_retryable_job`]), oldest first and each
 /// once, until one does not print (the printer is down again: the rest wait for the next
 /// retry). `after` sees each job's outcome as it comes. The one retry loop: the spooler's

@@ -106,7 +106,8 @@ impl Spooler {
         clock: Clock,
         policy: RetryPolicy,
     ) -> Result<Spooler, SpoolError> {
-        let store = Store::open(db)?;
+        // A storage refusing writes still lets the thread print what it is handed.
+        let (store, _refused) = Store::open_or_read_only(db)?;
         let (tx, rx) = mpsc::channel();
         let in_flight = Arc::new(AtomicUsize::new(0));
         let view = Arc::new(Mutex::new(PrinterView {
@@ -233,7 +234,9 @@ fn not_tried(job_id: i64, err: &SpoolError) -> Outcome {
 impl Worker {
     fn serve(&mut self, rx: Receiver<Msg>) {
         loop {
-            match rx.recv_timeout(self.policy.every) {
+            let msg = rx.recv_timeout(self.policy.every);
+            self.reopen_writable();
+            match msg {
                 Ok(Msg::Job(id, job)) => {
                     self.send_one(id, &job);
                     self.in_flight.fetch_sub(1, Ordering::SeqCst);
@@ -247,6 +250,16 @@ impl Worker {
                 }
                 Err(RecvTimeoutError::Timeout) => self.retry_owed(),
                 Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+
+    /// Opened read-only at start (a full or read-only disk): writable again once the
+    /// storage takes writes, so jobs are recorded again.
+    fn reopen_writable(&mut self) {
+        if let (true, Some(path)) = (self.store.is_read_only(), self.store.path().map(Path::to_path_buf)) {
+            if let Ok(store) = Store::open(&path) {
+                self.store = store;
             }
         }
     }

@@ -314,6 +314,15 @@ pub const MIGRATIONS: &[&str] = &[
         SELECT RAISE(ABORT, 'a handover lists what was open when it was written');
     END;
     "#,
+    // 11: wrong "last four digits" per unit, kept across sessions and restarts so that
+    // starting over does not reset the resident identification's stop.
+    r#"
+    CREATE TABLE identify_failures (
+        unit_no TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        last_failure_at TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

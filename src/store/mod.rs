@@ -6,6 +6,7 @@
 //! RFC 3339 text, which sorts in time order and reads well in the sqlite3 shell.
 
 mod exports;
+mod identify;
 mod invites;
 mod maintenance;
 pub mod migrations;
@@ -20,6 +21,7 @@ mod seed_history;
 mod shifts;
 mod staff;
 mod tickets;
+pub mod trouble;
 mod visits;
 
 pub use exports::PassExport;
@@ -96,6 +98,8 @@ const PROBE_FILE_BYTES: usize = 256 * 1024;
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Opened for reading only because the storage refused a writable open.
+    read_only: bool,
 }
 
 /// What `lobby-kiosk check` reports about the database.
@@ -148,6 +152,14 @@ impl Store {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
+        // SQLite quietly opens a file it may not write (a read-only mount) for reading:
+        // that is a refusal, for the caller to fall back on [`Store::open_read_only`].
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+                Some(format!("{} cannot be written", path.display())),
+            )));
+        }
         Self::prepare(conn, Some(path.to_path_buf()))
     }
 
@@ -165,7 +177,81 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::migrate(&mut conn)?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            read_only: false,
+        })
+    }
+
+    /// Opens an existing database for reading only, for when the storage refuses a
+    /// writable open (a full disk, a read-only mount): the roster, pass checks and
+    /// backups elsewhere keep working. Tries a plain read-only open first (it shares the
+    /// WAL with a running kiosk), then an immutable one where the WAL index cannot be
+    /// created. Nothing is migrated, so only a database already at this build's schema
+    /// is accepted.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let first = Self::read_only_at(&file_uri(path, false), flags, path);
+        match first {
+            Ok(store) => Ok(store),
+            Err(err) if err.is_unavailable() || matches!(err, StoreError::Sqlite(_)) => {
+                Self::read_only_at(&file_uri(path, true), flags, path).map_err(|_| err)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    fn read_only_at(uri: &str, flags: OpenFlags, path: &Path) -> Result<Store, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                Some(format!("{} does not exist", path.display())),
+            )));
+        }
+        let conn = Connection::open_with_flags(uri, flags)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.set_prepared_statement_cache_capacity(64);
+        // Reads the schema, which makes SQLite open the file (and its WAL) now.
+        let found = migrations::current(&conn)?;
+        let known = migrations::latest();
+        if found > known {
+            return Err(StoreError::SchemaTooNew { found, known });
+        }
+        if found < known {
+            return Err(StoreError::Damaged(format!(
+                "schema {found} needs migrating to {known}, which cannot be written now"
+            )));
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            read_only: true,
+        })
+    }
+
+    /// Opens for writing, or for reading only when the storage refuses writes (see
+    /// [`Store::open_read_only`]); the second value is the refusal, if any.
+    pub fn open_or_read_only(path: &Path) -> Result<(Store, Option<StoreError>), StoreError> {
+        match Store::open(path) {
+            Ok(store) => Ok((store, None)),
+            Err(err) if err.is_unavailable() => match Store::open_read_only(path) {
+                Ok(store) => Ok((store, Some(err))),
+                Err(_) => Err(err),
+            },
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Whether this connection was opened for reading only ([`Store::open_read_only`]).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The database file, if not in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 
     /// A handle another thread can use to stop the statement this connection is running
@@ -228,7 +314,11 @@ impl Store {
                 .as_ref()
                 .map_or(":memory:".to_string(), |p| p.display().to_string()),
             sqlite_version: rusqlite::version().to_string(),
-            journal_mode: text("PRAGMA journal_mode")?.to_lowercase(),
+            journal_mode: match (self.read_only, &self.path) {
+                // An immutable open reports "delete": the file's header says what it is.
+                (true, Some(path)) => header_journal_mode(path).unwrap_or(text("PRAGMA journal_mode")?.to_lowercase()),
+                _ => text("PRAGMA journal_mode")?.to_lowercase(),
+            },
             synchronous: match synchronous {
                 0 => "off",
                 1 => "normal",
@@ -313,6 +403,30 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// "wal" when the database header's read and write versions (bytes 18 and 19) say WAL.
+fn header_journal_mode(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut header = [0u8; 20];
+    std::fs::File::open(path).ok()?.read_exact(&mut header).ok()?;
+    (header[18] == 2 && header[19] == 2).then(|| "wal".to_string())
+}
+
+/// `file:` URI for `path` (reserved characters escaped), `immutable=1` when asked: SQLite
+/// then reads the file as it is, with no WAL and no locks.
+fn file_uri(path: &Path, immutable: bool) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '?' | '#' | '%' => uri.push_str(&format!("%{:02X}", u32::from(c))),
+            _ => uri.push(c),
+        }
+    }
+    if immutable {
+        uri.push_str("?immutable=1");
+    }
+    uri
 }
 
 /// The storage form of a time: UTC, RFC 3339, millisecond precision.

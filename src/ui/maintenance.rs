@@ -57,6 +57,8 @@ impl Watch {
         if !self.seconds.is_multiple_of(every) {
             return;
         }
+        // Opened read-only at start (a full or read-only disk): try writing again.
+        app.reopen_writable();
         let probe = app.store().probe_write(down, app.now());
         match probe {
             Ok(()) if down => {

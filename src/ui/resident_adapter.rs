@@ -17,7 +17,7 @@ use crate::domain::mask::mask_phone;
 use crate::domain::request::{find_choice, quick_choices, safety_note, RequestType};
 use crate::domain::ticket::TicketStatus;
 use crate::i18n::Lang;
-use crate::journeys::resident::{self as flow, Identified, Request, Submitted};
+use crate::journeys::resident::{self as flow, Identification, Identified, Request, Submitted};
 use crate::journeys::JourneyError;
 use crate::notify::{Notice, NoticeKind};
 
@@ -67,7 +67,12 @@ impl ResidentJourney {
             j.draft.borrow_mut().unit = unit.to_string();
             let a = w.global::<ResidentAdapter>();
             a.set_digits_typed("".into());
-            a.set_step(ResidentStep::IdentifyDigits);
+            match flow::unit_locked(&j.app, &unit, j.app.now()) {
+                // Too many wrong attempts for this unit lately: straight to the desk.
+                Ok(true) => a.set_step(ResidentStep::Stopped),
+                Ok(false) => a.set_step(ResidentStep::IdentifyDigits),
+                Err(e) => j.failed(&w, &e),
+            }
         });
         on!(on_digits_entered, |j, w, digits| j.identify(&w, &digits));
         on!(on_type_chosen, |j, w, key| j.type_chosen(&w, &key));
@@ -201,8 +206,11 @@ impl ResidentJourney {
     fn identify(&self, window: &AppWindow, digits: &str) {
         let a = window.global::<ResidentAdapter>();
         let unit = self.draft.borrow().unit.clone();
-        match flow::identify(&self.app, &unit, digits) {
-            Ok(Some(who)) => {
+        match flow::identify_guarded(&self.app, &unit, digits, self.app.now()) {
+            // The unit's own count stopped it (kept across sessions; the desk was told
+            // when it locked).
+            Ok(Identification::Locked) => a.set_step(ResidentStep::Stopped),
+            Ok(Identification::Identified(who)) => {
                 self.failures.set(0);
                 a.set_unit(who.unit.as_str().into());
                 a.set_problem(ResidentProblem::None);
@@ -213,7 +221,7 @@ impl ResidentJourney {
                 self.apply_language(window, self.lang(window));
                 a.set_step(ResidentStep::Menu);
             }
-            Ok(None) => {
+            Ok(Identification::NotMatched) => {
                 let failures = self.failures.get() + 1;
                 self.failures.set(failures);
                 if failures >= MAX_ATTEMPTS {
