@@ -10,8 +10,8 @@ use crate::app::DB_FILE;
 use crate::config::LoadedConfig;
 use crate::data_folder::{self, AsideCopy, Exposed};
 use crate::recovery;
-use crate::store::{Health, Store, StoreError};
 use crate::store::trouble::{self, Trouble};
+use crate::store::{Health, Store, StoreError};
 
 #[derive(Debug, Args, Default)]
 pub struct CheckArgs {
