@@ -439,11 +439,18 @@ fn run_loop(app: &App, count: u32, out: &mut impl Write) -> Result<(), LoopError
     Ok(())
 }
 
+/// The heavenly stems: distinct, digit-free name endings for a loop permit's workers.
+const LOOP_NAMES: [&str; 10] = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"];
+
 /// A permit for today and the next month with a fresh roster of [`LOOP_ROSTER`] workers.
 fn loop_permit(app: &App, unit: &str, serial: u64, now: DateTime<Utc>) -> Result<Permit, LoopError> {
     let refused = |why: PermitRejected| LoopError::Refused(format!("{why:?}"));
     let workers = (0..LOOP_ROSTER as u64)
-        .map(|k| permit::parse_worker(app, &format!("工人{k}:137{:08}", (serial + k) % 100_000_000)))
+        .map(|k| {
+            // Names take no digits (field rules), so the k-th worker is 工人甲, 工人乙, …
+            let name = format!("工人{}", LOOP_NAMES[k as usize % LOOP_NAMES.len()]);
+            permit::parse_worker(app, &format!("{name}:137{:08}", (serial + k) % 100_000_000))
+        })
         .collect::<Result<Vec<_>, _>>()
         .map_err(refused)?;
     let today = now.with_timezone(&app.config.tz()).date_naive();
