@@ -50,20 +50,33 @@ pub fn private_umask() {
 pub fn secure(dir: &Path, db: &Path) -> io::Result<()> {
     private_umask();
     fs::create_dir_all(dir)?;
-    chmod(dir, 0o700)?;
+    tighten(dir, 0o700)?;
     for side in ["", "-wal", "-shm", "-journal"] {
         let file = with_suffix(db, side);
         if file.exists() {
-            chmod(&file, 0o600)?;
+            tighten(&file, 0o600)?;
         }
     }
     for sub in [BACKUP_DIR, KEYS_DIR, PRINTER_DIR] {
         let sub = dir.join(sub);
         if sub.is_dir() {
-            chmod(&sub, 0o700)?;
+            tighten(&sub, 0o700)?;
         }
     }
     Ok(())
+}
+
+/// Sets `mode` where it is not set already. Storage mounted read-only cannot take a new
+/// mode and cannot be written either: that is left to the read-only fallback (which
+/// names the cause), and `check` reports a file others can read.
+pub fn tighten(path: &Path, mode: u32) -> io::Result<()> {
+    if mode_of(path) == Some(mode) {
+        return Ok(());
+    }
+    match chmod(path, mode) {
+        Err(err) if err.kind() == io::ErrorKind::ReadOnlyFilesystem => Ok(()),
+        other => other,
+    }
 }
 
 /// Sets a file's or folder's permission bits (a no-op off Unix).

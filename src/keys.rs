@@ -129,7 +129,7 @@ fn create_private_dir(dir: &Path) -> Result<(), KeyFileError> {
         source,
     };
     std::fs::create_dir_all(dir).map_err(io)?;
-    data_folder::chmod(dir, 0o700).map_err(io)
+    data_folder::tighten(dir, 0o700).map_err(io)
 }
 
 /// `signing-<id>.key` files, with their modification times (the newest signs).

@@ -123,6 +123,7 @@ fn purge_dry_run_reports_counts_per_kind_and_deletes_nothing() {
         .arg("--data-dir")
         .arg(k.dir.path())
         .args(["purge", "--dry-run", "--json"])
+        .env("LOBBY_KIOSK_CLOCK", shanghai(1, 10, 0).to_rfc3339())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));

@@ -36,7 +36,7 @@ fn permit(k: &TestKiosk) -> Permit {
         "安居装饰工程有限公司",
         &["张三明:13700001111"],
         true,
-        Utc::now(),
+        monday_at(10, 0),
     )
 }
 

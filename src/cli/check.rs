@@ -126,7 +126,7 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
             );
         }
         for copy in &report.kept_copies {
-            println!(
+            outln!(
                 "{}: {} ({} KB, {})",
                 say(lang, "保留的数据库副本", "Kept database copy"),
                 copy.path.display(),
