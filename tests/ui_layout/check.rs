@@ -16,7 +16,6 @@ use i_slint_core::items::{
     TextVerticalAlignment, TextWrap,
 };
 use i_slint_core::lengths::{LogicalLength, LogicalRect};
-use i_slint_core::renderer::RendererSealed;
 use i_slint_core::window::WindowInner;
 
 /// Smallest text a visitor standing at the kiosk must read (issue 17, point 5).
@@ -28,14 +27,10 @@ const SLACK: f32 = 1.0;
 #[derive(Clone)]
 pub struct DrawnText {
     pub text: String,
-    /// The item's box, in window coordinates.
-    pub rect: LogicalRect,
     /// Where the glyphs are, in window coordinates (the box, narrowed by alignment).
     pub ink: LogicalRect,
     /// The top-level part of the window it belongs to (a page or an overlay).
     pub layer: Option<ItemRc>,
-    /// Inside a Flickable: may be scrolled out of sight on purpose.
-    pub scrolls: bool,
 }
 
 /// A string laid out with the font of an item.
@@ -174,7 +169,9 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
                 say(format!("{px} px text, smaller than {MIN_FONT_PX} px"));
             }
         }
-        if need.width > rect.width() + SLACK {
+        // (Wrapped text only overflows sideways through a word broken inside, below:
+        // the layout's width counts a line's trailing space.)
+        if !wraps && need.width > rect.width() + SLACK {
             let how = if t.overflow == TextOverflow::Elide { "cut short (…)" } else { "overflows its box" };
             say(format!("{how}: needs {:.0} px wide, has {:.0}", need.width, rect.width()));
         }
@@ -194,9 +191,14 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
             }
             // A character alone on the last line: without it (and its closing
             // punctuation) the text needs one line less.
+            // (In Latin text a line breaks between words: only a one-letter last word can
+            // be alone; a word broken inside is the defect above.)
             let body = t.text.trim_end_matches(is_closing_punct);
             let mut chars = body.chars();
-            if chars.next_back().is_some() && !chars.as_str().trim().is_empty() {
+            let last = chars.next_back();
+            let last_word = body.split_whitespace().next_back().unwrap_or("");
+            let single = last.is_some_and(is_cjk) || last_word.chars().count() == 1;
+            if single && !chars.as_str().trim().is_empty() {
                 let shorter = measure(chars.as_str(), Some(rect.width()));
                 let line = measure("国", None).height;
                 if need.height > line * 1.5 && shorter.height + line * 0.5 < need.height {
@@ -257,10 +259,8 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
         }
         texts.push(DrawnText {
             text: t.text.clone(),
-            rect,
             ink,
             layer,
-            scrolls,
         });
         std::ops::ControlFlow::Continue(())
     });
