@@ -4,9 +4,9 @@
 //! over each other, no character alone on a last line, nothing under 24 px, no half-width
 //! punctuation in Chinese. New pages are checked as soon as they are in `PAGES`.
 
-mod common;
 #[path = "ui_layout/check.rs"]
 mod check;
+mod common;
 
 use common::*;
 use lobby_kiosk::i18n::Lang;

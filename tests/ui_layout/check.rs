@@ -12,8 +12,7 @@ use i_slint_core::graphics::FontRequest;
 use i_slint_core::item_rendering::{HasFont, PlainOrStyledText, RenderString};
 use i_slint_core::item_tree::{ItemRc, ParentItemTraversalMode};
 use i_slint_core::items::{
-    ComplexText, Flickable, Opacity, SimpleText, TextHorizontalAlignment, TextOverflow,
-    TextVerticalAlignment, TextWrap,
+    ComplexText, Flickable, Opacity, SimpleText, TextHorizontalAlignment, TextOverflow, TextVerticalAlignment, TextWrap,
 };
 use i_slint_core::lengths::{LogicalLength, LogicalRect};
 use i_slint_core::window::WindowInner;
@@ -133,7 +132,10 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
     let adapter = inner.window_adapter();
     let renderer = adapter.renderer();
     let size = window.size().to_logical(window.scale_factor());
-    let window_rect = LogicalRect::new(Default::default(), i_slint_core::lengths::LogicalSize::new(size.width, size.height));
+    let window_rect = LogicalRect::new(
+        Default::default(),
+        i_slint_core::lengths::LogicalSize::new(size.width, size.height),
+    );
     let root = ItemRc::new_root(inner.component());
 
     let mut texts = Vec::new();
@@ -151,7 +153,11 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
         let layer = chain.iter().rev().nth(2).cloned();
         let quote = t.text.replace('\n', "⏎");
         let debug = format!("{item:?}");
-        let whose = debug.split_once(", ").map_or("", |(_, rest)| rest).trim_end_matches('}').to_string();
+        let whose = debug
+            .split_once(", ")
+            .map_or("", |(_, rest)| rest)
+            .trim_end_matches('}')
+            .to_string();
         let mut say = |what: String| defects.push(format!("{what}: «{quote}» [{whose}]"));
 
         let measure = |text: &str, width: Option<f32>| {
@@ -172,11 +178,23 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
         // (Wrapped text only overflows sideways through a word broken inside, below:
         // the layout's width counts a line's trailing space.)
         if !wraps && need.width > rect.width() + SLACK {
-            let how = if t.overflow == TextOverflow::Elide { "cut short (…)" } else { "overflows its box" };
-            say(format!("{how}: needs {:.0} px wide, has {:.0}", need.width, rect.width()));
+            let how = if t.overflow == TextOverflow::Elide {
+                "cut short (…)"
+            } else {
+                "overflows its box"
+            };
+            say(format!(
+                "{how}: needs {:.0} px wide, has {:.0}",
+                need.width,
+                rect.width()
+            ));
         }
         if need.height > rect.height() + SLACK {
-            say(format!("clipped: needs {:.0} px high, has {:.0}", need.height, rect.height()));
+            say(format!(
+                "clipped: needs {:.0} px high, has {:.0}",
+                need.height,
+                rect.height()
+            ));
         }
         if wraps {
             // A word wider than the box is broken inside (Dispatc / h).
@@ -187,7 +205,11 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
                 .map(|w| measure(w, None).width)
                 .fold(0.0f32, f32::max);
             if longest > rect.width() + SLACK {
-                say(format!("a word is broken: {:.0} px wide in {:.0} px", longest, rect.width()));
+                say(format!(
+                    "a word is broken: {:.0} px wide in {:.0} px",
+                    longest,
+                    rect.width()
+                ));
             }
             // A character alone on the last line: without it (and its closing
             // punctuation) the text needs one line less.
@@ -231,7 +253,10 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
             TextVerticalAlignment::Bottom => rect.max_y() - h,
             _ => rect.min_y(),
         };
-        let ink = LogicalRect::new(i_slint_core::lengths::LogicalPoint::new(x, y), i_slint_core::lengths::LogicalSize::new(w, h));
+        let ink = LogicalRect::new(
+            i_slint_core::lengths::LogicalPoint::new(x, y),
+            i_slint_core::lengths::LogicalSize::new(w, h),
+        );
 
         if !scrolls {
             if !contains(&window_rect, &ink) {
