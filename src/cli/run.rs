@@ -55,9 +55,9 @@ pub fn run(app: Rc<App>, args: &RunArgs, started: Instant) -> Outcome {
             return Outcome::Negative;
         }
     };
-    kiosk.window.window().set_fullscreen(fullscreen);
     if fullscreen {
         kiosk.lock_in();
+        crate::ui::cover_monitor(&kiosk.window);
     }
     // Desk notices go out from a thread of their own; kept alive while the kiosk runs.
     let app = kiosk.app().clone();

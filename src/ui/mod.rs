@@ -4,6 +4,7 @@
 
 slint::include_modules!();
 
+mod cover_monitor;
 pub mod idle;
 pub mod input_adapter;
 mod maintenance;
@@ -19,4 +20,5 @@ mod staff_stage;
 pub mod visitor_adapter;
 pub mod worker_adapter;
 
+pub use cover_monitor::cover_monitor;
 pub use shell::{Kiosk, UiError};

@@ -1,0 +1,70 @@
+//! Every page and state `screenshot --list` names, in both languages, at the four panel
+//! sizes a lobby kiosk has (7"/10" 1024×600, 1280×800, 1920×1080 and the 1080×1920 portrait
+//! stand), read as drawn: no text clipped, overflowing its box or the window, no two texts
+//! over each other, no character alone on a last line, nothing under 24 px, no half-width
+//! punctuation in Chinese. New pages are checked as soon as they are in `PAGES`.
+
+#[path = "ui_layout/check.rs"]
+mod check;
+mod common;
+
+use common::*;
+use lobby_kiosk::i18n::Lang;
+use lobby_kiosk::ui::screenshot::{stage_page, PAGES};
+use slint::ComponentHandle;
+
+const SIZES: [(f32, f32); 4] = [(1024.0, 600.0), (1280.0, 800.0), (1920.0, 1080.0), (1080.0, 1920.0)];
+
+fn defects_at(k: &TestKiosk, page: &str, lang: Lang, (w, h): (f32, f32)) -> Vec<String> {
+    k.window.window().set_size(slint::LogicalSize::new(w, h));
+    stage_page(k, page, lang);
+    // Change handlers (the window's shape into the theme) run like an event loop would.
+    slint::platform::update_timers_and_animations();
+    slint::platform::update_timers_and_animations();
+    let (texts, defects) = check::inspect(k.window.window(), lang == Lang::Zh);
+    assert!(!texts.is_empty(), "{page} shows no text at all");
+    defects
+}
+
+fn walk(sizes: &[(f32, f32)]) {
+    let k = kiosk();
+    let mut all = Vec::new();
+    for (page, _) in PAGES {
+        for lang in [Lang::Zh, Lang::En] {
+            for &size in sizes {
+                for defect in defects_at(&k, page, lang, size) {
+                    all.push(format!("{page} {} {}x{}: {defect}", lang.code(), size.0, size.1));
+                }
+            }
+        }
+    }
+    assert!(all.is_empty(), "{} defects:\n{}", all.len(), all.join("\n"));
+}
+
+#[test]
+fn every_page_fits_at_1024x600() {
+    walk(&SIZES[..1]);
+}
+
+#[test]
+fn every_page_fits_at_1280x800() {
+    walk(&SIZES[1..2]);
+}
+
+#[test]
+fn every_page_fits_at_1920x1080() {
+    walk(&SIZES[2..3]);
+}
+
+#[test]
+fn every_page_fits_in_portrait_1080x1920() {
+    walk(&SIZES[3..]);
+}
+
+/// The checker itself sees what it must: a text squeezed into a box too small for it.
+#[test]
+fn the_checker_sees_a_squeezed_page() {
+    let k = kiosk();
+    let defects = defects_at(&k, "home", Lang::Zh, (600.0, 480.0));
+    assert!(!defects.is_empty(), "a 600×480 home page cannot hold everything");
+}

@@ -1,0 +1,305 @@
+//! Reads what a page really draws: every visible text's box from the item tree, and the
+//! size its text needs from the same text layout the renderer uses (Slint's parley layout
+//! with the kiosk's embedded font), and names each defect a person would see.
+//!
+//! `i-slint-backend-testing`'s `ElementHandle` gives positions, sizes and accessible labels
+//! but not fonts, so this reads the items through `i-slint-core` (the same version, already
+//! in the build): the text items' properties and the window's renderer.
+
+use std::pin::Pin;
+
+use i_slint_core::graphics::FontRequest;
+use i_slint_core::item_rendering::{HasFont, PlainOrStyledText, RenderString};
+use i_slint_core::item_tree::{ItemRc, ParentItemTraversalMode};
+use i_slint_core::items::{
+    ComplexText, Flickable, Opacity, SimpleText, TextHorizontalAlignment, TextOverflow, TextVerticalAlignment, TextWrap,
+};
+use i_slint_core::lengths::{LogicalLength, LogicalRect};
+use i_slint_core::window::WindowInner;
+
+/// Smallest text a visitor standing at the kiosk must read (issue 17, point 5).
+pub const MIN_FONT_PX: f32 = 24.0;
+/// Rounding slack in logical pixels.
+const SLACK: f32 = 1.0;
+
+/// One text as drawn.
+#[derive(Clone)]
+pub struct DrawnText {
+    pub text: String,
+    /// Where the glyphs are, in window coordinates (the box, narrowed by alignment).
+    pub ink: LogicalRect,
+    /// The top-level part of the window it belongs to (a page or an overlay).
+    pub layer: Option<ItemRc>,
+}
+
+/// A string laid out with the font of an item.
+struct Probe {
+    text: i_slint_core::SharedString,
+    font: FontRequest,
+}
+
+impl HasFont for Probe {
+    fn font_request(self: Pin<&Self>, _: &ItemRc) -> FontRequest {
+        self.font.clone()
+    }
+}
+
+impl RenderString for Probe {
+    fn text(self: Pin<&Self>) -> PlainOrStyledText {
+        PlainOrStyledText::Plain(self.text.clone())
+    }
+}
+
+struct TextItem {
+    text: String,
+    font: FontRequest,
+    wrap: TextWrap,
+    overflow: TextOverflow,
+    align: (TextHorizontalAlignment, TextVerticalAlignment),
+}
+
+fn text_item(item: &ItemRc) -> Option<TextItem> {
+    if let Some(t) = item.downcast::<ComplexText>() {
+        let t = t.as_pin_ref();
+        return Some(TextItem {
+            text: t.text().to_string(),
+            font: t.font_request(item),
+            wrap: t.wrap(),
+            overflow: t.overflow(),
+            align: (t.horizontal_alignment(), t.vertical_alignment()),
+        });
+    }
+    if let Some(t) = item.downcast::<SimpleText>() {
+        let t = t.as_pin_ref();
+        return Some(TextItem {
+            text: t.text().to_string(),
+            font: t.font_request(item),
+            wrap: TextWrap::NoWrap,
+            overflow: TextOverflow::Clip,
+            align: (t.horizontal_alignment(), t.vertical_alignment()),
+        });
+    }
+    None
+}
+
+fn absolute(item: &ItemRc) -> LogicalRect {
+    let g = item.geometry();
+    LogicalRect::new(item.map_to_window(g.origin), g.size)
+}
+
+fn hidden_by_opacity(item: &ItemRc) -> bool {
+    let mut current = Some(item.clone());
+    while let Some(i) = current {
+        if let Some(o) = i.downcast::<Opacity>() {
+            if o.as_pin_ref().opacity() <= 0.01 {
+                return true;
+            }
+        }
+        current = i.parent_item(ParentItemTraversalMode::FindAllParents);
+    }
+    false
+}
+
+/// The item's ancestors, nearest first.
+fn ancestors(item: &ItemRc) -> Vec<ItemRc> {
+    let mut out = Vec::new();
+    let mut current = item.parent_item(ParentItemTraversalMode::FindAllParents);
+    while let Some(i) = current {
+        current = i.parent_item(ParentItemTraversalMode::FindAllParents);
+        out.push(i);
+    }
+    out
+}
+
+fn contains(outer: &LogicalRect, inner: &LogicalRect) -> bool {
+    inner.min_x() >= outer.min_x() - SLACK
+        && inner.min_y() >= outer.min_y() - SLACK
+        && inner.max_x() <= outer.max_x() + SLACK
+        && inner.max_y() <= outer.max_y() + SLACK
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x9FFF | 0x20000..=0x3FFFF | 0xF900..=0xFAFF | 0x3000..=0x303F | 0xFF00..=0xFFEF)
+}
+
+fn is_closing_punct(c: char) -> bool {
+    "。，、；：？！）》」』”’….,;:?!)\"' ".contains(c)
+}
+
+/// Every visible text of the window, and every defect found in it, as sentences.
+pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>) {
+    let inner = WindowInner::from_pub(window);
+    let adapter = inner.window_adapter();
+    let renderer = adapter.renderer();
+    let size = window.size().to_logical(window.scale_factor());
+    let window_rect = LogicalRect::new(
+        Default::default(),
+        i_slint_core::lengths::LogicalSize::new(size.width, size.height),
+    );
+    let root = ItemRc::new_root(inner.component());
+
+    let mut texts = Vec::new();
+    let mut defects = Vec::new();
+    root.visit_descendants(|item| {
+        let Some(t) = text_item(item) else {
+            return std::ops::ControlFlow::<()>::Continue(());
+        };
+        if t.text.trim().is_empty() || !item.is_visible() || hidden_by_opacity(item) {
+            return std::ops::ControlFlow::Continue(());
+        }
+        let rect = absolute(item);
+        let chain = ancestors(item);
+        let scrolls = chain.iter().any(|a| a.downcast::<Flickable>().is_some());
+        let layer = chain.iter().rev().nth(2).cloned();
+        let quote = t.text.replace('\n', "⏎");
+        let debug = format!("{item:?}");
+        let whose = debug
+            .split_once(", ")
+            .map_or("", |(_, rest)| rest)
+            .trim_end_matches('}')
+            .to_string();
+        let mut say = |what: String| defects.push(format!("{what}: «{quote}» [{whose}]"));
+
+        let measure = |text: &str, width: Option<f32>| {
+            let probe = Probe {
+                text: text.into(),
+                font: t.font.clone(),
+            };
+            let probe = Pin::new(&probe);
+            renderer.text_size(probe, item, width.map(LogicalLength::new), t.wrap)
+        };
+        let wraps = t.wrap != TextWrap::NoWrap;
+        let need = measure(&t.text, wraps.then_some(rect.width()));
+        if let Some(px) = t.font.pixel_size.map(|p| p.get()) {
+            if px + 0.01 < MIN_FONT_PX {
+                say(format!("{px} px text, smaller than {MIN_FONT_PX} px"));
+            }
+        }
+        // (Wrapped text only overflows sideways through a word broken inside, below:
+        // the layout's width counts a line's trailing space.)
+        if !wraps && need.width > rect.width() + SLACK {
+            let how = if t.overflow == TextOverflow::Elide {
+                "cut short (…)"
+            } else {
+                "overflows its box"
+            };
+            say(format!(
+                "{how}: needs {:.0} px wide, has {:.0}",
+                need.width,
+                rect.width()
+            ));
+        }
+        if need.height > rect.height() + SLACK {
+            say(format!(
+                "clipped: needs {:.0} px high, has {:.0}",
+                need.height,
+                rect.height()
+            ));
+        }
+        if wraps {
+            // A word wider than the box is broken inside (Dispatc / h).
+            let longest = t
+                .text
+                .split_whitespace()
+                .filter(|w| !w.chars().any(is_cjk))
+                .map(|w| measure(w, None).width)
+                .fold(0.0f32, f32::max);
+            if longest > rect.width() + SLACK {
+                say(format!(
+                    "a word is broken: {:.0} px wide in {:.0} px",
+                    longest,
+                    rect.width()
+                ));
+            }
+            // A character alone on the last line: without it (and its closing
+            // punctuation) the text needs one line less.
+            // (In Latin text a line breaks between words: only a one-letter last word can
+            // be alone; a word broken inside is the defect above.)
+            let body = t.text.trim_end_matches(is_closing_punct);
+            let mut chars = body.chars();
+            let last = chars.next_back();
+            let last_word = body.split_whitespace().next_back().unwrap_or("");
+            let single = last.is_some_and(is_cjk) || last_word.chars().count() == 1;
+            if single && !chars.as_str().trim().is_empty() {
+                let shorter = measure(chars.as_str(), Some(rect.width()));
+                let line = measure("国", None).height;
+                if need.height > line * 1.5 && shorter.height + line * 0.5 < need.height {
+                    say("a character alone on the last line".to_string());
+                }
+            }
+        }
+        if zh && t.text.chars().any(is_cjk) {
+            let chars: Vec<char> = t.text.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                let beside_cjk = chars.get(i.wrapping_sub(1)).is_some_and(|p| is_cjk(*p))
+                    || chars.get(i + 1).is_some_and(|n| is_cjk(*n));
+                if matches!(c, ',' | '?' | '!' | ';') || (matches!(c, ':' | '(' | ')') && beside_cjk) {
+                    say(format!("half-width `{c}` in Chinese copy"));
+                    break;
+                }
+            }
+        }
+
+        // Where the glyphs really are: the box narrowed to what the text needs.
+        let w = need.width.min(rect.width());
+        let h = need.height.min(rect.height());
+        let x = match t.align.0 {
+            TextHorizontalAlignment::Center => rect.min_x() + (rect.width() - w) / 2.0,
+            TextHorizontalAlignment::Right => rect.max_x() - w,
+            _ => rect.min_x(),
+        };
+        let y = match t.align.1 {
+            TextVerticalAlignment::Center => rect.min_y() + (rect.height() - h) / 2.0,
+            TextVerticalAlignment::Bottom => rect.max_y() - h,
+            _ => rect.min_y(),
+        };
+        let ink = LogicalRect::new(
+            i_slint_core::lengths::LogicalPoint::new(x, y),
+            i_slint_core::lengths::LogicalSize::new(w, h),
+        );
+
+        if !scrolls {
+            if !contains(&window_rect, &ink) {
+                say(format!(
+                    "outside the window: {:.0},{:.0} {:.0}×{:.0}",
+                    ink.min_x(),
+                    ink.min_y(),
+                    ink.width(),
+                    ink.height()
+                ));
+            } else if let Some(parent) = chain
+                .iter()
+                .take_while(|a| a.downcast::<Flickable>().is_none())
+                .map(absolute)
+                .find(|r| r.width() > 0.0 && r.height() > 0.0 && !contains(r, &ink))
+            {
+                say(format!(
+                    "sticks out of its container ({:.0},{:.0} {:.0}×{:.0})",
+                    parent.min_x(),
+                    parent.min_y(),
+                    parent.width(),
+                    parent.height()
+                ));
+            }
+        }
+        texts.push(DrawnText {
+            text: t.text.clone(),
+            ink,
+            layer,
+        });
+        std::ops::ControlFlow::Continue(())
+    });
+
+    for (i, a) in texts.iter().enumerate() {
+        for b in &texts[i + 1..] {
+            if a.layer != b.layer {
+                continue;
+            }
+            let overlap = a.ink.intersection(&b.ink);
+            if overlap.is_some_and(|o| o.width() > SLACK && o.height() > SLACK) {
+                defects.push(format!("«{}» and «{}» overlap", a.text, b.text));
+            }
+        }
+    }
+    (texts, defects)
+}
