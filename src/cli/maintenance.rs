@@ -429,7 +429,9 @@ fn run_loop(app: &App, count: u32, out: &mut impl Write) -> Result<(), LoopError
             let worker = permit.workers[next].clone();
             let today = now.with_timezone(&app.config.tz()).date_naive();
             let until = now + Duration::hours(4);
-            let (pass, _) = app.store().issue_pass(permit.id, worker.id, today, now, until, now)?;
+            let (pass, _) = app
+                .store()
+                .issue_pass(permit.id, worker.id, today, "", now, until, now)?;
             worker::print_pass(app, &pass, &permit, &worker, now)?;
             writeln!(out, "pass {}", pass.id)?;
             roster = Some((permit, next + 1));

@@ -8,6 +8,7 @@
 pub mod base45;
 pub mod field;
 pub mod hours;
+pub mod hours_text;
 pub mod identify_guard;
 pub mod idhash;
 pub mod mask;
