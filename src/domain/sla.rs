@@ -335,6 +335,33 @@ pub fn next_opening(policy: &RequestPolicy, at: DateTime<Utc>, tz: Tz) -> Option
     None
 }
 
+/// When the responsible staff can first act on a request received at some moment: the
+/// honest promise a resident reads. Inside a day's break (or before the day's first
+/// hours) that is later the same day; only after the day's last hours, or on a day the
+/// desk does not work, is it the next working day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reopening {
+    /// The desk is open now.
+    Open,
+    /// The desk reopens later today, at this time (after lunch: 今天 13:30 以后).
+    LaterToday(DateTime<Tz>),
+    /// The desk opens on the next working day, at this time.
+    NextWorkingDay(DateTime<Tz>),
+    /// The desk does not open within the look-ahead (a very long closure).
+    NotSoon,
+}
+
+/// The [`Reopening`] for a request received at `at`, judged on the compound's clock.
+pub fn reopening(policy: &RequestPolicy, at: DateTime<Utc>, tz: Tz) -> Reopening {
+    let local = at.with_timezone(&tz);
+    match next_opening(policy, at, tz) {
+        Some(open) if open == local => Reopening::Open,
+        Some(open) if open.date_naive() == local.date_naive() => Reopening::LaterToday(open),
+        Some(open) => Reopening::NextWorkingDay(open),
+        None => Reopening::NotSoon,
+    }
+}
+
 /// Whether the desk is open at `at`.
 pub fn is_office_open(policy: &RequestPolicy, at: DateTime<Utc>, tz: Tz) -> bool {
     next_opening(policy, at, tz).is_some_and(|open| open == at)
