@@ -306,7 +306,8 @@ pub struct RosterLine {
 
 pub fn roster(app: &App, now: DateTime<Utc>) -> Result<Vec<RosterLine>, JourneyError> {
     let tz = app.config.tz();
-    let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
+    // Someone on site since an earlier day shows that day ("12-01 10:02").
+    let local = |t: DateTime<Utc>| crate::domain::day::list_time(t, now, tz);
     let store = app.store();
     let mut lines: Vec<RosterLine> = store
         .visits_on_site(now)?

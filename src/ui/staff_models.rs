@@ -56,8 +56,10 @@ pub fn fill(window: &AppWindow, app: &App, lang: Lang) {
 /// Waiting visitors, who is on site, open tickets.
 fn fill_today(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, lang: Lang) {
     let tz = app.config.tz();
-    let hm = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
+    // Anything not from today shows its date ("12-01 10:02").
+    let hm = |t: DateTime<Utc>| crate::domain::day::list_time(t, now, tz);
 
+    let _ = crate::journeys::visitor::expire_stale(app, now);
     let waiting: Vec<WaitingVisit> = app
         .with_store(|s| s.visits_waiting())
         .unwrap_or_default()
