@@ -17,6 +17,7 @@ pub mod phone;
 pub mod pin;
 pub mod request;
 pub mod sla;
+pub mod targets;
 pub mod ticket;
 pub mod token;
 pub mod unit;

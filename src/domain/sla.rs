@@ -56,6 +56,9 @@ pub const DEFAULT_TARGETS: [(RequestType, i64); 9] = [
     (RequestType::Other, 24 * 60),
 ];
 
+/// Minutes within which a repair is done when `repair_done` is not configured: 3 days.
+pub const DEFAULT_REPAIR_DONE: i64 = 3 * 24 * 60;
+
 /// Problems in the `[requests]` section, reported at start-up.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SlaError {
@@ -145,6 +148,9 @@ pub struct TargetsConfig {
     pub subscription: Option<i64>,
     pub deposit_refund: Option<i64>,
     pub other: Option<i64>,
+    /// Minutes within which a repair is done, counted from the same start as its
+    /// dispatch target (`repair`); default [`DEFAULT_REPAIR_DONE`].
+    pub repair_done: Option<i64>,
 }
 
 impl TargetsConfig {
@@ -197,6 +203,8 @@ pub struct RequestPolicy {
     on_duty_phone: String,
     /// Minutes, indexed like [`RequestType::ALL`].
     targets: [i64; 9],
+    /// Minutes within which a repair is done.
+    repair_done: i64,
 }
 
 impl TryFrom<RequestsConfig> for RequestPolicy {
@@ -276,7 +284,16 @@ impl RequestPolicy {
             targets[index(t)] = minutes;
         }
 
+        let repair_done = c.targets.repair_done.unwrap_or(DEFAULT_REPAIR_DONE);
+        if !(1..=MAX_TARGET_MINUTES).contains(&repair_done) {
+            return Err(SlaError::BadTarget {
+                kind: "repair_done",
+                minutes: repair_done,
+            });
+        }
+
         Ok(Self {
+            repair_done,
             windows: merged,
             office_days,
             holidays: c.holidays,
@@ -299,6 +316,14 @@ impl RequestPolicy {
     /// How long the desk has to respond to a request of this type.
     pub fn target(&self, t: RequestType) -> Duration {
         Duration::minutes(self.targets[index(t)])
+    }
+
+    /// The due times a ticket of type `t`, due at `due_at`, is judged by: for a repair,
+    /// also when it must be done (the completion target from the same start).
+    pub fn due_for(&self, t: RequestType, due_at: DateTime<Utc>) -> crate::domain::targets::Due {
+        let done_due =
+            (t == RequestType::Repair).then(|| due_at - self.target(t) + Duration::minutes(self.repair_done));
+        crate::domain::targets::Due { due: due_at, done_due }
     }
 
     /// Whether the desk works on a local date: holidays never, make-up working days
