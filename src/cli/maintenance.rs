@@ -445,7 +445,12 @@ fn run_loop(app: &App, count: u32, out: &mut impl Write) -> Result<(), LoopError
 fn loop_permit(app: &App, unit: &str, serial: u64, now: DateTime<Utc>) -> Result<Permit, LoopError> {
     let refused = |why: PermitRejected| LoopError::Refused(format!("{why:?}"));
     let workers = (0..LOOP_ROSTER as u64)
-        .map(|k| permit::parse_worker(app, &format!("工人{k}:137{:08}", (serial + k) % 100_000_000)))
+        .map(|k| {
+            // A person's name has no digits (the field rule): 工人三七 for worker 37.
+            let digit = |d: u64| "零一二三四五六七八九".chars().nth(d as usize).unwrap_or('零');
+            let name = format!("工人{}{}", digit(k / 10 % 10), digit(k % 10));
+            permit::parse_worker(app, &format!("{name}:137{:08}", (serial + k) % 100_000_000))
+        })
         .collect::<Result<Vec<_>, _>>()
         .map_err(refused)?;
     let today = now.with_timezone(&app.config.tz()).date_naive();
