@@ -343,7 +343,7 @@ fn a_visitor_approved_at_the_desk_while_the_paper_is_out_is_told_politely() {
     // The desk approves; the slip is refused by the printer. The waiting screen follows
     // the slip like any other and, within seconds, says the desk will hand it over.
     let visit = k.app().store().last_visit_by_phone("13900000004").unwrap().unwrap();
-    let decided = lobby_kiosk::journeys::visitor::decide(k.app(), visit.id, true, "王芳", Utc::now()).unwrap();
+    let decided = lobby_kiosk::journeys::visitor::decide(k.app(), visit.id, true, "王芳", k.app().now()).unwrap();
     assert!(decided.is_some());
     k.app().wait_for_printing(Duration::from_secs(10));
     for _ in 0..10 {

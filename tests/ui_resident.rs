@@ -285,3 +285,80 @@ fn ticket_numbers_stay_unique_and_sequential_with_two_writers() {
     let expected: Vec<String> = (1..=80).map(|n| format!("R20261130-{n:04}")).collect();
     assert_eq!(numbers, expected);
 }
+
+/// Files a repair at this Shanghai time (December 2026) on the kiosk, in `lang`.
+fn file_repair_at(k: &TestKiosk, h: u32, m: u32, day: u32, lang: Lang) {
+    let now = chrono_tz::Asia::Shanghai
+        .with_ymd_and_hms(2026, 12, day, h, m, 0)
+        .unwrap()
+        .with_timezone(&Utc);
+    k.app().set_now(Some(now));
+    let say = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    if lang == Lang::En {
+        tap(k, "English");
+    }
+    tap(k, &say("业主服务", "Resident services"));
+    let last4 = registered_last4(k);
+    for c in UNIT.chars() {
+        match c {
+            '-' => tap(k, &say("分隔符 -", "Separator -")),
+            c => tap(k, &c.to_string()),
+        }
+    }
+    tap(k, &say("下一步", "Next"));
+    for c in last4.chars() {
+        tap(k, &c.to_string());
+    }
+    tap(k, &say("确认", "Confirm"));
+    assert_eq!(step(k), ResidentStep::Menu);
+    tap(k, RequestType::Repair.label(lang));
+    tap(k, quick_choices(RequestType::Repair)[0].label(lang));
+    tap(k, &say("下一步", "Next"));
+    tap(k, &say("可以，提交", "Yes, submit"));
+}
+
+#[test]
+fn inside_the_lunch_break_the_promise_is_todays_reopening_not_the_next_working_day() {
+    // Saturday 5 December 2026 at 12:32: office days include Saturday, the desk reopens
+    // at 13:30.
+    let k = kiosk();
+    file_repair_at(&k, 12, 32, 5, Lang::Zh);
+    let adapter = k.window.global::<ResidentAdapter>();
+    assert!(adapter.get_after_hours());
+    assert!(adapter.get_reopens_today());
+    let text = read(&k, "已为您登记，谢谢！");
+    assert!(text.contains("今天 13:30 以后"), "{text}");
+    assert!(!text.contains("下一个工作日"), "{text}");
+    assert!(text.contains("12-06 13:30"), "24 hours after the reopening: {text}");
+
+    let k = kiosk();
+    file_repair_at(&k, 12, 32, 5, Lang::En);
+    let text = read(&k, "Your request is recorded. Thank you!");
+    assert!(text.contains("after 13:30 today"), "{text}");
+    assert!(!text.contains("next working day"), "{text}");
+}
+
+#[test]
+fn at_each_boundary_of_the_day_the_promise_is_honest() {
+    // 13:30 sharp: open, no after-hours promise.
+    let k = kiosk();
+    file_repair_at(&k, 13, 30, 5, Lang::Zh);
+    assert!(!k.window.global::<ResidentAdapter>().get_after_hours());
+    // 08:29 before the first hours: today 08:30.
+    let k = kiosk();
+    file_repair_at(&k, 8, 29, 5, Lang::Zh);
+    assert!(read(&k, "已为您登记，谢谢！").contains("今天 08:30 以后"));
+    // 12:00, the break's first minute: today 13:30.
+    let k = kiosk();
+    file_repair_at(&k, 12, 0, 5, Lang::Zh);
+    assert!(read(&k, "已为您登记，谢谢！").contains("今天 13:30 以后"));
+    // 17:30, the end of the day's last hours: the next working day, in both languages.
+    let k = kiosk();
+    file_repair_at(&k, 17, 30, 5, Lang::Zh);
+    let text = read(&k, "已为您登记，谢谢！");
+    assert!(text.contains("下一个工作日"), "{text}");
+    assert!(!k.window.global::<ResidentAdapter>().get_reopens_today());
+    let k = kiosk();
+    file_repair_at(&k, 17, 30, 5, Lang::En);
+    assert!(read(&k, "Your request is recorded. Thank you!").contains("next working day"));
+}

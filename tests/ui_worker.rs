@@ -201,3 +201,51 @@ fn a_permit_slip_scanned_opens_the_roster() {
     assert_eq!(step(&k), WorkerStep::Roster);
     assert!(is_shown(&k, "施工人员 张*明"));
 }
+
+/// A kiosk where Monday 30 November 2026 is a public holiday.
+fn holiday_kiosk() -> TestKiosk {
+    let k = kiosk_with(|t| {
+        t.replace(
+            r#"holidays = ["2027-01-01""#,
+            r#"holidays = ["2026-11-30", "2027-01-01""#,
+        )
+    });
+    k.app().set_now(Some(monday_at(10, 0)));
+    k
+}
+
+#[test]
+fn on_a_holiday_the_worker_reads_that_work_pauses_until_when_and_why() {
+    let k = holiday_kiosk();
+    let permit = permit(&k, true);
+    ask_for_pass(&k, &permit.code, "施工人员 张*明");
+    assert_eq!(step(&k), WorkerStep::Refused);
+    assert_eq!(k.window.global::<WorkerAdapter>().get_refusal(), WorkerRefusal::Holiday);
+    let text = read(&k, "今天是节假日，装修暂停");
+    for part in ["节假日", "暂停装修施工", "邻居们好好休息", "12-01 08:00 起可以恢复施工"] {
+        assert!(text.contains(part), "{part} missing: {text}");
+    }
+    assert!(!shows_text(&k, "今日不施工"), "{:?}", screen_text(&k));
+    tap(&k, "完成");
+
+    tap(&k, "English");
+    tap(&k, "Renovation worker pass");
+    for c in permit.code.chars() {
+        tap(&k, &c.to_string());
+    }
+    tap(&k, "Next");
+    tap(&k, "Worker 张*明");
+    let text = read(&k, "Today is a holiday: renovation work pauses");
+    for part in [
+        "public holiday",
+        "pauses",
+        "neighbours can rest",
+        "resume from 12-01 08:00",
+    ] {
+        assert!(text.contains(part), "{part} missing: {text}");
+    }
+    tap(&k, "中文");
+    assert!(printed_slips(k.dir.path())
+        .iter()
+        .all(|(n, _)| !n.ends_with("-pass.bin")));
+}

@@ -80,7 +80,7 @@ pub fn run(n: usize, c: &mut Criterion) {
         n,
         |i| {
             let day = base + Duration::days(i as i64);
-            let _ = app.store().issue_pass(pid, wid, day, now, now, now);
+            let _ = app.store().issue_pass(pid, wid, day, "08:00-12:00", now, now, now);
         },
         |i| {
             let _ = app

@@ -429,7 +429,9 @@ fn run_loop(app: &App, count: u32, out: &mut impl Write) -> Result<(), LoopError
             let worker = permit.workers[next].clone();
             let today = now.with_timezone(&app.config.tz()).date_naive();
             let until = now + Duration::hours(4);
-            let (pass, _) = app.store().issue_pass(permit.id, worker.id, today, now, until, now)?;
+            let (pass, _) = app
+                .store()
+                .issue_pass(permit.id, worker.id, today, "", now, until, now)?;
             worker::print_pass(app, &pass, &permit, &worker, now)?;
             writeln!(out, "pass {}", pass.id)?;
             roster = Some((permit, next + 1));
@@ -439,16 +441,14 @@ fn run_loop(app: &App, count: u32, out: &mut impl Write) -> Result<(), LoopError
     Ok(())
 }
 
-/// The heavenly stems: distinct, digit-free name endings for a loop permit's workers.
-const LOOP_NAMES: [&str; 10] = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"];
-
 /// A permit for today and the next month with a fresh roster of [`LOOP_ROSTER`] workers.
 fn loop_permit(app: &App, unit: &str, serial: u64, now: DateTime<Utc>) -> Result<Permit, LoopError> {
     let refused = |why: PermitRejected| LoopError::Refused(format!("{why:?}"));
     let workers = (0..LOOP_ROSTER as u64)
         .map(|k| {
-            // Names take no digits (field rules), so the k-th worker is 工人甲, 工人乙, …
-            let name = format!("工人{}", LOOP_NAMES[k as usize % LOOP_NAMES.len()]);
+            // A person's name has no digits (the field rule): 工人三七 for worker 37.
+            let digit = |d: u64| "零一二三四五六七八九".chars().nth(d as usize).unwrap_or('零');
+            let name = format!("工人{}{}", digit(k / 10 % 10), digit(k % 10));
             permit::parse_worker(app, &format!("{name}:137{:08}", (serial + k) % 100_000_000))
         })
         .collect::<Result<Vec<_>, _>>()

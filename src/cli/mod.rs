@@ -401,6 +401,7 @@ fn desk_refused(lang: Lang, why: DeskRefused, action: (&str, &str), not_found: (
             ),
             Outcome::Usage,
         ),
+        DeskRefused::Expired(day) => (crate::journeys::desk::expired_text(lang, day), Outcome::Negative),
         DeskRefused::BadDays => (
             lang.pick(
                 &format!(

@@ -506,10 +506,22 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                 }
                 Ok(PassOutcome::Refused(why)) => {
                     let reason = refusal_code(&why);
+                    let hours = match &why {
+                        PassRefused::OutsideHours(r) => Some((worker::refusal_message(app, r, now, lang), r.next())),
+                        _ => None,
+                    };
                     if json {
-                        print_json(&serde_json::json!({ "issued": false, "reason": reason }));
+                        let mut answer = serde_json::json!({ "issued": false, "reason": reason });
+                        if let Some((message, next)) = &hours {
+                            answer["message"] = message.clone().into();
+                            answer["resume_at"] = serde_json::json!(next.map(|t| t.to_rfc3339()));
+                        }
+                        print_json(&answer);
                     } else {
                         eprintln!("{}: {reason}", say(lang, "未能发放通行证", "No pass issued"));
+                        if let Some((message, _)) = hours {
+                            eprintln!("{message}");
+                        }
                     }
                     Outcome::Negative
                 }
@@ -575,7 +587,7 @@ pub fn refusal_code(why: &PassRefused) -> &'static str {
         PassRefused::UnknownPermit => "unknown_permit",
         PassRefused::PermitNotActive(_) => "permit_not_active",
         PassRefused::OutsideDates { .. } => "outside_dates",
-        PassRefused::OutsideHours(_) => "outside_hours",
+        PassRefused::OutsideHours(r) => crate::domain::hours_text::refusal_code(r),
         PassRefused::NotOnRoster => "not_on_roster",
         PassRefused::DepositUnpaid => "deposit_unpaid",
         PassRefused::PassRevoked => "pass_revoked",

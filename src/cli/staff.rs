@@ -228,9 +228,9 @@ pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
     match format.as_str() {
         "json" => print_json(&report),
         "csv" => {
-            outln!("date,visits,visits_held,passes,tickets,repairs_on_time,satisfaction_overall,satisfaction_reception,ratings,print_failures");
+            outln!("date,visits,visits_held,passes,tickets,repairs_on_time,satisfaction_overall,satisfaction_reception,ratings,print_failures,tickets_judged,tickets_not_yet_due,tickets_left_out,requests_on_time");
             outln!(
-                "{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 report.date,
                 report.visits,
                 report.visits_held,
@@ -242,7 +242,11 @@ pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
                     .satisfaction_reception
                     .map_or(String::new(), |v| format!("{v:.4}")),
                 report.ratings,
-                report.print_failures
+                report.print_failures,
+                report.responses.judged(),
+                report.responses.pending,
+                report.responses.left_out,
+                report.responses_on_time.map_or(String::new(), |v| format!("{v:.4}"))
             );
         }
         "text" => {
@@ -256,19 +260,9 @@ pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
                 report.visits_held
             );
             outln!("{}: {}", say(lang, "装修通行证", "Worker passes"), report.passes);
-            outln!(
-                "{}: {} {:?}",
-                say(lang, "业主服务单", "Tickets"),
-                report.tickets,
-                report.tickets_by_type
-            );
-            outln!(
-                "{}: {} ({} {})",
-                say(lang, "维修及时率", "Repairs on time"),
-                pct(report.repairs_on_time),
-                report.repairs_judged,
-                say(lang, "单", "judged")
-            );
+            for line in crate::journeys::daily::ticket_lines(&report, lang) {
+                outln!("{line}");
+            }
             outln!(
                 "{}: {} / {} {:.0}%",
                 say(lang, "总体满意度", "Overall satisfaction"),
@@ -283,7 +277,11 @@ pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
                 say(lang, "目标", "target"),
                 report.target_reception * 100.0
             );
-            outln!("{}: {}", say(lang, "打印故障", "Print failures"), report.print_failures);
+            outln!(
+                "{}: {}",
+                say(lang, "打印故障（当天发生）", "Print faults (that day)"),
+                report.print_failures
+            );
         }
         _ => {
             eprintln!("--format text|csv|json");

@@ -207,6 +207,7 @@ pub fn run_visit(app: &App, cmd: VisitCommand) -> Outcome {
             }
         }
         VisitCommand::List { on_site, json } => {
+            let _ = crate::journeys::visitor::expire_stale(app, now);
             let store = app.store();
             let _ = store.sign_out_expired_visits(now);
             let visits = if on_site {

@@ -61,6 +61,11 @@ impl Window {
         self.end
     }
 
+    /// The window as a stable key, `"08:00-12:00"`: one pass per worker per key and day.
+    pub fn key(&self) -> String {
+        format!("{}-{}", self.start.format("%H:%M"), self.end.format("%H:%M"))
+    }
+
     /// Whether a wall-clock time falls inside the window.
     pub fn contains(&self, t: NaiveTime) -> bool {
         self.start <= t && t < self.end
@@ -227,11 +232,16 @@ pub fn windows_for(policy: &RenovationHours, date: NaiveDate) -> &[Window] {
     }
 }
 
-/// The period a newly issued pass is valid for.
+/// The period a newly issued pass is valid for, and the work window it belongs to:
+/// one pass per worker per work window, so asking again inside the same window gets
+/// the same pass, and asking after the lunch break gets the afternoon's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PassWindow {
     pub from: DateTime<Tz>,
     pub until: DateTime<Tz>,
+    /// The window as configured (`end_of_window`), or the whole working day from its
+    /// first start to its last end (`end_of_day`).
+    pub window: Window,
 }
 
 /// Why a pass cannot be issued right now. Each case carries the start of the
@@ -264,14 +274,21 @@ pub fn may_issue(policy: &RenovationHours, now: DateTime<Tz>) -> Result<PassWind
     let time = now.time();
     let windows = windows_for(policy, date);
     if let Some(w) = windows.iter().find(|w| w.contains(time)) {
-        let end = match policy.pass_valid_until {
-            PassValidity::EndOfWindow => w.end,
-            PassValidity::EndOfDay => windows.last().map_or(w.end, |l| l.end),
+        let window = match policy.pass_valid_until {
+            PassValidity::EndOfWindow => *w,
+            PassValidity::EndOfDay => Window {
+                start: windows.first().map_or(w.start, |f| f.start),
+                end: windows.last().map_or(w.end, |l| l.end),
+            },
         };
         // Prefer the earlier instant if the end is ambiguous: a shorter pass
         // is the safe mistake.
-        if let Some(until) = localize(&tz, date, end, true).filter(|u| *u > now) {
-            return Ok(PassWindow { from: now, until });
+        if let Some(until) = localize(&tz, date, window.end, true).filter(|u| *u > now) {
+            return Ok(PassWindow {
+                from: now,
+                until,
+                window,
+            });
         }
     }
     let next = next_start(policy, now);

@@ -341,3 +341,23 @@ proptest! {
         let _ = Window::parse(&s);
     }
 }
+
+#[test]
+fn a_pass_belongs_to_the_work_window_it_was_issued_in() {
+    let p = policy();
+    let key = |date: &str, time: &str| may_issue(&p, sh(date, time)).unwrap().window.key();
+    // Morning and afternoon are two windows: two passes a day.
+    assert_eq!(key("2026-06-01", "08:00:00"), "08:00-12:00");
+    assert_eq!(key("2026-06-01", "11:59:59"), "08:00-12:00");
+    assert_eq!(key("2026-06-01", "14:00:00"), "14:00-18:00");
+    assert_eq!(key("2026-06-01", "17:59:59"), "14:00-18:00");
+    // A make-up working day (a Sunday) has the weekday's two windows.
+    assert_eq!(key("2026-10-11", "10:00:00"), "08:00-12:00");
+    assert_eq!(key("2026-10-11", "14:30:00"), "14:00-18:00");
+    // With end_of_day the whole working day is one window: one pass, reprinted.
+    let text = CONFIG.replace("end_of_window", "end_of_day");
+    let whole = toml::from_str::<Cfg>(&text).unwrap().renovation;
+    let day_key = |time: &str| may_issue(&whole, sh("2026-06-01", time)).unwrap().window.key();
+    assert_eq!(day_key("08:30:00"), "08:00-18:00");
+    assert_eq!(day_key("14:30:00"), "08:00-18:00");
+}

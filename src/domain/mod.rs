@@ -6,8 +6,10 @@
 //! a guard's device judge a slip with exactly the same code.
 
 pub mod base45;
+pub mod day;
 pub mod field;
 pub mod hours;
+pub mod hours_text;
 pub mod identify_guard;
 pub mod idhash;
 pub mod mask;
@@ -15,6 +17,7 @@ pub mod phone;
 pub mod pin;
 pub mod request;
 pub mod sla;
+pub mod targets;
 pub mod ticket;
 pub mod token;
 pub mod unit;

@@ -56,6 +56,9 @@ pub const DEFAULT_TARGETS: [(RequestType, i64); 9] = [
     (RequestType::Other, 24 * 60),
 ];
 
+/// Minutes within which a repair is done when `repair_done` is not configured: 3 days.
+pub const DEFAULT_REPAIR_DONE: i64 = 3 * 24 * 60;
+
 /// Problems in the `[requests]` section, reported at start-up.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SlaError {
@@ -145,6 +148,9 @@ pub struct TargetsConfig {
     pub subscription: Option<i64>,
     pub deposit_refund: Option<i64>,
     pub other: Option<i64>,
+    /// Minutes within which a repair is done, counted from the same start as its
+    /// dispatch target (`repair`); default [`DEFAULT_REPAIR_DONE`].
+    pub repair_done: Option<i64>,
 }
 
 impl TargetsConfig {
@@ -197,6 +203,8 @@ pub struct RequestPolicy {
     on_duty_phone: String,
     /// Minutes, indexed like [`RequestType::ALL`].
     targets: [i64; 9],
+    /// Minutes within which a repair is done.
+    repair_done: i64,
 }
 
 impl TryFrom<RequestsConfig> for RequestPolicy {
@@ -276,7 +284,16 @@ impl RequestPolicy {
             targets[index(t)] = minutes;
         }
 
+        let repair_done = c.targets.repair_done.unwrap_or(DEFAULT_REPAIR_DONE);
+        if !(1..=MAX_TARGET_MINUTES).contains(&repair_done) {
+            return Err(SlaError::BadTarget {
+                kind: "repair_done",
+                minutes: repair_done,
+            });
+        }
+
         Ok(Self {
+            repair_done,
             windows: merged,
             office_days,
             holidays: c.holidays,
@@ -299,6 +316,14 @@ impl RequestPolicy {
     /// How long the desk has to respond to a request of this type.
     pub fn target(&self, t: RequestType) -> Duration {
         Duration::minutes(self.targets[index(t)])
+    }
+
+    /// The due times a ticket of type `t`, due at `due_at`, is judged by: for a repair,
+    /// also when it must be done (the completion target from the same start).
+    pub fn due_for(&self, t: RequestType, due_at: DateTime<Utc>) -> crate::domain::targets::Due {
+        let done_due =
+            (t == RequestType::Repair).then(|| due_at - self.target(t) + Duration::minutes(self.repair_done));
+        crate::domain::targets::Due { due: due_at, done_due }
     }
 
     /// Whether the desk works on a local date: holidays never, make-up working days
@@ -333,6 +358,33 @@ pub fn next_opening(policy: &RequestPolicy, at: DateTime<Utc>, tz: Tz) -> Option
         }
     }
     None
+}
+
+/// When the responsible staff can first act on a request received at some moment: the
+/// honest promise a resident reads. Inside a day's break (or before the day's first
+/// hours) that is later the same day; only after the day's last hours, or on a day the
+/// desk does not work, is it the next working day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reopening {
+    /// The desk is open now.
+    Open,
+    /// The desk reopens later today, at this time (after lunch: 今天 13:30 以后).
+    LaterToday(DateTime<Tz>),
+    /// The desk opens on the next working day, at this time.
+    NextWorkingDay(DateTime<Tz>),
+    /// The desk does not open within the look-ahead (a very long closure).
+    NotSoon,
+}
+
+/// The [`Reopening`] for a request received at `at`, judged on the compound's clock.
+pub fn reopening(policy: &RequestPolicy, at: DateTime<Utc>, tz: Tz) -> Reopening {
+    let local = at.with_timezone(&tz);
+    match next_opening(policy, at, tz) {
+        Some(open) if open == local => Reopening::Open,
+        Some(open) if open.date_naive() == local.date_naive() => Reopening::LaterToday(open),
+        Some(open) => Reopening::NextWorkingDay(open),
+        None => Reopening::NotSoon,
+    }
 }
 
 /// Whether the desk is open at `at`.

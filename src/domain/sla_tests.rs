@@ -416,3 +416,66 @@ proptest! {
         }
     }
 }
+
+// --- the promise a resident reads -----------------------------------------------------
+
+#[test]
+fn the_promise_names_todays_reopening_inside_a_break_and_the_next_day_only_after_hours() {
+    // Office days include Saturday; the desk breaks 12:00–13:30. 2026-12-05 is a Saturday,
+    // 2026-12-06 a Sunday (not an office day here), 2026-12-07 a Monday.
+    let p = with(
+        r#"office_hours = ["08:30-12:00", "13:30-17:30"]
+office_days = ["mon", "tue", "wed", "thu", "fri", "sat"]"#,
+    )
+    .unwrap();
+    let at = |date: &str, time: &str| reopening(&p, sh(date, time), Shanghai);
+    let local = |date: &str, time: &str| sh(date, time).with_timezone(&Shanghai);
+    // Before the day's first hours: later today.
+    assert_eq!(
+        at("2026-12-05", "08:29:59"),
+        Reopening::LaterToday(local("2026-12-05", "08:30:00"))
+    );
+    assert_eq!(at("2026-12-05", "08:30:00"), Reopening::Open);
+    assert_eq!(at("2026-12-05", "11:59:59"), Reopening::Open);
+    // The lunch break, at its first second, the issue's 12:32, and its last second.
+    for time in ["12:00:00", "12:32:00", "13:29:59"] {
+        assert_eq!(
+            at("2026-12-05", time),
+            Reopening::LaterToday(local("2026-12-05", "13:30:00")),
+            "{time}"
+        );
+    }
+    assert_eq!(at("2026-12-05", "13:30:00"), Reopening::Open);
+    assert_eq!(at("2026-12-05", "17:29:59"), Reopening::Open);
+    // After the day's last hours, and on a day the desk does not work: the next
+    // working day (Sunday is skipped).
+    assert_eq!(
+        at("2026-12-05", "17:30:00"),
+        Reopening::NextWorkingDay(local("2026-12-07", "08:30:00"))
+    );
+    assert_eq!(
+        at("2026-12-05", "23:59:59"),
+        Reopening::NextWorkingDay(local("2026-12-07", "08:30:00"))
+    );
+    assert_eq!(
+        at("2026-12-06", "10:00:00"),
+        Reopening::NextWorkingDay(local("2026-12-07", "08:30:00"))
+    );
+    // Just after midnight the same morning's opening is "today".
+    assert_eq!(
+        at("2026-12-07", "00:00:00"),
+        Reopening::LaterToday(local("2026-12-07", "08:30:00"))
+    );
+}
+
+#[test]
+fn a_desk_closed_for_months_promises_no_date() {
+    let p = with(r#"office_hours = ["08:30-17:30"]
+office_days = ["mon"]
+holidays = ["2026-06-01", "2026-06-08", "2026-06-15", "2026-06-22", "2026-06-29", "2026-07-06", "2026-07-13", "2026-07-20", "2026-07-27", "2026-08-03"]"#)
+    .unwrap();
+    assert_eq!(
+        reopening(&p, sh("2026-05-31", "10:00:00"), Shanghai),
+        Reopening::NotSoon
+    );
+}

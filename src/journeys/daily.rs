@@ -23,6 +23,59 @@ fn against(lang: crate::i18n::Lang, label: &str, value: Option<f64>, target: f64
     )
 }
 
+/// The tickets part of the report as readable lines, the same on paper and on the
+/// command line: the count and how it splits (judged, not yet due, left out, so the
+/// count matches the rates' denominators), the count per type, both on-time rates, and
+/// the rule they follow.
+pub fn ticket_lines(report: &DailyReport, lang: crate::i18n::Lang) -> Vec<String> {
+    let r = &report.responses;
+    let mut lines = vec![match lang {
+        crate::i18n::Lang::Zh => format!(
+            "业主服务单：{} 单（计入及时率 {}，未到期 {}，已取消/重复 {}）",
+            report.tickets,
+            r.judged(),
+            r.pending,
+            r.left_out
+        ),
+        crate::i18n::Lang::En => format!(
+            "Tickets: {} (judged {}, not yet due {}, cancelled/duplicate {})",
+            report.tickets,
+            r.judged(),
+            r.pending,
+            r.left_out
+        ),
+    }];
+    for (kind, n) in &report.tickets_by_type {
+        let label = crate::domain::request::RequestType::parse(kind).map_or(kind.as_str(), |t| t.label(lang));
+        lines.push(format!("  {label} {n}"));
+    }
+    let rate = |label: &str, tally: &crate::domain::targets::Tally, value: Option<f64>, target: Option<f64>| {
+        let measured = value.map_or("—".to_string(), |v| format!("{:.1}%", v * 100.0));
+        let counts = match lang {
+            crate::i18n::Lang::Zh => format!("（按时 {} / 计入 {} 单）", tally.on_time, tally.judged()),
+            crate::i18n::Lang::En => format!(" ({} of {} on time)", tally.on_time, tally.judged()),
+        };
+        let target = target.map_or(String::new(), |t| {
+            format!(" / {}{:.0}%", lang.pick("目标 ", "target "), t * 100.0)
+        });
+        format!("{label}{measured}{counts}{target}")
+    };
+    lines.push(rate(
+        lang.pick("服务及时率：", "Requests on time: "),
+        r,
+        report.responses_on_time,
+        None,
+    ));
+    lines.push(rate(
+        lang.pick("维修及时率：", "Repairs on time: "),
+        &report.repairs,
+        report.repairs_on_time,
+        Some(1.0),
+    ));
+    lines.push(report.rule.clone());
+    lines
+}
+
 pub fn report_slip(app: &App, report: &DailyReport) -> Slip {
     let lang = app.config.language;
     let mut ops = vec![
@@ -41,19 +94,9 @@ pub fn report_slip(app: &App, report: &DailyReport) -> Slip {
             lang.pick("装修通行证：", "Worker passes: "),
             report.passes
         )),
-        Op::Text(format!("{}{}", lang.pick("业主服务单：", "Tickets: "), report.tickets)),
     ];
-    for (kind, n) in &report.tickets_by_type {
-        let label = crate::domain::request::RequestType::parse(kind).map_or(kind.as_str(), |t| t.label(lang));
-        ops.push(Op::Text(format!("  {label} {n}")));
-    }
+    ops.extend(ticket_lines(report, lang).into_iter().map(Op::Text));
     ops.extend([
-        Op::Text(against(
-            lang,
-            lang.pick("维修及时率：", "Repairs on time: "),
-            report.repairs_on_time,
-            1.0,
-        )),
         Op::Text(against(
             lang,
             lang.pick("总体满意度：", "Overall satisfaction: "),
@@ -68,7 +111,7 @@ pub fn report_slip(app: &App, report: &DailyReport) -> Slip {
         )),
         Op::Text(format!(
             "{}{}",
-            lang.pick("打印故障：", "Print faults: "),
+            lang.pick("打印故障（当天发生）：", "Print faults (that day): "),
             report.print_failures
         )),
         Op::Divider,

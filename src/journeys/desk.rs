@@ -32,6 +32,9 @@ pub enum DeskRefused {
     BadPhone,
     NoReason,
     BadDays,
+    /// A waiting visit nobody decided by the end of its day (that day): it has expired
+    /// and can no longer be approved; the visitor registers again if they come back.
+    Expired(NaiveDate),
 }
 
 type Outcome = Result<Result<(), DeskRefused>, JourneyError>;
@@ -109,12 +112,29 @@ pub fn decide_visit(
     approve: bool,
     now: DateTime<Utc>,
 ) -> Result<Result<(Visit, Printing), DeskRefused>, JourneyError> {
+    if let Some(day) = visitor::expired_on(app, id, now)? {
+        return Ok(Err(DeskRefused::Expired(day)));
+    }
     let Some((visit, printed)) = visitor::decide(app, id, approve, by, now)? else {
         return Ok(Err(DeskRefused::NotFound));
     };
     let action = if approve { "visit_approve" } else { "visit_deny" };
     app.store().audit(by, action, &visit.visit_no, "", now)?;
     Ok(Ok((visit, printed)))
+}
+
+/// Why an expired visit cannot be approved, as the desk reads it (screen and command
+/// line): the day it was registered, that it expired, and what to do if they come back.
+pub fn expired_text(lang: crate::i18n::Lang, day: NaiveDate) -> String {
+    let day = day.format("%m-%d");
+    match lang {
+        crate::i18n::Lang::Zh => format!(
+            "这位访客是 {day} 登记的，当天没有确认，登记已过期，不能再同意。如访客再次来访，请其重新登记，谢谢。"
+        ),
+        crate::i18n::Lang::En => format!(
+            "This visitor registered on {day} and was not decided that day; the registration has expired and can no longer be approved. If they come back, please ask them to register again. Thank you."
+        ),
+    }
 }
 
 /// Signs a visitor (by visit number) or a worker (by pass number) out.

@@ -10,7 +10,7 @@ use crate::domain::field::{self, FieldError};
 use crate::domain::mask::mask_phone;
 use crate::domain::phone::parse_mobile;
 use crate::domain::request::{find_choice, RequestType};
-use crate::domain::sla::{breach, due_at, is_office_open, Breach};
+use crate::domain::sla::{breach, due_at, reopening, Breach, Reopening};
 use crate::domain::ticket::{can_move, parse_ticket_number, TicketStatus};
 use crate::domain::token::{self, TokenKind, TokenPayload};
 use crate::i18n::Lang;
@@ -143,6 +143,9 @@ pub struct Submitted {
     pub printed: Printing,
     /// Received outside office hours: the clock starts at the next opening.
     pub after_hours: bool,
+    /// When the desk can first act on it: later today (after a break) or the next
+    /// working day, so the promise on screen is honest. `Open` for emergencies.
+    pub reopening: Reopening,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,7 +175,12 @@ pub fn submit(
     };
     let tz = app.config.tz();
     let policy = &app.config.requests;
-    let after_hours = !t.is_emergency() && !is_office_open(policy, now, tz);
+    let reopening = if t.is_emergency() {
+        Reopening::Open
+    } else {
+        reopening(policy, now, tz)
+    };
+    let after_hours = reopening != Reopening::Open;
     let new = NewTicket {
         unit_no: who.unit.clone(),
         request_type: t.as_str().to_string(),
@@ -210,6 +218,7 @@ pub fn submit(
         ticket,
         printed,
         after_hours,
+        reopening,
     }))
 }
 

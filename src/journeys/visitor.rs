@@ -222,6 +222,9 @@ pub fn decide(
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(Visit, Printing)>, JourneyError> {
+    if expired_on(app, id, now)?.is_some() {
+        return Ok(None);
+    }
     let Some(visit) = app.store().decide_visit(id, approve, by, now, valid_until(app, now))? else {
         return Ok(None);
     };
@@ -231,6 +234,29 @@ pub fn decide(
         Printing::Failed
     };
     Ok(Some((visit, printed)))
+}
+
+/// Expires every visit still waiting from an earlier day (nobody decided it by the end
+/// of its day); run by the kiosk's minute tick and before any list of waiting visits.
+pub fn expire_stale(app: &App, now: DateTime<Utc>) -> Result<usize, JourneyError> {
+    let start = crate::domain::day::day_start(now, app.config.tz());
+    Ok(app.store().expire_waiting_visits(start, now)?)
+}
+
+/// The local day of a visit that has expired (or does so now, being still undecided
+/// from an earlier day); `None` for any other visit.
+pub fn expired_on(app: &App, id: i64, now: DateTime<Utc>) -> Result<Option<chrono::NaiveDate>, JourneyError> {
+    let Some(visit) = app.store().visit(id)? else {
+        return Ok(None);
+    };
+    let tz = app.config.tz();
+    let day = visit.created_at.with_timezone(&tz).date_naive();
+    let undecided = matches!(visit.status, VisitStatus::Waiting | VisitStatus::Held);
+    if undecided && crate::domain::day::waiting_expired(visit.created_at, now, tz) {
+        expire_stale(app, now)?;
+        return Ok(Some(day));
+    }
+    Ok((visit.status == VisitStatus::Expired).then_some(day))
 }
 
 /// Prints (or reprints) an approved visit's slip; the same visit, never a second one.

@@ -1,5 +1,6 @@
 //! Renovation worker passes (临时出入证): issued only to workers of a filed renovation
-//! (装修备案), only inside the compound's renovation hours, one per worker per day.
+//! (装修备案), only inside the compound's renovation hours, one per worker per work
+//! window (the morning's, the afternoon's; the whole day under `end_of_day`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -29,7 +30,7 @@ pub enum PassRefused {
     NotOnRoster,
     /// The renovation deposit has not been paid.
     DepositUnpaid,
-    /// Today's pass was revoked by the desk.
+    /// One of the worker's passes today was revoked by the desk.
     PassRevoked,
 }
 
@@ -74,7 +75,7 @@ pub enum WhoAsks {
     Phone(String),
 }
 
-/// Every check, in the manual's order, then the pass (or today's pass again).
+/// Every check, in the manual's order, then the pass (or this work window's pass again).
 pub fn issue_pass(app: &App, permit: &Permit, who: &WhoAsks, now: DateTime<Utc>) -> Result<PassOutcome, JourneyError> {
     let refused = |r| Ok(PassOutcome::Refused(r));
     if permit.status != PermitStatus::Active {
@@ -114,11 +115,14 @@ pub fn issue_pass(app: &App, permit: &Permit, who: &WhoAsks, now: DateTime<Utc>)
     if !permit.deposit_paid {
         return refused(PassRefused::DepositUnpaid);
     }
-    let (from, until) = (window.from.with_timezone(&Utc), window.until.with_timezone(&Utc));
-    let (pass, fresh) = app.store().issue_pass(permit.id, worker.id, today, from, until, now)?;
-    if pass.revoked_at.is_some() {
+    if app.store().pass_revoked_on(worker.id, today)? {
         return refused(PassRefused::PassRevoked);
     }
+    let (from, until) = (window.from.with_timezone(&Utc), window.until.with_timezone(&Utc));
+    let key = window.window.key();
+    let (pass, fresh) = app
+        .store()
+        .issue_pass(permit.id, worker.id, today, &key, from, until, now)?;
     let printed = print_pass(app, &pass, permit, &worker, now)?;
     Ok(PassOutcome::Issued(Box::new(Issued {
         pass,
@@ -236,11 +240,15 @@ pub fn hours_text(app: &App, day: NaiveDate, lang: crate::i18n::Lang) -> String 
     if windows.is_empty() {
         return lang.pick("今日不施工", "no work today").to_string();
     }
-    windows
-        .iter()
-        .map(|w| w.to_string())
-        .collect::<Vec<_>>()
-        .join(lang.pick("、", ", "))
+    crate::domain::hours_text::windows_text(windows, lang)
+}
+
+/// The whole polite answer to an hours refusal at `now` (holiday, no work today, or
+/// outside the day's hours), as the command line and the desk say it.
+pub fn refusal_message(app: &App, refusal: &Refusal, now: DateTime<Utc>, lang: crate::i18n::Lang) -> String {
+    let today = now.with_timezone(&app.config.tz()).date_naive();
+    let windows = windows_for(&app.config.renovation, today);
+    crate::domain::hours_text::refusal_text(refusal, windows, today, lang)
 }
 
 /// Prints the permit slip for the contractor: the permit code and its QR.

@@ -434,6 +434,7 @@ impl Store {
                 [&notice_cutoff],
             )?;
             report.print_jobs = tx.execute("DELETE FROM print_jobs WHERE created_at < ?1", [&job_cutoff])?;
+            tx.execute("DELETE FROM print_faults WHERE at < ?1", [&job_cutoff])?;
             report.invites = tx.execute(
                 "DELETE FROM invites WHERE valid_until < ?1
                  AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.invite_id = invites.id)",

@@ -316,7 +316,11 @@ fn fixture(store: &mut Store) -> Fixture {
     // 180 days before 2026-06-01 is 2025-12-03: that day stays, the day before goes.
     let pass = |store: &mut Store, day: NaiveDate| {
         let t = day.and_hms_opt(2, 0, 0).unwrap().and_utc();
-        store.issue_pass(permit.id, worker, day, t, t, t).unwrap().0.id
+        store
+            .issue_pass(permit.id, worker, day, "08:00-12:00", t, t, t)
+            .unwrap()
+            .0
+            .id
     };
     let gone_pass = pass(store, NaiveDate::from_ymd_opt(2025, 12, 2).unwrap());
     let kept_pass = pass(store, NaiveDate::from_ymd_opt(2025, 12, 3).unwrap());

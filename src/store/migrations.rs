@@ -323,6 +323,78 @@ pub const MIGRATIONS: &[&str] = &[
         last_failure_at TEXT NOT NULL
     );
     "#,
+    // 12 (the lead's number 13): one pass per worker per work window rather than per day,
+    // so a worker coming back after the lunch break gets the afternoon's pass; and waiting
+    // visits that expire at the end of their day; printing faults kept as they happen.
+    // SQLite cannot drop a UNIQUE constraint or change a CHECK, so passes and visits are
+    // rebuilt (nothing references either). Passes from before keep an empty window:
+    // they were one a day.
+    r#"
+    CREATE TABLE passes_by_window (
+        id          INTEGER PRIMARY KEY,
+        pass_no     TEXT NOT NULL UNIQUE,
+        permit_id   INTEGER NOT NULL REFERENCES permits(id),
+        worker_id   INTEGER NOT NULL REFERENCES permit_workers(id),
+        day         TEXT NOT NULL,
+        work_window TEXT NOT NULL DEFAULT '',
+        valid_from  TEXT NOT NULL,
+        valid_until TEXT NOT NULL,
+        issued_at   TEXT NOT NULL,
+        revoked_at  TEXT,
+        left_at     TEXT,
+        printed_at  TEXT,
+        UNIQUE (worker_id, day, work_window)
+    ) STRICT;
+    INSERT INTO passes_by_window(id, pass_no, permit_id, worker_id, day, valid_from, valid_until,
+                                 issued_at, revoked_at, left_at, printed_at)
+        SELECT id, pass_no, permit_id, worker_id, day, valid_from, valid_until,
+               issued_at, revoked_at, left_at, printed_at FROM passes;
+    DROP TABLE passes;
+    ALTER TABLE passes_by_window RENAME TO passes;
+    CREATE INDEX passes_by_day ON passes(day, valid_until);
+    CREATE INDEX passes_by_issued ON passes(issued_at);
+    CREATE INDEX passes_on_site ON passes(valid_until) WHERE revoked_at IS NULL AND left_at IS NULL;
+    -- A waiting visit nobody decided by the end of its day expires ('expired'): it can
+    -- no longer be approved. The status list is a CHECK, so visits are rebuilt too.
+    CREATE TABLE visits_with_expiry (
+        id            INTEGER PRIMARY KEY,
+        visit_no      TEXT NOT NULL UNIQUE,
+        unit_no       TEXT NOT NULL,
+        surname       TEXT NOT NULL,
+        phone         TEXT NOT NULL,
+        visitor_type  TEXT NOT NULL,
+        party_size    INTEGER NOT NULL CHECK (party_size BETWEEN 1 AND 50),
+        company       TEXT NOT NULL DEFAULT '',
+        invite_id     INTEGER REFERENCES invites(id),
+        status        TEXT NOT NULL CHECK (status IN ('waiting', 'held', 'approved', 'denied', 'signed_out', 'cancelled', 'expired')),
+        hold_reason   TEXT,
+        created_at    TEXT NOT NULL,
+        consent_at    TEXT NOT NULL,
+        decided_at    TEXT,
+        decided_by    TEXT,
+        valid_until   TEXT,
+        signed_out_at TEXT,
+        sign_out_kind TEXT CHECK (sign_out_kind IN ('scan', 'staff', 'auto')),
+        printed_at    TEXT
+    ) STRICT;
+    INSERT INTO visits_with_expiry SELECT id, visit_no, unit_no, surname, phone, visitor_type, party_size,
+        company, invite_id, status, hold_reason, created_at, consent_at, decided_at, decided_by, valid_until,
+        signed_out_at, sign_out_kind, printed_at FROM visits;
+    DROP TABLE visits;
+    ALTER TABLE visits_with_expiry RENAME TO visits;
+    CREATE INDEX visits_by_status ON visits(status, valid_until);
+    CREATE INDEX visits_by_phone ON visits(phone, created_at);
+    CREATE INDEX visits_by_created ON visits(created_at);
+    -- Every printing fault when it happened, kept even after the job is reprinted: the
+    -- daily report counts the faults of the day, not the jobs still failed.
+    CREATE TABLE print_faults (
+        id     INTEGER PRIMARY KEY,
+        job_id INTEGER NOT NULL,
+        at     TEXT NOT NULL,
+        error  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX print_faults_by_time ON print_faults(at);
+    "#,
 ];
 
 /// The schema version this build writes.

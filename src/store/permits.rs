@@ -269,13 +269,25 @@ impl Store {
     }
 
     /// Today's pass for this worker, if one was issued (revoked or not).
-    pub fn pass_for(&self, worker_id: i64, day: NaiveDate) -> Result<Option<Pass>, StoreError> {
-        let sql = format!("SELECT {PASS_COLUMNS} FROM passes WHERE worker_id = ?1 AND day = ?2");
+    /// The worker's pass for one work window of a day (`"08:00-12:00"`), if issued.
+    pub fn pass_for(&self, worker_id: i64, day: NaiveDate, window: &str) -> Result<Option<Pass>, StoreError> {
+        let sql = format!("SELECT {PASS_COLUMNS} FROM passes WHERE worker_id = ?1 AND day = ?2 AND work_window = ?3");
         Ok(self
             .conn()
             .prepare_cached(&sql)?
-            .query_row((worker_id, day.format("%Y-%m-%d").to_string()), pass_row)
+            .query_row((worker_id, day.format("%Y-%m-%d").to_string(), window), pass_row)
             .optional()?)
+    }
+
+    /// Whether the desk revoked any of the worker's passes that day: a revoked morning
+    /// pass is not replaced by an afternoon one.
+    pub fn pass_revoked_on(&self, worker_id: i64, day: NaiveDate) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM passes WHERE worker_id = ?1 AND day = ?2 AND revoked_at IS NOT NULL)",
+            )?
+            .query_row((worker_id, day.format("%Y-%m-%d").to_string()), |r| r.get(0))?)
     }
 
     pub fn pass(&self, id: i64) -> Result<Option<Pass>, StoreError> {
@@ -292,18 +304,21 @@ impl Store {
             .optional()?)
     }
 
-    /// Issues today's pass, or returns the one already issued (the UNIQUE (worker, day)
-    /// constraint makes that true even for two kiosks racing).
+    /// Issues the pass for a work window of a day, or returns the one already issued (the
+    /// UNIQUE (worker, day, work_window) constraint makes that true even for two kiosks
+    /// racing).
+    #[allow(clippy::too_many_arguments)]
     pub fn issue_pass(
         &mut self,
         permit_id: i64,
         worker_id: i64,
         day: NaiveDate,
+        window: &str,
         valid_from: DateTime<Utc>,
         valid_until: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<(Pass, bool), StoreError> {
-        if let Some(existing) = self.pass_for(worker_id, day)? {
+        if let Some(existing) = self.pass_for(worker_id, day, window)? {
             return Ok((existing, false));
         }
         let compact = day.format("%Y%m%d").to_string();
@@ -313,8 +328,8 @@ impl Store {
         let seq = super::visits::next_number(&tx, &compact, "pass")?;
         let pass_no = format!("W{compact}-{seq:04}");
         tx.execute(
-            "INSERT INTO passes(pass_no, permit_id, worker_id, day, valid_from, valid_until, issued_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(worker_id, day) DO NOTHING",
+            "INSERT INTO passes(pass_no, permit_id, worker_id, day, work_window, valid_from, valid_until, issued_at)
+             VALUES (?1, ?2, ?3, ?4, ?8, ?5, ?6, ?7) ON CONFLICT(worker_id, day, work_window) DO NOTHING",
             (
                 &pass_no,
                 permit_id,
@@ -323,10 +338,13 @@ impl Store {
                 ts(valid_from),
                 ts(valid_until),
                 ts(now),
+                window,
             ),
         )?;
         tx.commit()?;
-        let pass = self.pass_for(worker_id, day)?.ok_or(StoreError::Missing("pass"))?;
+        let pass = self
+            .pass_for(worker_id, day, window)?
+            .ok_or(StoreError::Missing("pass"))?;
         Ok((pass.clone(), pass.pass_no == pass_no))
     }
 

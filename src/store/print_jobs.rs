@@ -239,6 +239,12 @@ impl Store {
             "UPDATE print_jobs SET state = ?2, error = ?3, updated_at = ?4 WHERE id = ?1",
             (id, state, error, ts(now)),
         )?;
+        if let Some(error) = error {
+            tx.execute(
+                "INSERT INTO print_faults(job_id, at, error) VALUES (?1, ?2, ?3)",
+                (id, ts(now), error),
+            )?;
+        }
         if error.is_none() {
             let (kind, record_id): (String, i64) = tx.query_row(
                 "SELECT record_kind, record_id FROM print_jobs WHERE id = ?1",

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use super::{ts, Store, StoreError, Ticket};
 
 impl Store {
-    /// (visits registered, visits held by the deny list, passes issued, print failures)
-    /// between two instants.
+    /// (visits registered, visits held by the deny list, passes issued, printing faults
+    /// that happened) between two instants. A fault counts when it happened, even if the
+    /// slip was reprinted since.
     pub fn day_counts(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(i64, i64, i64, i64), StoreError> {
         let (from, to) = (ts(from), ts(to));
         let one =
@@ -15,7 +16,7 @@ impl Store {
             one("SELECT count(*) FROM visits WHERE created_at >= ?1 AND created_at < ?2")?,
             one("SELECT count(*) FROM visits WHERE created_at >= ?1 AND created_at < ?2 AND hold_reason IS NOT NULL")?,
             one("SELECT count(*) FROM passes WHERE issued_at >= ?1 AND issued_at < ?2")?,
-            one("SELECT count(*) FROM print_jobs WHERE created_at >= ?1 AND created_at < ?2 AND state = 'failed'")?,
+            one("SELECT count(*) FROM print_faults WHERE at >= ?1 AND at < ?2")?,
         ))
     }
 

@@ -153,7 +153,9 @@ impl Store {
     }
 
     /// Moves a ticket to `status` and appends the change to its history, in one step.
-    /// The first move away from `received` is the response the targets measure.
+    /// The first move away from `received` (other than a cancellation, which answers
+    /// nothing) is stamped as the response; the targets themselves are judged from the
+    /// history ([`crate::domain::targets`]).
     pub fn set_ticket_status(
         &mut self,
         id: i64,
@@ -167,7 +169,7 @@ impl Store {
         let at = ts(now);
         tx.execute(
             "UPDATE tickets SET status = ?2,
-                 responded_at = COALESCE(responded_at, CASE WHEN ?2 <> 'received' THEN ?3 END),
+                 responded_at = COALESCE(responded_at, CASE WHEN ?2 NOT IN ('received', 'cancelled') THEN ?3 END),
                  closed_at = CASE WHEN ?4 THEN ?3 ELSE closed_at END
              WHERE id = ?1",
             (id, status, &at, closes),

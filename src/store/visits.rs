@@ -19,6 +19,8 @@ pub enum VisitStatus {
     Denied,
     SignedOut,
     Cancelled,
+    /// Nobody decided it by the end of its day: it can no longer be approved.
+    Expired,
 }
 
 impl VisitStatus {
@@ -30,6 +32,7 @@ impl VisitStatus {
             VisitStatus::Denied => "denied",
             VisitStatus::SignedOut => "signed_out",
             VisitStatus::Cancelled => "cancelled",
+            VisitStatus::Expired => "expired",
         }
     }
 
@@ -41,6 +44,7 @@ impl VisitStatus {
             Self::Denied,
             Self::SignedOut,
             Self::Cancelled,
+            Self::Expired,
         ]
         .into_iter()
         .find(|s| s.as_str() == text)
@@ -249,6 +253,16 @@ impl Store {
             (id, ts(now), kind.as_str()),
         )?;
         Ok(changed == 1)
+    }
+
+    /// Expires every visit still waiting (or held) that was registered before
+    /// `day_start` (the start of today on the compound's clock). How many expired.
+    pub fn expire_waiting_visits(&self, day_start: DateTime<Utc>, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        Ok(self.conn().execute(
+            "UPDATE visits SET status = 'expired', decided_at = ?2, decided_by = 'expired'
+             WHERE status IN ('waiting', 'held') AND created_at < ?1",
+            (ts(day_start), ts(now)),
+        )?)
     }
 
     /// Signs out every approved visit whose slip has expired, flagged as automatic.

@@ -15,6 +15,7 @@ use super::{
 use crate::app::App;
 use crate::domain::mask::mask_phone;
 use crate::domain::request::{find_choice, quick_choices, safety_note, RequestType};
+use crate::domain::sla::Reopening;
 use crate::domain::ticket::TicketStatus;
 use crate::i18n::Lang;
 use crate::journeys::resident::{self as flow, Identification, Identified, Request, Submitted};
@@ -310,10 +311,18 @@ impl ResidentJourney {
                 ticket,
                 after_hours,
                 printed,
+                reopening,
             })) => {
                 a.set_ticket_no(ticket.ticket_no.as_str().into());
                 a.set_due_text(self.local(ticket.due_at).into());
                 a.set_after_hours(after_hours);
+                let (today, at) = match reopening {
+                    Reopening::LaterToday(at) => (true, at.format("%H:%M").to_string()),
+                    Reopening::NextWorkingDay(at) => (false, at.format("%m-%d %H:%M").to_string()),
+                    Reopening::Open | Reopening::NotSoon => (false, String::new()),
+                };
+                a.set_reopens_today(today);
+                a.set_reopens_at(at.into());
                 // The request is recorded and the desk told whatever the printer does; the
                 // number is on screen in case the receipt does not come out.
                 self.watch.watch(printed, |w, printed| {

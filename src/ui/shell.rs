@@ -175,6 +175,8 @@ impl Kiosk {
                 if ticks % 60 == 1 {
                     // Visitors whose slips expired are signed out and flagged for the desk.
                     let _ = app.store().sign_out_expired_visits(app.now());
+                    // Waiting visits nobody decided by the end of their day expire.
+                    let _ = crate::journeys::visitor::expire_stale(&app, app.now());
                     // The day's purge and backup, once per local day at `backup.time`, on
                     // the housekeeping thread (a VACUUM must not freeze the screen).
                     housekeeping.kick();

@@ -191,11 +191,11 @@ impl StaffMode {
     fn answer(&self, window: &AppWindow, outcome: Result<Result<(), DeskRefused>, JourneyError>, zh: &str, en: &str) {
         let lang = self.lang(window);
         let text = match outcome {
-            Ok(Ok(())) => lang.pick(zh, en),
+            Ok(Ok(())) => lang.pick(zh, en).to_string(),
             Ok(Err(why)) => refusal(lang, why),
-            Err(_) => could_not_save(lang),
+            Err(_) => could_not_save(lang).to_string(),
         };
-        self.say(window, text.to_string());
+        self.say(window, text);
         self.refresh(window);
     }
 
@@ -261,6 +261,7 @@ impl StaffMode {
                     );
                 }
             }
+            Ok(Err(why @ DeskRefused::Expired(_))) => self.say(window, refusal(lang, why)),
             Ok(Err(_)) => self.say(
                 window,
                 lang.pick("该访客已处理过", "That visit was already decided")
@@ -429,10 +430,7 @@ impl StaffMode {
         let Some(name) = self.name() else { return };
         let a = window.global::<StaffAdapter>();
         if !matches!(staff::require_supervisor(&self.app, &name), Ok(Ok(()))) {
-            self.say(
-                window,
-                refusal(self.lang(window), DeskRefused::NotSupervisor).to_string(),
-            );
+            self.say(window, refusal(self.lang(window), DeskRefused::NotSupervisor));
             return;
         }
         a.set_message(SharedString::new());
@@ -457,9 +455,9 @@ impl StaffMode {
             }
             Ok(Err(DeskRefused::BadPhone)) => {
                 a.set_deny_step(1);
-                self.say(window, refusal(lang, DeskRefused::BadPhone).to_string());
+                self.say(window, refusal(lang, DeskRefused::BadPhone));
             }
-            Ok(Err(why)) => self.say(window, refusal(lang, why).to_string()),
+            Ok(Err(why)) => self.say(window, refusal(lang, why)),
             Err(_) => self.say(window, could_not_save(lang).to_string()),
         }
         self.refresh(window);
@@ -563,7 +561,7 @@ impl StaffMode {
                 self.exit_requested.set(true);
                 let _ = slint::quit_event_loop();
             }
-            Ok(Err(why)) => self.say(window, refusal(self.lang(window), why).to_string()),
+            Ok(Err(why)) => self.say(window, refusal(self.lang(window), why)),
             Err(_) => self.say(window, could_not_save(self.lang(window)).to_string()),
         }
     }
@@ -586,8 +584,11 @@ fn could_not_save(lang: Lang) -> &'static str {
 }
 
 /// The polite answer for a refused dashboard action.
-fn refusal(lang: Lang, why: DeskRefused) -> &'static str {
-    match why {
+fn refusal(lang: Lang, why: DeskRefused) -> String {
+    if let DeskRefused::Expired(day) = why {
+        return crate::journeys::desk::expired_text(lang, day);
+    }
+    let text = match why {
         DeskRefused::NotSupervisor => lang.pick(
             "此项需由主管办理，请联系当班主管，谢谢。",
             "This is done by a supervisor; please ask the supervisor on duty. Thank you.",
@@ -605,5 +606,7 @@ fn refusal(lang: Lang, why: DeskRefused) -> &'static str {
             "Please give a reason (up to 60 characters) so colleagues know how to handle it.",
         ),
         DeskRefused::BadDays => lang.pick("延期天数不合适，请再核对一下。", "That extension is not possible."),
-    }
+        DeskRefused::Expired(_) => "",
+    };
+    text.to_string()
 }

@@ -11,7 +11,6 @@ use super::{
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
 use crate::domain::request::RequestType;
-use crate::domain::sla::breach;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::visitor::VisitorType;
 use crate::i18n::Lang;
@@ -56,8 +55,10 @@ pub fn fill(window: &AppWindow, app: &App, lang: Lang) {
 /// Waiting visitors, who is on site, open tickets.
 fn fill_today(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, lang: Lang) {
     let tz = app.config.tz();
-    let hm = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
+    // Anything not from today shows its date ("12-01 10:02").
+    let hm = |t: DateTime<Utc>| crate::domain::day::list_time(t, now, tz);
 
+    let _ = crate::journeys::visitor::expire_stale(app, now);
     let waiting: Vec<WaitingVisit> = app
         .with_store(|s| s.visits_waiting())
         .unwrap_or_default()
@@ -98,17 +99,24 @@ fn fill_today(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, lang: Lang) {
         .with_store(|s| s.tickets(true))
         .unwrap_or_default()
         .into_iter()
-        .map(|t| OpenTicket {
-            number: t.ticket_no.into(),
-            unit: t.unit_no.into(),
-            kind: RequestType::parse(&t.request_type).map_or("", |r| r.label(lang)).into(),
-            status: TicketStatus::parse(&t.status)
-                .map_or(t.status.clone(), |s| s.label(lang).to_string())
-                .into(),
-            next: next_step(&t.status).0,
-            due: hm(t.due_at).into(),
-            overdue: breach(t.due_at, t.responded_at, now).is_breached(),
-            urgent: t.urgent,
+        .map(|t| {
+            // Late by its own type's rule: an emergency dispatched but nobody on site,
+            // a repair not done by its completion target.
+            let overdue = app
+                .with_store(|s| staff::ticket_verdict(s, &app.config.requests, &t, now))
+                .is_ok_and(|v| v == crate::domain::targets::Verdict::Late);
+            OpenTicket {
+                number: t.ticket_no.into(),
+                unit: t.unit_no.into(),
+                kind: RequestType::parse(&t.request_type).map_or("", |r| r.label(lang)).into(),
+                status: TicketStatus::parse(&t.status)
+                    .map_or(t.status.clone(), |s| s.label(lang).to_string())
+                    .into(),
+                next: next_step(&t.status).0,
+                due: hm(t.due_at).into(),
+                overdue,
+                urgent: t.urgent,
+            }
         })
         .collect();
     a.set_tickets(model(tickets));

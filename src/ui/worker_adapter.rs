@@ -11,6 +11,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use super::print_watch::PrintWatch;
 use super::{AppState, AppWindow, Page, RosterEntry, WorkerAdapter, WorkerRefusal, WorkerStep};
 use crate::app::App;
+use crate::domain::hours::Refusal;
 use crate::domain::mask::mask_name;
 use crate::journeys::worker::{self as flow, PassOutcome, PassRefused, WhoAsks};
 use crate::journeys::JourneyError;
@@ -197,15 +198,13 @@ impl WorkerJourney {
                         WorkerRefusal::OutsideDates
                     }
                     PassRefused::OutsideHours(refusal) => {
-                        let next = refusal.next().map(|t| {
-                            if t.date_naive() == today {
-                                t.format("%H:%M").to_string()
-                            } else {
-                                t.format("%m-%d %H:%M").to_string()
-                            }
-                        });
+                        let next = refusal.next().map(|t| crate::domain::hours_text::resume_text(t, today));
                         a.set_next_start(next.unwrap_or_default().into());
-                        WorkerRefusal::OutsideHours
+                        match refusal {
+                            Refusal::Holiday { .. } => WorkerRefusal::Holiday,
+                            Refusal::NoWorkToday { .. } => WorkerRefusal::NoWorkToday,
+                            Refusal::OutsideHours { .. } => WorkerRefusal::OutsideHours,
+                        }
                     }
                     PassRefused::NotOnRoster => WorkerRefusal::NotOnRoster,
                     PassRefused::DepositUnpaid => WorkerRefusal::DepositUnpaid,
