@@ -68,6 +68,20 @@ pub fn run(app: Rc<App>, args: &RunArgs, started: Instant) -> Outcome {
         app.clock(),
     );
 
+    // The whole-file check runs beside the first frame (see `store::integrity`); if it
+    // finds damage the window closes and `cli::run_kiosk` recovers as a start would.
+    if let Some(guard) = crate::store::integrity::guard_for(&app.data_dir.join(crate::app::DB_FILE)) {
+        let _ = std::thread::Builder::new()
+            .name("integrity-watch".into())
+            .spawn(move || {
+                if guard.wait().is_err() {
+                    let _ = slint::invoke_from_event_loop(|| {
+                        let _ = slint::quit_event_loop();
+                    });
+                }
+            });
+    }
+
     // Tell systemd (Type=notify) the kiosk is up once the event loop has started.
     #[cfg(unix)]
     slint::Timer::single_shot(std::time::Duration::ZERO, || {

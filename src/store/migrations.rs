@@ -323,6 +323,14 @@ pub const MIGRATIONS: &[&str] = &[
         last_failure_at TEXT NOT NULL
     );
     "#,
+    // 15 (renumbered at merge): the returning-visitor look-ups take one phone's newest
+    // visit by id. An index on (phone, created_at) left SQLite sorting all of a frequent
+    // courier's visits for each look-up; one on the phone alone keeps them in rowid order,
+    // so the newest is the index's last entry for that phone.
+    r#"
+    DROP INDEX visits_by_phone;
+    CREATE INDEX visits_by_phone ON visits(phone);
+    "#,
 ];
 
 /// The schema version this build writes.
