@@ -25,9 +25,7 @@ fn history(dir: &Path) {
     let now = monday_at(10, 0);
     let backup = dir.join("backups").join(backup_file_name(now - Duration::hours(1)));
     app.store().backup_to(&backup, now).unwrap();
-    app.store()
-        .seed_history(HistoryScale::scaled(0.002), now, 8)
-        .unwrap();
+    app.store().seed_history(HistoryScale::scaled(0.002), now, 8).unwrap();
 }
 
 /// Scribbles over pages from 40% to 60% of the file, as a failing card would: the
@@ -50,13 +48,7 @@ fn loaded() -> LoadedConfig {
 fn damaged_copies(dir: &Path) -> usize {
     std::fs::read_dir(dir)
         .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .contains(".damaged-")
-        })
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".damaged-"))
         .count()
 }
 
@@ -75,7 +67,11 @@ fn a_command_reads_a_database_with_damaged_later_pages_while_check_reports_the_d
     assert_eq!(code, 3, "check reads the whole file and finds the damage: {out}{err}");
     assert!(out.contains("quick_check") && !out.contains("quick_check=ok"), "{out}");
 
-    assert_eq!(std::fs::read(&db).unwrap(), damaged, "neither command wrote to the file");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        damaged,
+        "neither command wrote to the file"
+    );
     assert_eq!(damaged_copies(dir.path()), 0, "nothing was moved aside by a read");
 }
 
@@ -95,7 +91,11 @@ fn a_command_that_writes_to_a_damaged_file_is_refused_and_nothing_is_written() {
             "{err}"
         );
     }
-    assert_eq!(std::fs::read(&db).unwrap(), damaged, "the refused write left the file as it was");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        damaged,
+        "the refused write left the file as it was"
+    );
 }
 
 #[test]
@@ -106,13 +106,23 @@ fn the_kiosk_opens_at_once_on_a_damaged_file_refuses_its_first_write_and_the_res
     let damaged = damage_later_pages(&db);
     {
         let app = App::open_with(loaded(), Some(dir.path()), Check::Background).unwrap();
-        assert_eq!(damaged_copies(dir.path()), 0, "opened without recovering: no check ran first");
-        assert!(!app.store().residents().unwrap().is_empty(), "the home page's reads work");
+        assert_eq!(
+            damaged_copies(dir.path()),
+            0,
+            "opened without recovering: no check ran first"
+        );
+        assert!(
+            !app.store().residents().unwrap().is_empty(),
+            "the home page's reads work"
+        );
         let guard = lobby_kiosk::store::integrity::guard_for(&db).expect("the file is guarded");
         let err = visitor::register(&app, &walk_in("13900000001", VisitorType::Courier), monday_at(11, 0))
             .expect_err("refused");
         assert!(err.to_string().contains("integrity"), "{err}");
-        assert!(guard.verdict().is_some_and(|v| v.is_err()), "the background check found it");
+        assert!(
+            guard.verdict().is_some_and(|v| v.is_err()),
+            "the background check found it"
+        );
     }
     assert_eq!(std::fs::read(&db).unwrap(), damaged, "nothing reached the damaged file");
 
@@ -131,5 +141,8 @@ fn on_a_healthy_file_the_first_write_goes_through_after_the_background_check() {
     visitor::register(&app, &walk_in("13900000003", VisitorType::Courier), monday_at(11, 0)).unwrap();
     let guard = lobby_kiosk::store::integrity::guard_for(&dir.path().join(DB_FILE)).unwrap();
     assert_eq!(guard.verdict(), Some(Ok(())));
-    assert_eq!(app.store().last_surname_by_phone("13900000003").unwrap().as_deref(), Some("王"));
+    assert_eq!(
+        app.store().last_surname_by_phone("13900000003").unwrap().as_deref(),
+        Some("王")
+    );
 }

@@ -123,12 +123,7 @@ pub fn run(n: usize, factor: f64, c: &mut Criterion) {
             |_| drop(visitor::returning_visitor(&app, phone)),
             |_| drop(app.store().reference_last_surname(phone)),
         );
-        let ratio = report(
-            &format!("returning visitor, {visits} visits"),
-            ours,
-            hand,
-            2.0,
-        );
+        let ratio = report(&format!("returning visitor, {visits} visits"), ours, hand, 2.0);
         if worst.as_ref().is_none_or(|(w, _, _)| ratio > *w) {
             worst = Some((ratio, phone.clone(), *visits));
         }

@@ -299,7 +299,12 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
 /// write waits for it). If the check finds damage, the kiosk closes its window and opens
 /// again the way a start on a damaged file always has: the file moved aside and the
 /// newest good backup restored, or a refusal (exit 3) when there is none.
-fn run_kiosk(loaded: LoadedConfig, data_dir: &Option<PathBuf>, args: &run::RunArgs, started: std::time::Instant) -> Outcome {
+fn run_kiosk(
+    loaded: LoadedConfig,
+    data_dir: &Option<PathBuf>,
+    args: &run::RunArgs,
+    started: std::time::Instant,
+) -> Outcome {
     let lang = loaded.config.language;
     let db = data_dir
         .clone()

@@ -168,10 +168,8 @@ impl Guard {
 /// writing to it is what the guard exists to prevent.
 fn check_file(path: &Path) -> Result<(), String> {
     let run = || -> rusqlite::Result<String> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         conn.busy_timeout(Duration::from_secs(5))?;
         let mut stmt = conn.prepare("PRAGMA quick_check(5)")?;
         let rows: Vec<String> = stmt.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
