@@ -72,7 +72,8 @@ pub enum Check {
     /// Before the database is handed over (`lobby-kiosk check`, tests, the restart after
     /// the background check found damage).
     Now,
-    /// On a thread of its own from the start; the first commit waits for it (the kiosk).
+    /// On a thread of its own once the window shows (`cli::run` starts it); the first
+    /// commit waits for it (the kiosk).
     Background,
     /// Only when something is first about to be written (the other commands).
     BeforeFirstWrite,
@@ -167,11 +168,9 @@ fn open_checked(db: &Path, check: Check) -> Result<Store, StoreError> {
             integrity::forget(db);
             Store::open(db).and_then(|s| s.ensure_intact().map(|()| s))
         }
+        // The kiosk starts the guard's check itself once its window is up.
         Check::Background | Check::BeforeFirstWrite => {
-            let guard = integrity::guard(db);
-            if check == Check::Background {
-                guard.start_in_background();
-            }
+            integrity::guard(db);
             Store::open(db)
         }
     }

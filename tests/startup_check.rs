@@ -121,7 +121,7 @@ fn the_kiosk_opens_at_once_on_a_damaged_file_refuses_its_first_write_and_the_res
         assert!(err.to_string().contains("integrity"), "{err}");
         assert!(
             guard.verdict().is_some_and(|v| v.is_err()),
-            "the background check found it"
+            "the check (run by the first write, as the kiosk's thread had not started it yet) found it"
         );
     }
     assert_eq!(std::fs::read(&db).unwrap(), damaged, "nothing reached the damaged file");

@@ -10,9 +10,9 @@
 //! [`StoreError::Damaged`]. Reads go on meanwhile (SQLite still refuses a page it cannot
 //! parse, so a read of damaged pages fails rather than answers wrongly).
 //!
-//! The kiosk starts the check in the background as its window shows
-//! ([`Guard::start_in_background`]); a command-line command runs it only when it first
-//! writes, so a read answers at once whatever the size. `lobby-kiosk check` and the
+//! The kiosk starts the check in the background once its window shows
+//! ([`Guard::start_in_background`]; a write before then runs it itself); a command-line
+//! command runs it only when it first writes, so a read answers at once whatever the size. `lobby-kiosk check` and the
 //! start-up recovery still check the whole file synchronously.
 
 use std::path::{Path, PathBuf};
@@ -119,14 +119,20 @@ pub(crate) fn busy(attempt: i32) -> bool {
 }
 
 impl Guard {
-    /// Runs the check on a thread of its own now, so that it is usually done before the
-    /// first write.
-    pub fn start_in_background(self: &Arc<Self>) {
+    /// Runs the check on a thread of its own, at a lower CPU priority than the screen's,
+    /// and calls `on_damage` there if it finds damage. The kiosk starts it once its window
+    /// is up, so the check does not compete with the first frame for the CPU.
+    pub fn start_in_background(self: &Arc<Self>, on_damage: impl FnOnce() + Send + 'static) {
         let guard = self.clone();
         let spawned = std::thread::Builder::new()
             .name("integrity-check".into())
             .spawn(move || {
-                let _ = guard.wait();
+                // Linux: this thread only (nice 10); a failure leaves the default.
+                #[cfg(target_os = "linux")]
+                let _ = rustix::process::setpriority_process(None, 10);
+                if guard.wait().is_err() {
+                    on_damage();
+                }
             });
         if spawned.is_err() {
             // No thread: the first write runs the check itself.
