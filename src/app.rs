@@ -123,11 +123,18 @@ fn make_printer(config: &crate::config::Printer, data_dir: &Path) -> Box<dyn Pri
 }
 
 /// The database opened for reading only after the storage refused a writable open,
-/// checked as every start checks it, with the cause named from the data folder.
-fn open_for_reading(data_dir: &Path, refused: StoreError) -> Result<(Store, Trouble), AppError> {
+/// checked as the start checks it (a later writable reopen keeps the file's guard), with
+/// the cause named from the data folder.
+fn open_for_reading(
+    data_dir: &Path,
+    refused: StoreError,
+    check: crate::recovery::Check,
+) -> Result<(Store, Trouble), AppError> {
     let trouble = trouble::cause(data_dir, &refused).unwrap_or(Trouble::Failing);
     let store = Store::open_read_only(&data_dir.join(DB_FILE)).map_err(|_| refused)?;
-    store.ensure_intact()?;
+    if check == crate::recovery::Check::Now {
+        store.ensure_intact()?;
+    }
     Ok((store, trouble))
 }
 
@@ -156,6 +163,16 @@ impl App {
     /// Opens the data folder (created if missing), the database (created and migrated on
     /// first run, checked every time) and the configured printer.
     pub fn open(loaded: LoadedConfig, data_dir_override: Option<&Path>) -> Result<App, AppError> {
+        Self::open_with(loaded, data_dir_override, crate::recovery::Check::Now)
+    }
+
+    /// [`App::open`], with the whole-file integrity check run when `check` says: the kiosk
+    /// and the commands open at once, and their first write waits for the check.
+    pub fn open_with(
+        loaded: LoadedConfig,
+        data_dir_override: Option<&Path>,
+        check: crate::recovery::Check,
+    ) -> Result<App, AppError> {
         let LoadedConfig { config, source } = loaded;
         let data_dir = data_dir_override
             .map(Path::to_path_buf)
@@ -181,10 +198,11 @@ impl App {
             &data_dir.join(crate::housekeeping::BACKUP_DIR),
             clock.now(),
             used.as_deref(),
+            check,
         ) {
             Ok((store, recovered)) => (store, recovered, None),
             Err(crate::recovery::RecoveryError::Store(refused)) if refused.is_unavailable() => {
-                let (store, trouble) = open_for_reading(&data_dir, refused)?;
+                let (store, trouble) = open_for_reading(&data_dir, refused, check)?;
                 (store, None, Some(trouble))
             }
             Err(err) => return Err(err.into()),

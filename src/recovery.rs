@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::ErrorCode;
 
 use crate::data_folder;
-use crate::store::{self, Store, StoreError};
+use crate::store::{self, integrity, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecoveryError {
@@ -66,7 +66,20 @@ pub fn is_damage(err: &StoreError) -> bool {
     }
 }
 
-/// Opens the database and checks it; on damage, restores the newest good backup from
+/// When the whole file is checked (see [`crate::store::integrity`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Before the database is handed over (`lobby-kiosk check`, tests, the restart after
+    /// the background check found damage).
+    Now,
+    /// On a thread of its own once the window shows (`cli::run` starts it); the first
+    /// commit waits for it (the kiosk).
+    Background,
+    /// Only when something is first about to be written (the other commands).
+    BeforeFirstWrite,
+}
+
+/// Opens the database and checks it (when `check` says); on damage, restores the newest good backup from
 /// `backup_dir`. `used` is what shows the data folder has been used before (see
 /// [`data_folder::used_evidence`]): then a missing or 0-byte database is damage too, not
 /// a first run. A staged copy a killed restore left behind is removed first.
@@ -75,6 +88,7 @@ pub fn open_or_recover(
     backup_dir: &Path,
     now: DateTime<Utc>,
     used: Option<&str>,
+    check: Check,
 ) -> Result<(Store, Option<Recovered>), RecoveryError> {
     data_folder::remove_restore_leftovers(db).map_err(|source| StoreError::File {
         path: data_folder::with_suffix(db, data_folder::RESTORE_TMP),
@@ -83,12 +97,14 @@ pub fn open_or_recover(
     let blank = used.and_then(|evidence| data_folder::blank_database(db).map(|why| (why, evidence)));
     let why = match blank {
         Some((why, evidence)) => format!("{why} although the data folder has been used ({evidence})"),
-        None => match Store::open(db).and_then(|s| s.ensure_intact().map(|()| s)) {
+        None => match open_checked(db, check) {
             Ok(store) => return Ok((store, None)),
             Err(err) if is_damage(&err) => err.to_string(),
             Err(err) => return Err(err.into()),
         },
     };
+    // Whatever replaces the file is checked whole before it is used.
+    integrity::forget(db);
     let present = ["", "-wal", "-shm", "-journal"]
         .iter()
         .any(|side| data_folder::with_suffix(db, side).exists());
@@ -142,6 +158,21 @@ pub fn open_or_recover(
             backups: backup_dir.to_path_buf(),
             why,
         }),
+    }
+}
+
+/// Opens the file, checking it whole now or registering its guard (see [`Check`]).
+fn open_checked(db: &Path, check: Check) -> Result<Store, StoreError> {
+    match check {
+        Check::Now => {
+            integrity::forget(db);
+            Store::open(db).and_then(|s| s.ensure_intact().map(|()| s))
+        }
+        // The kiosk starts the guard's check itself once its window is up.
+        Check::Background | Check::BeforeFirstWrite => {
+            integrity::guard(db);
+            Store::open(db)
+        }
     }
 }
 

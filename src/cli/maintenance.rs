@@ -376,6 +376,45 @@ const LOOP_ROSTER: usize = 50;
 /// renovation worker's pass through the kiosk's own code paths, printing `visit <id>` or
 /// `pass <id>` and flushing only after the record's last commit. The crash test kills it
 /// at random moments and then checks every reported id survived.
+/// What `seed-history` needs set before it writes made-up records.
+pub const SEED_HISTORY_ENV: &str = "LOBBY_KIOSK_SEED_HISTORY";
+
+/// Benchmarks only (`benches/startup.sh`): fills an empty data folder with `days` of
+/// made-up history at the five-year seed's daily rate (see `Store::seed_history`).
+pub fn seed_history(app: &App, days: u32) -> Outcome {
+    if std::env::var(SEED_HISTORY_ENV).as_deref() != Ok("1") {
+        eprintln!("seed-history is a benchmark command; set {SEED_HISTORY_ENV}=1 to run it");
+        return Outcome::Usage;
+    }
+    let five = crate::store::HistoryScale::FIVE_YEARS;
+    let rate = |n: u64| (n * u64::from(days)).div_ceil(five.days as u64).max(10);
+    let scale = crate::store::HistoryScale {
+        days: i64::from(days.max(1)),
+        visits: rate(five.visits),
+        passes: rate(five.passes),
+        tickets: rate(five.tickets),
+    };
+    let started = std::time::Instant::now();
+    let result = app.store().seed_history(scale, app.now(), 8);
+    match result {
+        Ok(_) => {
+            outln!(
+                "seeded {} visits, {} passes, {} tickets over {} days in {:.1} s",
+                scale.visits,
+                scale.passes,
+                scale.tickets,
+                scale.days,
+                started.elapsed().as_secs_f64()
+            );
+            Outcome::Success
+        }
+        Err(err) => {
+            eprintln!("seed-history: {err}");
+            Outcome::Negative
+        }
+    }
+}
+
 pub fn record_loop(app: &App, count: u32) -> Outcome {
     if std::env::var(RECORD_LOOP_ENV).as_deref() != Ok("1") {
         eprintln!("record-loop is a test command; set {RECORD_LOOP_ENV}=1 to run it");

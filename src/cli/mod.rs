@@ -43,6 +43,7 @@ use crate::config::LoadedConfig;
 use crate::i18n::Lang;
 use crate::journeys::desk::{DeskRefused, MAX_EXTEND_DAYS};
 use crate::journeys::JourneyError;
+use crate::recovery::Check;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -156,6 +157,12 @@ pub enum Command {
         #[arg(long)]
         count: u32,
     },
+    /// Benchmarks only: fill an empty data folder with DAYS of made-up history.
+    #[command(hide = true)]
+    SeedHistory {
+        #[arg(long)]
+        days: u32,
+    },
     /// The keys that sign slip QR codes.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -243,7 +250,7 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
     let lang = loaded.config.language;
     match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
         Command::Check(args) => check::run(loaded, cli.data_dir.as_deref(), &args),
-        Command::Run(args) => with_app(loaded, &cli.data_dir, |app| run::run(app, &args, started)),
+        Command::Run(args) => run_kiosk(loaded, &cli.data_dir, &args, started),
         Command::Screenshot(args) => {
             if args.list {
                 return run::list_pages();
@@ -266,6 +273,7 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
         Command::Purge { dry_run, json } => {
             with_app(loaded, &cli.data_dir, |app| maintenance::purge(&app, dry_run, json))
         }
+        Command::SeedHistory { days } => with_app(loaded, &cli.data_dir, |app| maintenance::seed_history(&app, days)),
         Command::RecordLoop { count } => with_app(loaded, &cli.data_dir, |app| maintenance::record_loop(&app, count)),
         Command::Staff(cmd) => with_app(loaded, &cli.data_dir, |app| staff::run_staff(&app, cmd)),
         Command::Roster { print, json } => with_app(loaded, &cli.data_dir, |app| staff::run_roster(&app, print, json)),
@@ -287,12 +295,55 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
     }
 }
 
+/// The kiosk: opened at once with the whole-file check on a thread of its own (the first
+/// write waits for it). If the check finds damage, the kiosk closes its window and opens
+/// again the way a start on a damaged file always has: the file moved aside and the
+/// newest good backup restored, or a refusal (exit 3) when there is none.
+fn run_kiosk(
+    loaded: LoadedConfig,
+    data_dir: &Option<PathBuf>,
+    args: &run::RunArgs,
+    started: std::time::Instant,
+) -> Outcome {
+    let lang = loaded.config.language;
+    let db = data_dir
+        .clone()
+        .unwrap_or_else(|| loaded.config.data_dir.clone())
+        .join(crate::app::DB_FILE);
+    let outcome = with_app_checked(loaded.clone(), data_dir, Check::Background, |app| {
+        run::run(app, args, started)
+    });
+    match crate::store::integrity::guard_for(&db).and_then(|guard| guard.verdict()) {
+        Some(Err(found)) => {
+            eprintln!(
+                "{}: {found}",
+                lang.pick(
+                    "启动后的数据库完整性检查发现损坏，未写入任何内容；正在从备份恢复",
+                    "the database integrity check after start-up found damage and nothing was written; restoring from a backup"
+                )
+            );
+            with_app_checked(loaded, data_dir, Check::Now, |app| run::run(app, args, started))
+        }
+        _ => outcome,
+    }
+}
+
 /// Opens the app (data folder, database, printer) for a command, reporting failure
-/// politely in the configured language.
+/// politely in the configured language. The whole file is checked only before the
+/// command's first write, so a read answers at once whatever the database's size.
 fn with_app(loaded: LoadedConfig, data_dir: &Option<PathBuf>, f: impl FnOnce(Rc<App>) -> Outcome) -> Outcome {
+    with_app_checked(loaded, data_dir, Check::BeforeFirstWrite, f)
+}
+
+fn with_app_checked(
+    loaded: LoadedConfig,
+    data_dir: &Option<PathBuf>,
+    check: Check,
+    f: impl FnOnce(Rc<App>) -> Outcome,
+) -> Outcome {
     let lang = loaded.config.language;
     let dir = data_dir.clone().unwrap_or_else(|| loaded.config.data_dir.clone());
-    match App::open(loaded, data_dir.as_deref()) {
+    match App::open_with(loaded, data_dir.as_deref(), check) {
         Ok(app) => {
             if let Some(trouble) = app.storage_trouble() {
                 eprintln!("{}", trouble.reading_only(lang, &dir));

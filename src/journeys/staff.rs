@@ -2,7 +2,7 @@
 //! so a restart does not reset it), the audit of every staff action, the evacuation
 //! roster and the daily summary (每日梳理汇总).
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
 use serde::Serialize;
 
 use super::{print_for, JourneyError, Printing};
@@ -15,7 +15,7 @@ use crate::domain::ticket::{
     satisfaction_rate, Satisfaction, SatisfactionCounts, TicketStatus, OVERALL_TARGET, RECEPTION_TARGET,
 };
 use crate::printing::{Op, Slip, SlipKind};
-use crate::store::{PinCounter, StaffAccount, StoreError};
+use crate::store::{OnSiteKind, PinCounter, StaffAccount, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -309,34 +309,33 @@ pub struct RosterLine {
 
 pub fn roster(app: &App, now: DateTime<Utc>) -> Result<Vec<RosterLine>, JourneyError> {
     let tz = app.config.tz();
-    // Someone on site since an earlier day shows that day ("12-01 10:02").
-    let local = |t: DateTime<Utc>| crate::domain::day::list_time(t, now, tz);
-    let store = app.store();
-    let mut lines: Vec<RosterLine> = store
-        .visits_on_site(now)?
+    let rows = app.store().on_site(now)?;
+    Ok(rows
         .into_iter()
-        .map(|v| RosterLine {
-            kind: "visitor".into(),
-            number: v.visit_no,
-            unit: v.unit_no,
-            name: v.surname,
-            phone: mask_phone(&v.phone),
-            party: v.party_size,
-            since: local(v.decided_at.unwrap_or(v.created_at)),
+        .map(|row| {
+            let worker = row.kind == OnSiteKind::Worker;
+            RosterLine {
+                kind: if worker { "worker" } else { "visitor" }.into(),
+                number: row.number,
+                unit: row.unit,
+                // A visitor gives only a surname; a worker's full name is masked. A pass
+                // whose worker row is gone shows neither.
+                name: match (worker, row.name.is_empty()) {
+                    (_, true) => String::new(),
+                    (true, false) => mask_name(&row.name),
+                    (false, false) => row.name,
+                },
+                phone: if worker && row.phone.is_empty() {
+                    String::new()
+                } else {
+                    mask_phone(&row.phone)
+                },
+                party: row.party,
+                // Someone on site since an earlier day shows that day ("12-01 10:02").
+                since: crate::domain::day::list_time(row.since, now, tz),
+            }
         })
-        .collect();
-    for (pass, unit, worker) in store.workers_on_site(now)? {
-        lines.push(RosterLine {
-            kind: "worker".into(),
-            number: pass.pass_no,
-            unit,
-            name: worker.as_ref().map(|w| mask_name(&w.name)).unwrap_or_default(),
-            phone: worker.map(|w| mask_phone(&w.phone)).unwrap_or_default(),
-            party: 1,
-            since: local(pass.valid_from),
-        });
-    }
-    Ok(lines)
+        .collect())
 }
 
 pub fn roster_slip(app: &App, lines: &[RosterLine], now: DateTime<Utc>) -> Slip {

@@ -16,8 +16,11 @@ use qrcode::{Color, EcLevel, QrCode};
 
 use super::slip::{char_width, display_width, Align};
 
-/// The font shipped with the kiosk UI; it covers GB18030 including Ext. A and B.
-static FONT_BYTES: &[u8] = include_bytes!("../../ui/fonts/WenQuanYiMicroHei.ttf");
+/// The font shipped with the kiosk UI; it covers GB18030 including Ext. A and B. The
+/// binary's only copy: the window registers these same bytes with Slint
+/// (`ui::shell::register_font`) instead of `import`ing the file in `ui/main.slint`, which
+/// embedded the 4.6 MB a second time.
+pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../../ui/fonts/WenQuanYiMicroHei.ttf");
 
 /// Parsed once: parsing the 4 MB font takes tens of milliseconds.
 static FONT: OnceLock<Option<fontdue::Font>> = OnceLock::new();

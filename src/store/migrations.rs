@@ -323,7 +323,7 @@ pub const MIGRATIONS: &[&str] = &[
         last_failure_at TEXT NOT NULL
     );
     "#,
-    // 12 (the lead's number 13): one pass per worker per work window rather than per day,
+    // 12 (the helper's 13): one pass per worker per work window rather than per day,
     // so a worker coming back after the lunch break gets the afternoon's pass; and waiting
     // visits that expire at the end of their day; printing faults kept as they happen.
     // SQLite cannot drop a UNIQUE constraint or change a CHECK, so passes and visits are
@@ -394,6 +394,14 @@ pub const MIGRATIONS: &[&str] = &[
         error  TEXT NOT NULL
     ) STRICT;
     CREATE INDEX print_faults_by_time ON print_faults(at);
+    "#,
+    // 13 (the helper's 15): the returning-visitor look-ups take one phone's newest
+    // visit by id. An index on (phone, created_at) left SQLite sorting all of a frequent
+    // courier's visits for each look-up; one on the phone alone keeps them in rowid order,
+    // so the newest is the index's last entry for that phone.
+    r#"
+    DROP INDEX visits_by_phone;
+    CREATE INDEX visits_by_phone ON visits(phone);
     "#,
 ];
 

@@ -7,6 +7,7 @@
 
 mod exports;
 mod identify;
+pub mod integrity;
 mod invites;
 mod maintenance;
 pub mod migrations;
@@ -17,6 +18,7 @@ mod reference;
 mod reports;
 
 mod residents;
+mod roster;
 mod seed_history;
 mod shifts;
 mod staff;
@@ -36,6 +38,7 @@ pub use permits::{NewPermit, NewWorker, Pass, Permit, PermitStatus, Worker};
 pub use print_jobs::{JobState, PrintJobRecord, QueueSummary, QueuedJob};
 pub use reference::Capture;
 pub use residents::{Resident, ResidentSummary};
+pub use roster::{OnSite, OnSiteKind};
 pub use seed_history::{HistoryScale, SeededKeys};
 pub use shifts::{Handover, HandoverItem, HandoverKind};
 pub use staff::{AuditEntry, PinCounter, StaffAccount};
@@ -54,7 +57,7 @@ use serde::Serialize;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
     #[error("cannot create the data folder {path}: {source}")]
     DataDir { path: PathBuf, source: std::io::Error },
     #[error("the database was written by a newer kiosk (schema {found}, this build knows {known})")]
@@ -69,6 +72,19 @@ pub enum StoreError {
     File { path: PathBuf, source: std::io::Error },
     #[error("the database has no room left to grow")]
     NoRoom,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> StoreError {
+        if integrity::is_refused_commit(&err) {
+            StoreError::Damaged(
+                "the integrity check found damage, so nothing was written (restart the kiosk to restore a backup)"
+                    .to_string(),
+            )
+        } else {
+            StoreError::Sqlite(err)
+        }
+    }
 }
 
 impl StoreError {
@@ -174,6 +190,11 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(64);
         // journal_mode returns a row, so it is read rather than set with execute.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        // From here on every commit waits for the file's integrity check, when one is
+        // pending (see [`integrity`]); the journal mode above is the one write before it.
+        if let Some(path) = &path {
+            integrity::install(&mut conn, path)?;
+        }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::migrate(&mut conn)?;

@@ -44,11 +44,29 @@ pub struct Kiosk {
     housekeeping: Rc<Housekeeper>,
 }
 
+/// Hands the embedded CJK font to the window's renderer, as Slint's generated code does
+/// for a font `import`ed in a `.slint` file, but with the bytes slip printing already
+/// embeds ([`crate::printing::raster::FONT_BYTES`]): one copy in the binary instead of
+/// two. Slint 1.18 has no public call for a font in memory, so this goes through its
+/// `private_unstable_api` (the version is pinned in Cargo.toml). Registered before the
+/// window is shown, so the first layout already uses it.
+fn register_font(window: &AppWindow) {
+    use slint::private_unstable_api::re_exports::WindowInner;
+    let adapter = WindowInner::from_pub(window.window()).window_adapter();
+    if let Err(err) = adapter
+        .renderer()
+        .register_font_from_memory(crate::printing::raster::FONT_BYTES)
+    {
+        eprintln!("lobby-kiosk: the embedded font could not be registered: {err}");
+    }
+}
+
 impl Kiosk {
     /// Creates the window on the current Slint platform (winit on a device, the software
     /// renderer for screenshots, the testing backend in tests).
     pub fn new(app: Rc<App>) -> Result<Kiosk, UiError> {
         let window = AppWindow::new()?;
+        register_font(&window);
         let kiosk_cfg = &app.config.kiosk;
         let idle = Rc::new(RefCell::new(IdleClock::new(
             kiosk_cfg.idle_timeout_secs,
