@@ -2,7 +2,7 @@
 //! so a restart does not reset it), the audit of every staff action, the evacuation
 //! roster and the daily summary (每日梳理汇总).
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 
 use super::{print_for, JourneyError, Printing};
