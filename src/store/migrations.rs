@@ -323,6 +323,11 @@ pub const MIGRATIONS: &[&str] = &[
         last_failure_at TEXT NOT NULL
     );
     "#,
+    // 12: which process is sending a `sent` job (`pid:start-time`), so a job left `sent`
+    // by a process that no longer runs (killed mid-send) is owed again at the next start.
+    r#"
+    ALTER TABLE print_jobs ADD COLUMN sender TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

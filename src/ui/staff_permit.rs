@@ -235,7 +235,7 @@ impl StaffMode {
                 workers: d.workers.clone(),
             }
         };
-        let filed = match desk::create_permit(&self.app, &name, form, now) {
+        let (filed, printing) = match desk::create_permit(&self.app, &name, form, now) {
             Ok(Ok(filed)) => filed,
             Ok(Err(why)) => {
                 let text = rejected_text(lang, &why);
@@ -246,7 +246,6 @@ impl StaffMode {
         };
         clear(window, self);
         window.global::<super::StaffAdapter>().set_tab(StaffTab::Renovation);
-        let printing = worker::print_permit(&self.app, &filed, now).unwrap_or(crate::app::Printing::Failed);
         let app = self.app.clone();
         self.say_when_printed(
             printing,
