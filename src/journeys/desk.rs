@@ -122,7 +122,7 @@ pub fn decide_visit(
         };
         let action = if approve { "visit_approve" } else { "visit_deny" };
         app.store().audit(by, action, &visit.visit_no, "", now)?;
-        Ok(Ok((visit, printed)))
+        Ok::<_, JourneyError>(Ok((visit, printed)))
     })?;
     Ok(decided.map(|(visit, printed)| (visit, app.resolve(printed))))
 }

@@ -497,6 +497,13 @@ impl Tx<'_> {
             Tx::Nested(sp) => sp.commit(),
         }
     }
+
+    pub(crate) fn rollback(self) -> rusqlite::Result<()> {
+        match self {
+            Tx::Top(tx) => tx.rollback(),
+            Tx::Nested(mut sp) => sp.rollback(),
+        }
+    }
 }
 
 /// Opens a [`Tx`]: `immediate` takes the write lock at once (a counter read then bumped)

@@ -12,7 +12,6 @@ use crate::domain::mask::mask_phone;
 use crate::i18n::Lang;
 use crate::journeys::desk;
 use crate::journeys::permit::{self, PermitForm, PermitRejected, MAX_PERMIT_DAYS};
-use crate::journeys::worker;
 use crate::store::NewWorker;
 
 /// The period a new filing starts with, in days (both ends counted).
