@@ -479,7 +479,7 @@ fn set_up_desk(data: &Path) -> (String, Vec<String>, Vec<String>) {
         };
         let request = resident::Request {
             request_type: RequestType::Repair,
-            choice: "water".into(),
+            choice: "plumbing".into(),
             note: String::new(),
             preferred_time: String::new(),
             callback_phone: "13811112222".into(),

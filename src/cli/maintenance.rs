@@ -502,12 +502,17 @@ fn loop_supervisor(app: &App) -> Result<(), LoopError> {
 
 /// A staff name from a number, in Chinese numerals (a name takes no digits).
 fn loop_staff_name(serial: u64) -> String {
+    format!("环{}", chinese_digits(&format!("{serial:08}")))
+}
+
+/// Each ASCII digit of `digits` as its Chinese numeral.
+fn chinese_digits(digits: &str) -> String {
     const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-    let digits: String = format!("{serial:08}")
+    digits
         .bytes()
+        .filter(u8::is_ascii_digit)
         .map(|b| DIGITS[usize::from(b - b'0')])
-        .collect();
-    format!("环{digits}")
+        .collect()
 }
 
 /// A walk-in visitor as the visitor screen records one.
@@ -562,7 +567,7 @@ fn loop_ticket(app: &App, unit: &str, serial: u64, now: DateTime<Utc>) -> Result
     };
     let request = resident::Request {
         request_type: RequestType::Repair,
-        choice: "water".into(),
+        choice: "plumbing".into(),
         note: String::new(),
         preferred_time: String::new(),
         callback_phone: format!("137{serial:08}"),
@@ -582,7 +587,10 @@ fn loop_ticket(app: &App, unit: &str, serial: u64, now: DateTime<Utc>) -> Result
 fn loop_permit(app: &App, unit: &str, serial: u64, now: DateTime<Utc>) -> Result<Permit, LoopError> {
     let refused = |why: PermitRejected| LoopError::Refused(format!("{why:?}"));
     let workers = (0..LOOP_ROSTER as u64)
-        .map(|k| permit::parse_worker(app, &format!("工人{k}:137{:08}", (serial + k) % 100_000_000)))
+        .map(|k| {
+            let name = format!("工人{}", chinese_digits(&format!("{k:02}")));
+            permit::parse_worker(app, &format!("{name}:137{:08}", (serial + k) % 100_000_000))
+        })
         .collect::<Result<Vec<_>, _>>()
         .map_err(refused)?;
     let today = now.with_timezone(&app.config.tz()).date_naive();
