@@ -46,7 +46,8 @@ fn run(data: &Path, config: &Path, args: &[&str], stdin: &str) -> (i32, String, 
 
 /// The built-in configuration in `lang`, printing where `printer` says, written to `dir`.
 fn config(dir: &Path, lang: &str, printer: Option<&str>) -> std::path::PathBuf {
-    let mut text = lobby_kiosk::config::EMBEDDED_DEFAULT.replace("language = \"zh-CN\"", &format!("language = \"{lang}\""));
+    let mut text =
+        lobby_kiosk::config::EMBEDDED_DEFAULT.replace("language = \"zh-CN\"", &format!("language = \"{lang}\""));
     if let Some(address) = printer {
         text = text.replace(
             "driver = \"virtual\"",
@@ -101,10 +102,21 @@ fn permit_add_that_cannot_register_its_slip_keeps_nothing_and_says_so() {
         let mut args = PERMIT_ADD.to_vec();
         args.push("王芳");
         let (code, out, err) = run(&data, &config(outside.path(), lang, None), &args, pin_line("王芳"));
-        assert_ne!(code, 0, "a permit whose slip was never registered is not a success: {out}{err}");
-        let polite = if lang == "en" { "could not be saved" } else { "未能保存" };
+        assert_ne!(
+            code, 0,
+            "a permit whose slip was never registered is not a success: {out}{err}"
+        );
+        let polite = if lang == "en" {
+            "could not be saved"
+        } else {
+            "未能保存"
+        };
         assert!(err.contains(polite), "{err}");
-        assert_eq!(count(&conn, "SELECT count(*) FROM permits"), 0, "no permit left without its job");
+        assert_eq!(
+            count(&conn, "SELECT count(*) FROM permits"),
+            0,
+            "no permit left without its job"
+        );
         assert_eq!(count(&conn, "SELECT count(*) FROM permit_workers"), 0);
         assert_eq!(
             count(&conn, "SELECT count(*) FROM audit WHERE action = 'permit_create'"),
@@ -146,7 +158,11 @@ fn a_screen_registration_whose_slip_cannot_be_registered_keeps_no_visit_and_no_n
     // A courier is let in at once: the visit, its slip's job, or nothing.
     let courier = visitor::register(&app, &walk_in("13900000002", VisitorType::Courier), now);
     assert!(courier.is_err(), "the kiosk says it could not save, as for a full disk");
-    assert_eq!(count(&conn, "SELECT count(*) FROM visits"), 0, "no visit without its slip");
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM visits"),
+        0,
+        "no visit without its slip"
+    );
     // A guest waits for the host: no slip, so the visit and the desk's notice are kept.
     let guest = waiting_guest(&app, "13900000003", now);
     assert_eq!(notices(), before + 1);
@@ -210,7 +226,11 @@ fn a_slip_left_sent_by_a_killed_process_is_owed_at_the_next_start_and_retried_on
     let (code, out, err) = run(&data, &down, &["printer", "retry"], "");
     assert!(out.contains("1 slips still owed"), "{code} {out}{err}");
     assert_eq!(state(killed.id).0, "failed");
-    assert_eq!(state(running.id), ("sent".to_string(), 2), "a send under way is left alone");
+    assert_eq!(
+        state(running.id),
+        ("sent".to_string(), 2),
+        "a send under way is left alone"
+    );
 
     // The printer is back: it prints once, the running sender's slip is still its own.
     let up = config(outside.path(), "en", None);

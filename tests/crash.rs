@@ -278,7 +278,11 @@ fn assert_restart_owes_nothing(args: &[&std::ffi::OsStr], data: &Path, after: &s
         0,
         "after {after} and a restart, a job is still stuck `sent`"
     );
-    assert_eq!(scalar(&conn, STILL_OWED), 0, "after {after}, printer retry left slips owed");
+    assert_eq!(
+        scalar(&conn, STILL_OWED),
+        0,
+        "after {after}, printer retry left slips owed"
+    );
 }
 
 #[test]
@@ -484,7 +488,13 @@ fn set_up_desk(data: &Path) -> (String, Vec<String>, Vec<String>) {
             preferred_time: String::new(),
             callback_phone: "13811112222".into(),
         };
-        tickets.push(resident::submit(&app, &who, &request, now).unwrap().unwrap().ticket.ticket_no);
+        tickets.push(
+            resident::submit(&app, &who, &request, now)
+                .unwrap()
+                .unwrap()
+                .ticket
+                .ticket_no,
+        );
     }
     (permit.code, waiting, tickets)
 }
@@ -527,24 +537,68 @@ fn every_staff_command_that_writes_keeps_records_whole_when_killed() {
         let mut commands: Vec<(Vec<&str>, &str)> = vec![
             (
                 vec![
-                    "permit", "add", "--unit", "2-1-302", "--owner", "赵", "--contractor", "安居装饰",
-                    "--lead-phone", "13700003333", "--from", "2026-11-20", "--to", "2026-12-30",
-                    "--deposit-paid", "--worker", &worker, "--by", "王芳",
+                    "permit",
+                    "add",
+                    "--unit",
+                    "2-1-302",
+                    "--owner",
+                    "赵",
+                    "--contractor",
+                    "安居装饰",
+                    "--lead-phone",
+                    "13700003333",
+                    "--from",
+                    "2026-11-20",
+                    "--to",
+                    "2026-12-30",
+                    "--deposit-paid",
+                    "--worker",
+                    &worker,
+                    "--by",
+                    "王芳",
                 ],
                 desk,
             ),
-            (vec!["deny", "add", &deny_phone, "--reason", &deny_reason, "--by", "李明"], supervisor),
             (
-                vec!["invite", "create", "--unit", "1-1-101", "--surname", "李", "--phone", &invite_phone, "--by", "王芳"],
+                vec!["deny", "add", &deny_phone, "--reason", &deny_reason, "--by", "李明"],
+                supervisor,
+            ),
+            (
+                vec![
+                    "invite",
+                    "create",
+                    "--unit",
+                    "1-1-101",
+                    "--surname",
+                    "李",
+                    "--phone",
+                    &invite_phone,
+                    "--by",
+                    "王芳",
+                ],
                 desk,
             ),
             (vec!["visit", "approve", &waiting[k as usize], "--by", "王芳"], desk),
             (
-                vec!["request", "update", &tickets[k as usize], "--status", "dispatched", "--by", "王芳"],
+                vec![
+                    "request",
+                    "update",
+                    &tickets[k as usize],
+                    "--status",
+                    "dispatched",
+                    "--by",
+                    "王芳",
+                ],
                 desk,
             ),
-            (vec!["pass", "issue", "--permit", &code, "--worker-phone", &worker_phone], ""),
-            (vec!["staff", "add", &staff_name, "--pin", "402719", "--by", "李明"], supervisor),
+            (
+                vec!["pass", "issue", "--permit", &code, "--worker-phone", &worker_phone],
+                "",
+            ),
+            (
+                vec!["staff", "add", &staff_name, "--pin", "402719", "--by", "李明"],
+                supervisor,
+            ),
             (vec!["shift", "close", "--by", "王芳", "--notes", "交班"], desk),
         ];
         if let Some(id) = &handover {
@@ -570,7 +624,10 @@ fn every_staff_command_that_writes_keeps_records_whole_when_killed() {
             assert_restart_owes_nothing(&["--data-dir".as_ref(), data.as_os_str()], &data, &after);
         }
     }
-    assert!(kills >= 10, "only {kills} commands were killed part-way ({finished} finished)");
+    assert!(
+        kills >= 10,
+        "only {kills} commands were killed part-way ({finished} finished)"
+    );
     let conn = Connection::open(data.join("kiosk.sqlite3")).unwrap();
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(integrity, "ok");

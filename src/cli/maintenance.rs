@@ -10,17 +10,17 @@ use serde::Serialize;
 
 use super::{print_json, say, Outcome};
 use crate::app::{App, DB_FILE};
+use crate::domain::request::RequestType;
+use crate::domain::ticket::TicketStatus;
 use crate::domain::visitor::VisitorType;
 use crate::i18n::Lang;
 use crate::journeys::permit::{self, PermitForm, PermitRejected};
-use crate::domain::request::RequestType;
-use crate::domain::ticket::TicketStatus;
 use crate::journeys::shift::{self, Taker};
 use crate::journeys::staff::{self, Role};
 use crate::journeys::visitor::{self, Registered, WalkIn};
 use crate::journeys::worker::{self, PassOutcome, WhoAsks};
-use crate::journeys::{desk, resident};
 use crate::journeys::JourneyError;
+use crate::journeys::{desk, resident};
 use crate::store::{self, BackupInfo, Permit, PurgeReport, Retention, Store, StoreError};
 
 /// Backups go here inside the data folder unless a file is named.
@@ -426,7 +426,10 @@ fn run_loop(app: &App, count: u32, out: &mut impl Write) -> Result<(), LoopError
         let now = app.now();
         let serial = (seed + i * LOOP_ROSTER as u64) % 100_000_000;
         let line = match i % LOOP_STEPS {
-            0 => format!("visit {}", loop_visit(app, &unit, serial, VisitorType::Courier, now)?.id),
+            0 => format!(
+                "visit {}",
+                loop_visit(app, &unit, serial, VisitorType::Courier, now)?.id
+            ),
             1 | 5 => {
                 let (permit, next) = match roster.take() {
                     Some((permit, next)) if next < permit.workers.len() => (permit, next),
@@ -576,7 +579,14 @@ fn loop_ticket(app: &App, unit: &str, serial: u64, now: DateTime<Utc>) -> Result
         Ok(submitted) => submitted.ticket,
         Err(why) => return Err(LoopError::Refused(format!("{why:?}"))),
     };
-    match resident::update(app, &ticket.ticket_no, TicketStatus::Dispatched, LOOP_SUPERVISOR, "", now)? {
+    match resident::update(
+        app,
+        &ticket.ticket_no,
+        TicketStatus::Dispatched,
+        LOOP_SUPERVISOR,
+        "",
+        now,
+    )? {
         Ok(_) => Ok(format!("ticket {}", ticket.id)),
         Err(why) => Err(LoopError::Refused(format!("{why:?}"))),
     }

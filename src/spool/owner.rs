@@ -91,7 +91,11 @@ mod tests {
         assert!(store.claim_print_job(theirs, "999999999:1", now).unwrap());
         assert_eq!(store.retryable_job_count(now, now).unwrap(), 0);
         assert_eq!(release_abandoned(&store, now).unwrap(), 1);
-        assert_eq!(store.retryable_job_count(now, now).unwrap(), 1, "the stopped one is owed");
+        assert_eq!(
+            store.retryable_job_count(now, now).unwrap(),
+            1,
+            "the stopped one is owed"
+        );
         let state = |id| store.print_job(id).unwrap().unwrap().record.state;
         assert_eq!((state(ours), state(theirs)), ("sent".to_string(), "failed".to_string()));
     }

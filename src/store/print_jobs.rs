@@ -483,7 +483,10 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let id = job(&store, "visit", 1, 0);
         let since = at(-60);
-        assert!(store.claim_print_job(id, "test", at(1)).unwrap(), "the first process claims it");
+        assert!(
+            store.claim_print_job(id, "test", at(1)).unwrap(),
+            "the first process claims it"
+        );
         assert!(
             !store.claim_print_job(id, "test", at(1)).unwrap(),
             "a second process finds it claimed and sends nothing"
