@@ -203,7 +203,7 @@ pub fn renew_keys(data_dir: &Path, lang: Lang) -> Outcome {
     crate::data_folder::private_umask();
     match crate::keys::Keys::renew(data_dir) {
         Ok(id) => {
-            println!(
+            outln!(
                 "{} {id}",
                 say(
                     lang,
