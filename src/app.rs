@@ -157,6 +157,10 @@ pub struct App {
     /// Set while the database is open for reading only because the storage refused a
     /// writable open (see [`App::storage_trouble`]).
     storage_trouble: std::cell::Cell<Option<Trouble>>,
+    /// Jobs registered inside an open unit of work ([`App::atomic`]), sent once it commits.
+    deferred_jobs: RefCell<Vec<(i64, printing::PrintJob)>>,
+    /// How in-line sends of deferred jobs ended, until [`App::resolve`] collects them.
+    dispatched: RefCell<std::collections::HashMap<i64, Printing>>,
 }
 
 impl App {
@@ -228,9 +232,14 @@ impl App {
             clock,
             unrecorded_pin_lock: std::cell::Cell::new(None),
             storage_trouble: std::cell::Cell::new(trouble),
+            deferred_jobs: RefCell::new(Vec::new()),
+            dispatched: RefCell::new(std::collections::HashMap::new()),
         };
         if trouble.is_none() {
             app.seed_on_first_run(app.now())?;
+            // Slips a killed process was sending when it stopped are owed again.
+            // Best effort: a full disk must not stop the reads that still work.
+            let _ = spool::owner::release_abandoned(&app.store.borrow(), app.now());
         }
         if let Some(recovered) = recovered {
             app.record_recovery(&recovered, app.now())?;
@@ -355,6 +364,58 @@ impl App {
     /// be matched on while other calls use the store.
     pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
         f(&mut self.store.borrow_mut())
+    }
+
+    /// Runs `f` as one unit of work: everything it writes (a record, its audit row, its
+    /// print job, its notice for the desk) commits together or not at all, whatever
+    /// stops it (an error, a full disk, a kill). Slips registered inside are sent only
+    /// once the unit has committed (see [`App::resolve`] for how they ended). A unit
+    /// inside another is part of the outer one.
+    pub fn atomic<T, E: From<StoreError>>(&self, f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        let outermost = self.store.borrow().begin_unit()?;
+        let deferred_before = self.deferred_jobs.borrow().len();
+        let result = f();
+        let ended = self.store.borrow().end_unit(outermost, result.is_ok());
+        let kept = result.is_ok() && ended.is_ok();
+        if !kept {
+            self.deferred_jobs.borrow_mut().truncate(deferred_before);
+        }
+        if outermost && kept {
+            let jobs = std::mem::take(&mut *self.deferred_jobs.borrow_mut());
+            for (job_id, job) in jobs {
+                let printing = self.dispatch_job(job_id, job).unwrap_or(Printing::Failed);
+                if printing != Printing::Pending(job_id) {
+                    self.dispatched.borrow_mut().insert(job_id, printing);
+                }
+            }
+        }
+        let value = result?;
+        ended?;
+        Ok(value)
+    }
+
+    /// Whether a unit of work is open (slips registered now are sent when it commits).
+    pub fn in_unit(&self) -> bool {
+        self.store.borrow().in_unit()
+    }
+
+    /// Sends registered job `job_id` now, or once the open unit of work commits: then
+    /// the answer is `Pending(job_id)` until [`App::resolve`] learns how it ended.
+    pub fn send_or_defer(&self, job_id: i64, job: printing::PrintJob) -> Result<Printing, AppError> {
+        if self.in_unit() {
+            self.deferred_jobs.borrow_mut().push((job_id, job));
+            return Ok(Printing::Pending(job_id));
+        }
+        self.dispatch_job(job_id, job)
+    }
+
+    /// How a slip sent after its unit of work committed ended, where that is known now
+    /// (printed in-line by the command line); the spooler's jobs stay `Pending`.
+    pub fn resolve(&self, printing: Printing) -> Printing {
+        match printing {
+            Printing::Pending(id) => self.dispatched.borrow_mut().remove(&id).unwrap_or(printing),
+            other => other,
+        }
     }
 
     /// A PIN lockout kept in memory because the database refused to record it.

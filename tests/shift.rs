@@ -21,7 +21,7 @@ fn seed(app: &App, now: DateTime<Utc>) -> (String, String, String) {
         .store()
         .add_print_job("visitor", ("visit", 1), b"slip", "x", None, now)
         .unwrap();
-    assert!(app.store().claim_print_job(job, now).unwrap());
+    assert!(app.store().claim_print_job(job, "test", now).unwrap());
     app.store().finish_print_job(job, Some("paper out"), now).unwrap();
     (visit.visit_no, pass.pass_no, ticket.ticket_no)
 }

@@ -241,8 +241,8 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
                 workers: roster,
             };
             match crate::journeys::desk::create_permit(app, &by, form, now) {
-                Ok(Ok(permit)) => {
-                    let printed = worker::print_permit(app, &permit, now).is_ok_and(|p| p.printed());
+                Ok(Ok((permit, printing))) => {
+                    let printed = printing.printed();
                     if json {
                         print_json(&serde_json::json!({ "permit": view(&permit), "slip_printed": printed }));
                     } else {
@@ -306,10 +306,8 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
                     eprintln!("{msg}");
                     Outcome::Negative
                 }
-                Err(e) => {
-                    eprintln!("{e}");
-                    Outcome::Negative
-                }
+                // Nothing was kept: no permit without its audit row and its slip's job.
+                Err(e) => desk_failed(lang, &e),
             }
         }
         PermitCommand::List { json } => match app.with_store(|s| s.permits()) {

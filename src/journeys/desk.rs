@@ -52,30 +52,34 @@ fn done(app: &App, ok: bool, by: &str, action: &str, record: &str, detail: &str,
 }
 
 pub fn revoke_pass(app: &App, by: &str, pass_no: &str, now: DateTime<Utc>) -> Outcome {
-    let ok = app.with_store(|s| s.revoke_pass(pass_no, now))?;
-    done(app, ok, by, "pass_revoke", pass_no, "", now)
+    app.atomic(|| {
+        let ok = app.with_store(|s| s.revoke_pass(pass_no, now))?;
+        done(app, ok, by, "pass_revoke", pass_no, "", now)
+    })
 }
 
 /// Suspends, resumes (active), finishes or revokes a permit; revoking is a supervisor's.
 pub fn set_permit_status(app: &App, by: &str, code: &str, status: PermitStatus, now: DateTime<Utc>) -> Outcome {
-    if status == PermitStatus::Revoked && !supervisor(app, by)? {
-        return Ok(Err(DeskRefused::NotSupervisor));
-    }
-    let Some(permit) = app.with_store(|s| s.permit_by_code(code))? else {
-        return Ok(Err(DeskRefused::NotFound));
-    };
-    let allowed = match status {
-        PermitStatus::Active => permit.status == PermitStatus::Suspended,
-        PermitStatus::Suspended => permit.status == PermitStatus::Active,
-        PermitStatus::Revoked | PermitStatus::Finished => {
-            matches!(permit.status, PermitStatus::Active | PermitStatus::Suspended)
+    app.atomic(|| {
+        if status == PermitStatus::Revoked && !supervisor(app, by)? {
+            return Ok(Err(DeskRefused::NotSupervisor));
         }
-    };
-    if !allowed {
-        return Ok(Err(DeskRefused::NotFound));
-    }
-    let ok = app.with_store(|s| s.set_permit_status(code, status, now))?;
-    done(app, ok, by, &format!("permit_{}", status.as_str()), code, "", now)
+        let Some(permit) = app.with_store(|s| s.permit_by_code(code))? else {
+            return Ok(Err(DeskRefused::NotFound));
+        };
+        let allowed = match status {
+            PermitStatus::Active => permit.status == PermitStatus::Suspended,
+            PermitStatus::Suspended => permit.status == PermitStatus::Active,
+            PermitStatus::Revoked | PermitStatus::Finished => {
+                matches!(permit.status, PermitStatus::Active | PermitStatus::Suspended)
+            }
+        };
+        if !allowed {
+            return Ok(Err(DeskRefused::NotFound));
+        }
+        let ok = app.with_store(|s| s.set_permit_status(code, status, now))?;
+        done(app, ok, by, &format!("permit_{}", status.as_str()), code, "", now)
+    })
 }
 
 /// Moves a permit's last day on by `days`.
@@ -92,15 +96,17 @@ pub fn extend_permit(app: &App, by: &str, code: &str, days: i64, now: DateTime<U
 /// Moves a permit's last day on to `to`: after the current last day, and at most
 /// [`MAX_EXTEND_DAYS`] beyond it. Only an active or suspended permit is extended.
 pub fn extend_permit_to(app: &App, by: &str, code: &str, to: NaiveDate, now: DateTime<Utc>) -> Outcome {
-    let Some(permit) = app.with_store(|s| s.permit_by_code(code))? else {
-        return Ok(Err(DeskRefused::NotFound));
-    };
-    let days = (to - permit.end_date).num_days();
-    if !(1..=MAX_EXTEND_DAYS).contains(&days) {
-        return Ok(Err(DeskRefused::BadDays));
-    }
-    let ok = app.with_store(|s| s.extend_permit(code, to, now))?;
-    done(app, ok, by, "permit_extend", code, &to.to_string(), now)
+    app.atomic(|| {
+        let Some(permit) = app.with_store(|s| s.permit_by_code(code))? else {
+            return Ok(Err(DeskRefused::NotFound));
+        };
+        let days = (to - permit.end_date).num_days();
+        if !(1..=MAX_EXTEND_DAYS).contains(&days) {
+            return Ok(Err(DeskRefused::BadDays));
+        }
+        let ok = app.with_store(|s| s.extend_permit(code, to, now))?;
+        done(app, ok, by, "permit_extend", code, &to.to_string(), now)
+    })
 }
 
 /// The desk's decision on a waiting visit (by its id): approval prints the slip, which
@@ -115,12 +121,16 @@ pub fn decide_visit(
     if let Some(day) = visitor::expired_on(app, id, now)? {
         return Ok(Err(DeskRefused::Expired(day)));
     }
-    let Some((visit, printed)) = visitor::decide(app, id, approve, by, now)? else {
-        return Ok(Err(DeskRefused::NotFound));
-    };
-    let action = if approve { "visit_approve" } else { "visit_deny" };
-    app.store().audit(by, action, &visit.visit_no, "", now)?;
-    Ok(Ok((visit, printed)))
+    // The decision, its audit row and the slip's print job are one unit of work.
+    let decided = app.atomic(|| {
+        let Some((visit, printed)) = visitor::decide(app, id, approve, by, now)? else {
+            return Ok(Err(DeskRefused::NotFound));
+        };
+        let action = if approve { "visit_approve" } else { "visit_deny" };
+        app.store().audit(by, action, &visit.visit_no, "", now)?;
+        Ok::<_, JourneyError>(Ok((visit, printed)))
+    })?;
+    Ok(decided.map(|(visit, printed)| (visit, app.resolve(printed))))
 }
 
 /// Why an expired visit cannot be approved, as the desk reads it (screen and command
@@ -139,40 +149,46 @@ pub fn expired_text(lang: crate::i18n::Lang, day: NaiveDate) -> String {
 
 /// Signs a visitor (by visit number) or a worker (by pass number) out.
 pub fn sign_out(app: &App, by: &str, number: &str, now: DateTime<Utc>) -> Outcome {
-    let ok = if let Some(visit) = app.with_store(|s| s.visit_by_no(number))? {
-        app.with_store(|s| s.sign_out_visit(visit.id, SignOutKind::Staff, now))?
-    } else if let Some(pass) = app.with_store(|s| s.pass_by_no(number))? {
-        app.with_store(|s| s.pass_left(pass.id, now))?
-    } else {
-        false
-    };
-    done(app, ok, by, "sign_out", number, "", now)
+    app.atomic(|| {
+        let ok = if let Some(visit) = app.with_store(|s| s.visit_by_no(number))? {
+            app.with_store(|s| s.sign_out_visit(visit.id, SignOutKind::Staff, now))?
+        } else if let Some(pass) = app.with_store(|s| s.pass_by_no(number))? {
+            app.with_store(|s| s.pass_left(pass.id, now))?
+        } else {
+            false
+        };
+        done(app, ok, by, "sign_out", number, "", now)
+    })
 }
 
 pub fn deny_add(app: &App, by: &str, phone: &str, reason: &str, now: DateTime<Utc>) -> Outcome {
-    if !supervisor(app, by)? {
-        return Ok(Err(DeskRefused::NotSupervisor));
-    }
-    let Ok(mobile) = parse_mobile(phone) else {
-        return Ok(Err(DeskRefused::BadPhone));
-    };
-    let Ok(reason) = crate::domain::field::clean(&crate::domain::field::DENY_REASON, reason) else {
-        return Ok(Err(DeskRefused::NoReason));
-    };
-    app.with_store(|s| s.deny_add(mobile.as_str(), &reason, by, now))?;
-    done(app, true, by, "deny_add", &mobile.masked(), &reason, now)
+    app.atomic(|| {
+        if !supervisor(app, by)? {
+            return Ok(Err(DeskRefused::NotSupervisor));
+        }
+        let Ok(mobile) = parse_mobile(phone) else {
+            return Ok(Err(DeskRefused::BadPhone));
+        };
+        let Ok(reason) = crate::domain::field::clean(&crate::domain::field::DENY_REASON, reason) else {
+            return Ok(Err(DeskRefused::NoReason));
+        };
+        app.with_store(|s| s.deny_add(mobile.as_str(), &reason, by, now))?;
+        done(app, true, by, "deny_add", &mobile.masked(), &reason, now)
+    })
 }
 
 /// Removes a deny-list entry by its id (the screen never holds the whole number).
 pub fn deny_remove(app: &App, by: &str, id: i64, now: DateTime<Utc>) -> Outcome {
-    if !supervisor(app, by)? {
-        return Ok(Err(DeskRefused::NotSupervisor));
-    }
-    let Some(entry) = app.with_store(|s| s.deny_list())?.into_iter().find(|e| e.id == id) else {
-        return Ok(Err(DeskRefused::NotFound));
-    };
-    let ok = app.with_store(|s| s.deny_remove(&entry.phone))?;
-    done(app, ok, by, "deny_remove", &mask_phone(&entry.phone), "", now)
+    app.atomic(|| {
+        if !supervisor(app, by)? {
+            return Ok(Err(DeskRefused::NotSupervisor));
+        }
+        let Some(entry) = app.with_store(|s| s.deny_list())?.into_iter().find(|e| e.id == id) else {
+            return Ok(Err(DeskRefused::NotFound));
+        };
+        let ok = app.with_store(|s| s.deny_remove(&entry.phone))?;
+        done(app, ok, by, "deny_remove", &mask_phone(&entry.phone), "", now)
+    })
 }
 
 /// Removes a deny-list entry named by its phone number (the command line's way), through
@@ -195,24 +211,32 @@ pub fn deny_remove_phone(app: &App, by: &str, phone: &str, now: DateTime<Utc>) -
 }
 
 pub fn revoke_invite(app: &App, by: &str, code: &str, now: DateTime<Utc>) -> Outcome {
-    let ok = app.with_store(|s| s.revoke_invite(code, now))?;
-    done(app, ok, by, "invite_revoke", code, "", now)
+    app.atomic(|| {
+        let ok = app.with_store(|s| s.revoke_invite(code, now))?;
+        done(app, ok, by, "invite_revoke", code, "", now)
+    })
 }
 
-/// Files a renovation (装修备案) under the desk member's name. The permit slip is the
-/// caller's to print (the screen and the command line answer for it differently).
+/// Files a renovation (装修备案) under the desk member's name and prints its slip: the
+/// permit, its roster, its audit row and the slip's print job are one unit of work, so
+/// no permit is left unaudited or without the slip it is owed (a full disk keeps none).
 pub fn create_permit(
     app: &App,
     by: &str,
     form: PermitForm,
     now: DateTime<Utc>,
-) -> Result<Result<Permit, PermitRejected>, JourneyError> {
-    let filed = permit::add_permit(app, form, now)?;
-    if let Ok(p) = &filed {
+) -> Result<Result<(Permit, Printing), PermitRejected>, JourneyError> {
+    let filed = app.atomic(|| {
+        let p = match permit::add_permit(app, form, now)? {
+            Ok(p) => p,
+            Err(why) => return Ok(Err(why)),
+        };
         let detail = format!("{} {}", p.unit_no, p.contractor);
         app.store().audit(by, "permit_create", &p.code, &detail, now)?;
-    }
-    Ok(filed)
+        let printing = super::worker::print_permit(app, &p, now)?;
+        Ok::<_, JourneyError>(Ok((p, printing)))
+    })?;
+    Ok(filed.map(|(p, printing)| (p, app.resolve(printing))))
 }
 
 /// Why the desk cancels a resident's ticket; kept on the ticket as its note.
@@ -266,10 +290,12 @@ pub fn cancel_ticket(app: &App, by: &str, number: &str, reason: CancelReason, no
 
 /// A supervisor closes the kiosk program (maintenance); recorded before it goes.
 pub fn exit_app(app: &App, by: &str, now: DateTime<Utc>) -> Outcome {
-    if !supervisor(app, by)? {
-        return Ok(Err(DeskRefused::NotSupervisor));
-    }
-    done(app, true, by, "app_exit", "kiosk", "", now)
+    app.atomic(|| {
+        if !supervisor(app, by)? {
+            return Ok(Err(DeskRefused::NotSupervisor));
+        }
+        done(app, true, by, "app_exit", "kiosk", "", now)
+    })
 }
 
 #[cfg(test)]

@@ -65,7 +65,9 @@ pub fn tell_desk_in(store: &Store, notice: &Notice, now: DateTime<Utc>) -> Resul
     Ok(())
 }
 
-/// Registers a slip's job for a record (with its exact bytes) and sends it. In the
+/// Registers a slip's job for a record (with its exact bytes) and sends it: inside a
+/// unit of work ([`App::atomic`]) the job is registered with the record and sent once
+/// both are committed (`Pending` until [`App::resolve`] says how it ended). In the
 /// kiosk the spooler sends it and the outcome comes later ([`Printing::Pending`]); the
 /// command line prints in-line. Either way the record counts as printed only once its
 /// job is done, and the desk is told when it is not.
@@ -86,7 +88,7 @@ pub fn print_for(
         None,
         now,
     )?;
-    Ok(app.dispatch_job(job_id, job)?)
+    Ok(app.send_or_defer(job_id, job)?)
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -156,8 +156,21 @@ pub enum RequestRejected {
 }
 
 /// Records a request: ticket, history, a notice to the desk (urgent for emergencies, at
-/// any hour), and the slip.
+/// any hour), and the slip: one unit of work, the slip sent once it is committed.
 pub fn submit(
+    app: &App,
+    who: &Identified,
+    request: &Request,
+    now: DateTime<Utc>,
+) -> Result<Result<Submitted, RequestRejected>, JourneyError> {
+    let submitted = app.atomic(|| submit_in_unit(app, who, request, now))?;
+    Ok(submitted.map(|mut s| {
+        s.printed = app.resolve(s.printed);
+        s
+    }))
+}
+
+fn submit_in_unit(
     app: &App,
     who: &Identified,
     request: &Request,
@@ -387,10 +400,13 @@ pub fn update(
         return Ok(Err(UpdateRefused::NotAllowed { from, to }));
     }
     let closes = !to.is_open();
-    app.store()
-        .set_ticket_status(ticket.id, to.as_str(), staff, &note, closes, now)?;
-    app.store()
-        .audit(staff, "ticket_update", &ticket.ticket_no, to.as_str(), now)?;
+    // The change, its history line and its audit row are one unit of work.
+    app.atomic(|| {
+        app.store()
+            .set_ticket_status(ticket.id, to.as_str(), staff, &note, closes, now)?;
+        app.store()
+            .audit(staff, "ticket_update", &ticket.ticket_no, to.as_str(), now)
+    })?;
     Ok(Ok(app.store().ticket(ticket.id)?.unwrap_or(ticket)))
 }
 

@@ -116,16 +116,19 @@ pub fn close_shift(
         Err(crate::domain::field::FieldError::TooLong { .. }) => return Ok(Err(ShiftRefused::NotesTooLong)),
         Err(why) => return Ok(Err(ShiftRefused::BadNotes(why))),
     };
-    let items = open_items(app, now)?;
-    let handover = app.with_store(|s| s.insert_handover(by, &notes, &items, now))?;
-    app.store().audit(
-        by,
-        "shift_close",
-        &handover.id.to_string(),
-        &format!("{} open", handover.items.len()),
-        now,
-    )?;
-    Ok(Ok(handover))
+    // What is open, the handover that lists it and its audit row: one unit of work.
+    app.atomic(|| {
+        let items = open_items(app, now)?;
+        let handover = app.with_store(|s| s.insert_handover(by, &notes, &items, now))?;
+        app.store().audit(
+            by,
+            "shift_close",
+            &handover.id.to_string(),
+            &format!("{} open", handover.items.len()),
+            now,
+        )?;
+        Ok(Ok(handover))
+    })
 }
 
 /// Who takes a handover over: a PIN typed on the kiosk's pad (checked here, under the
@@ -158,11 +161,17 @@ pub fn acknowledge(
     if name == handover.closed_by {
         return Ok(Err(ShiftRefused::SamePerson));
     }
-    if !app.with_store(|s| s.ack_handover(id, &name, now))? {
+    let acked = app.atomic(|| {
+        if !app.with_store(|s| s.ack_handover(id, &name, now))? {
+            return Ok(false);
+        }
+        app.store()
+            .audit(&name, "shift_ack", &id.to_string(), &handover.closed_by, now)?;
+        Ok::<_, JourneyError>(true)
+    })?;
+    if !acked {
         return Ok(Err(ShiftRefused::NothingToAcknowledge));
     }
-    app.store()
-        .audit(&name, "shift_ack", &id.to_string(), &handover.closed_by, now)?;
     let handover = app.with_store(|s| s.handover(id))?.unwrap_or(handover);
     Ok(Ok(TakenOver { handover, name, role }))
 }

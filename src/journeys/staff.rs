@@ -243,19 +243,23 @@ pub fn add_staff(
         Ok(h) => h,
         Err(e) => return Ok(Err(StaffRefused::Pin(e))),
     };
-    match app.with_store(|s| s.add_staff(name, role.as_str(), &hash, now)) {
-        Ok(()) => {}
-        Err(crate::store::StoreError::CodeTaken) => return Ok(Err(StaffRefused::NameTaken)),
-        Err(e) => return Err(e.into()),
-    }
-    app.store().audit(
-        if bootstrap { "bootstrap" } else { by },
-        "staff_add",
-        name,
-        role.as_str(),
-        now,
-    )?;
-    Ok(Ok(()))
+    // The account and its audit row are one unit of work (the PIN hashed before it, so
+    // the write lock is held for no longer than the two rows take).
+    app.atomic(|| {
+        match app.with_store(|s| s.add_staff(name, role.as_str(), &hash, now)) {
+            Ok(()) => {}
+            Err(crate::store::StoreError::CodeTaken) => return Ok(Err(StaffRefused::NameTaken)),
+            Err(e) => return Err(e.into()),
+        }
+        app.store().audit(
+            if bootstrap { "bootstrap" } else { by },
+            "staff_add",
+            name,
+            role.as_str(),
+            now,
+        )?;
+        Ok(Ok(()))
+    })
 }
 
 pub fn set_pin(
@@ -272,11 +276,13 @@ pub fn set_pin(
         Ok(h) => h,
         Err(e) => return Ok(Err(StaffRefused::Pin(e))),
     };
-    if !app.store().set_staff_pin(name, &hash)? {
-        return Ok(Err(StaffRefused::UnknownName));
-    }
-    app.store().audit(by, "staff_set_pin", name, "", now)?;
-    Ok(Ok(()))
+    app.atomic(|| {
+        if !app.store().set_staff_pin(name, &hash)? {
+            return Ok(Err(StaffRefused::UnknownName));
+        }
+        app.store().audit(by, "staff_set_pin", name, "", now)?;
+        Ok(Ok(()))
+    })
 }
 
 pub fn disable(app: &App, by: &str, name: &str, now: DateTime<Utc>) -> Result<Result<(), StaffRefused>, JourneyError> {
@@ -288,11 +294,13 @@ pub fn disable(app: &App, by: &str, name: &str, now: DateTime<Utc>) -> Result<Re
     if supervisors.clone().count() == 1 && supervisors.clone().any(|s| s.name == name) {
         return Ok(Err(StaffRefused::LastSupervisor));
     }
-    if !app.store().set_staff_active(name, false)? {
-        return Ok(Err(StaffRefused::UnknownName));
-    }
-    app.store().audit(by, "staff_disable", name, "", now)?;
-    Ok(Ok(()))
+    app.atomic(|| {
+        if !app.store().set_staff_active(name, false)? {
+            return Ok(Err(StaffRefused::UnknownName));
+        }
+        app.store().audit(by, "staff_disable", name, "", now)?;
+        Ok(Ok(()))
+    })
 }
 
 /// Everyone on site now, from the local database alone: the evacuation roster.

@@ -89,7 +89,18 @@ pub fn returning_visitor(app: &App, phone: &str) -> Result<Option<Returning>, Jo
 
 /// Records a walk-in visitor: held if on the deny list, let in at once if the type is
 /// auto-approved, otherwise waiting for the host with the desk told.
+/// The visit, its notice for the desk and its slip's print job are one unit of work.
 pub fn register(app: &App, walk_in: &WalkIn, now: DateTime<Utc>) -> Result<Registered, JourneyError> {
+    Ok(match app.atomic(|| register_in_unit(app, walk_in, now))? {
+        Registered::Approved { visit, printed } => Registered::Approved {
+            visit,
+            printed: app.resolve(printed),
+        },
+        other => other,
+    })
+}
+
+fn register_in_unit(app: &App, walk_in: &WalkIn, now: DateTime<Utc>) -> Result<Registered, JourneyError> {
     let unit = match check_unit(app, &walk_in.unit)? {
         Ok(unit) => unit,
         Err(why) => return Ok(Registered::Rejected(why)),
@@ -166,7 +177,18 @@ pub enum InviteOutcome {
 
 /// Checks in a pre-registered visitor by code: no further typing, the slip prints, the
 /// host is told.
+/// The visit, its slip's print job and the notice for the desk are one unit of work.
 pub fn check_in_invite(app: &App, code: &str, now: DateTime<Utc>) -> Result<InviteOutcome, JourneyError> {
+    Ok(match app.atomic(|| check_in_invite_in_unit(app, code, now))? {
+        InviteOutcome::CheckedIn { visit, printed } => InviteOutcome::CheckedIn {
+            visit,
+            printed: app.resolve(printed),
+        },
+        other => other,
+    })
+}
+
+fn check_in_invite_in_unit(app: &App, code: &str, now: DateTime<Utc>) -> Result<InviteOutcome, JourneyError> {
     let code = code.trim();
     let Some(invite) = app.store().open_invite(code)? else {
         return Ok(InviteOutcome::Unknown);
@@ -225,15 +247,18 @@ pub fn decide(
     if expired_on(app, id, now)?.is_some() {
         return Ok(None);
     }
-    let Some(visit) = app.store().decide_visit(id, approve, by, now, valid_until(app, now))? else {
-        return Ok(None);
-    };
-    let printed = if approve {
-        print_visit_slip(app, &visit, now)?
-    } else {
-        Printing::Failed
-    };
-    Ok(Some((visit, printed)))
+    let decided = app.atomic(|| {
+        let Some(visit) = app.store().decide_visit(id, approve, by, now, valid_until(app, now))? else {
+            return Ok::<_, JourneyError>(None);
+        };
+        let printed = if approve {
+            print_visit_slip(app, &visit, now)?
+        } else {
+            Printing::Failed
+        };
+        Ok(Some((visit, printed)))
+    })?;
+    Ok(decided.map(|(visit, printed)| (visit, app.resolve(printed))))
 }
 
 /// Expires every visit still waiting from an earlier day (nobody decided it by the end
@@ -389,7 +414,14 @@ pub fn create_invite(
     };
     for _ in 0..50 {
         let code = format!("{:06}", rand::random::<u32>() % 1_000_000);
-        match app.with_store(|s| s.insert_invite(&new, &code, now)) {
+        // The invite and its audit row are one unit of work.
+        let filed = app.atomic(|| {
+            let invite = app.with_store(|s| s.insert_invite(&new, &code, now))?;
+            let detail = format!("{} {}", invite.unit_no, invite.valid_from);
+            app.store().audit(by, "invite_create", &invite.code, &detail, now)?;
+            Ok::<_, crate::store::StoreError>(invite)
+        });
+        match filed {
             Ok(invite) => return Ok(Ok(created(&invite))),
             Err(crate::store::StoreError::CodeTaken) => continue,
             Err(e) => return Err(e.into()),

@@ -76,7 +76,23 @@ pub enum WhoAsks {
 }
 
 /// Every check, in the manual's order, then the pass (or this work window's pass again).
+/// The pass and its slip's print job (or the desk's notice) are one unit of work.
 pub fn issue_pass(app: &App, permit: &Permit, who: &WhoAsks, now: DateTime<Utc>) -> Result<PassOutcome, JourneyError> {
+    Ok(match app.atomic(|| issue_pass_in_unit(app, permit, who, now))? {
+        PassOutcome::Issued(mut issued) => {
+            issued.printed = app.resolve(issued.printed);
+            PassOutcome::Issued(issued)
+        }
+        refused => refused,
+    })
+}
+
+fn issue_pass_in_unit(
+    app: &App,
+    permit: &Permit,
+    who: &WhoAsks,
+    now: DateTime<Utc>,
+) -> Result<PassOutcome, JourneyError> {
     let refused = |r| Ok(PassOutcome::Refused(r));
     if permit.status != PermitStatus::Active {
         return refused(PassRefused::PermitNotActive(permit.status));

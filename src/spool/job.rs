@@ -52,7 +52,7 @@ pub fn run(
             skipped: false,
         });
     }
-    if !store.claim_print_job(job_id, now())? {
+    if !store.claim_print_job(job_id, &super::owner::tag(), now())? {
         return Ok(Outcome {
             job_id,
             printed: false,
@@ -237,7 +237,10 @@ mod tests {
         let id = kiosk
             .add_print_job("visitor", ("visit", 1), b"\x1b@slip", "hash", None, now)
             .unwrap();
-        assert!(desk.claim_print_job(id, now).unwrap(), "the desk PC claims it first");
+        assert!(
+            desk.claim_print_job(id, "desk", now).unwrap(),
+            "the desk PC claims it first"
+        );
 
         let mut printer = Counting(0);
         let job = stored("visitor", b"\x1b@slip".to_vec());

@@ -13,6 +13,7 @@
 //! The command line prints in-line with [`job::run`]; the kiosk uses this thread.
 
 pub mod job;
+pub mod owner;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -29,7 +29,7 @@ impl Store {
         notice: Option<(&str, &str)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = super::begin(self.conn_mut(), false)?;
         tx.execute(
             "INSERT INTO identify_failures(unit_no, failures, last_failure_at) VALUES (?1, ?2, ?3)
              ON CONFLICT(unit_no) DO UPDATE SET failures = excluded.failures,

@@ -376,9 +376,7 @@ impl Store {
         let previous: i64 = self.conn().query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
         self.conn().execute_batch("PRAGMA secure_delete = ON")?;
         let result = (|| -> Result<(), StoreError> {
-            let tx = self
-                .conn_mut()
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = super::begin(self.conn_mut(), true)?;
             // Still on site: let in, not signed out, and the slip not yet run out (or
             // valid with no end recorded).
             let still_valid = "status = 'approved' AND (valid_until IS NULL OR valid_until >= ?2)";

@@ -403,6 +403,11 @@ pub const MIGRATIONS: &[&str] = &[
     DROP INDEX visits_by_phone;
     CREATE INDEX visits_by_phone ON visits(phone);
     "#,
+    // 14 (the helper's 12): which process is sending a `sent` job (`pid:start-time`), so a job left `sent`
+    // by a process that no longer runs (killed mid-send) is owed again at the next start.
+    r#"
+    ALTER TABLE print_jobs ADD COLUMN sender TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

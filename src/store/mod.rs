@@ -409,6 +409,49 @@ impl Store {
         Ok(())
     }
 
+    /// Opens a unit of work: everything written until [`Store::end_unit`] commits or
+    /// rolls back together. The outermost unit takes the write lock at once (`BEGIN
+    /// IMMEDIATE`, so two writers queue instead of failing mid-way); a unit inside
+    /// another is a savepoint. True when this is the outermost unit.
+    pub fn begin_unit(&self) -> Result<bool, StoreError> {
+        if self.conn.is_autocommit() {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            Ok(true)
+        } else {
+            self.conn.execute_batch("SAVEPOINT unit")?;
+            Ok(false)
+        }
+    }
+
+    /// Ends the unit [`Store::begin_unit`] opened: commits it (`commit`) or undoes it.
+    /// A commit fails when SQLite already rolled the transaction back (a full disk
+    /// mid-way): then nothing of the unit was kept.
+    pub fn end_unit(&self, outermost: bool, commit: bool) -> Result<(), StoreError> {
+        let gone = self.conn.is_autocommit();
+        let rolled_back = || {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
+                Some("the transaction was rolled back".into()),
+            ))
+        };
+        match (outermost, commit) {
+            _ if gone && commit => Err(rolled_back()),
+            _ if gone => Ok(()),
+            (true, true) => self.conn.execute_batch("COMMIT").map_err(|e| {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                e.into()
+            }),
+            (true, false) => Ok(self.conn.execute_batch("ROLLBACK")?),
+            (false, true) => Ok(self.conn.execute_batch("RELEASE unit")?),
+            (false, false) => Ok(self.conn.execute_batch("ROLLBACK TO unit; RELEASE unit")?),
+        }
+    }
+
+    /// Whether a unit of work (or any transaction) is open on this connection.
+    pub fn in_unit(&self) -> bool {
+        !self.conn.is_autocommit()
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         use rusqlite::OptionalExtension;
         Ok(self
@@ -448,6 +491,55 @@ fn file_uri(path: &Path, immutable: bool) -> String {
         uri.push_str("?immutable=1");
     }
     uri
+}
+
+/// A store method's own transaction: a real one when the caller has none open, else a
+/// savepoint inside the caller's unit of work ([`Store::begin_unit`]), so a record, its
+/// audit row, its print job and its notice still commit (or roll back) as one.
+pub(crate) enum Tx<'c> {
+    Top(rusqlite::Transaction<'c>),
+    Nested(rusqlite::Savepoint<'c>),
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            Tx::Top(tx) => tx,
+            Tx::Nested(sp) => sp,
+        }
+    }
+}
+
+impl Tx<'_> {
+    pub(crate) fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            Tx::Top(tx) => tx.commit(),
+            Tx::Nested(sp) => sp.commit(),
+        }
+    }
+
+    pub(crate) fn rollback(self) -> rusqlite::Result<()> {
+        match self {
+            Tx::Top(tx) => tx.rollback(),
+            Tx::Nested(mut sp) => sp.rollback(),
+        }
+    }
+}
+
+/// Opens a [`Tx`]: `immediate` takes the write lock at once (a counter read then bumped)
+/// when this is the outermost transaction; a nested one already holds it.
+pub(crate) fn begin(conn: &mut Connection, immediate: bool) -> rusqlite::Result<Tx<'_>> {
+    if conn.is_autocommit() {
+        let behavior = if immediate {
+            rusqlite::TransactionBehavior::Immediate
+        } else {
+            rusqlite::TransactionBehavior::Deferred
+        };
+        Ok(Tx::Top(conn.transaction_with_behavior(behavior)?))
+    } else {
+        Ok(Tx::Nested(conn.savepoint()?))
+    }
 }
 
 /// The storage form of a time: UTC, RFC 3339, millisecond precision.

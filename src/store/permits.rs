@@ -158,7 +158,7 @@ pub(super) const PASS_STANDS: &str = "p.revoked_at IS NULL AND m.status = 'activ
 impl Store {
     /// Files a permit with its roster under `code` (unique).
     pub fn insert_permit(&mut self, new: &NewPermit, code: &str, now: DateTime<Utc>) -> Result<Permit, StoreError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = super::begin(self.conn_mut(), false)?;
         let inserted = tx.execute(
             "INSERT INTO permits(code, unit_no, owner_surname, contractor, lead_phone, start_date, end_date,
                  deposit_paid, status, created_at, updated_at)
@@ -322,9 +322,7 @@ impl Store {
             return Ok((existing, false));
         }
         let compact = day.format("%Y%m%d").to_string();
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = super::begin(self.conn_mut(), true)?;
         let seq = super::visits::next_number(&tx, &compact, "pass")?;
         let pass_no = format!("W{compact}-{seq:04}");
         tx.execute(

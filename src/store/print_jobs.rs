@@ -192,7 +192,7 @@ impl Store {
     /// without its audit row, no audit row for a reprint never registered.
     pub fn add_reprint_job(&mut self, original: &QueuedJob, by: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let o = &original.record;
-        let tx = self.conn.transaction()?;
+        let tx = super::begin(&mut self.conn, false)?;
         let id = insert_job(
             &tx,
             &o.slip_kind,
@@ -219,21 +219,57 @@ impl Store {
     /// [`SENT_ABANDONED_AFTER_MINUTES`]). False when it is not: another process claimed
     /// it first (and sends it), or it is done. If the kiosk stops once the job is
     /// claimed, the slip may or may not have come out, so the job stays owed.
-    pub fn claim_print_job(&self, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    ///
+    /// `sender` names the claiming process (see `spool::owner`), so that a later start
+    /// can tell a job whose sender was killed mid-send ([`Store::release_abandoned_sends`]).
+    pub fn claim_print_job(&self, id: i64, sender: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let changed = self.conn().execute(
             &format!(
-                "UPDATE print_jobs AS j SET state = 'sent', attempts = attempts + 1, updated_at = ?3
+                "UPDATE print_jobs AS j SET state = 'sent', attempts = attempts + 1, updated_at = ?3, sender = ?4
                  WHERE j.id = ?1 AND {CLAIMABLE}"
             ),
-            (id, abandoned_before(now), ts(now)),
+            (id, abandoned_before(now), ts(now), sender),
         )?;
         Ok(changed > 0)
+    }
+
+    /// Jobs left `sent`, with the process that claimed them (`None` for a job claimed
+    /// before senders were recorded).
+    pub fn sent_print_jobs(&self) -> Result<Vec<(i64, Option<String>)>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id, sender FROM print_jobs WHERE state = 'sent' ORDER BY id")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Makes jobs whose sender stopped mid-send owed again: `failed` with why, so a
+    /// retry (the kiosk's spooler, `printer retry`) sends them and the desk's list shows
+    /// them. Only jobs still `sent` by that same sender are touched (a job another
+    /// process claimed since is left alone). How many were released.
+    pub fn release_abandoned_sends(
+        &self,
+        jobs: &[(i64, Option<String>)],
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let mut released = 0;
+        for (id, sender) in jobs {
+            released += self.conn().execute(
+                "UPDATE print_jobs SET state = 'failed', updated_at = ?3,
+                     error = 'interrupted: the kiosk stopped while sending this slip'
+                 WHERE id = ?1 AND state = 'sent' AND sender IS ?2",
+                (id, sender, ts(now)),
+            )?;
+        }
+        Ok(released)
     }
 
     /// Records how a sent job ended, in one transaction with the record it printed: a
     /// visit, pass or ticket counts as printed only together with its finished job.
     pub fn finish_print_job(&mut self, id: i64, error: Option<&str>, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = super::begin(&mut self.conn, false)?;
         let state = if error.is_some() { "failed" } else { "done" };
         tx.execute(
             "UPDATE print_jobs SET state = ?2, error = ?3, updated_at = ?4 WHERE id = ?1",
@@ -423,10 +459,10 @@ mod tests {
         let superseded = job(&store, "ticket", 3, 3);
         let later = job(&store, "ticket", 3, 4);
         for id in [old, roster, owed, superseded] {
-            assert!(store.claim_print_job(id, at(5)).unwrap());
+            assert!(store.claim_print_job(id, "test", at(5)).unwrap());
             store.finish_print_job(id, Some("paper out"), at(5)).unwrap();
         }
-        assert!(store.claim_print_job(later, at(5)).unwrap());
+        assert!(store.claim_print_job(later, "test", at(5)).unwrap());
         store.finish_print_job(later, None, at(5)).unwrap();
 
         let since = at(-60);
@@ -435,7 +471,7 @@ mod tests {
         assert_eq!(next.record.id, owed);
         assert_eq!(next.bytes, b"\x1b@slip");
         assert_eq!(next.record.attempts, 1);
-        assert!(store.claim_print_job(owed, at(6)).unwrap());
+        assert!(store.claim_print_job(owed, "test", at(6)).unwrap());
         store.finish_print_job(owed, None, at(6)).unwrap();
         assert_eq!(store.next_retryable_job(since, at(6)).unwrap(), None);
         assert_eq!(store.print_job_state(owed).unwrap(), Some(JobState::Done));
@@ -453,9 +489,12 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let id = job(&store, "visit", 1, 0);
         let since = at(-60);
-        assert!(store.claim_print_job(id, at(1)).unwrap(), "the first process claims it");
         assert!(
-            !store.claim_print_job(id, at(1)).unwrap(),
+            store.claim_print_job(id, "test", at(1)).unwrap(),
+            "the first process claims it"
+        );
+        assert!(
+            !store.claim_print_job(id, "test", at(1)).unwrap(),
             "a second process finds it claimed and sends nothing"
         );
         assert_eq!(store.print_job(id).unwrap().unwrap().record.attempts, 1);
@@ -465,19 +504,19 @@ mod tests {
             "a retry leaves a job that is being sent alone"
         );
         assert_eq!(store.next_retryable_job(since, at(2)).unwrap(), None);
-        assert!(!store.claim_print_job(id, at(2)).unwrap());
+        assert!(!store.claim_print_job(id, "test", at(2)).unwrap());
 
         // The sender was killed mid-job: once the send is surely over, the job is owed.
         let later = at(1 + SENT_ABANDONED_AFTER_MINUTES + 1);
         assert_eq!(store.retryable_job_count(since, later).unwrap(), 1);
         assert_eq!(store.next_retryable_job(since, later).unwrap().unwrap().record.id, id);
-        assert!(store.claim_print_job(id, later).unwrap());
-        assert!(!store.claim_print_job(id, later).unwrap());
+        assert!(store.claim_print_job(id, "test", later).unwrap());
+        assert!(!store.claim_print_job(id, "test", later).unwrap());
         let mut store = store;
         store.finish_print_job(id, None, later).unwrap();
         let much_later = at(60);
         assert!(
-            !store.claim_print_job(id, much_later).unwrap(),
+            !store.claim_print_job(id, "test", much_later).unwrap(),
             "a done job is never sent again"
         );
         assert_eq!(store.retryable_job_count(since, much_later).unwrap(), 0);

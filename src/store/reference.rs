@@ -26,7 +26,7 @@ impl Store {
     /// One visit row and its day counter in one transaction (the rows
     /// [`Store::insert_visit`] writes): the raw insert it is measured against.
     pub fn raw_insert_visit(&mut self, visit_no: &str, phone: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = super::begin(self.conn_mut(), false)?;
         tx.execute(
             "INSERT INTO visits(visit_no, unit_no, surname, phone, visitor_type, party_size, status, created_at,
                  consent_at) VALUES (?1, '3-2-1201', '王', ?2, 'guest', 1, 'waiting', ?3, ?3)",
@@ -51,7 +51,7 @@ impl Store {
         day: &str,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = super::begin(self.conn_mut(), false)?;
         tx.execute(
             "INSERT INTO passes(pass_no, permit_id, worker_id, day, valid_from, valid_until, issued_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5)",
@@ -70,7 +70,7 @@ impl Store {
     /// A ticket row, its first history row and its day counter in one transaction (for
     /// [`Store::insert_ticket`]).
     pub fn raw_insert_ticket(&mut self, ticket_no: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = super::begin(self.conn_mut(), false)?;
         tx.execute(
             "INSERT INTO tickets(ticket_no, unit_no, request_type, choice, callback_phone, urgent, status,
                  received_at, due_at) VALUES (?1, '3-2-1201', 'repair', '漏水', '13912345678', 0, 'received', ?2, ?2)",

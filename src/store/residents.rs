@@ -23,7 +23,7 @@ pub struct ResidentSummary {
 impl Store {
     /// Replaces the whole directory in one transaction: all rows or none.
     pub fn replace_residents(&mut self, rows: &[Resident], now: DateTime<Utc>) -> Result<usize, StoreError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = super::begin(self.conn_mut(), false)?;
         tx.execute("DELETE FROM residents", [])?;
         {
             let mut insert =

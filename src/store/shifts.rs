@@ -86,7 +86,7 @@ impl Store {
         items: &[HandoverItem],
         now: DateTime<Utc>,
     ) -> Result<Handover, StoreError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = super::begin(self.conn_mut(), false)?;
         tx.execute(
             "INSERT INTO handovers(closed_at, closed_by, notes) VALUES (?1, ?2, ?3)",
             (ts(now), by, notes),

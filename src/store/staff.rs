@@ -103,9 +103,7 @@ impl Store {
         now: DateTime<Utc>,
         gate: impl FnOnce(u32, Option<DateTime<Utc>>) -> Result<u32, T>,
     ) -> Result<Result<u32, T>, StoreError> {
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = super::begin(self.conn_mut(), true)?;
         let (failures, last) = read_counter(&tx, counter)?;
         let failures = match gate(failures, last) {
             Ok(n) => n,

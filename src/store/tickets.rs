@@ -75,9 +75,7 @@ impl Store {
     /// Records a ticket numbered `R<day>-<seq>`, sequential per day even with two
     /// writers (the counter is bumped inside an immediate transaction).
     pub fn insert_ticket(&mut self, new: &NewTicket, now: DateTime<Utc>, day: &str) -> Result<Ticket, StoreError> {
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = super::begin(self.conn_mut(), true)?;
         let seq = super::visits::next_number(&tx, day, "ticket")?;
         let ticket_no = crate::domain::ticket::ticket_number(day, seq);
         tx.execute(
@@ -165,7 +163,7 @@ impl Store {
         closes: bool,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = super::begin(self.conn_mut(), false)?;
         let at = ts(now);
         tx.execute(
             "UPDATE tickets SET status = ?2,

@@ -3,7 +3,7 @@
 //! call-backs); everything that leaves the store for a screen or a slip is masked.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction};
+use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::{parse_ts, ts, Store, StoreError};
@@ -147,7 +147,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Visit> {
 
 /// The next number of `kind` on `day` (local date, `YYYYMMDD`), inside the caller's
 /// transaction so numbers are unique and gap-free per day even with two writers.
-pub(crate) fn next_number(tx: &Transaction<'_>, day: &str, kind: &str) -> Result<i64, StoreError> {
+pub(crate) fn next_number(tx: &Connection, day: &str, kind: &str) -> Result<i64, StoreError> {
     Ok(tx.query_row(
         "INSERT INTO day_counters(day, kind, last) VALUES (?1, ?2, 1)
          ON CONFLICT(day, kind) DO UPDATE SET last = last + 1 RETURNING last",
@@ -160,9 +160,7 @@ impl Store {
     /// Records a registration; `day` is the compound's local date (`YYYYMMDD`) that
     /// numbers the visit, e.g. `V20261127-0003`.
     pub fn insert_visit(&mut self, new: &NewVisit, now: DateTime<Utc>, day: &str) -> Result<Visit, StoreError> {
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = super::begin(self.conn_mut(), true)?;
         let seq = next_number(&tx, day, "visit")?;
         let visit_no = format!("V{day}-{seq:04}");
         let now_s = ts(now);

@@ -12,7 +12,6 @@ use crate::domain::mask::mask_phone;
 use crate::i18n::Lang;
 use crate::journeys::desk;
 use crate::journeys::permit::{self, PermitForm, PermitRejected, MAX_PERMIT_DAYS};
-use crate::journeys::worker;
 use crate::store::NewWorker;
 
 /// The period a new filing starts with, in days (both ends counted).
@@ -235,7 +234,7 @@ impl StaffMode {
                 workers: d.workers.clone(),
             }
         };
-        let filed = match desk::create_permit(&self.app, &name, form, now) {
+        let (filed, printing) = match desk::create_permit(&self.app, &name, form, now) {
             Ok(Ok(filed)) => filed,
             Ok(Err(why)) => {
                 let text = rejected_text(lang, &why);
@@ -246,7 +245,6 @@ impl StaffMode {
         };
         clear(window, self);
         window.global::<super::StaffAdapter>().set_tab(StaffTab::Renovation);
-        let printing = worker::print_permit(&self.app, &filed, now).unwrap_or(crate::app::Printing::Failed);
         let app = self.app.clone();
         self.say_when_printed(
             printing,
