@@ -159,7 +159,10 @@ fn the_chosen_time_is_highlighted_and_the_receipt_prints_it_with_the_note() {
         let gb = encoding_rs::GB18030.encode(text).0;
         slip.1.windows(gb.len()).any(|w| w == &gb[..])
     };
-    assert!(has("希望处理时间") && has("明天上午"), "the preferred time is on the receipt");
+    assert!(
+        has("希望处理时间") && has("明天上午"),
+        "the preferred time is on the receipt"
+    );
     assert!(has("补充说明") && has("Door Sticks"), "the note is on the receipt");
 }
 
@@ -230,7 +233,11 @@ fn failed_identification_says_the_same_thing_and_stops_after_three() {
     tap(&k, "业主服务");
     identify(&k, "9-9-909", "1234"); // no such unit
     let unknown_unit = read(&k, "提示").replace("9-9-909", "");
-    assert_eq!(step(&k), ResidentStep::IdentifyDigits, "the room is kept, only the digits are asked again");
+    assert_eq!(
+        step(&k),
+        ResidentStep::IdentifyDigits,
+        "the room is kept, only the digits are asked again"
+    );
     tap(&k, "返回");
     assert_eq!(read(&k, "您的房号"), "9-9-909", "the room is still there to correct");
     tap(&k, "清空");

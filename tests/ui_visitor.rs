@@ -90,7 +90,11 @@ fn a_walk_in_waits_for_the_host_then_gets_a_slip_whose_qr_verifies() {
     );
     let visit = last_visit(&k);
     // The waiting screen says what is happening, not a blank card.
-    assert_eq!(read(&k, "访问编号"), visit.visit_no, "the visit number is shown while waiting");
+    assert_eq!(
+        read(&k, "访问编号"),
+        visit.visit_no,
+        "the visit number is shown while waiting"
+    );
     assert_eq!(read(&k, "已等待"), "已等待 0 分 0 秒");
     assert!(
         read(&k, "接下来").contains("如果 5 分钟内住户没有回复，请到前台"),
@@ -296,7 +300,8 @@ fn tile_ok(k: &TestKiosk, name: &str, width: f32, height: f32, must_fit: bool) {
         "{name} at {width}x{height}: {size:?}"
     );
     assert!(
-        !must_fit || at.x >= 0.0 && at.y >= 0.0 && at.x + size.width <= width + 0.5 && at.y + size.height <= height + 0.5,
+        !must_fit
+            || at.x >= 0.0 && at.y >= 0.0 && at.x + size.width <= width + 0.5 && at.y + size.height <= height + 0.5,
         "{name} inside the {width}x{height} window: {at:?} {size:?}"
     );
 }
@@ -416,7 +421,9 @@ fn a_waiting_visitor_can_step_away_and_the_desk_is_told() {
     assert!(notices[0].notice.contains("访客已取消登记"), "{}", notices[0].notice);
     assert!(!notices[0].notice.contains(PHONE));
     // The desk can no longer let a cancelled visit in.
-    assert!(visitor::decide(k.app(), visit.id, true, "desk", Utc::now()).unwrap().is_none());
+    assert!(visitor::decide(k.app(), visit.id, true, "desk", Utc::now())
+        .unwrap()
+        .is_none());
     assert!(printed_slips(k.dir.path()).is_empty());
     tap(&k, "完成");
     assert_eq!(k.window.global::<AppState>().get_page(), Page::Home);
@@ -431,10 +438,18 @@ fn in_english_the_waiting_screen_says_what_happens_next() {
     tap(&k, "English");
     assert_eq!(read(&k, "Visit number"), last_visit(&k).visit_no);
     assert_eq!(read(&k, "Waited"), "Waited 0 min 0 s");
-    assert!(read(&k, "What happens next").contains("within 5 minutes"), "{}", read(&k, "What happens next"));
+    assert!(
+        read(&k, "What happens next").contains("within 5 minutes"),
+        "{}",
+        read(&k, "What happens next")
+    );
     visitor::decide(k.app(), last_visit(&k).id, false, "desk", Utc::now()).unwrap();
     wait_seconds(1);
-    assert_eq!(step(&k), VisitorStep::Denied, "the desk's decision shows within a second");
+    assert_eq!(
+        step(&k),
+        VisitorStep::Denied,
+        "the desk's decision shows within a second"
+    );
     tap(&k, "Done");
 }
 

@@ -48,7 +48,11 @@ fn choose_name(k: &TestKiosk, code: &str, who: &str) {
     tap(k, "下一步");
     assert_eq!(step(k), WorkerStep::Roster, "the roster follows the permit code");
     tap(k, who);
-    assert_eq!(step(k), WorkerStep::Confirm, "nothing prints before the worker confirms");
+    assert_eq!(
+        step(k),
+        WorkerStep::Confirm,
+        "nothing prints before the worker confirms"
+    );
 }
 
 fn pass_slips(k: &TestKiosk) -> usize {
@@ -88,15 +92,26 @@ fn a_wrong_last_four_gets_one_polite_answer_and_the_right_one_prints_the_pass() 
     k.app().set_now(Some(monday_at(10, 0)));
     let permit = permit(&k, true);
     choose_name(&k, &permit.code, "施工人员 张*明");
-    assert!(read(&k, "输入提示").contains("张*明"), "the name tapped is named, masked");
+    assert!(
+        read(&k, "输入提示").contains("张*明"),
+        "the name tapped is named, masked"
+    );
     type_keys(&k, "2222"); // 李四's digits: the roster name is not enough
     tap(&k, "确认");
-    assert_eq!(step(&k), WorkerStep::Confirm, "the name is kept, only the digits are retyped");
+    assert_eq!(
+        step(&k),
+        WorkerStep::Confirm,
+        "the name is kept, only the digits are retyped"
+    );
     assert_eq!(
         read(&k, "提示"),
         "抱歉，这四位与登记的手机号码不一致。请您再核对一下，还可以再试 2 次；如果手机号码换过了，请施工负责人到前台更新。"
     );
-    assert_eq!(read(&k, "手机号后四位"), "", "the wrong digits are cleared for the retry");
+    assert_eq!(
+        read(&k, "手机号后四位"),
+        "",
+        "the wrong digits are cleared for the retry"
+    );
     assert_eq!(pass_slips(&k), 0, "no pass before the worker proves who they are");
     type_keys(&k, "1111");
     tap(&k, "确认");
@@ -150,7 +165,13 @@ fn three_wrong_last_fours_hold_the_pass_and_tell_the_desk_once() {
     assert_eq!(k.window.global::<WorkerAdapter>().get_refusal(), WorkerRefusal::Held);
     assert_eq!(pass_slips(&k), 0);
     assert_eq!(
-        k.app().store().notices(10).unwrap().iter().filter(|n| n.kind == "identify_failed").count(),
+        k.app()
+            .store()
+            .notices(10)
+            .unwrap()
+            .iter()
+            .filter(|n| n.kind == "identify_failed")
+            .count(),
         1,
         "one notice per hold"
     );

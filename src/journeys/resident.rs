@@ -258,7 +258,11 @@ pub fn ticket_slip(app: &App, ticket: &Ticket) -> Result<Slip, JourneyError> {
         ));
     }
     if !ticket.note.trim().is_empty() {
-        ops.push(Op::Text(format!("{}{}", lang.pick("补充说明：", "Note: "), ticket.note.trim())));
+        ops.push(Op::Text(format!(
+            "{}{}",
+            lang.pick("补充说明：", "Note: "),
+            ticket.note.trim()
+        )));
     }
     ops.push(Op::Divider);
     if ticket.urgent {

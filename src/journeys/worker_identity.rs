@@ -61,12 +61,22 @@ pub fn ask_for_pass(app: &App, permit: &Permit, proof: &Proof, now: DateTime<Utc
                     return Ok(Asked::Held);
                 }
             }
-            Ok(Asked::Checked(issue_pass(app, permit, &WhoAsks::Phone(phone.clone()), now)?))
+            Ok(Asked::Checked(issue_pass(
+                app,
+                permit,
+                &WhoAsks::Phone(phone.clone()),
+                now,
+            )?))
         }
         Proof::LastFour { worker_id, digits } => {
             let Some(worker) = permit.workers.iter().find(|w| w.id == *worker_id) else {
                 // Not on this roster: the pass checks tell the desk and say so politely.
-                return Ok(Asked::Checked(issue_pass(app, permit, &WhoAsks::WorkerId(*worker_id), now)?));
+                return Ok(Asked::Checked(issue_pass(
+                    app,
+                    permit,
+                    &WhoAsks::WorkerId(*worker_id),
+                    now,
+                )?));
             };
             let before = app.store().identify_tally(&key(worker))?;
             if before.is_some_and(|t| t.is_locked(now)) {
@@ -76,7 +86,12 @@ pub fn ask_for_pass(app: &App, permit: &Permit, proof: &Proof, now: DateTime<Utc
                 if before.is_some() {
                     app.store().clear_identify_failures(&key(worker))?;
                 }
-                return Ok(Asked::Checked(issue_pass(app, permit, &WhoAsks::WorkerId(worker.id), now)?));
+                return Ok(Asked::Checked(issue_pass(
+                    app,
+                    permit,
+                    &WhoAsks::WorkerId(worker.id),
+                    now,
+                )?));
             }
             let after = after_failure(before, now);
             let notice = newly_locked(before, &after, now).then(|| held_notice(permit, worker, after.failures));
@@ -99,7 +114,10 @@ pub fn ask_for_pass(app: &App, permit: &Permit, proof: &Proof, now: DateTime<Utc
 }
 
 fn held(app: &App, worker: &Worker, now: DateTime<Utc>) -> Result<bool, JourneyError> {
-    Ok(app.store().identify_tally(&key(worker))?.is_some_and(|t| t.is_locked(now)))
+    Ok(app
+        .store()
+        .identify_tally(&key(worker))?
+        .is_some_and(|t| t.is_locked(now)))
 }
 
 /// The desk's notice when a pass is held: which permit and which roster name (masked).
@@ -110,7 +128,9 @@ fn held_notice(permit: &Permit, worker: &Worker, failures: u32) -> Notice {
     )
     .line(format!("{} · {} · {}", permit.code, permit.unit_no, permit.contractor))
     .line(format!("施工人员 Worker: {}", mask_name(&worker.name)))
-    .line(format!("手机后四位连续不符 Wrong last four digits in a row: {failures}"))
+    .line(format!(
+        "手机后四位连续不符 Wrong last four digits in a row: {failures}"
+    ))
     .line("请当面核实身份后在前台办理。Please check the worker in person and issue the pass at the desk.")
 }
 
@@ -136,6 +156,9 @@ mod tests {
         for wrong in ["1112", "0000", "111", "11111", "", "１１１１", "ab11"] {
             assert!(!last_four_match(&w, wrong), "{wrong:?}");
         }
-        assert!(!last_four_match(&worker(""), ""), "no registered mobile, nothing matches");
+        assert!(
+            !last_four_match(&worker(""), ""),
+            "no registered mobile, nothing matches"
+        );
     }
 }

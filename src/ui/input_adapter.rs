@@ -224,7 +224,9 @@ fn scan_kind(scanned: &Scanned) -> (ScanKind, String, Page) {
         Scanned::Token(TokenKind::Visit, _) => (ScanKind::Visit, String::new(), Page::Visitor),
         Scanned::Token(TokenKind::Ticket, _) => (ScanKind::Ticket, String::new(), Page::Resident),
         Scanned::TicketNumber(n) => (ScanKind::TicketNumber, n.clone(), Page::Resident),
-        Scanned::InviteCode(_) | Scanned::Token(TokenKind::Invite, _) => (ScanKind::InviteCode, String::new(), Page::Visitor),
+        Scanned::InviteCode(_) | Scanned::Token(TokenKind::Invite, _) => {
+            (ScanKind::InviteCode, String::new(), Page::Visitor)
+        }
         Scanned::Unknown => (ScanKind::Unknown, String::new(), Page::Home),
     }
 }

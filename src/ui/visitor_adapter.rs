@@ -155,7 +155,11 @@ impl VisitorJourney {
                 if known {
                     a.set_surname(self.draft.borrow().surname.as_str().into());
                 }
-                a.set_step(if known { VisitorStep::Details } else { VisitorStep::Surname });
+                a.set_step(if known {
+                    VisitorStep::Details
+                } else {
+                    VisitorStep::Surname
+                });
             }
             // The same polite answer for a malformed and an unknown unit.
             Ok(Err(Rejected::UnitFormat | Rejected::UnitNotFound)) | Ok(Err(_)) => {
@@ -357,7 +361,9 @@ impl VisitorJourney {
     /// The visitor steps away: the visit is cancelled and the desk told, unless the
     /// decision came first, which the screen then shows at once.
     fn cancel_waiting(&self, window: &AppWindow) {
-        let Some(id) = self.draft.borrow().waiting_visit else { return };
+        let Some(id) = self.draft.borrow().waiting_visit else {
+            return;
+        };
         match crate::journeys::visitor_wait::cancel_waiting(&self.app, id, self.app.now()) {
             Ok(true) => {
                 self.poll.stop();

@@ -62,7 +62,8 @@ impl WorkerJourney {
                 },
             )
         });
-        on!(on_phone_entered, |j, w, phone| j.issue(&w, Proof::Phone(phone.to_string())));
+        on!(on_phone_entered, |j, w, phone| j
+            .issue(&w, Proof::Phone(phone.to_string())));
         on!(on_leave, |j, w| j.leave(&w));
         on!(on_back, |j, w| {
             let a = w.global::<WorkerAdapter>();
