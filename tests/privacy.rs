@@ -218,10 +218,8 @@ fn no_page_and_no_slip_shows_a_full_phone_or_id_number() {
     k.set_language(Lang::Zh);
     k.show_page(lobby_kiosk::ui::Page::Home);
 
-    // A returning visitor is offered their masked number, never the full one.
+    // A returning visitor is offered their last visit, never the full number.
     tap(&k, "访客登记");
-    type_keys(&k, "1-1-101");
-    tap(&k, "下一步");
     for c in VISITOR_PHONE.chars() {
         tap(&k, &c.to_string());
     }
@@ -232,11 +230,13 @@ fn no_page_and_no_slip_shows_a_full_phone_or_id_number() {
     );
     tap(&k, "下一步");
     assert!(
-        screen_text(&k).join("\n").contains("139****5678"),
-        "the masked form is shown"
+        screen_text(&k).join("\n").contains("先生/女士"),
+        "their own surname, politely"
     );
     assert_screen_clean(&k, "the returning-visitor question");
-    tap(&k, "是我本人");
+    tap(&k, "到别的房号");
+    type_keys(&k, "1-1-101");
+    tap(&k, "下一步");
     assert_screen_clean(&k, "visitor details");
     k.show_page(lobby_kiosk::ui::Page::Home);
     k.reset_journeys();
@@ -260,6 +260,10 @@ fn no_page_and_no_slip_shows_a_full_phone_or_id_number() {
         read(&k, "个人信息说明")
     );
     tap(&k, "施工人员 张*明");
+    assert_eq!(k.window.global::<WorkerAdapter>().get_step(), WorkerStep::Confirm);
+    assert_screen_clean(&k, "the worker's confirmation of their mobile");
+    type_keys(&k, &WORKER_PHONE[7..]);
+    tap(&k, "确认");
     assert_eq!(k.window.global::<WorkerAdapter>().get_step(), WorkerStep::Issued);
     assert_screen_clean(&k, "the issued pass");
     k.show_page(lobby_kiosk::ui::Page::Home);

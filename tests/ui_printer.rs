@@ -44,7 +44,8 @@ fn step(k: &TestKiosk) -> WorkerStep {
     k.window.global::<WorkerAdapter>().get_step()
 }
 
-/// The worker types the permit code and taps their name; returns without waiting for
+/// The worker types the permit code, taps their name and confirms the last four
+/// digits of their mobile; returns without waiting for
 /// the printer when `wait` is false (the screen is then still deciding).
 fn ask_for_pass(k: &TestKiosk, code: &str, wait: bool) {
     tap(k, "装修临时通行证");
@@ -52,10 +53,12 @@ fn ask_for_pass(k: &TestKiosk, code: &str, wait: bool) {
         tap(k, &c.to_string());
     }
     tap(k, "下一步");
+    tap(k, "施工人员 张*明");
+    type_keys(k, "1111");
     if wait {
-        tap(k, "施工人员 张*明");
+        tap(k, "确认");
     } else {
-        find(k, "施工人员 张*明").mock_single_click(slint::platform::PointerEventButton::Left);
+        find(k, "确认").mock_single_click(slint::platform::PointerEventButton::Left);
     }
 }
 
@@ -331,9 +334,9 @@ fn a_visitor_approved_at_the_desk_while_the_paper_is_out_is_told_politely() {
     let k = kiosk_on(&fake, 500, 600);
     add_desk_staff(k.app(), Utc::now());
     tap(&k, "访客登记");
-    type_keys(&k, "1-1-101");
-    tap(&k, "下一步");
     type_keys(&k, "13900000004");
+    tap(&k, "下一步");
+    type_keys(&k, "1-1-101");
     tap(&k, "下一步");
     tap(&k, "姓 王");
     tap(&k, "同意并登记");

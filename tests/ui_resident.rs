@@ -132,6 +132,74 @@ fn an_emergency_shows_the_on_duty_number_at_once_and_alerts_the_desk() {
 }
 
 #[test]
+fn the_chosen_time_is_highlighted_and_the_receipt_prints_it_with_the_note() {
+    let k = kiosk();
+    office_time(&k);
+    to_menu(&k);
+    tap(&k, RequestType::Repair.label(Lang::Zh));
+    tap(&k, quick_choices(RequestType::Repair)[2].label(Lang::Zh));
+    let checked = |label: &str| find(&k, label).accessible_checked();
+    assert_eq!(checked("尽快"), Some(true), "the default is shown as chosen");
+    tap(&k, "明天上午");
+    assert_eq!(checked("明天上午"), Some(true), "the chosen chip is highlighted");
+    assert_eq!(checked("尽快"), Some(false));
+    tap(&k, "补充说明（可选）");
+    type_latin(&k, "DOOR STICKS");
+    tap(&k, "完成");
+    assert_eq!(step(&k), ResidentStep::Details);
+    assert_eq!(checked("明天上午"), Some(true), "still chosen after the note");
+    tap(&k, "下一步");
+    tap(&k, "可以，提交");
+    assert_eq!(step(&k), ResidentStep::Done);
+    let slip = printed_slips(k.dir.path())
+        .into_iter()
+        .find(|(name, _)| name.ends_with("-ticket.bin"))
+        .expect("the receipt printed");
+    let has = |text: &str| {
+        let gb = encoding_rs::GB18030.encode(text).0;
+        slip.1.windows(gb.len()).any(|w| w == &gb[..])
+    };
+    assert!(
+        has("希望处理时间") && has("明天上午"),
+        "the preferred time is on the receipt"
+    );
+    assert!(has("补充说明") && has("Door Sticks"), "the note is on the receipt");
+}
+
+#[test]
+fn for_gas_or_fire_the_first_words_are_to_leave_and_call_119() {
+    let k = kiosk();
+    office_time(&k);
+    to_menu(&k);
+    tap(&k, RequestType::EmergencyRepair.label(Lang::Zh));
+    assert!(
+        !read(&k, "值班电话").is_empty() && !shows_text(&k, "值班人员已收到通知"),
+        "nobody has been told before anything is chosen"
+    );
+    assert!(is_shown(&k, "着火或冒烟"), "fire or smoke, said plainly");
+    assert!(!is_shown(&k, "烟火"));
+    tap(&k, "闻到燃气味");
+    assert_eq!(step(&k), ResidentStep::Done);
+    assert!(
+        read(&k, "安全提示").starts_with("请立即离开室内，到室外安全处拨打 119。"),
+        "{}",
+        read(&k, "安全提示")
+    );
+    tap(&k, "完成");
+    to_menu(&k);
+    tap(&k, RequestType::EmergencyRepair.label(Lang::Zh));
+    tap(&k, "着火或冒烟");
+    assert!(read(&k, "安全提示").starts_with("请立即离开，到安全处拨打 119。"));
+    // In English too.
+    tap(&k, "English");
+    assert!(
+        read(&k, "Safety first").starts_with("Please leave at once and call 119"),
+        "{}",
+        read(&k, "Safety first")
+    );
+}
+
+#[test]
 fn after_hours_requests_are_accepted_with_the_next_working_day_promise() {
     let k = kiosk();
     let evening = chrono_tz::Asia::Shanghai
@@ -164,12 +232,23 @@ fn failed_identification_says_the_same_thing_and_stops_after_three() {
     let k = kiosk();
     tap(&k, "业主服务");
     identify(&k, "9-9-909", "1234"); // no such unit
-    let unknown_unit = read(&k, "提示");
+    let unknown_unit = read(&k, "提示").replace("9-9-909", "");
+    assert_eq!(
+        step(&k),
+        ResidentStep::IdentifyDigits,
+        "the room is kept, only the digits are asked again"
+    );
+    tap(&k, "返回");
+    assert_eq!(read(&k, "您的房号"), "9-9-909", "the room is still there to correct");
+    tap(&k, "清空");
     identify(&k, UNIT, "0000"); // wrong digits
-    let wrong_digits = read(&k, "提示");
+    let wrong_digits = read(&k, "提示").replace(UNIT, "");
     assert_eq!(unknown_unit, wrong_digits, "no way to tell which part was wrong");
-    assert_eq!(step(&k), ResidentStep::IdentifyUnit);
-    identify(&k, UNIT, "0001");
+    assert_eq!(step(&k), ResidentStep::IdentifyDigits);
+    assert!(wrong_digits.contains("请按“返回”修改"), "{wrong_digits}");
+    assert_eq!(read(&k, "登记手机号的后四位"), "", "the wrong digits are cleared");
+    type_keys(&k, "0001");
+    tap(&k, "确认");
     assert_eq!(step(&k), ResidentStep::Stopped);
     let notice = &k.app().store().notices(1).unwrap()[0];
     assert_eq!(notice.kind, "identify_failed", "the desk is told");

@@ -65,9 +65,9 @@ fn going_home_and_starting_over_does_not_reset_the_count() {
 
     // One wrong try per visit, starting over each time: the third still stops.
     start_over_and_try(&k, UNIT, wrong);
-    assert_eq!(step(&k), ResidentStep::IdentifyUnit);
+    assert_eq!(step(&k), ResidentStep::IdentifyDigits);
     start_over_and_try(&k, UNIT, wrong);
-    assert_eq!(step(&k), ResidentStep::IdentifyUnit);
+    assert_eq!(step(&k), ResidentStep::IdentifyDigits);
     assert_eq!(identify_notices(&k), 0);
     start_over_and_try(&k, UNIT, wrong);
     assert_eq!(step(&k), ResidentStep::Stopped);
@@ -113,5 +113,5 @@ fn going_home_and_starting_over_does_not_reset_the_count() {
     assert_eq!(step(&k), ResidentStep::Menu);
     // And a success forgets the failures: one later slip of the finger does not lock.
     start_over_and_try(&k, UNIT, wrong);
-    assert_eq!(step(&k), ResidentStep::IdentifyUnit);
+    assert_eq!(step(&k), ResidentStep::IdentifyDigits);
 }

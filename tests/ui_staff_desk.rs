@@ -131,6 +131,11 @@ fn every_dashboard_action_leaves_an_audit_row() {
     assert!(k.exit_requested());
     tap(&k, "退出登录");
     assert_eq!(k.window.global::<StaffAdapter>().get_step(), StaffStep::Pin);
+    assert_eq!(
+        k.window.global::<lobby_kiosk::ui::AppState>().get_page(),
+        lobby_kiosk::ui::Page::Home,
+        "退出 lands on the home page, ready for the next visitor"
+    );
 
     assert_eq!(
         audit_actions(k.app(), "李明"),

@@ -24,7 +24,23 @@ fn step(k: &TestKiosk) -> WorkerStep {
     k.window.global::<WorkerAdapter>().get_step()
 }
 
+/// The last four digits of the mobile the contractor registered for a roster name.
+fn last_four(who: &str) -> &'static str {
+    match who {
+        "施工人员 张*明" => "1111",
+        _ => "2222",
+    }
+}
+
+/// Permit code, roster name, then the last four digits of the worker's mobile.
 fn ask_for_pass(k: &TestKiosk, code: &str, who: &str) {
+    choose_name(k, code, who);
+    type_keys(k, last_four(who));
+    tap(k, "确认");
+}
+
+/// Up to the question that proves who the worker is.
+fn choose_name(k: &TestKiosk, code: &str, who: &str) {
     tap(k, "装修临时通行证");
     for c in code.chars() {
         tap(k, &c.to_string());
@@ -32,6 +48,160 @@ fn ask_for_pass(k: &TestKiosk, code: &str, who: &str) {
     tap(k, "下一步");
     assert_eq!(step(k), WorkerStep::Roster, "the roster follows the permit code");
     tap(k, who);
+    assert_eq!(
+        step(k),
+        WorkerStep::Confirm,
+        "nothing prints before the worker confirms"
+    );
+}
+
+fn pass_slips(k: &TestKiosk) -> usize {
+    printed_slips(k.dir.path())
+        .iter()
+        .filter(|(n, _)| n.ends_with("-pass.bin"))
+        .count()
+}
+
+#[test]
+fn a_worker_takes_16_touches_of_which_5_prove_who_they_are() {
+    let k = kiosk();
+    k.app().set_now(Some(monday_at(10, 0)));
+    let permit = permit(&k, true);
+    let mut touches = 0;
+    let mut touch = |label: &str| {
+        touches += 1;
+        tap(&k, label);
+    };
+    touch("装修临时通行证");
+    for c in permit.code.chars() {
+        touch(&c.to_string());
+    }
+    touch("下一步");
+    touch("施工人员 张*明");
+    for c in "1111".chars() {
+        touch(&c.to_string());
+    }
+    touch("确认");
+    assert_eq!(step(&k), WorkerStep::Issued);
+    assert_eq!(touches, 16, "docs/PERFORMANCE.md keeps this count");
+}
+
+#[test]
+fn a_wrong_last_four_gets_one_polite_answer_and_the_right_one_prints_the_pass() {
+    let k = kiosk();
+    k.app().set_now(Some(monday_at(10, 0)));
+    let permit = permit(&k, true);
+    choose_name(&k, &permit.code, "施工人员 张*明");
+    assert!(
+        read(&k, "输入提示").contains("张*明"),
+        "the name tapped is named, masked"
+    );
+    type_keys(&k, "2222"); // 李四's digits: the roster name is not enough
+    tap(&k, "确认");
+    assert_eq!(
+        step(&k),
+        WorkerStep::Confirm,
+        "the name is kept, only the digits are retyped"
+    );
+    assert_eq!(
+        read(&k, "提示"),
+        "抱歉，这四位与登记的手机号码不一致。请您再核对一下，还可以再试 2 次；如果手机号码换过了，请施工负责人到前台更新。"
+    );
+    assert_eq!(
+        read(&k, "手机号后四位"),
+        "",
+        "the wrong digits are cleared for the retry"
+    );
+    assert_eq!(pass_slips(&k), 0, "no pass before the worker proves who they are");
+    type_keys(&k, "1111");
+    tap(&k, "确认");
+    assert_eq!(step(&k), WorkerStep::Issued);
+    assert_eq!(pass_slips(&k), 1);
+    let slip = &printed_slips(k.dir.path())[0].1;
+    let named = encoding_rs::GB18030.encode("施工人员").0;
+    let masked = encoding_rs::GB18030.encode("张*明").0;
+    assert!(
+        slip.windows(named.len()).any(|w| w == &named[..]) && slip.windows(masked.len()).any(|w| w == &masked[..]),
+        "the slip names the worker, masked, so a guard can compare"
+    );
+}
+
+#[test]
+fn three_wrong_last_fours_hold_the_pass_and_tell_the_desk_once() {
+    let k = kiosk();
+    k.app().set_now(Some(monday_at(10, 0)));
+    let permit = permit(&k, true);
+    choose_name(&k, &permit.code, "施工人员 张*明");
+    for _ in 0..2 {
+        type_keys(&k, "9999");
+        tap(&k, "确认");
+        assert_eq!(step(&k), WorkerStep::Confirm);
+    }
+    assert!(read(&k, "提示").contains("还可以再试 1 次"), "{}", read(&k, "提示"));
+    // Starting over does not give fresh tries.
+    tap(&k, "返回");
+    tap(&k, "施工人员 张*明");
+    type_keys(&k, "9999");
+    tap(&k, "确认");
+    assert_eq!(step(&k), WorkerStep::Refused);
+    assert_eq!(k.window.global::<WorkerAdapter>().get_refusal(), WorkerRefusal::Held);
+    assert!(read(&k, "请稍等，前台马上为您核实").contains("前台工作人员已收到通知"));
+    let notices = k.app().store().notices(10).unwrap();
+    let held: Vec<_> = notices.iter().filter(|n| n.kind == "identify_failed").collect();
+    assert_eq!(held.len(), 1, "the desk is told");
+    assert!(held[0].notice.contains("张*明") && held[0].notice.contains(&permit.code));
+    assert!(!held[0].notice.contains("张三明") && !held[0].notice.contains("13700001111"));
+
+    // Held: the right digits, or the full mobile, do not print a pass either.
+    tap(&k, "完成");
+    ask_for_pass(&k, &permit.code, "施工人员 张*明");
+    assert_eq!(k.window.global::<WorkerAdapter>().get_refusal(), WorkerRefusal::Held);
+    tap(&k, "完成");
+    choose_name(&k, &permit.code, "施工人员 张*明");
+    tap(&k, "返回");
+    tap(&k, "名单里找不到我，用手机号查找");
+    type_keys(&k, "13700001111");
+    tap(&k, "下一步");
+    assert_eq!(k.window.global::<WorkerAdapter>().get_refusal(), WorkerRefusal::Held);
+    assert_eq!(pass_slips(&k), 0);
+    assert_eq!(
+        k.app()
+            .store()
+            .notices(10)
+            .unwrap()
+            .iter()
+            .filter(|n| n.kind == "identify_failed")
+            .count(),
+        1,
+        "one notice per hold"
+    );
+    // Another worker on the same permit is not affected.
+    tap(&k, "完成");
+    ask_for_pass(&k, &permit.code, "施工人员 李*");
+    assert_eq!(step(&k), WorkerStep::Issued);
+}
+
+#[test]
+fn in_english_the_worker_is_asked_for_the_last_four_digits() {
+    let k = kiosk();
+    k.app().set_now(Some(monday_at(10, 0)));
+    let permit = permit(&k, true);
+    tap(&k, "English");
+    tap(&k, "Renovation worker pass");
+    type_keys(&k, &permit.code);
+    tap(&k, "Next");
+    tap(&k, "Worker 张*明");
+    assert!(
+        read(&k, "Input hint").contains("last four digits of the mobile number your contractor registered"),
+        "{}",
+        read(&k, "Input hint")
+    );
+    type_keys(&k, "0000");
+    tap(&k, "Confirm");
+    assert!(read(&k, "Note").contains("you can try 2 more"), "{}", read(&k, "Note"));
+    type_keys(&k, "1111");
+    tap(&k, "Confirm");
+    assert_eq!(step(&k), WorkerStep::Issued);
 }
 
 #[test]

@@ -156,9 +156,9 @@ const REPAIR: &[QuickChoice] = &[
 const EMERGENCY: &[QuickChoice] = &[
     qc("water_leak", "漏水/爆管", "Water leak or burst pipe"),
     qc("power_out", "停电", "No power"),
-    qc("gas_smell", "燃气味道", "Smell of gas"),
+    qc("gas_smell", "闻到燃气味", "Smell of gas"),
     qc("lift_trapped", "电梯困人", "Someone trapped in a lift"),
-    qc("fire_smoke", "烟火", "Fire or smoke"),
+    qc("fire_smoke", "着火或冒烟", "Fire or smoke"),
 ];
 
 const HOUSEKEEPING: &[QuickChoice] = &[
@@ -244,6 +244,20 @@ pub fn find_choice(t: RequestType, key: &str) -> Option<&'static QuickChoice> {
     quick_choices(t).iter().find(|c| c.key == key)
 }
 
+/// The preferred time a resident chose ("asap", "today", "tomorrow_am", "tomorrow_pm",
+/// "this_week"), as the receipt prints it; an unknown key is printed as it is.
+pub fn preferred_time_label(key: &str, lang: Lang) -> String {
+    let (zh, en) = match key {
+        "asap" => ("尽快", "As soon as possible"),
+        "today" => ("今天", "Today"),
+        "tomorrow_am" => ("明天上午", "Tomorrow morning"),
+        "tomorrow_pm" => ("明天下午", "Tomorrow afternoon"),
+        "this_week" => ("本周内", "This week"),
+        other => return other.to_string(),
+    };
+    lang.pick(zh, en).to_string()
+}
+
 /// Safety advice shown at once, before anything else, for the emergencies where what
 /// the resident does in the next minute matters. `None` for everything else.
 pub fn safety_note(t: RequestType, key: &str, lang: Lang) -> Option<&'static str> {
@@ -251,14 +265,17 @@ pub fn safety_note(t: RequestType, key: &str, lang: Lang) -> Option<&'static str
         return None;
     }
     let (zh, en) = match key {
+        // Gas and fire: the first words are to leave and call 119, whatever follows.
         "gas_smell" => (
-            "请勿开关电灯和电器,切勿使用明火;请打开门窗通风,并尽快离开室内。",
-            "Please do not switch any lights or appliances on or off and avoid any flame; \
-             open the doors and windows and leave the flat.",
+            "请立即离开室内，到室外安全处拨打 119。离开时请勿开关电灯和电器，切勿使用明火，\
+             也不要在室内打电话；如方便，请顺手打开门窗。",
+            "Please leave the flat at once and call 119 from outside. On the way out, do not \
+             switch lights or appliances on or off, use no flame and make no calls indoors; \
+             open the doors and windows if you can.",
         ),
         "fire_smoke" => (
-            "如有明火,请立即拨打119,并沿安全通道撤离,切勿乘坐电梯。",
-            "If there is fire, please call 119 at once and leave by the stairs; do not use the lift.",
+            "请立即离开，到安全处拨打 119。请沿安全通道撤离，切勿乘坐电梯。",
+            "Please leave at once and call 119 from a safe place. Use the stairs, never the lift.",
         ),
         "lift_trapped" => (
             "请保持冷静,按下轿厢内的警铃或对讲按钮,切勿强行扒门。",
@@ -352,15 +369,29 @@ mod tests {
     }
 
     #[test]
+    fn preferred_times_read_as_words() {
+        assert_eq!(preferred_time_label("tomorrow_am", Lang::Zh), "明天上午");
+        assert_eq!(preferred_time_label("this_week", Lang::En), "This week");
+        assert_eq!(preferred_time_label("", Lang::Zh), "");
+    }
+
+    #[test]
     fn safety_notes_only_for_emergencies() {
         for c in quick_choices(RequestType::EmergencyRepair) {
             let zh = safety_note(RequestType::EmergencyRepair, c.key, Lang::Zh).unwrap();
             assert!(zh.contains('请'), "{zh}");
             assert!(safety_note(RequestType::EmergencyRepair, c.key, Lang::En).is_some());
         }
-        assert!(safety_note(RequestType::EmergencyRepair, "fire_smoke", Lang::Zh)
-            .unwrap()
-            .contains("119"));
+        for key in ["gas_smell", "fire_smoke"] {
+            let zh = safety_note(RequestType::EmergencyRepair, key, Lang::Zh).unwrap();
+            let en = safety_note(RequestType::EmergencyRepair, key, Lang::En).unwrap();
+            let first = |t: &str, stop: char| t.split(stop).next().unwrap_or("").to_string();
+            assert!(
+                first(zh, '。').starts_with("请立即离开") && first(zh, '。').contains("119"),
+                "gas and fire: the first words are to leave and call 119: {zh}"
+            );
+            assert!(en.starts_with("Please leave") && first(en, '.').contains("119"), "{en}");
+        }
         assert_eq!(safety_note(RequestType::Repair, "gas_smell", Lang::Zh), None);
         assert_eq!(safety_note(RequestType::EmergencyRepair, "other", Lang::Zh), None);
     }

@@ -49,6 +49,8 @@ pub enum TokenKind {
     Pass,
     Permit,
     Ticket,
+    /// A visitor's invitation (预约), so its QR code is signed like every other slip.
+    Invite,
 }
 
 impl TokenKind {
@@ -58,11 +60,12 @@ impl TokenKind {
             Self::Pass => 1,
             Self::Permit => 2,
             Self::Ticket => 3,
+            Self::Invite => 4,
         }
     }
 
     fn from_code(code: u8) -> Option<Self> {
-        [Self::Visit, Self::Pass, Self::Permit, Self::Ticket]
+        [Self::Visit, Self::Pass, Self::Permit, Self::Ticket, Self::Invite]
             .get(usize::from(code))
             .copied()
     }
@@ -352,9 +355,7 @@ fn encode_payload(p: &TokenPayload) -> Result<Vec<u8>, SignError> {
 fn decode_payload(msg: &[u8]) -> Option<TokenPayload> {
     let (&key_id, rest) = msg.split_first()?;
     let (&head, rest) = rest.split_first()?;
-    if head & 0x80 != 0 {
-        return None;
-    }
+    // The kind is the top three bits; the codes no kind uses (5 to 7) are refused.
     let kind = TokenKind::from_code(head >> 5)?;
     let unit_len = usize::from(head & 0x1f);
     if unit_len > MAX_UNIT_BYTES || rest.len() < unit_len {

@@ -125,7 +125,7 @@ fn signature_is_checked_before_fields() {
     forged.extend_from_slice(&[0u8; 64]);
     let text = format!("{PREFIX}{}", base45::encode(&forged));
     assert_eq!(verify(&text, &ring, t(9, 0), never), Err(VerifyError::BadSignature));
-    // Reserved bit set, validly signed: malformed.
+    // The top bit turns a pass (kind 1) into kind 5, which no slip uses: malformed.
     let mut msg = encode_payload(&payload()).unwrap();
     msg[1] |= 0x80;
     assert_eq!(
@@ -280,7 +280,8 @@ fn any_payload() -> impl Strategy<Value = TokenPayload> {
         Just(TokenKind::Visit),
         Just(TokenKind::Pass),
         Just(TokenKind::Permit),
-        Just(TokenKind::Ticket)
+        Just(TokenKind::Ticket),
+        Just(TokenKind::Invite)
     ];
     let unit = prop_oneof![
         "[0-9]{1,3}-[0-9]{1,2}-[0-9]{3,4}",

@@ -14,8 +14,11 @@ pub mod resident;
 pub mod shift;
 pub mod staff;
 pub mod visitor;
+pub mod visitor_return;
 pub mod visitor_slip;
+pub mod visitor_wait;
 pub mod worker;
+pub mod worker_identity;
 pub mod worker_slip;
 
 use chrono::{DateTime, Utc};

@@ -9,8 +9,8 @@ use crate::app::App;
 use crate::domain::field::{self, FieldError};
 use crate::domain::mask::mask_phone;
 use crate::domain::phone::parse_mobile;
-use crate::domain::request::{find_choice, RequestType};
-use crate::domain::sla::{breach, due_at, reopening, Breach, Reopening};
+use crate::domain::request::{find_choice, preferred_time_label, RequestType};
+use crate::domain::sla::{breach, due_at, is_office_open, reopening, Breach, Reopening};
 use crate::domain::ticket::{can_move, parse_ticket_number, TicketStatus};
 use crate::domain::token::{self, TokenKind, TokenPayload};
 use crate::i18n::Lang;
@@ -270,8 +270,23 @@ pub fn ticket_slip(app: &App, ticket: &Ticket) -> Result<Slip, JourneyError> {
         field("登记时间", "Received", local(ticket.received_at)),
         field("预计响应", "Response by", local(ticket.due_at)),
         field("回电号码", "Call back", mask_phone(&ticket.callback_phone)),
-        Op::Divider,
     ];
+    // What the resident asked for in their own words, and when it suits them.
+    if !ticket.preferred_time.is_empty() && !t.is_emergency() {
+        ops.push(field(
+            "希望处理时间",
+            "Preferred time",
+            preferred_time_label(&ticket.preferred_time, lang),
+        ));
+    }
+    if !ticket.note.trim().is_empty() {
+        ops.push(Op::Text(format!(
+            "{}{}",
+            lang.pick("补充说明：", "Note: "),
+            ticket.note.trim()
+        )));
+    }
+    ops.push(Op::Divider);
     if ticket.urgent {
         ops.push(Op::Text(format!(
             "{}{}",

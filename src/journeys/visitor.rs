@@ -190,7 +190,12 @@ pub fn check_in_invite(app: &App, code: &str, now: DateTime<Utc>) -> Result<Invi
 
 fn check_in_invite_in_unit(app: &App, code: &str, now: DateTime<Utc>) -> Result<InviteOutcome, JourneyError> {
     let code = code.trim();
-    let Some(invite) = app.store().open_invite(code)? else {
+    let found = if code.starts_with(token::PREFIX) {
+        invite_from_token(app, code, now)?
+    } else {
+        app.store().open_invite(code)?
+    };
+    let Some(invite) = found else {
         return Ok(InviteOutcome::Unknown);
     };
     let today = now.with_timezone(&app.config.tz()).date_naive();
@@ -228,8 +233,14 @@ fn check_in_invite_in_unit(app: &App, code: &str, now: DateTime<Utc>) -> Result<
         return Ok(InviteOutcome::Held(visit));
     }
     let printed = print_visit_slip(app, &visit, now)?;
-    let notice =
-        desk_notice(app, NoticeKind::VisitorWaiting, &visit).line("预约访客已到达 Invited visitor has arrived");
+    // Already let in by the invitation: the desk is told, not asked.
+    let notice = desk_notice_titled(
+        app,
+        NoticeKind::VisitorWaiting,
+        "预约访客已到达，已按预约放行 Invited visitor arrived and was let in",
+        &visit,
+    )
+    .line("预约访客已到达 Invited visitor has arrived");
     tell_desk(app, &notice, now)?;
     Ok(InviteOutcome::CheckedIn { visit, printed })
 }
@@ -348,7 +359,8 @@ pub fn sign_out_by_token(app: &App, token_text: &str, now: DateTime<Utc>) -> Res
 #[derive(Debug, Clone, Serialize)]
 pub struct CreatedInvite {
     pub code: String,
-    /// What the invite's QR code carries (the code itself: the scanner routes 6 digits here).
+    /// What the invite's QR code carries: a signed token like every other slip's (the
+    /// scanner routes it to the check-in); the bare code still works when typed.
     pub qr_text: String,
     pub unit: String,
     pub visitor: String,
@@ -422,7 +434,7 @@ pub fn create_invite(
             Ok::<_, crate::store::StoreError>(invite)
         });
         match filed {
-            Ok(invite) => return Ok(Ok(created(&invite))),
+            Ok(invite) => return Ok(Ok(created(app, &invite)?)),
             Err(crate::store::StoreError::CodeTaken) => continue,
             Err(e) => return Err(e.into()),
         }
@@ -430,15 +442,40 @@ pub fn create_invite(
     Err(crate::store::StoreError::CodeTaken.into())
 }
 
-fn created(invite: &Invite) -> CreatedInvite {
-    CreatedInvite {
+fn created(app: &App, invite: &Invite) -> Result<CreatedInvite, JourneyError> {
+    Ok(CreatedInvite {
         code: invite.code.clone(),
-        qr_text: invite.code.clone(),
+        qr_text: invite_token(app, invite)?,
         unit: invite.unit_no.clone(),
         visitor: mask_name(&invite.surname),
         phone: mask_phone(&invite.phone),
         valid_from: invite.valid_from,
         valid_until: invite.valid_until,
+    })
+}
+
+/// The signed token in an invite's QR code: valid over the invite's days (local time,
+/// with a day's slack either side; the check-in judges the dates itself).
+pub fn invite_token(app: &App, invite: &Invite) -> Result<String, JourneyError> {
+    let start = invite.valid_from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let end = invite.valid_until.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let payload = TokenPayload {
+        kind: TokenKind::Invite,
+        id: invite.id as u64,
+        unit: invite.unit_no.clone(),
+        valid_from: start - chrono::Duration::days(1),
+        valid_until: end + chrono::Duration::days(2),
+        key_id: app.keys.signing.key_id(),
+    };
+    Ok(token::sign(&app.keys.signing, &payload)?)
+}
+
+/// The open invite a scanned invite token names, if the token verifies.
+fn invite_from_token(app: &App, text: &str, now: DateTime<Utc>) -> Result<Option<Invite>, JourneyError> {
+    let ring = app.keys.ring();
+    match token::verify(text, &ring, now, |_, _| false) {
+        Ok(p) if p.kind == TokenKind::Invite => Ok(app.store().open_invite_by_id(p.id as i64)?),
+        _ => Ok(None),
     }
 }
 
@@ -448,12 +485,16 @@ fn valid_until(app: &App, now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// The desk's message about a visit: masked, so a chat group never holds a full number.
 fn desk_notice(app: &App, kind: NoticeKind, visit: &Visit) -> Notice {
-    let lang = crate::i18n::Lang::Zh;
-    let kind_label = VisitorType::parse(&visit.visitor_type).map_or("", |t| t.label(lang));
     let title = match kind {
         NoticeKind::VisitorHeld => "访客需前台处理 Visitor held for the desk",
         _ => "访客等待确认 Visitor waiting for approval",
     };
+    desk_notice_titled(app, kind, title, visit)
+}
+
+fn desk_notice_titled(app: &App, kind: NoticeKind, title: &str, visit: &Visit) -> Notice {
+    let lang = crate::i18n::Lang::Zh;
+    let kind_label = VisitorType::parse(&visit.visitor_type).map_or("", |t| t.label(lang));
     Notice::new(kind, title)
         .line(format!("{} · {}", app.config.compound.name, visit.visit_no))
         .line(format!("房号 Unit: {}", visit.unit_no))

@@ -110,6 +110,17 @@ impl Store {
             .optional()?)
     }
 
+    /// An unused, unrevoked invite by its id (from a signed invite QR code).
+    pub fn open_invite_by_id(&self, id: i64) -> Result<Option<Invite>, StoreError> {
+        let sql =
+            format!("SELECT {INVITE_COLUMNS} FROM invites WHERE id = ?1 AND used_at IS NULL AND revoked_at IS NULL");
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([id], invite_row)
+            .optional()?)
+    }
+
     pub fn invites(&self, include_closed: bool) -> Result<Vec<Invite>, StoreError> {
         let filter = if include_closed {
             ""

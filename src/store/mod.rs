@@ -24,6 +24,7 @@ mod shifts;
 mod staff;
 mod tickets;
 pub mod trouble;
+mod visit_cancel;
 mod visits;
 
 pub use exports::PassExport;

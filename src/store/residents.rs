@@ -45,6 +45,17 @@ impl Store {
         )?)
     }
 
+    /// A unit that is in the directory (the first imported), for the hint's example, so
+    /// a person who types the example reaches a real home. `None` if the directory is
+    /// empty.
+    pub fn example_unit(&self) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .query_row("SELECT unit_no FROM residents ORDER BY rowid LIMIT 1", [], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The directory ordered by unit, full phone numbers included (the caller masks).
     pub fn residents(&self) -> Result<Vec<Resident>, StoreError> {
         let mut stmt = self

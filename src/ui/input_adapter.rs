@@ -21,8 +21,8 @@ use crate::input::surnames;
 
 /// Candidates shown at once in the pinyin bar.
 pub const CANDIDATES_PER_PAGE: usize = 8;
-/// Surname tiles per page of the grid (10 × 3).
-pub const SURNAMES_PER_PAGE: usize = 30;
+/// Surname tiles per page of the grid: the 100 most common on the first page.
+pub const SURNAMES_PER_PAGE: usize = 100;
 
 /// State behind the input parts: one pinyin composition and one scanner at a time.
 pub struct InputState {
@@ -50,7 +50,15 @@ impl InputState {
             scan_handler: RefCell::new(None),
         });
         let adapter = window.global::<InputAdapter>();
-        adapter.set_unit_example(app.unit_format.example().into());
+        // The example is a unit of this compound's directory, so typing it works.
+        let example = app
+            .store()
+            .example_unit()
+            .ok()
+            .flatten()
+            .and_then(|u| app.unit_format.parse_unit(&u).ok().map(|u| u.to_string()))
+            .unwrap_or_else(|| app.unit_format.example());
+        adapter.set_unit_example(example.into());
         {
             let app = app.clone();
             adapter.on_validate(move |kind, value| validate(&app, kind, &value));
@@ -216,7 +224,9 @@ fn scan_kind(scanned: &Scanned) -> (ScanKind, String, Page) {
         Scanned::Token(TokenKind::Visit, _) => (ScanKind::Visit, String::new(), Page::Visitor),
         Scanned::Token(TokenKind::Ticket, _) => (ScanKind::Ticket, String::new(), Page::Resident),
         Scanned::TicketNumber(n) => (ScanKind::TicketNumber, n.clone(), Page::Resident),
-        Scanned::InviteCode(_) => (ScanKind::InviteCode, String::new(), Page::Visitor),
+        Scanned::InviteCode(_) | Scanned::Token(TokenKind::Invite, _) => {
+            (ScanKind::InviteCode, String::new(), Page::Visitor)
+        }
         Scanned::Unknown => (ScanKind::Unknown, String::new(), Page::Home),
     }
 }

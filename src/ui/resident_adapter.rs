@@ -185,6 +185,9 @@ impl ResidentJourney {
             .set_types(ModelRc::new(VecModel::from(items)));
         if let Some(t) = self.draft.borrow().request_type {
             self.show_choices(window, t, lang);
+            // The safety advice follows the language too (it may be on screen now).
+            let note = safety_note(t, &self.draft.borrow().choice, lang).unwrap_or("");
+            window.global::<ResidentAdapter>().set_safety_note(note.into());
         }
     }
 
@@ -234,9 +237,11 @@ impl ResidentJourney {
                     let _ = crate::journeys::tell_desk(&self.app, &notice, self.app.now());
                     a.set_step(ResidentStep::Stopped);
                 } else {
+                    // The room stays as typed: only the digits are asked again ("返回"
+                    // corrects the room). One answer for an unknown room and wrong digits.
                     a.set_problem(ResidentProblem::NotMatched);
-                    a.set_unit_typed("".into());
-                    a.set_step(ResidentStep::IdentifyUnit);
+                    a.set_digits_typed("".into());
+                    a.set_step(ResidentStep::IdentifyDigits);
                 }
             }
             Err(e) => self.failed(window, &e),

@@ -283,6 +283,7 @@ fn stage(kiosk: &Kiosk, shot: &Shot) {
             v.set_unit("3-2-1201".into());
             v.set_surname("王".into());
             v.set_visit_no("V20261127-0003".into());
+            v.set_waited_secs(95);
             v.set_step(match shot.page.as_str() {
                 "visitor-details" => VisitorStep::Details,
                 "visitor-waiting" => VisitorStep::Waiting,

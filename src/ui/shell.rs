@@ -100,6 +100,10 @@ impl Kiosk {
                     visitor.scanned_invite(w, code);
                     true
                 }
+                Scanned::Token(TokenKind::Invite, token) => {
+                    visitor.scanned_invite(w, token);
+                    true
+                }
                 Scanned::Token(TokenKind::Visit, token) => {
                     visitor.scanned_slip(w, token);
                     true

@@ -141,7 +141,12 @@ impl StaffMode {
         on!(on_reprint_pass, |m, w, number| m.reprint_pass(&w, &number));
         on!(on_retry_printing, |m, w| m.retry_printing(&w));
         on!(on_refresh, |m, w| m.refresh(&w));
-        on!(on_logout, |m, w| m.reset(&w));
+        // 退出 ends the shift at the kiosk: logged out and back on the home page, ready
+        // for the next visitor (not left on the PIN pad).
+        on!(on_logout, |m, w| {
+            m.reset(&w);
+            w.global::<super::AppState>().invoke_go_home();
+        });
         staff_permit::install(window, &mode);
         mode
     }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::print_watch::PrintWatch;
-use super::{AppState, AppWindow, Page, VisitorAdapter, VisitorProblem, VisitorStep};
+use super::{AppState, AppWindow, Page, ReturningAnswer, VisitorAdapter, VisitorProblem, VisitorStep};
 use crate::app::{App, Printing};
 use crate::domain::mask::mask_phone;
 use crate::domain::phone::parse_mobile;
@@ -19,8 +19,9 @@ use crate::journeys::JourneyError;
 use crate::notify::{Notice, NoticeKind};
 use crate::store::{Visit, VisitStatus};
 
-/// How often the waiting screen looks for the desk's decision.
-const POLL_EVERY: Duration = Duration::from_secs(2);
+/// How often the waiting screen looks for the desk's decision (and counts the wait):
+/// the visitor learns of it within a second.
+const POLL_EVERY: Duration = Duration::from_secs(1);
 
 #[derive(Default)]
 struct Draft {
@@ -28,6 +29,8 @@ struct Draft {
     phone: String,
     surname: String,
     waiting_visit: Option<i64>,
+    /// The last visit by the phone typed, if the kiosk has seen it before.
+    returning: Option<crate::journeys::visitor_return::LastVisit>,
 }
 
 pub struct VisitorJourney {
@@ -63,12 +66,13 @@ impl VisitorJourney {
         on!(on_want_invite, |j, w, yes| {
             let a = w.global::<VisitorAdapter>();
             a.set_problem(VisitorProblem::None);
-            a.set_step(if yes { VisitorStep::Invite } else { VisitorStep::Unit });
+            a.set_step(if yes { VisitorStep::Invite } else { VisitorStep::Phone });
+            a.set_code_typed("".into());
             let _ = &j;
         });
         on!(on_invite_entered, |j, w, code| j.check_in(&w, &code));
         on!(on_phone_entered, |j, w, phone| j.phone_entered(&w, &phone));
-        on!(on_returning_answer, |j, w, yes| j.returning_answer(&w, yes));
+        on!(on_returning_answer, |j, w, answer| j.returning_answer(&w, answer));
         on!(on_surname_chosen, |j, w, name| j.surname_chosen(&w, &name));
         on!(on_company_entered, |j, w, text| {
             let a = w.global::<VisitorAdapter>();
@@ -82,6 +86,7 @@ impl VisitorJourney {
             let _ = &j;
         });
         on!(on_submit, |j, w| j.submit(&w));
+        on!(on_cancel_waiting, |j, w| j.cancel_waiting(&w));
         on!(on_back, |j, w| j.back(&w));
         on!(on_finish, |j, w| {
             j.reset(&w);
@@ -95,12 +100,13 @@ impl VisitorJourney {
         self.poll.stop();
         *self.draft.borrow_mut() = Draft::default();
         let a = window.global::<VisitorAdapter>();
-        a.set_step(VisitorStep::Unit);
+        a.set_step(VisitorStep::Phone);
         a.set_problem(VisitorProblem::None);
         for set in [
             VisitorAdapter::set_unit,
             VisitorAdapter::set_masked_phone,
             VisitorAdapter::set_returning_name,
+            VisitorAdapter::set_last_unit,
         ] {
             set(&a, "".into());
         }
@@ -144,7 +150,16 @@ impl VisitorJourney {
                 a.set_unit(unit.as_str().into());
                 self.draft.borrow_mut().unit = unit;
                 a.set_problem(VisitorProblem::None);
-                a.set_step(VisitorStep::Phone);
+                // A returning visitor who named a new unit already gave their surname.
+                let known = !self.draft.borrow().surname.is_empty();
+                if known {
+                    a.set_surname(self.draft.borrow().surname.as_str().into());
+                }
+                a.set_step(if known {
+                    VisitorStep::Details
+                } else {
+                    VisitorStep::Surname
+                });
             }
             // The same polite answer for a malformed and an unknown unit.
             Ok(Err(Rejected::UnitFormat | Rejected::UnitNotFound)) | Ok(Err(_)) => {
@@ -159,26 +174,53 @@ impl VisitorJourney {
         let a = window.global::<VisitorAdapter>();
         a.set_masked_phone(mobile.masked().into());
         self.draft.borrow_mut().phone = mobile.as_str().to_string();
-        match flow::returning_visitor(&self.app, mobile.as_str()) {
-            Ok(Some(returning)) => {
-                a.set_returning_name(returning.masked_name.into());
-                self.draft.borrow_mut().surname = returning.surname;
+        match crate::journeys::visitor_return::last_visit(&self.app, mobile.as_str()) {
+            Ok(Some(last)) => {
+                a.set_returning_name(last.surname.as_str().into());
+                a.set_last_unit(last.unit.clone().unwrap_or_default().into());
+                if let Some(kind) = VisitorType::parse(&last.visitor_type) {
+                    a.set_visitor_type(kind.as_str().into());
+                }
+                let mut draft = self.draft.borrow_mut();
+                draft.returning = Some(last);
+                draft.surname.clear();
                 a.set_step(VisitorStep::Returning);
             }
-            Ok(None) => a.set_step(VisitorStep::Surname),
+            Ok(None) => {
+                self.draft.borrow_mut().returning = None;
+                a.set_step(VisitorStep::Unit);
+            }
             Err(e) => self.failed(window, &e),
         }
     }
 
-    fn returning_answer(&self, window: &AppWindow, yes: bool) {
+    /// "王先生/女士，这次还是到 3-2-702 吗？": the same unit goes straight to the consent,
+    /// another unit keeps the surname, "not me" starts afresh.
+    fn returning_answer(&self, window: &AppWindow, answer: ReturningAnswer) {
         let a = window.global::<VisitorAdapter>();
-        if yes {
-            let surname = self.draft.borrow().surname.clone();
-            a.set_surname(surname.into());
-            a.set_step(VisitorStep::Details);
-        } else {
-            self.draft.borrow_mut().surname.clear();
-            a.set_step(VisitorStep::Surname);
+        let Some(last) = self.draft.borrow().returning.clone() else {
+            a.set_step(VisitorStep::Unit);
+            return;
+        };
+        match answer {
+            ReturningAnswer::SameUnit if last.unit.is_some() => {
+                let unit = last.unit.clone().unwrap_or_default();
+                a.set_unit(unit.as_str().into());
+                a.set_surname(last.surname.as_str().into());
+                let mut draft = self.draft.borrow_mut();
+                draft.unit = unit;
+                draft.surname = last.surname;
+                a.set_step(VisitorStep::Details);
+            }
+            ReturningAnswer::SameUnit | ReturningAnswer::OtherUnit => {
+                self.draft.borrow_mut().surname = last.surname;
+                a.set_step(VisitorStep::Unit);
+            }
+            ReturningAnswer::NotMe => {
+                self.draft.borrow_mut().surname.clear();
+                a.set_visitor_type("guest".into());
+                a.set_step(VisitorStep::Unit);
+            }
         }
     }
 
@@ -208,7 +250,7 @@ impl VisitorJourney {
         drop(draft);
         match flow::register(&self.app, &walk_in, self.app.now()) {
             Ok(Registered::Approved { visit, printed }) => self.show_approved(window, &visit, printed),
-            Ok(Registered::Waiting(visit)) | Ok(Registered::Held(visit)) => self.wait_for(window, visit.id),
+            Ok(Registered::Waiting(visit)) | Ok(Registered::Held(visit)) => self.wait_for(window, &visit),
             Ok(Registered::Rejected(why)) => {
                 // Only reachable if a step was skipped; send the person back to it politely.
                 let (step, problem) = match why {
@@ -230,8 +272,12 @@ impl VisitorJourney {
         a.set_step(VisitorStep::Invite);
         match flow::check_in_invite(&self.app, code, self.app.now()) {
             Ok(InviteOutcome::CheckedIn { visit, printed }) => self.show_approved(window, &visit, printed),
-            Ok(InviteOutcome::Held(visit)) => self.wait_for(window, visit.id),
-            Ok(InviteOutcome::Unknown) => a.set_problem(VisitorProblem::InviteUnknown),
+            Ok(InviteOutcome::Held(visit)) => self.wait_for(window, &visit),
+            Ok(InviteOutcome::Unknown) => {
+                // Cleared for the retry: the next six digits submit themselves again.
+                a.set_code_typed("".into());
+                a.set_problem(VisitorProblem::InviteUnknown);
+            }
             Ok(InviteOutcome::NotToday { from, until }) => {
                 let dates = if from == until {
                     from.to_string()
@@ -239,6 +285,7 @@ impl VisitorJourney {
                     format!("{from} ~ {until}")
                 };
                 a.set_invite_dates(dates.into());
+                a.set_code_typed("".into());
                 a.set_problem(VisitorProblem::InviteNotToday);
             }
             Err(e) => self.failed(window, &e),
@@ -255,9 +302,15 @@ impl VisitorJourney {
     }
 
     /// "请稍等，我马上联系": keeps the screen alive and looks for the desk's decision.
-    fn wait_for(&self, window: &AppWindow, visit_id: i64) {
+    fn wait_for(&self, window: &AppWindow, visit: &Visit) {
+        let visit_id = visit.id;
         self.draft.borrow_mut().waiting_visit = Some(visit_id);
-        window.global::<VisitorAdapter>().set_step(VisitorStep::Waiting);
+        let a = window.global::<VisitorAdapter>();
+        a.set_visit_no(visit.visit_no.as_str().into());
+        a.set_unit(visit.unit_no.as_str().into());
+        a.set_waited_secs(0);
+        a.set_wait_minutes(i32::try_from(self.app.config.visitor.approval_wait_secs.div_ceil(60)).unwrap_or(5));
+        a.set_step(VisitorStep::Waiting);
         let weak = window.as_weak();
         let app = self.app.clone();
         let watch = self.watch.clone();
@@ -277,6 +330,7 @@ impl VisitorJourney {
                 return;
             }
             polls += 1;
+            a.set_waited_secs(i32::try_from(polls * POLL_EVERY.as_secs() as u32).unwrap_or(i32::MAX));
             // Waiting is not idleness: keep the page while the desk is contacting the host.
             w.global::<AppState>().invoke_activity();
             match app.with_store(|s| s.visit(visit_id)) {
@@ -304,13 +358,30 @@ impl VisitorJourney {
         });
     }
 
+    /// The visitor steps away: the visit is cancelled and the desk told, unless the
+    /// decision came first, which the screen then shows at once.
+    fn cancel_waiting(&self, window: &AppWindow) {
+        let Some(id) = self.draft.borrow().waiting_visit else {
+            return;
+        };
+        match crate::journeys::visitor_wait::cancel_waiting(&self.app, id, self.app.now()) {
+            Ok(true) => {
+                self.poll.stop();
+                window.global::<VisitorAdapter>().set_step(VisitorStep::Cancelled);
+            }
+            // Decided a moment ago: the next look shows the decision.
+            Ok(false) => {}
+            Err(e) => self.failed(window, &e),
+        }
+    }
+
     fn back(&self, window: &AppWindow) {
         let a = window.global::<VisitorAdapter>();
         a.set_problem(VisitorProblem::None);
         let previous = match a.get_step() {
-            VisitorStep::Unit => None,
-            VisitorStep::Invite | VisitorStep::Phone => Some(VisitorStep::Unit),
-            VisitorStep::Returning | VisitorStep::Surname => Some(VisitorStep::Phone),
+            VisitorStep::Phone => None,
+            VisitorStep::Invite | VisitorStep::Returning | VisitorStep::Unit => Some(VisitorStep::Phone),
+            VisitorStep::Surname => Some(VisitorStep::Unit),
             VisitorStep::Details => Some(VisitorStep::Surname),
             VisitorStep::Company => Some(VisitorStep::Details),
             // After an outcome, "back" means starting again.

@@ -13,7 +13,8 @@ use super::{AppState, AppWindow, Page, RosterEntry, WorkerAdapter, WorkerRefusal
 use crate::app::App;
 use crate::domain::hours::Refusal;
 use crate::domain::mask::mask_name;
-use crate::journeys::worker::{self as flow, PassOutcome, PassRefused, WhoAsks};
+use crate::journeys::worker::{self as flow, PassOutcome, PassRefused};
+use crate::journeys::worker_identity::{self as identity, Asked, Proof};
 use crate::journeys::JourneyError;
 use crate::notify::{Notice, NoticeKind};
 use crate::store::{Permit, PermitStatus};
@@ -22,6 +23,8 @@ pub struct WorkerJourney {
     app: Rc<App>,
     watch: Rc<PrintWatch>,
     permit: RefCell<Option<Permit>>,
+    /// The roster entry tapped, waiting for the last four digits of its mobile.
+    chosen: RefCell<Option<i64>>,
     checked_pass: RefCell<Option<i64>>,
 }
 
@@ -31,6 +34,7 @@ impl WorkerJourney {
             app: app.clone(),
             watch: watch.clone(),
             permit: RefCell::new(None),
+            chosen: RefCell::new(None),
             checked_pass: RefCell::new(None),
         });
         let adapter = window.global::<WorkerAdapter>();
@@ -48,16 +52,29 @@ impl WorkerJourney {
             }};
         }
         on!(on_code_entered, |j, w, code| j.permit_entered(&w, &code));
-        on!(on_worker_chosen, |j, w, id| j
-            .issue(&w, WhoAsks::WorkerId(i64::from(id))));
+        on!(on_worker_chosen, |j, w, id| j.worker_chosen(&w, i64::from(id)));
+        on!(on_last_four_entered, |j, w, digits| {
+            let Some(worker_id) = *j.chosen.borrow() else { return };
+            j.issue(
+                &w,
+                Proof::LastFour {
+                    worker_id,
+                    digits: digits.to_string(),
+                },
+            )
+        });
         on!(on_phone_entered, |j, w, phone| j
-            .issue(&w, WhoAsks::Phone(phone.to_string())));
+            .issue(&w, Proof::Phone(phone.to_string())));
         on!(on_leave, |j, w| j.leave(&w));
         on!(on_back, |j, w| {
             let a = w.global::<WorkerAdapter>();
             match a.get_step() {
                 WorkerStep::Roster => a.set_step(WorkerStep::Code),
-                WorkerStep::Phone => a.set_step(WorkerStep::Roster),
+                WorkerStep::Phone | WorkerStep::Confirm => {
+                    a.set_wrong_digits(false);
+                    a.set_last_four_typed("".into());
+                    a.set_step(WorkerStep::Roster)
+                }
                 _ => {
                     j.reset(&w);
                     w.global::<AppState>().invoke_go_home();
@@ -74,6 +91,7 @@ impl WorkerJourney {
     pub fn reset(&self, window: &AppWindow) {
         *self.permit.borrow_mut() = None;
         *self.checked_pass.borrow_mut() = None;
+        *self.chosen.borrow_mut() = None;
         let a = window.global::<WorkerAdapter>();
         a.set_step(WorkerStep::Code);
         a.set_refusal(WorkerRefusal::None);
@@ -86,10 +104,13 @@ impl WorkerJourney {
             WorkerAdapter::set_valid_until,
             WorkerAdapter::set_code_typed,
             WorkerAdapter::set_phone_typed,
+            WorkerAdapter::set_chosen_name,
+            WorkerAdapter::set_last_four_typed,
         ] {
             set(&a, "".into());
         }
         a.set_reprint(false);
+        a.set_wrong_digits(false);
     }
 
     /// A permit slip scanned anywhere: straight to the roster.
@@ -156,13 +177,44 @@ impl WorkerJourney {
         }
     }
 
-    fn issue(&self, window: &AppWindow, who: WhoAsks) {
+    /// A name tapped on the roster: the worker confirms it is them before anything prints.
+    fn worker_chosen(&self, window: &AppWindow, id: i64) {
+        let Some(permit) = self.permit.borrow().clone() else {
+            return;
+        };
+        let a = window.global::<WorkerAdapter>();
+        let name = permit.workers.iter().find(|w| w.id == id).map(|w| mask_name(&w.name));
+        *self.chosen.borrow_mut() = Some(id);
+        a.set_chosen_name(name.unwrap_or_default().into());
+        a.set_last_four_typed("".into());
+        a.set_wrong_digits(false);
+        a.set_step(WorkerStep::Confirm);
+    }
+
+    fn issue(&self, window: &AppWindow, proof: Proof) {
         let Some(permit) = self.permit.borrow().clone() else {
             return;
         };
         let a = window.global::<WorkerAdapter>();
         let now = self.app.now();
-        match flow::issue_pass(&self.app, &permit, &who, now) {
+        let outcome = match identity::ask_for_pass(&self.app, &permit, &proof, now) {
+            Ok(Asked::Checked(outcome)) => Ok(outcome),
+            Ok(Asked::WrongDigits { tries_left }) => {
+                // One polite answer; the tapped name is kept, only the digits are retyped.
+                a.set_tries_left(i32::try_from(tries_left).unwrap_or(0));
+                a.set_wrong_digits(true);
+                a.set_last_four_typed("".into());
+                return;
+            }
+            Ok(Asked::Held) => {
+                a.set_wrong_digits(false);
+                a.set_refusal(WorkerRefusal::Held);
+                a.set_step(WorkerStep::Refused);
+                return;
+            }
+            Err(e) => Err(e),
+        };
+        match outcome {
             Ok(PassOutcome::Issued(issued)) => {
                 let flow::Issued {
                     pass,
