@@ -80,15 +80,15 @@ fn seed(app: &App) {
         let job = s
             .add_print_job("ticket", ("ticket", 1), b"\x1b@", "h", None, t(10, 19))
             .unwrap();
-        assert!(s.claim_print_job(job, t(10, 20)).unwrap());
+        assert!(s.claim_print_job(job, "test", t(10, 20)).unwrap());
         s.finish_print_job(job, Some("paper out"), t(10, 20)).unwrap();
-        assert!(s.claim_print_job(job, t(10, 30)).unwrap());
+        assert!(s.claim_print_job(job, "test", t(10, 30)).unwrap());
         s.finish_print_job(job, None, t(10, 30)).unwrap();
         let sunday = t(10, 0) - Duration::days(1);
         let old = s
             .add_print_job("ticket", ("ticket", 2), b"\x1b@", "h", None, sunday)
             .unwrap();
-        assert!(s.claim_print_job(old, sunday).unwrap());
+        assert!(s.claim_print_job(old, "test", sunday).unwrap());
         s.finish_print_job(old, Some("paper out"), sunday).unwrap();
     });
 }

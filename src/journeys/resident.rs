@@ -10,7 +10,7 @@ use crate::domain::field::{self, FieldError};
 use crate::domain::mask::mask_phone;
 use crate::domain::phone::parse_mobile;
 use crate::domain::request::{find_choice, preferred_time_label, RequestType};
-use crate::domain::sla::{breach, due_at, is_office_open, reopening, Breach, Reopening};
+use crate::domain::sla::{breach, due_at, reopening, Breach, Reopening};
 use crate::domain::ticket::{can_move, parse_ticket_number, TicketStatus};
 use crate::domain::token::{self, TokenKind, TokenPayload};
 use crate::i18n::Lang;
