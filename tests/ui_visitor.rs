@@ -313,6 +313,9 @@ fn the_100_most_common_surnames_are_one_tap_away_at_every_screen_size() {
     for (width, height) in [(1280.0, 800.0), (1024.0, 600.0), (1920.0, 1080.0), (1080.0, 1920.0)] {
         let k = kiosk();
         k.window.window().set_size(slint::LogicalSize::new(width, height));
+        // The window's shape reaches the theme through a change handler, as in the
+        // event loop: let it run before the first tap.
+        slint::platform::update_timers_and_animations();
         tap(&k, "访客登记");
         type_digits(&k, PHONE);
         tap(&k, "下一步");

@@ -405,6 +405,8 @@ fn on_a_holiday_the_worker_reads_that_work_pauses_until_when_and_why() {
     }
     tap(&k, "Next");
     tap(&k, "Worker 张*明");
+    type_keys(&k, last_four("施工人员 张*明"));
+    tap(&k, "Confirm");
     let text = read(&k, "Today is a holiday: renovation work pauses");
     for part in [
         "public holiday",

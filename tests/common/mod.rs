@@ -52,6 +52,8 @@ pub fn kiosk_with(edit: impl FnOnce(String) -> String) -> TestKiosk {
     let kiosk = Kiosk::new(app).unwrap();
     kiosk.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
     kiosk.window.show().unwrap();
+    // The window's shape reaches the theme through a change handler, as in the event loop.
+    slint::platform::update_timers_and_animations();
     TestKiosk { kiosk, dir }
 }
 
