@@ -492,7 +492,7 @@ fn desk_notice(app: &App, kind: NoticeKind, visit: &Visit) -> Notice {
     desk_notice_titled(app, kind, title, visit)
 }
 
-fn desk_notice_titled(app: &App, kind: NoticeKind, title: &str, visit: &Visit) -> Notice {
+pub(super) fn desk_notice_titled(app: &App, kind: NoticeKind, title: &str, visit: &Visit) -> Notice {
     let lang = crate::i18n::Lang::Zh;
     let kind_label = VisitorType::parse(&visit.visitor_type).map_or("", |t| t.label(lang));
     Notice::new(kind, title)

@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::JourneyError;
 use crate::app::App;
-use crate::domain::mask::{mask_name, mask_phone};
-use crate::notify::{Notice, NoticeKind};
+use crate::notify::NoticeKind;
 
 /// Cancels a visit still waiting for a decision; the desk's notice goes in the same
 /// transaction. False if the host or the desk decided first (the screen shows that).
@@ -14,17 +13,12 @@ pub fn cancel_waiting(app: &App, visit_id: i64, now: DateTime<Utc>) -> Result<bo
     let Some(visit) = app.store().visit(visit_id)? else {
         return Ok(false);
     };
-    let notice = Notice::new(
+    let notice = super::visitor::desk_notice_titled(
+        app,
         NoticeKind::VisitorWaiting,
         "访客已取消登记，无需再联系住户 Visitor cancelled; no need to contact the host",
-    )
-    .line(format!("{} · {}", app.config.compound.name, visit.visit_no))
-    .line(format!("房号 Unit: {}", visit.unit_no))
-    .line(format!(
-        "访客 Visitor: {} {}",
-        mask_name(&visit.surname),
-        mask_phone(&visit.phone)
-    ));
+        &visit,
+    );
     let json = serde_json::to_string(&notice).unwrap_or_default();
     Ok(app
         .store()
