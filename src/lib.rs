@@ -12,6 +12,7 @@ pub mod config;
 pub mod data_folder;
 pub mod directory;
 pub mod domain;
+pub mod fleet;
 pub mod housekeeping;
 pub mod i18n;
 pub mod input;

@@ -13,6 +13,7 @@ use lobby_kiosk::ui::{Kiosk, StaffAdapter, StaffStep};
 use slint::ComponentHandle;
 
 pub mod fixtures;
+pub mod pg;
 #[allow(unused_imports)]
 pub use fixtures::*;
 
