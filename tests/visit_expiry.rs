@@ -17,7 +17,7 @@ use slint::{ComponentHandle, Model};
 fn visit_slips(dir: &std::path::Path) -> usize {
     printed_slips(dir)
         .iter()
-        .filter(|(n, _)| n.ends_with("-visit.bin"))
+        .filter(|(n, _)| n.ends_with("-visitor.bin"))
         .count()
 }
 
@@ -60,6 +60,28 @@ fn a_visit_still_waiting_after_its_day_cannot_be_approved() {
         app.store().visits_on_site(wednesday).unwrap().is_empty(),
         "nobody put on site"
     );
+}
+
+#[test]
+fn a_visit_approved_in_the_days_last_minute_gets_a_slip_with_time_to_walk_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open_app(dir.path());
+    let monday = monday_at(23, 40);
+    app.set_now(Some(monday));
+    add_desk_staff(&app, monday);
+    let guest = waiting_guest(&app, "13900000003", monday);
+    // 23:59:30: "valid to the end of the day" (23:59) has already passed.
+    let last_minute = monday_at(23, 59) + Duration::seconds(30);
+    app.set_now(Some(last_minute));
+    let before = visit_slips(dir.path());
+    assert!(desk::decide_visit(&app, "王芳", guest.id, true, last_minute)
+        .unwrap()
+        .is_ok());
+    let visit = app.store().visit(guest.id).unwrap().unwrap();
+    assert_eq!(visit.status, VisitStatus::Approved);
+    assert_eq!(visit.valid_until, Some(last_minute + Duration::minutes(30)));
+    app.wait_for_printing(std::time::Duration::from_secs(10));
+    assert_eq!(visit_slips(dir.path()), before + 1, "the slip is printed");
 }
 
 #[test]

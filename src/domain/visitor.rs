@@ -72,8 +72,18 @@ pub enum VisitValidity {
     Hours(u32),
 }
 
-/// When a visit approved at `now` stops being valid.
+/// The least time a newly approved slip stays valid: a visitor let in at 23:58 under
+/// "end of day" still has time to walk to the door (and the signed pass a valid window).
+pub const MIN_VISIT_VALIDITY_MINUTES: i64 = 30;
+
+/// When a visit approved at `now` stops being valid: at the configured end, but never
+/// sooner than [`MIN_VISIT_VALIDITY_MINUTES`] after approval.
 pub fn visit_valid_until(now: DateTime<Utc>, tz: Tz, validity: VisitValidity) -> DateTime<Utc> {
+    let floor = now + Duration::minutes(MIN_VISIT_VALIDITY_MINUTES);
+    configured_end(now, tz, validity).max(floor)
+}
+
+fn configured_end(now: DateTime<Utc>, tz: Tz, validity: VisitValidity) -> DateTime<Utc> {
     match validity {
         VisitValidity::Hours(h) => now + Duration::hours(i64::from(h.max(1))),
         VisitValidity::EndOfDay => {
@@ -127,6 +137,21 @@ mod tests {
         assert_eq!(until, Utc.with_ymd_and_hms(2026, 11, 27, 15, 59, 0).unwrap());
         let until = visit_valid_until(now, tz, VisitValidity::Hours(4));
         assert_eq!(until, Utc.with_ymd_and_hms(2026, 11, 27, 18, 30, 0).unwrap());
+    }
+
+    #[test]
+    fn a_visit_approved_just_before_midnight_still_has_time_to_walk_in() {
+        let tz: Tz = "Asia/Shanghai".parse().unwrap();
+        // 23:59:30 in Shanghai: "end of day" would be 23:59, already past.
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 15, 59, 30).unwrap();
+        let until = visit_valid_until(now, tz, VisitValidity::EndOfDay);
+        assert_eq!(until, now + Duration::minutes(30));
+        // 23:45: the floor still wins over the 14 minutes left.
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 15, 45, 0).unwrap();
+        assert_eq!(
+            visit_valid_until(now, tz, VisitValidity::EndOfDay),
+            now + Duration::minutes(30)
+        );
     }
 
     #[test]
