@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod data_folder;
 pub mod directory;
+pub mod fonts;
 pub mod domain;
 pub mod fleet;
 pub mod housekeeping;

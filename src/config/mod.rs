@@ -390,6 +390,16 @@ impl Config {
         }
     }
 
+    /// The compound's name as a slip's heading: in English the Chinese name stands beside
+    /// the English one (the name on the gate and on the property office's papers).
+    pub fn compound_title(&self, lang: Lang) -> String {
+        let (zh, en) = (self.compound.name.trim(), self.compound.name_en.trim());
+        match lang {
+            Lang::En if !en.is_empty() && en != zh => format!("{en} {zh}"),
+            _ => zh.to_string(),
+        }
+    }
+
     /// Checks what serde cannot: ranges, formats and values that depend on each other.
     pub fn validate(&self) -> Result<(), Invalid> {
         let bad = |key, reason: &str| {
