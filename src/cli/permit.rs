@@ -164,7 +164,7 @@ fn print_permit(app: &App, p: &Permit, json: bool) {
         p.code,
         p.unit_no,
         p.contractor,
-        p.status.as_str()
+        status_label(app, p.status)
     );
     outln!(
         "  {} ~ {}  {}: {}",
