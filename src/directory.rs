@@ -35,7 +35,7 @@ impl DirectoryError {
             (DirectoryError::Empty, Lang::Zh) => "文件中没有住户记录，请检查后再导入。".to_string(),
             (DirectoryError::TooLarge, Lang::Zh) => format!("文件超过 {MAX_ROWS} 行，请确认选择了正确的文件。"),
             (DirectoryError::Rows(rows), Lang::Zh) => format!(
-                "有 {} 行需要改正，本次没有导入任何记录：\n{}",
+                "有 {} 行需要改正：\n{}",
                 rows.len(),
                 rows.iter()
                     .map(|p| format!("  第 {} 行：{}", p.line, p.message))

@@ -72,7 +72,7 @@ fn residents_import_is_all_or_nothing_and_list_is_masked() {
     assert_eq!(code, 1);
     // In the configured language (Chinese by default), every problem by its line.
     assert!(
-        err.contains("第 3 行") && err.contains("房号“3-1”") && err.contains("手机号码“137”"),
+        err.contains("没有导入任何记录") && err.contains("第 3 行") && err.contains("房号“3-1”"),
         "{err}"
     );
     assert!(!err.contains("line 3") && !err.contains("does not match"), "{err}");

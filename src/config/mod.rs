@@ -390,12 +390,13 @@ impl Config {
         }
     }
 
-    /// The compound's name as a slip's heading: in English the Chinese name stands beside
-    /// the English one (the name on the gate and on the property office's papers).
+    /// The compound's name as a slip's heading: in English the Chinese name goes with the
+    /// English one (it is the name on the gate and on the property office's papers), on
+    /// a line of its own so that wrapping never splits it.
     pub fn compound_title(&self, lang: Lang) -> String {
         let (zh, en) = (self.compound.name.trim(), self.compound.name_en.trim());
         match lang {
-            Lang::En if !en.is_empty() && en != zh => format!("{en} {zh}"),
+            Lang::En if !en.is_empty() && en != zh => format!("{en}\n{zh}"),
             _ => zh.to_string(),
         }
     }
