@@ -93,7 +93,11 @@ mod tests {
                 .filter_map(|n| n.to_string())
                 .collect()
         };
-        assert!(families(MAIN_FONT).iter().any(|f| f == MAIN_FAMILY), "{:?}", families(MAIN_FONT));
+        assert!(
+            families(MAIN_FONT).iter().any(|f| f == MAIN_FAMILY),
+            "{:?}",
+            families(MAIN_FONT)
+        );
         assert_eq!(families(EXT_FONT), [EXT_FAMILY]);
     }
 

@@ -59,7 +59,14 @@ fn pass_refusals_are_sentences_in_the_configured_language() {
     let permit = file_permit(&app, "安居装饰", &["张三明:13700001111"], true, monday_at(9, 0));
     drop(app);
     let issue = |lang, at, phone: &str, json: bool| {
-        let mut args = vec!["pass", "issue", "--permit", permit.code.as_str(), "--worker-phone", phone];
+        let mut args = vec![
+            "pass",
+            "issue",
+            "--permit",
+            permit.code.as_str(),
+            "--worker-phone",
+            phone,
+        ];
         if json {
             args.push("--json");
         }
@@ -70,10 +77,16 @@ fn pass_refusals_are_sentences_in_the_configured_language() {
     let (code, out, err) = issue("zh", "2026-11-30T10:00:00+08:00", "13700009999", false);
     assert_eq!(code, 1, "{out}{err}");
     no_codes(&err);
-    assert!(err.contains("不在该备案的人员名单上") && err.contains("请稍等"), "{err}");
+    assert!(
+        err.contains("不在该备案的人员名单上") && err.contains("请稍等"),
+        "{err}"
+    );
     let (_, out, err) = issue("en", "2026-11-30T10:00:00+08:00", "13700009999", false);
     no_codes(&err);
-    assert!(err.contains("not on the permit's roster") && !err.contains('、'), "{out}{err}");
+    assert!(
+        err.contains("not on the permit's roster") && !err.contains('、'),
+        "{out}{err}"
+    );
     let (_, out, _) = issue("en", "2026-11-30T10:00:00+08:00", "13700009999", true);
     let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(answer["reason"], "not_on_roster", "the JSON keeps the stable code");
@@ -83,7 +96,10 @@ fn pass_refusals_are_sentences_in_the_configured_language() {
     let (code, _, err) = issue("zh", "2026-11-30T12:30:00+08:00", "13700001111", false);
     assert_eq!(code, 1);
     no_codes(&err);
-    assert!(err.contains("08:00–12:00、14:00–18:00") && err.contains("14:00"), "{err}");
+    assert!(
+        err.contains("08:00–12:00、14:00–18:00") && err.contains("14:00"),
+        "{err}"
+    );
     let (_, _, err) = issue("en", "2026-11-30T12:30:00+08:00", "13700001111", false);
     no_codes(&err);
     assert!(err.contains("08:00–12:00, 14:00–18:00") && !err.contains('、'), "{err}");
@@ -100,7 +116,15 @@ fn pass_verify_explains_and_shows_the_compound_time() {
         dir.path(),
         "zh",
         at,
-        &["pass", "issue", "--permit", &permit.code, "--worker-phone", "13700001111", "--json"],
+        &[
+            "pass",
+            "issue",
+            "--permit",
+            &permit.code,
+            "--worker-phone",
+            "13700001111",
+            "--json",
+        ],
     );
     assert_eq!(code, 0, "{out}{err}");
     let issued: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -74,7 +74,9 @@ fn walk_in(k: &TestKiosk, en: bool) {
 
 fn approve_last(k: &TestKiosk) -> String {
     let visit = k.app().store().last_visit_by_phone(PHONE).unwrap().unwrap();
-    visitor::decide(k.app(), visit.id, true, "desk", Utc::now()).unwrap().unwrap();
+    visitor::decide(k.app(), visit.id, true, "desk", Utc::now())
+        .unwrap()
+        .unwrap();
     settle(k);
     wait_seconds(1);
     assert_eq!(step(k), VisitorStep::Approved);
@@ -88,7 +90,14 @@ fn an_english_journey_prints_an_english_slip_and_the_next_one_chinese() {
     tap(&k, "English");
     walk_in(&k, true);
     let slip = approve_last(&k);
-    for part in ["Visitor slip", "Emerald Lake Garden\n", "\n翠湖花园\n", "Visiting", "Hotline", "have a pleasant day"] {
+    for part in [
+        "Visitor slip",
+        "Emerald Lake Garden\n",
+        "\n翠湖花园\n",
+        "Visiting",
+        "Hotline",
+        "have a pleasant day",
+    ] {
         assert!(slip.contains(part), "{part} missing from the English slip:\n{slip}");
     }
     for part in ["访客凭条", "拜访房号", "客服热线", "祝您生活愉快"] {

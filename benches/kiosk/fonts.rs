@@ -42,5 +42,8 @@ pub fn run() {
     );
     let t = Instant::now();
     lobby_kiosk::input::pinyin::warm_up();
-    println!("pinyin index (with the font check): {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "pinyin index (with the font check): {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
 }

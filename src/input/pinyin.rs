@@ -750,7 +750,11 @@ mod tests {
             .copied()
             .filter(|&c| crate::fonts::outline_box(c).is_none())
             .collect();
-        assert!(blank.is_empty(), "{} offered characters have no glyph: {blank:?}", blank.len());
+        assert!(
+            blank.is_empty(),
+            "{} offered characters have no glyph: {blank:?}",
+            blank.len()
+        );
         // The extensions are offered, not dropped: the rare name characters stay.
         let in_ext = |lo: u32, hi: u32| offered.iter().filter(|&&c| (lo..=hi).contains(&u32::from(c))).count();
         assert!(in_ext(0x3400, 0x4DBF) > 5_000, "Extension A");
