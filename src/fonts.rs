@@ -21,17 +21,42 @@ pub static EXT_FONT: &[u8] = include_bytes!("../ui/fonts/LobbyKioskHanExt.ttf");
 /// Its family name: the window's fallback after [`MAIN_FAMILY`].
 pub const EXT_FAMILY: &str = "Lobby Kiosk Han Extensions";
 
-/// Both faces' character maps, parsed once (a table lookup, not the glyphs: cheap).
+/// Both faces, and the code points each maps, read once from their character maps (a
+/// sorted list each: a look-up is a binary search, not a walk through the cmap groups).
 struct Faces {
     main: Option<ttf_parser::Face<'static>>,
     ext: Option<ttf_parser::Face<'static>>,
+    main_chars: Vec<u32>,
+    ext_chars: Vec<u32>,
+}
+
+fn code_points(face: Option<&ttf_parser::Face<'static>>) -> Vec<u32> {
+    let mut out = Vec::new();
+    if let Some(cmap) = face.and_then(|f| f.tables().cmap) {
+        for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+            sub.codepoints(|cp| {
+                if sub.glyph_index(cp).is_some_and(|g| g.0 != 0) {
+                    out.push(cp);
+                }
+            });
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 fn faces() -> &'static Faces {
     static FACES: OnceLock<Faces> = OnceLock::new();
-    FACES.get_or_init(|| Faces {
-        main: ttf_parser::Face::parse(MAIN_FONT, 0).ok(),
-        ext: ttf_parser::Face::parse(EXT_FONT, 0).ok(),
+    FACES.get_or_init(|| {
+        let main = ttf_parser::Face::parse(MAIN_FONT, 0).ok();
+        let ext = ttf_parser::Face::parse(EXT_FONT, 0).ok();
+        Faces {
+            main_chars: code_points(main.as_ref()),
+            ext_chars: code_points(ext.as_ref()),
+            main,
+            ext,
+        }
     })
 }
 
@@ -45,10 +70,10 @@ pub enum Source {
 /// The bundled font that has a glyph for `c`, main font first (as the window falls back).
 pub fn source_of(c: char) -> Option<Source> {
     let f = faces();
-    let has = |face: &Option<ttf_parser::Face<'static>>| face.as_ref().and_then(|f| f.glyph_index(c)).is_some();
-    if has(&f.main) {
+    let cp = u32::from(c);
+    if f.main_chars.binary_search(&cp).is_ok() {
         Some(Source::Main)
-    } else if has(&f.ext) {
+    } else if f.ext_chars.binary_search(&cp).is_ok() {
         Some(Source::Ext)
     } else {
         None
@@ -58,6 +83,11 @@ pub fn source_of(c: char) -> Option<Source> {
 /// Whether the window and the slip renderer can draw `c` with the bundled fonts.
 pub fn can_draw(c: char) -> bool {
     source_of(c).is_some()
+}
+
+/// The parsed face of the Extension font (tables only, no glyphs loaded).
+pub(crate) fn ext_face() -> Option<&'static ttf_parser::Face<'static>> {
+    faces().ext.as_ref()
 }
 
 /// The outline's bounding box of `c` in font units, `None` for no glyph or an empty one

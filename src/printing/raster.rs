@@ -16,11 +16,11 @@ use qrcode::{Color, EcLevel, QrCode};
 
 use super::slip::{char_width, display_width, Align};
 
-/// The fonts shipped with the kiosk (see [`crate::fonts`]), each parsed once: parsing the
-/// 4 MB main font takes tens of milliseconds. The Extension font is parsed only when a
-/// line holds a character the main font lacks (a rare name character): most days never.
+/// The main font shipped with the kiosk (see [`crate::fonts`]), parsed once: parsing the
+/// 4 MB font takes tens of milliseconds. Characters only the CJK Extension font has are
+/// drawn from their outlines one by one (`super::outline`): that font is never loaded
+/// whole.
 static FONT: OnceLock<Option<fontdue::Font>> = OnceLock::new();
-static EXT_FONT: OnceLock<Option<fontdue::Font>> = OnceLock::new();
 
 /// Rows per `GS v 0` command. Printers with small receive buffers drop or garble very tall
 /// images, so tall bitmaps are sent as several bands.
@@ -46,20 +46,6 @@ pub enum RasterError {
 fn font() -> Option<&'static fontdue::Font> {
     FONT.get_or_init(|| fontdue::Font::from_bytes(crate::fonts::MAIN_FONT, fontdue::FontSettings::default()).ok())
         .as_ref()
-}
-
-fn ext_font() -> Option<&'static fontdue::Font> {
-    EXT_FONT
-        .get_or_init(|| fontdue::Font::from_bytes(crate::fonts::EXT_FONT, fontdue::FontSettings::default()).ok())
-        .as_ref()
-}
-
-/// The font that draws `c`: the main one, else the Extension one (loaded on first need).
-fn font_for(c: char) -> Option<&'static fontdue::Font> {
-    match crate::fonts::source_of(c) {
-        Some(crate::fonts::Source::Ext) => ext_font(),
-        _ => font(),
-    }
 }
 
 /// Parses the embedded font now rather than on the first image line or preview
@@ -220,7 +206,11 @@ pub fn render_text_line(text: &str, px_height: f32, width_dots: u32, align: Alig
         if c.is_whitespace() {
             continue;
         }
-        match font_for(c).and_then(|f| glyph(f, c, px, cell_w)) {
+        let drawn = match crate::fonts::source_of(c) {
+            Some(crate::fonts::Source::Ext) => ext_glyph(c, px, cell_w),
+            _ => font.and_then(|f| glyph(f, c, px, cell_w)),
+        };
+        match drawn {
             Some((w, h, ymin, cov)) => {
                 let gx = (cell_x + (cell_w - w as f32) / 2.0).round() as i64;
                 let gy = (baseline - (ymin as f32 + h as f32)).round() as i64;
@@ -268,6 +258,13 @@ fn glyph(f: &fontdue::Font, c: char, px: f32, cell_w: f32) -> Option<(usize, usi
         }
     }
     Some((max_w, h, m.ymin, out))
+}
+
+/// A character only the CJK Extension font has, drawn from its outline (it is a wide
+/// character, so it fits its two-column cell).
+fn ext_glyph(c: char, px: f32, cell_w: f32) -> Option<(usize, usize, i32, Vec<u8>)> {
+    let g = super::outline::rasterize(crate::fonts::ext_face()?, c, px)?;
+    (g.width as f32 <= cell_w + 1.0).then_some((g.width, g.height, g.ymin, g.alpha))
 }
 
 /// Outline box standing in for a glyph the font lacks (like the printer's own "tofu").
