@@ -43,7 +43,11 @@ impl ttf_parser::OutlineBuilder for Segments {
         self.push((x * self.scale, y * self.scale));
     }
     fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
-        let (p0, p1, p2) = (self.at, (x1 * self.scale, y1 * self.scale), (x * self.scale, y * self.scale));
+        let (p0, p1, p2) = (
+            self.at,
+            (x1 * self.scale, y1 * self.scale),
+            (x * self.scale, y * self.scale),
+        );
         for i in 1..=CURVE_STEPS {
             let t = i as f32 / CURVE_STEPS as f32;
             let u = 1.0 - t;
@@ -159,10 +163,18 @@ mod tests {
     fn a_rare_character_has_ink_inside_and_blank_margins() {
         let face = crate::fonts::ext_face().unwrap();
         let g = rasterize(face, '䶮', 24.0).unwrap();
-        assert!(g.width > 10 && g.width <= 26 && g.height > 10 && g.height <= 26, "{}x{}", g.width, g.height);
+        assert!(
+            g.width > 10 && g.width <= 26 && g.height > 10 && g.height <= 26,
+            "{}x{}",
+            g.width,
+            g.height
+        );
         let ink = g.alpha.iter().filter(|&&a| a >= 100).count();
         // A real character: strokes, neither empty nor a solid block.
-        assert!(ink > g.width * g.height / 8 && ink < g.width * g.height * 3 / 4, "{ink}");
+        assert!(
+            ink > g.width * g.height / 8 && ink < g.width * g.height * 3 / 4,
+            "{ink}"
+        );
         assert!(rasterize(face, 'A', 24.0).is_none(), "not in the Extension font");
     }
 }
