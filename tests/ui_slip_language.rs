@@ -4,7 +4,6 @@
 
 mod common;
 
-use chrono::Utc;
 use common::*;
 use lobby_kiosk::i18n::Lang;
 use lobby_kiosk::journeys::visitor;
@@ -74,7 +73,7 @@ fn walk_in(k: &TestKiosk, en: bool) {
 
 fn approve_last(k: &TestKiosk) -> String {
     let visit = k.app().store().last_visit_by_phone(PHONE).unwrap().unwrap();
-    visitor::decide(k.app(), visit.id, true, "desk", Utc::now())
+    visitor::decide(k.app(), visit.id, true, "desk", k.app().now())
         .unwrap()
         .unwrap();
     settle(k);
