@@ -154,6 +154,8 @@ pub struct App {
     /// A PIN lockout the database could not record (the storage refusing writes), kept
     /// here until it runs out so wrong PINs stay slow while nothing can be saved.
     unrecorded_pin_lock: std::cell::Cell<Option<DateTime<Utc>>>,
+    /// The language of whoever the kiosk serves now (see [`App::lang`]).
+    lang: std::cell::Cell<crate::i18n::Lang>,
     /// Set while the database is open for reading only because the storage refused a
     /// writable open (see [`App::storage_trouble`]).
     storage_trouble: std::cell::Cell<Option<Trouble>>,
@@ -164,6 +166,18 @@ pub struct App {
 }
 
 impl App {
+    /// The language of whoever the kiosk serves now: the screen's while the window runs
+    /// (a visitor who chose English gets an English slip), the configured one for the
+    /// command line. Slips and every other text Rust makes for a person read it.
+    pub fn lang(&self) -> crate::i18n::Lang {
+        self.lang.get()
+    }
+
+    /// Follows the screen's language (`ui::shell` calls it on every switch).
+    pub fn set_lang(&self, lang: crate::i18n::Lang) {
+        self.lang.set(lang);
+    }
+
     /// Opens the data folder (created if missing), the database (created and migrated on
     /// first run, checked every time) and the configured printer.
     pub fn open(loaded: LoadedConfig, data_dir_override: Option<&Path>) -> Result<App, AppError> {
@@ -220,6 +234,7 @@ impl App {
             .unwrap_or_else(|_| UnitFormat::parse("B-U-R").expect("the built-in unit format parses"));
         let keys = Keys::load_or_create(&data_dir, in_use)?;
         let printer = make_printer(&config.printer, &data_dir);
+        let config_language = config.language;
         let app = App {
             config,
             config_source: source,
@@ -231,6 +246,7 @@ impl App {
             printer: RefCell::new(Seat::Direct(printer)),
             clock,
             unrecorded_pin_lock: std::cell::Cell::new(None),
+            lang: std::cell::Cell::new(config_language),
             storage_trouble: std::cell::Cell::new(trouble),
             deferred_jobs: RefCell::new(Vec::new()),
             dispatched: RefCell::new(std::collections::HashMap::new()),

@@ -9,6 +9,7 @@ use std::fmt;
 use crate::domain::field::{self, preview};
 use crate::domain::phone::parse_mobile;
 use crate::domain::unit::UnitFormat;
+use crate::i18n::Lang;
 use crate::store::Resident;
 
 /// The fictional directory the default configuration loads on first run.
@@ -21,6 +22,29 @@ const MAX_ROWS: usize = 200_000;
 pub struct RowProblem {
     pub line: u64,
     pub message: String,
+}
+
+impl DirectoryError {
+    /// What the person importing reads, in `lang`; the row problems are already written
+    /// in the language [`parse_csv_in`] was given.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (DirectoryError::Header(found), Lang::Zh) => {
+                format!("文件第一行应为表头 unit,surname,phone，现在是“{found}”。请改正后再导入。")
+            }
+            (DirectoryError::Empty, Lang::Zh) => "文件中没有住户记录，请检查后再导入。".to_string(),
+            (DirectoryError::TooLarge, Lang::Zh) => format!("文件超过 {MAX_ROWS} 行，请确认选择了正确的文件。"),
+            (DirectoryError::Rows(rows), Lang::Zh) => format!(
+                "有 {} 行需要改正：\n{}",
+                rows.len(),
+                rows.iter()
+                    .map(|p| format!("  第 {} 行：{}", p.line, p.message))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+            (other, Lang::En) => other.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for RowProblem {
@@ -43,6 +67,11 @@ pub enum DirectoryError {
 
 /// Parses and checks every row; returns residents only if every row is good.
 pub fn parse_csv(text: &str, format: &UnitFormat) -> Result<Vec<Resident>, DirectoryError> {
+    parse_csv_in(text, format, Lang::En)
+}
+
+/// [`parse_csv`] with each row's problem written in `lang`, for the person importing.
+pub fn parse_csv_in(text: &str, format: &UnitFormat, lang: Lang) -> Result<Vec<Resident>, DirectoryError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -68,7 +97,10 @@ pub fn parse_csv(text: &str, format: &UnitFormat) -> Result<Vec<Resident>, Direc
                 let line = e.position().map_or(0, |p| p.line());
                 problems.push(RowProblem {
                     line,
-                    message: format!("unreadable row ({e})"),
+                    message: match lang {
+                        Lang::Zh => "这一行无法读取（引号或分隔符有误）".to_string(),
+                        Lang::En => format!("unreadable row ({e})"),
+                    },
                 });
                 continue;
             }
@@ -77,11 +109,14 @@ pub fn parse_csv(text: &str, format: &UnitFormat) -> Result<Vec<Resident>, Direc
         if record.len() != 3 {
             problems.push(RowProblem {
                 line,
-                message: format!("expected 3 fields, found {}", record.len()),
+                message: match lang {
+                    Lang::Zh => format!("应有 3 项（房号、姓氏、手机号码），现在有 {} 项", record.len()),
+                    Lang::En => format!("expected 3 fields, found {}", record.len()),
+                },
             });
             continue;
         }
-        match check_row(&record[0], &record[1], &record[2], format) {
+        match check_row(&record[0], &record[1], &record[2], format, lang) {
             Ok(resident) => residents.push(resident),
             Err(message) => problems.push(RowProblem { line, message }),
         }
@@ -95,23 +130,32 @@ pub fn parse_csv(text: &str, format: &UnitFormat) -> Result<Vec<Resident>, Direc
     Ok(residents)
 }
 
-fn check_row(unit: &str, surname: &str, phone: &str, format: &UnitFormat) -> Result<Resident, String> {
-    let unit_no = format.parse_unit(unit).map_err(|e| {
-        format!(
+fn check_row(unit: &str, surname: &str, phone: &str, format: &UnitFormat, lang: Lang) -> Result<Resident, String> {
+    let unit_no = format.parse_unit(unit).map_err(|e| match lang {
+        Lang::Zh => format!("房号“{}”不符合本小区的格式（例如 {}）", preview(unit), format.example()),
+        Lang::En => format!(
             "unit `{}` does not match the format {} ({e})",
             preview(unit),
             format.example()
-        )
+        ),
     })?;
     // The same surname rule as every screen and command: no invisible or look-alike
     // characters, folded and normalised as it is kept.
-    let surname = field::clean(&field::SURNAME, surname).map_err(|e| {
-        format!(
+    let surname = field::clean(&field::SURNAME, surname).map_err(|e| match lang {
+        Lang::Zh => format!(
+            "姓氏“{}”应为 1 至 4 个汉字或拉丁字母的姓（{}）",
+            preview(surname),
+            e.message(lang)
+        ),
+        Lang::En => format!(
             "surname `{}` should be 1-4 Chinese characters or a Latin name ({e})",
             preview(surname)
-        )
+        ),
     })?;
-    let phone = parse_mobile(phone).map_err(|e| format!("phone: {e}"))?;
+    let phone = parse_mobile(phone).map_err(|e| match lang {
+        Lang::Zh => format!("手机号码“{}”应为 11 位、以 1 开头的大陆手机号码", preview(phone)),
+        Lang::En => format!("phone: {e}"),
+    })?;
     Ok(Resident {
         unit_no: unit_no.to_string(),
         surname,

@@ -13,6 +13,7 @@ pub mod data_folder;
 pub mod directory;
 pub mod domain;
 pub mod fleet;
+pub mod fonts;
 pub mod housekeeping;
 pub mod i18n;
 pub mod input;

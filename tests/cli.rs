@@ -70,7 +70,12 @@ fn residents_import_is_all_or_nothing_and_list_is_masked() {
     std::fs::write(&bad, "unit,surname,phone\n3-1-101,赵,13712345678\n3-1,钱,137\n").unwrap();
     let (code, _, err) = run(dir.path(), &["residents", "import", bad.to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(err.contains("line 3"), "{err}");
+    // In the configured language (Chinese by default), every problem by its line.
+    assert!(
+        err.contains("没有导入任何记录") && err.contains("第 3 行") && err.contains("房号“3-1”"),
+        "{err}"
+    );
+    assert!(!err.contains("line 3") && !err.contains("does not match"), "{err}");
     let (code, out, _) = run(dir.path(), &["residents", "list", "--json"]);
     assert_eq!(code, 0);
     let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();

@@ -56,6 +56,16 @@ fn po_entries(po: &str) -> BTreeMap<String, String> {
         } else if let Some(rest) = line.strip_prefix("msgstr ") {
             text = unquote(rest);
             field = 2;
+        } else if let Some(rest) = line.strip_prefix("msgstr[") {
+            // Plural forms: every form must be filled; the entry keeps the last one,
+            // empty if any is.
+            let form = unquote(rest.split_once(']').map_or("", |(_, t)| t));
+            text = if field == 2 && (text.is_empty() || form.is_empty()) {
+                String::new()
+            } else {
+                form
+            };
+            field = 2;
         } else if line.starts_with('"') {
             match field {
                 1 => id.push_str(&unquote(line)),

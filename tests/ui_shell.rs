@@ -112,3 +112,26 @@ fn the_staff_entry_is_discreet_but_reachable() {
     find(&k, "工作人员入口").invoke_accessible_default_action();
     assert_eq!(page(&k), Page::Staff);
 }
+
+#[test]
+fn the_idle_warning_counts_down_in_good_english_and_chinese() {
+    let k = kiosk();
+    tap(&k, "English");
+    tap(&k, "Visitor registration");
+    wait_seconds(118);
+    let two = read(&k, "Countdown");
+    assert!(two.ends_with("in 2 seconds."), "{two}");
+    wait_seconds(1);
+    let one = read(&k, "Countdown");
+    assert!(one.ends_with("in 1 second."), "{one}");
+    assert!(!one.contains("seconds"), "{one}");
+    wait_seconds(1);
+    assert_eq!(page(&k), Page::Home);
+
+    tap(&k, "访客登记");
+    wait_seconds(119);
+    assert_eq!(
+        read(&k, "倒计时"),
+        "为保护您的信息，1 秒后将返回首页并清除已填写的内容。"
+    );
+}

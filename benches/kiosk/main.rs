@@ -6,11 +6,12 @@
 //! KIOSK_BENCH_SCALE=0.05 cargo bench --bench kiosk   # 100k visits instead of 2M
 //! ```
 //!
-//! Sections: `recording`, `history`, `printing`, `render`, `memory`. Each prints its
+//! Sections: `recording`, `history`, `printing`, `render`, `memory`, `fonts`. Each prints its
 //! figures (p50/p99 from plain interleaved timing loops, ratios against the yardstick,
 //! query plans), then criterion measures the main cases again (`-- <filter>` as usual).
 //! Whole-process figures (start-up, RSS, binary size) are in `benches/startup.sh`.
 
+mod fonts;
 mod history;
 mod memory;
 mod printing;
@@ -43,6 +44,9 @@ fn main() {
     }
     if wanted("render") {
         render::run(env_number("KIOSK_BENCH_FRAMES", 60.0) as usize);
+    }
+    if wanted("fonts") {
+        fonts::run();
     }
     if wanted("memory") {
         memory::run(env_number("KIOSK_BENCH_JOURNEYS", 10_000.0) as usize);

@@ -31,6 +31,7 @@ mod run;
 mod shift;
 mod staff;
 mod visit;
+mod words;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -164,7 +164,7 @@ fn print_permit(app: &App, p: &Permit, json: bool) {
         p.code,
         p.unit_no,
         p.contractor,
-        p.status.as_str()
+        status_label(app, p.status)
     );
     outln!(
         "  {} ~ {}  {}: {}",
@@ -504,22 +504,19 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                 }
                 Ok(PassOutcome::Refused(why)) => {
                     let reason = refusal_code(&why);
-                    let hours = match &why {
-                        PassRefused::OutsideHours(r) => Some((worker::refusal_message(app, r, now, lang), r.next())),
-                        _ => None,
+                    let (message, resume_at) = match &why {
+                        PassRefused::OutsideHours(r) => (worker::refusal_message(app, r, now, lang), r.next()),
+                        _ => (super::words::pass_refused(&why, lang), None),
                     };
                     if json {
-                        let mut answer = serde_json::json!({ "issued": false, "reason": reason });
-                        if let Some((message, next)) = &hours {
-                            answer["message"] = message.clone().into();
-                            answer["resume_at"] = serde_json::json!(next.map(|t| t.to_rfc3339()));
+                        let mut answer = serde_json::json!({ "issued": false, "reason": reason, "message": message });
+                        if matches!(why, PassRefused::OutsideHours(_)) {
+                            answer["resume_at"] = serde_json::json!(resume_at.map(|t| t.to_rfc3339()));
                         }
                         print_json(&answer);
                     } else {
-                        eprintln!("{}: {reason}", say(lang, "未能发放通行证", "No pass issued"));
-                        if let Some((message, _)) = hours {
-                            eprintln!("{message}");
-                        }
+                        eprintln!("{}", say(lang, "未能发放通行证。", "No pass issued."));
+                        eprintln!("{message}");
                     }
                     Outcome::Negative
                 }
@@ -531,23 +528,30 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
         }
         PassCommand::Verify { token, at, json } => match worker::verify_pass(app, &token, at.unwrap_or(now)) {
             Ok(check) => {
+                let message = check.reason.as_deref().map(|r| super::words::pass_check(r, lang));
                 if json {
-                    print_json(&check);
+                    let mut answer = serde_json::to_value(&check).unwrap_or_default();
+                    if let Some(message) = message {
+                        answer["message"] = message.into();
+                    }
+                    print_json(&answer);
                 } else if check.valid {
+                    // In the compound's time, as printed on the pass.
+                    let tz = app.config.tz();
+                    let local = |t: Option<DateTime<Utc>>| {
+                        t.map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+                            .unwrap_or_default()
+                    };
                     outln!(
                         "{} {} {} {} ~ {}",
                         say(lang, "有效", "VALID"),
                         check.pass_no.as_deref().unwrap_or(""),
                         check.unit.as_deref().unwrap_or(""),
-                        check.valid_from.map(|t| t.to_rfc3339()).unwrap_or_default(),
-                        check.valid_until.map(|t| t.to_rfc3339()).unwrap_or_default()
+                        local(check.valid_from),
+                        local(check.valid_until)
                     );
                 } else {
-                    outln!(
-                        "{}: {}",
-                        say(lang, "无效", "NOT VALID"),
-                        check.reason.as_deref().unwrap_or("")
-                    );
+                    outln!("{}: {}", say(lang, "无效", "NOT VALID"), message.unwrap_or_default());
                 }
                 if check.valid {
                     Outcome::Success

@@ -70,8 +70,8 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                             if t.urgent { "!" } else { " " },
                             t.ticket_no,
                             t.unit_no,
-                            t.request_type,
-                            t.status,
+                            type_label(&t.request_type, lang),
+                            status_label(&t.status, lang),
                             mask_phone(&t.callback_phone)
                         );
                     }
@@ -104,7 +104,7 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                             outln!(
                                 "  {} {} {} {}",
                                 h.at.with_timezone(&app.config.tz()).format("%m-%d %H:%M"),
-                                h.status,
+                                status_label(&h.status, lang),
                                 h.staff,
                                 h.note
                             );
@@ -135,7 +135,12 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
             let by = proven!(app, &by);
             match resident::update(app, &ticket, to, &by, &note, app.now()) {
                 Ok(Ok(t)) => {
-                    outln!("{} {} → {}", say(lang, "已更新", "Updated"), t.ticket_no, t.status);
+                    outln!(
+                        "{} {} → {}",
+                        say(lang, "已更新", "Updated"),
+                        t.ticket_no,
+                        status_label(&t.status, lang)
+                    );
                     Outcome::Success
                 }
                 Ok(Err(UpdateRefused::Unknown)) => {
@@ -185,4 +190,14 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
             }
         }
     }
+}
+
+/// A stored ticket status as a person reads it (the stored text if it is unknown).
+fn status_label(status: &str, lang: crate::i18n::Lang) -> &str {
+    crate::domain::ticket::TicketStatus::parse(status).map_or(status, |s| s.label(lang))
+}
+
+/// A stored request type as a person reads it (the stored text if it is unknown).
+fn type_label(kind: &str, lang: crate::i18n::Lang) -> &str {
+    crate::domain::request::RequestType::parse(kind).map_or(kind, |t| t.label(lang))
 }

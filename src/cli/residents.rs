@@ -56,7 +56,7 @@ pub fn run(app: &App, cmd: ResidentsCommand) -> Outcome {
                     return Outcome::Usage;
                 }
             };
-            let residents = match directory::parse_csv(&text, &app.unit_format) {
+            let residents = match directory::parse_csv_in(&text, &app.unit_format, lang) {
                 Ok(r) => r,
                 Err(err) => {
                     report_import_error(lang, &err, json);
@@ -141,7 +141,7 @@ fn report_import_error(lang: crate::i18n::Lang, err: &DirectoryError, json: bool
                 .iter()
                 .map(|p| serde_json::json!({ "line": p.line, "problem": p.message }))
                 .collect(),
-            other => vec![serde_json::json!({ "line": 1, "problem": other.to_string() })],
+            other => vec![serde_json::json!({ "line": 1, "problem": other.message(lang) })],
         };
         print_json(&serde_json::json!({ "imported": 0, "problems": problems }));
     } else {
@@ -149,6 +149,6 @@ fn report_import_error(lang: crate::i18n::Lang, err: &DirectoryError, json: bool
             "{}",
             say(lang, "导入未完成，没有导入任何记录：", "Nothing was imported:")
         );
-        eprintln!("{err}");
+        eprintln!("{}", err.message(lang));
     }
 }

@@ -390,6 +390,17 @@ impl Config {
         }
     }
 
+    /// The compound's name as a slip's heading: in English the Chinese name goes with the
+    /// English one (it is the name on the gate and on the property office's papers), on
+    /// a line of its own so that wrapping never splits it.
+    pub fn compound_title(&self, lang: Lang) -> String {
+        let (zh, en) = (self.compound.name.trim(), self.compound.name_en.trim());
+        match lang {
+            Lang::En if !en.is_empty() && en != zh => format!("{en}\n{zh}"),
+            _ => zh.to_string(),
+        }
+    }
+
     /// Checks what serde cannot: ranges, formats and values that depend on each other.
     pub fn validate(&self) -> Result<(), Invalid> {
         let bad = |key, reason: &str| {

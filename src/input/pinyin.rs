@@ -16,6 +16,10 @@
 //! 4. everything else (rare name characters such as 䶮 赟 玥 喆 堃 昇 翀),
 //!    Unified block first, then Extension A, then Extension B and later.
 //!
+//! Only characters the bundled fonts can draw are offered (`crate::fonts::can_draw`):
+//! a few hundred of Extensions C to H that no bundled font has are left out, so nothing
+//! offered shows or prints as a box.
+//!
 //! Within each tier a character's main reading comes before its secondary
 //! readings (的 is offered for `de` early and for `di` late).
 //!
@@ -224,6 +228,10 @@ fn build_index() -> Index {
             let Some(readings) = ch.to_pinyin_multi() else {
                 continue;
             };
+            // Offer only what the screen and the slip can draw (see `crate::fonts`).
+            if !crate::fonts::can_draw(ch) {
+                continue;
+            }
             let (tier, rank) = if let Some(&r) = frequent.get(&ch) {
                 (TIER_FREQUENT, r)
             } else if let Some(&(t, r)) = gb.get(&ch) {
@@ -732,6 +740,31 @@ mod tests {
         }
         // Extension B character reached too (𠀀 he).
         assert!(characters_for("he").contains(&'𠀀'));
+    }
+
+    #[test]
+    fn every_offered_character_can_be_drawn_and_printed() {
+        let offered: HashSet<char> = index().syllables.values().flatten().map(|e| e.ch).collect();
+        let blank: Vec<char> = offered
+            .iter()
+            .copied()
+            .filter(|&c| crate::fonts::outline_box(c).is_none())
+            .collect();
+        assert!(
+            blank.is_empty(),
+            "{} offered characters have no glyph: {blank:?}",
+            blank.len()
+        );
+        // The extensions are offered, not dropped: the rare name characters stay.
+        let in_ext = |lo: u32, hi: u32| offered.iter().filter(|&&c| (lo..=hi).contains(&u32::from(c))).count();
+        assert!(in_ext(0x3400, 0x4DBF) > 5_000, "Extension A");
+        assert!(in_ext(0x20000, 0x2A6DF) > 10_000, "Extension B");
+        for c in ['䶮', '𠀀', '堃', '喆', '犇'] {
+            assert!(offered.contains(&c), "{c}");
+        }
+        // What no bundled font has (U+31F55, Extension H) has a reading but is not offered.
+        assert!('\u{31F55}'.to_pinyin_multi().is_some());
+        assert!(!offered.contains(&'\u{31F55}'));
     }
 
     #[test]

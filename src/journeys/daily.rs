@@ -77,7 +77,7 @@ pub fn ticket_lines(report: &DailyReport, lang: crate::i18n::Lang) -> Vec<String
 }
 
 pub fn report_slip(app: &App, report: &DailyReport) -> Slip {
-    let lang = app.config.language;
+    let lang = app.lang();
     let mut ops = vec![
         Op::Title(lang.pick("每日梳理汇总", "Daily summary").to_string()),
         Op::Centered(format!("{} {}", app.config.compound_name(lang), report.date)),

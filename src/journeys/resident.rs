@@ -237,7 +237,7 @@ fn submit_in_unit(
 
 /// The ticket's slip: number, type, when to expect a response, a QR to check status.
 pub fn ticket_slip(app: &App, ticket: &Ticket) -> Result<Slip, JourneyError> {
-    let lang = app.config.language;
+    let lang = app.lang();
     let t = RequestType::parse(&ticket.request_type).unwrap_or(RequestType::Other);
     let field = |zh: &str, en: &str, value: String| Op::Field {
         label: lang.pick(zh, en).to_string(),
@@ -256,7 +256,7 @@ pub fn ticket_slip(app: &App, ticket: &Ticket) -> Result<Slip, JourneyError> {
         },
     )?;
     let mut ops = vec![
-        Op::Title(app.config.compound_name(lang).to_string()),
+        Op::Title(app.config.compound_title(lang)),
         Op::Heading(lang.pick("业主服务回执", "Request receipt").to_string()),
         Op::Divider,
         field("单号", "Ticket", ticket.ticket_no.clone()),

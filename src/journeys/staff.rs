@@ -347,7 +347,7 @@ pub fn roster(app: &App, now: DateTime<Utc>) -> Result<Vec<RosterLine>, JourneyE
 }
 
 pub fn roster_slip(app: &App, lines: &[RosterLine], now: DateTime<Utc>) -> Slip {
-    let lang = app.config.language;
+    let lang = app.lang();
     let mut ops = vec![
         Op::Title(lang.pick("在场人员名单", "On-site roster").to_string()),
         Op::Centered(format!(
@@ -476,7 +476,7 @@ pub fn daily_report(app: &App, date: NaiveDate, now: DateTime<Utc>) -> Result<Da
         repairs,
         repairs_judged: repairs.judged() as usize,
         repairs_on_time: repairs.rate(),
-        rule: crate::domain::targets::rule_text(app.config.language).to_string(),
+        rule: crate::domain::targets::rule_text(app.lang()).to_string(),
         satisfaction_overall: satisfaction_rate(&overall),
         satisfaction_reception: satisfaction_rate(&reception),
         ratings: ratings.iter().map(|r| r.2).sum(),

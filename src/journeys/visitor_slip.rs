@@ -8,7 +8,7 @@ use crate::printing::{Op, Slip, SlipKind};
 use crate::store::Visit;
 
 pub fn visitor_slip(app: &App, visit: &Visit, token: &str) -> Slip {
-    let lang = app.config.language;
+    let lang = app.lang();
     let tz = app.config.tz();
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
@@ -21,7 +21,7 @@ pub fn visitor_slip(app: &App, visit: &Visit, token: &str) -> Slip {
     let kind =
         VisitorType::parse(&visit.visitor_type).map_or(visit.visitor_type.clone(), |t| t.label(lang).to_string());
     let mut ops = vec![
-        Op::Title(app.config.compound_name(lang).to_string()),
+        Op::Title(app.config.compound_title(lang)),
         Op::Heading(lang.pick("访客凭条", "Visitor slip").to_string()),
         Op::Divider,
         field("访问编号", "Visit no.", visit.visit_no.clone()),

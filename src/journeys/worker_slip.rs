@@ -13,7 +13,7 @@ fn local(app: &App, t: DateTime<Utc>) -> String {
 }
 
 pub fn pass_slip(app: &App, pass: &Pass, permit: &Permit, worker: &Worker, token: &str) -> Slip {
-    let lang = app.config.language;
+    let lang = app.lang();
     let field = |zh: &str, en: &str, value: String| Op::Field {
         label: lang.pick(zh, en).to_string(),
         value,
@@ -23,7 +23,7 @@ pub fn pass_slip(app: &App, pass: &Pass, permit: &Permit, worker: &Worker, token
         kind: SlipKind::Pass,
         ops: vec![
             Op::Title(lang.pick("临时出入证", "Temporary pass").to_string()),
-            Op::Centered(app.config.compound_name(lang).to_string()),
+            Op::Centered(app.config.compound_title(lang)),
             Op::Divider,
             field("通行证号", "Pass no.", pass.pass_no.clone()),
             field("施工房号", "Unit", permit.unit_no.clone()),
@@ -50,14 +50,14 @@ pub fn pass_slip(app: &App, pass: &Pass, permit: &Permit, worker: &Worker, token
 }
 
 pub fn permit_slip(app: &App, permit: &Permit, token: &str) -> Slip {
-    let lang = app.config.language;
+    let lang = app.lang();
     let field = |zh: &str, en: &str, value: String| Op::Field {
         label: lang.pick(zh, en).to_string(),
         value,
     };
     let mut ops = vec![
         Op::Title(lang.pick("装修备案凭条", "Renovation permit").to_string()),
-        Op::Centered(app.config.compound_name(lang).to_string()),
+        Op::Centered(app.config.compound_title(lang)),
         Op::Divider,
         field("备案编号", "Permit code", permit.code.clone()),
         field("房号", "Unit", permit.unit_no.clone()),

@@ -19,6 +19,7 @@ pub mod fake;
 pub mod fallback;
 pub mod handshake;
 pub mod network;
+pub mod outline;
 pub mod preview;
 pub mod raster;
 pub mod serial;

@@ -16,13 +16,10 @@ use qrcode::{Color, EcLevel, QrCode};
 
 use super::slip::{char_width, display_width, Align};
 
-/// The font shipped with the kiosk UI; it covers GB18030 including Ext. A and B. The
-/// binary's only copy: the window registers these same bytes with Slint
-/// (`ui::shell::register_font`) instead of `import`ing the file in `ui/main.slint`, which
-/// embedded the 4.6 MB a second time.
-pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../../ui/fonts/WenQuanYiMicroHei.ttf");
-
-/// Parsed once: parsing the 4 MB font takes tens of milliseconds.
+/// The main font shipped with the kiosk (see [`crate::fonts`]), parsed once: parsing the
+/// 4 MB font takes tens of milliseconds. Characters only the CJK Extension font has are
+/// drawn from their outlines one by one (`super::outline`): that font is never loaded
+/// whole.
 static FONT: OnceLock<Option<fontdue::Font>> = OnceLock::new();
 
 /// Rows per `GS v 0` command. Printers with small receive buffers drop or garble very tall
@@ -47,7 +44,7 @@ pub enum RasterError {
 }
 
 fn font() -> Option<&'static fontdue::Font> {
-    FONT.get_or_init(|| fontdue::Font::from_bytes(FONT_BYTES, fontdue::FontSettings::default()).ok())
+    FONT.get_or_init(|| fontdue::Font::from_bytes(crate::fonts::MAIN_FONT, fontdue::FontSettings::default()).ok())
         .as_ref()
 }
 
@@ -209,7 +206,11 @@ pub fn render_text_line(text: &str, px_height: f32, width_dots: u32, align: Alig
         if c.is_whitespace() {
             continue;
         }
-        match font.and_then(|f| glyph(f, c, px, cell_w)) {
+        let drawn = match crate::fonts::source_of(c) {
+            Some(crate::fonts::Source::Ext) => ext_glyph(c, px, cell_w),
+            _ => font.and_then(|f| glyph(f, c, px, cell_w)),
+        };
+        match drawn {
             Some((w, h, ymin, cov)) => {
                 let gx = (cell_x + (cell_w - w as f32) / 2.0).round() as i64;
                 let gy = (baseline - (ymin as f32 + h as f32)).round() as i64;
@@ -257,6 +258,13 @@ fn glyph(f: &fontdue::Font, c: char, px: f32, cell_w: f32) -> Option<(usize, usi
         }
     }
     Some((max_w, h, m.ymin, out))
+}
+
+/// A character only the CJK Extension font has, drawn from its outline (it is a wide
+/// character, so it fits its two-column cell).
+fn ext_glyph(c: char, px: f32, cell_w: f32) -> Option<(usize, usize, i32, Vec<u8>)> {
+    let g = super::outline::rasterize(crate::fonts::ext_face()?, c, px)?;
+    (g.width as f32 <= cell_w + 1.0).then_some((g.width, g.height, g.ymin, g.alpha))
 }
 
 /// Outline box standing in for a glyph the font lacks (like the printer's own "tofu").
@@ -355,11 +363,29 @@ mod tests {
         assert!(ink(&r, 336, 384) && !ink(&r, 0, 336));
     }
 
+    /// Ink inside the cell's box outline, away from its edges: a glyph has strokes
+    /// there, the stand-in box for a missing glyph has none.
+    fn ink_inside_box(l: &Bitmap, cell: u32) -> usize {
+        let (top, px) = ((l.height() - 24) / 2, 24);
+        (4..cell * 12 - 5)
+            .flat_map(|x| (top + 4..top + px - 5).map(move |y| (x, y)))
+            .filter(|&(x, y)| l.get(x, y))
+            .count()
+    }
+
     #[test]
-    fn rare_characters_render() {
-        // Ext. B and a 4-byte GB18030 Ext. A character are in the embedded font.
-        let l = render_text_line("𠀀䶶", 24.0, 384, Align::Left);
-        assert!(l.data().iter().any(|&b| b != 0));
+    fn rare_name_characters_render_as_glyphs_not_boxes() {
+        // 䶮 (Extension A, GB18030 four bytes) and 𠀀 (Extension B) come from the
+        // Extension font; 堃 喆 犇 from the main one.
+        for c in ["䶮", "𠀀", "堃", "喆", "犇"] {
+            let l = render_text_line(c, 24.0, 384, Align::Left);
+            assert!(ink_inside_box(&l, 2) > 20, "{c} printed as a box");
+        }
+        // A character no bundled font has still prints as a box, never vanishes.
+        // (U+31F55, Extension H: in no bundled font, so the input does not offer it.)
+        let missing = render_text_line("\u{31F55}", 24.0, 384, Align::Left);
+        assert_eq!(ink_inside_box(&missing, 2), 0);
+        assert!(missing.data().iter().any(|&b| b != 0));
     }
 
     #[test]

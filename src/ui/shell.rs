@@ -44,20 +44,37 @@ pub struct Kiosk {
     housekeeping: Rc<Housekeeper>,
 }
 
-/// Hands the embedded CJK font to the window's renderer, as Slint's generated code does
-/// for a font `import`ed in a `.slint` file, but with the bytes slip printing already
-/// embeds ([`crate::printing::raster::FONT_BYTES`]): one copy in the binary instead of
-/// two. Slint 1.18 has no public call for a font in memory, so this goes through its
-/// `private_unstable_api` (the version is pinned in Cargo.toml). Registered before the
-/// window is shown, so the first layout already uses it.
-fn register_font(window: &AppWindow) {
+/// Hands the bundled fonts ([`crate::fonts`]) to the window's renderer, as Slint's
+/// generated code does for a font `import`ed in a `.slint` file, but with the bytes slip
+/// printing already embeds: one copy in the binary instead of two. Slint 1.18 has no
+/// public call for a font in memory, so this goes through its `private_unstable_api` (the
+/// version is pinned in Cargo.toml). Registered before the window is shown, so the first
+/// layout already uses them.
+///
+/// `default-font-family` names one family and Slint falls back to the generic sans-serif
+/// and system-ui families, which on a kiosk with no fonts installed hold nothing. So the
+/// Extension font is put first in both: a character WenQuanYi Micro Hei lacks (䶮, 𠀀)
+/// is drawn with it instead of as a box.
+fn register_fonts(window: &AppWindow) {
     use slint::private_unstable_api::re_exports::WindowInner;
-    let adapter = WindowInner::from_pub(window.window()).window_adapter();
-    if let Err(err) = adapter
-        .renderer()
-        .register_font_from_memory(crate::printing::raster::FONT_BYTES)
-    {
-        eprintln!("lobby-kiosk: the embedded font could not be registered: {err}");
+    let inner = WindowInner::from_pub(window.window());
+    let adapter = inner.window_adapter();
+    for bytes in [crate::fonts::MAIN_FONT, crate::fonts::EXT_FONT] {
+        if let Err(err) = adapter.renderer().register_font_from_memory(bytes) {
+            eprintln!("lobby-kiosk: a bundled font could not be registered: {err}");
+            return;
+        }
+    }
+    let mut fonts = inner.context().font_context().borrow_mut();
+    let collection = &mut fonts.collection;
+    let Some(ext) = collection.family_id(crate::fonts::EXT_FAMILY) else {
+        eprintln!("lobby-kiosk: the CJK Extension font is not in the window's font collection");
+        return;
+    };
+    for generic in [fontique::GenericFamily::SansSerif, fontique::GenericFamily::SystemUi] {
+        let mut chain = vec![ext];
+        chain.extend(collection.generic_families(generic).filter(|&id| id != ext));
+        collection.set_generic_families(generic, chain.into_iter());
     }
 }
 
@@ -66,7 +83,7 @@ impl Kiosk {
     /// renderer for screenshots, the testing backend in tests).
     pub fn new(app: Rc<App>) -> Result<Kiosk, UiError> {
         let window = AppWindow::new()?;
-        register_font(&window);
+        register_fonts(&window);
         let kiosk_cfg = &app.config.kiosk;
         let idle = Rc::new(RefCell::new(IdleClock::new(
             kiosk_cfg.idle_timeout_secs,
@@ -355,6 +372,7 @@ fn apply_branding(window: &AppWindow, app: &App) {
 fn apply_language(window: &AppWindow, app: &App, parts: &Parts, lang: Lang) {
     // Fails only when no translations are bundled, which the build guarantees against.
     let _ = slint::select_bundled_translation(lang.bundle_name());
+    app.set_lang(lang);
     let state = window.global::<AppState>();
     state.set_language(lang.code().into());
     let name = app.config.compound_name(lang);

@@ -1,0 +1,174 @@
+//! The command line speaks the configured language: sentences, never the stable codes
+//! its JSON keeps (`outside_hours`, `not_on_roster`, `malformed` …), and times in the
+//! compound's time zone. Through the real binary, in both languages.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+/// The binary with the default configuration in `lang` ("zh" or "en"), the clock at `at`.
+fn cli(dir: &Path, lang: &str, at: &str, args: &[&str]) -> (i32, String, String) {
+    let language = if lang == "en" { "en" } else { "zh-CN" };
+    let config = dir.join(format!("kiosk-{lang}.toml"));
+    let text = lobby_kiosk::config::EMBEDDED_DEFAULT.replacen(
+        r#"language = "zh-CN""#,
+        &format!("language = \"{language}\""),
+        1,
+    );
+    std::fs::write(&config, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--config")
+        .arg(&config)
+        .env("LOBBY_KIOSK_CLOCK", at)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+const CODES: [&str; 6] = [
+    "outside_hours",
+    "not_on_roster",
+    "malformed",
+    "unknown_permit",
+    "not_a_pass",
+    "_",
+];
+
+fn no_codes(text: &str) {
+    for code in CODES {
+        assert!(!text.contains(code), "{code} in human output: {text}");
+    }
+    // `expired` is also an English word: the code alone after the colon is what must go.
+    assert!(!text.trim_end().ends_with(": expired"), "{text}");
+}
+
+#[test]
+fn pass_refusals_are_sentences_in_the_configured_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open_app(dir.path());
+    let permit = file_permit(&app, "安居装饰", &["张三明:13700001111"], true, monday_at(9, 0));
+    drop(app);
+    let issue = |lang, at, phone: &str, json: bool| {
+        let mut args = vec![
+            "pass",
+            "issue",
+            "--permit",
+            permit.code.as_str(),
+            "--worker-phone",
+            phone,
+        ];
+        if json {
+            args.push("--json");
+        }
+        cli(dir.path(), lang, at, &args)
+    };
+
+    // Not on the roster.
+    let (code, out, err) = issue("zh", "2026-11-30T10:00:00+08:00", "13700009999", false);
+    assert_eq!(code, 1, "{out}{err}");
+    no_codes(&err);
+    assert!(
+        err.contains("不在该备案的人员名单上") && err.contains("请稍等"),
+        "{err}"
+    );
+    let (_, out, err) = issue("en", "2026-11-30T10:00:00+08:00", "13700009999", false);
+    no_codes(&err);
+    assert!(
+        err.contains("not on the permit's roster") && !err.contains('、'),
+        "{out}{err}"
+    );
+    let (_, out, _) = issue("en", "2026-11-30T10:00:00+08:00", "13700009999", true);
+    let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(answer["reason"], "not_on_roster", "the JSON keeps the stable code");
+    assert!(answer["message"].as_str().unwrap().contains("front desk"), "{answer}");
+
+    // Outside the hours (Monday 12:30, between 08:00–12:00 and 14:00–18:00).
+    let (code, _, err) = issue("zh", "2026-11-30T12:30:00+08:00", "13700001111", false);
+    assert_eq!(code, 1);
+    no_codes(&err);
+    assert!(
+        err.contains("08:00–12:00、14:00–18:00") && err.contains("14:00"),
+        "{err}"
+    );
+    let (_, _, err) = issue("en", "2026-11-30T12:30:00+08:00", "13700001111", false);
+    no_codes(&err);
+    assert!(err.contains("08:00–12:00, 14:00–18:00") && !err.contains('、'), "{err}");
+}
+
+#[test]
+fn pass_verify_explains_and_shows_the_compound_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open_app(dir.path());
+    let permit = file_permit(&app, "安居装饰", &["张三明:13700001111"], true, monday_at(9, 0));
+    drop(app);
+    let at = "2026-11-30T10:00:00+08:00";
+    let (code, out, err) = cli(
+        dir.path(),
+        "zh",
+        at,
+        &[
+            "pass",
+            "issue",
+            "--permit",
+            &permit.code,
+            "--worker-phone",
+            "13700001111",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let issued: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let token = issued["token"].as_str().unwrap().to_string();
+
+    // Valid: the times are Shanghai's (the pass is valid until 12:00 there, 04:00 UTC).
+    for lang in ["zh", "en"] {
+        let (code, out, _) = cli(dir.path(), lang, at, &["pass", "verify", &token]);
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("2026-11-30 12:00") && !out.contains("+00:00"), "{out}");
+    }
+    // Expired, the next day.
+    let next_day = "2026-12-01T10:00:00+08:00";
+    let (code, out, _) = cli(dir.path(), "zh", next_day, &["pass", "verify", &token]);
+    assert_eq!(code, 1);
+    no_codes(&out);
+    assert!(out.contains("已过期"), "{out}");
+    let (_, out, _) = cli(dir.path(), "en", next_day, &["pass", "verify", &token]);
+    no_codes(&out);
+    assert!(out.contains("has expired"), "{out}");
+    let (_, out, _) = cli(dir.path(), "en", next_day, &["pass", "verify", &token, "--json"]);
+    let check: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(check["reason"], "expired");
+    assert!(check["message"].as_str().unwrap().contains("expired"), "{check}");
+    // Not a token at all.
+    let (_, out, _) = cli(dir.path(), "zh", at, &["pass", "verify", "LK1:NOTATOKEN"]);
+    no_codes(&out);
+    assert!(out.contains("无法识别"), "{out}");
+}
+
+#[test]
+fn import_problems_are_told_in_the_configured_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "unit,surname,phone\n3-1-101,赵,13712345678\n3-1,钱,137\n").unwrap();
+    let at = "2026-11-30T10:00:00+08:00";
+    let (code, _, err) = cli(dir.path(), "zh", at, &["residents", "import", bad.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("没有导入任何记录") && err.contains("第 3 行"), "{err}");
+    assert!(!err.contains("line") && !err.contains("phone:"), "{err}");
+    let (_, _, err) = cli(dir.path(), "en", at, &["residents", "import", bad.to_str().unwrap()]);
+    assert!(err.contains("Nothing was imported") && err.contains("line 3"), "{err}");
+    let header = dir.path().join("header.csv");
+    std::fs::write(&header, "房号,姓,电话\n3-1-101,赵,13712345678\n").unwrap();
+    let (_, _, err) = cli(dir.path(), "zh", at, &["residents", "import", header.to_str().unwrap()]);
+    assert!(err.contains("文件第一行应为表头"), "{err}");
+}

@@ -1,0 +1,116 @@
+//! A slip speaks the journey's language: a visitor who chose English gets an English
+//! slip, with the compound's Chinese name (the one on the gate) beside its English one;
+//! the next visitor, back in Chinese, gets a Chinese slip. Read from the printed bytes.
+
+mod common;
+
+use common::*;
+use lobby_kiosk::i18n::Lang;
+use lobby_kiosk::journeys::visitor;
+use lobby_kiosk::ui::{AppState, VisitorAdapter, VisitorStep};
+use slint::ComponentHandle;
+
+const PHONE: &str = "13912345678";
+
+/// The text an ESC/POS job prints, read back as GB18030 (raster images skipped).
+fn escpos_text(bytes: &[u8]) -> String {
+    let mut text = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if i + 8 <= bytes.len() && bytes[i] == 0x1D && bytes[i + 1] == 0x76 && bytes[i + 2] == 0x30 {
+            let wb = bytes[i + 4] as usize + 256 * bytes[i + 5] as usize;
+            let h = bytes[i + 6] as usize + 256 * bytes[i + 7] as usize;
+            i += 8 + wb * h;
+            text.push(b'\n');
+            continue;
+        }
+        text.push(if bytes[i] < 0x20 { b'\n' } else { bytes[i] });
+        i += 1;
+    }
+    encoding_rs::GB18030.decode(&text).0.into_owned()
+}
+
+fn type_digits(k: &TestKiosk, digits: &str, separator: &str) {
+    for c in digits.chars() {
+        if c == '-' {
+            tap(k, &format!("{separator} -"));
+        } else {
+            tap(k, &c.to_string());
+        }
+    }
+}
+
+fn step(k: &TestKiosk) -> VisitorStep {
+    k.window.global::<VisitorAdapter>().get_step()
+}
+
+/// A walk-in that waits for the host, in the screen's current language.
+fn walk_in(k: &TestKiosk, en: bool) {
+    let t = |zh: &'static str, en_text: &'static str| if en { en_text } else { zh };
+    tap(k, t("访客登记", "Visitor registration"));
+    type_digits(k, PHONE, t("分隔符", "Separator"));
+    tap(k, t("下一步", "Next"));
+    if step(k) == VisitorStep::Returning {
+        tap(k, t("到别的房号", "Another unit"));
+    }
+    type_digits(k, "1-1-101", t("分隔符", "Separator"));
+    tap(k, t("下一步", "Next"));
+    if step(k) == VisitorStep::Surname {
+        if en {
+            // In English the picker opens on the Latin keyboard.
+            for key in ["S", "M", "I", "T", "H"] {
+                tap(k, key);
+            }
+            tap(k, "Confirm");
+        } else {
+            tap(k, "姓 王");
+        }
+    }
+    assert_eq!(step(k), VisitorStep::Details);
+    tap(k, t("同意并登记", "Agree and register"));
+    assert_eq!(step(k), VisitorStep::Waiting);
+}
+
+fn approve_last(k: &TestKiosk) -> String {
+    let visit = k.app().store().last_visit_by_phone(PHONE).unwrap().unwrap();
+    visitor::decide(k.app(), visit.id, true, "desk", k.app().now())
+        .unwrap()
+        .unwrap();
+    settle(k);
+    wait_seconds(1);
+    assert_eq!(step(k), VisitorStep::Approved);
+    let slips = printed_slips(k.dir.path());
+    escpos_text(&slips.last().expect("a slip printed").1)
+}
+
+#[test]
+fn an_english_journey_prints_an_english_slip_and_the_next_one_chinese() {
+    let k = kiosk();
+    tap(&k, "English");
+    walk_in(&k, true);
+    let slip = approve_last(&k);
+    for part in [
+        "Visitor slip",
+        "Emerald Lake Garden\n",
+        "\n翠湖花园\n",
+        "Visiting",
+        "Hotline",
+        "have a pleasant day",
+    ] {
+        assert!(slip.contains(part), "{part} missing from the English slip:\n{slip}");
+    }
+    for part in ["访客凭条", "拜访房号", "客服热线", "祝您生活愉快"] {
+        assert!(!slip.contains(part), "{part} on the English slip:\n{slip}");
+    }
+
+    // The next person chooses Chinese.
+    k.window.global::<AppState>().invoke_go_home();
+    tap(&k, "中文");
+    assert_eq!(k.app().lang(), Lang::Zh);
+    walk_in(&k, false);
+    let slip = approve_last(&k);
+    for part in ["访客凭条", "翠湖花园", "拜访房号", "客服热线"] {
+        assert!(slip.contains(part), "{part} missing from the Chinese slip:\n{slip}");
+    }
+    assert!(!slip.contains("Visitor slip") && !slip.contains("Emerald"), "{slip}");
+}
