@@ -25,9 +25,10 @@ use chrono::{DateTime, Utc};
 
 pub use crate::app::Printing;
 use crate::app::{App, AppError};
+pub use crate::notify::outbox::tell_desk_in;
 use crate::notify::Notice;
 use crate::printing::Slip;
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JourneyError {
@@ -57,14 +58,6 @@ pub fn local_day(app: &App, now: DateTime<Utc>) -> String {
 /// Writes a notice for the desk into the outbox; delivery happens in the background.
 pub fn tell_desk(app: &App, notice: &Notice, now: DateTime<Utc>) -> Result<(), JourneyError> {
     tell_desk_in(&app.store(), notice, now)?;
-    Ok(())
-}
-
-/// [`tell_desk`] through a given connection, for threads with a database of their own
-/// (the daily housekeeping).
-pub fn tell_desk_in(store: &Store, notice: &Notice, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let json = serde_json::to_string(notice).unwrap_or_default();
-    store.enqueue_notice(notice.kind.as_str(), &json, now)?;
     Ok(())
 }
 
