@@ -4,6 +4,21 @@
 
 slint::include_modules!();
 
+/// Wires an adapter's callback to the journey (or mode) behind it, both held weakly: a
+/// callback that fires after the window or the journey is gone does nothing. Each
+/// adapter's `install` names its window, adapter and journey once in a one-line `on!`.
+macro_rules! wire {
+    ($window:expr, $adapter:expr, $target:expr, $setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
+        let weak = $window.as_weak();
+        let target = std::rc::Rc::downgrade($target);
+        $adapter.$setter(move |$($arg),*| {
+            if let (Some($w), Some($j)) = (weak.upgrade(), target.upgrade()) {
+                $body
+            }
+        });
+    }};
+}
+
 mod cover_monitor;
 pub mod idle;
 pub mod input_adapter;

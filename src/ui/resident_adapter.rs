@@ -54,15 +54,7 @@ impl ResidentJourney {
         adapter.set_retention_days(i32::try_from(app.config.privacy.ticket_retention_days).unwrap_or(i32::MAX));
         adapter.set_on_duty_phone(app.config.requests.on_duty_phone().into());
         macro_rules! on {
-            ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
-                let weak = window.as_weak();
-                let journey = Rc::downgrade(&journey);
-                adapter.$setter(move |$($arg),*| {
-                    if let (Some($w), Some($j)) = (weak.upgrade(), journey.upgrade()) {
-                        $body
-                    }
-                });
-            }};
+            ($($t:tt)*) => { wire!(window, adapter, &journey, $($t)*) };
         }
         on!(on_unit_entered, |j, w, unit| {
             j.draft.borrow_mut().unit = unit.to_string();

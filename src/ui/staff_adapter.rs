@@ -10,7 +10,7 @@ use slint::{ComponentHandle, SharedString};
 
 use super::print_watch::PrintWatch;
 use super::staff_models::{fill, next_step};
-use super::staff_permit::{self, PermitDraft};
+use super::staff_permit::{self, Desk, PermitDraft};
 use super::{AppWindow, HandoverStep, PinProblem, StaffAdapter, StaffStep, StaffTab};
 use crate::app::{App, Printing};
 use crate::i18n::Lang;
@@ -28,12 +28,12 @@ const PIN_TRIES: u32 = crate::domain::pin::FREE_FAILURES;
 const EXTEND_DAYS: i64 = 7;
 
 pub struct StaffMode {
-    pub(super) app: Rc<App>,
+    app: Rc<App>,
     watch: Rc<PrintWatch>,
     who: RefCell<Option<(String, Role)>>,
     exit_requested: Cell<bool>,
     /// A renovation filing being typed (`staff_permit`).
-    pub(super) permit: RefCell<PermitDraft>,
+    permit: RefCell<PermitDraft>,
 }
 
 impl StaffMode {
@@ -47,15 +47,7 @@ impl StaffMode {
         });
         let adapter = window.global::<StaffAdapter>();
         macro_rules! on {
-            ($setter:ident, |$m:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
-                let weak = window.as_weak();
-                let mode = Rc::downgrade(&mode);
-                adapter.$setter(move |$($arg),*| {
-                    if let (Some($w), Some($m)) = (weak.upgrade(), mode.upgrade()) {
-                        $body
-                    }
-                });
-            }};
+            ($($t:tt)*) => { wire!(window, adapter, &mode, $($t)*) };
         }
         /// A dashboard action: runs only while someone is logged in, then says how it went.
         macro_rules! act {
@@ -577,6 +569,44 @@ impl StaffMode {
             return;
         }
         fill(window, &self.app, self.lang(window));
+    }
+}
+
+impl Desk for StaffMode {
+    fn app(&self) -> &Rc<App> {
+        &self.app
+    }
+
+    fn draft(&self) -> &RefCell<PermitDraft> {
+        &self.permit
+    }
+
+    fn name(&self) -> Option<String> {
+        StaffMode::name(self)
+    }
+
+    fn lang(&self, window: &AppWindow) -> Lang {
+        StaffMode::lang(self, window)
+    }
+
+    fn say(&self, window: &AppWindow, text: String) {
+        StaffMode::say(self, window, text)
+    }
+
+    fn say_when_printed(
+        &self,
+        printing: Printing,
+        lang: Lang,
+        prefix: String,
+        printed: (&'static str, &'static str),
+        failed: (&'static str, &'static str),
+        then: impl FnOnce(&AppWindow, bool) + 'static,
+    ) {
+        StaffMode::say_when_printed(self, printing, lang, prefix, printed, failed, then)
+    }
+
+    fn refresh(&self, window: &AppWindow) {
+        StaffMode::refresh(self, window)
     }
 }
 

@@ -52,15 +52,7 @@ impl VisitorJourney {
         adapter.set_retention_days(app.config.privacy.visit_retention_days as i32);
         adapter.set_record_retention_days(record_retention_days(&app.config.privacy));
         macro_rules! on {
-            ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
-                let weak = window.as_weak();
-                let journey = Rc::downgrade(&journey);
-                adapter.$setter(move |$($arg),*| {
-                    if let (Some($w), Some($j)) = (weak.upgrade(), journey.upgrade()) {
-                        $body
-                    }
-                });
-            }};
+            ($($t:tt)*) => { wire!(window, adapter, &journey, $($t)*) };
         }
         on!(on_unit_entered, |j, w, unit| j.unit_entered(&w, &unit));
         on!(on_want_invite, |j, w, yes| {

@@ -41,15 +41,7 @@ impl WorkerJourney {
         adapter.set_retention_days(i32::try_from(app.config.privacy.pass_retention_days).unwrap_or(i32::MAX));
         adapter.set_record_retention_days(super::visitor_adapter::record_retention_days(&app.config.privacy));
         macro_rules! on {
-            ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
-                let weak = window.as_weak();
-                let journey = Rc::downgrade(&journey);
-                adapter.$setter(move |$($arg),*| {
-                    if let (Some($w), Some($j)) = (weak.upgrade(), journey.upgrade()) {
-                        $body
-                    }
-                });
-            }};
+            ($($t:tt)*) => { wire!(window, adapter, &journey, $($t)*) };
         }
         on!(on_code_entered, |j, w, code| j.permit_entered(&w, &code));
         on!(on_worker_chosen, |j, w, id| j.worker_chosen(&w, i64::from(id)));
