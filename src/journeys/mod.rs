@@ -8,6 +8,7 @@
 pub mod daily;
 pub mod desk;
 pub mod export;
+pub mod lookup;
 pub mod permit;
 pub mod reprint;
 pub mod resident;
@@ -59,6 +60,12 @@ pub fn local_day(app: &App, now: DateTime<Utc>) -> String {
 pub fn tell_desk(app: &App, notice: &Notice, now: DateTime<Utc>) -> Result<(), JourneyError> {
     tell_desk_in(&app.store(), notice, now)?;
     Ok(())
+}
+
+/// Whether records can be written (the maintenance notice's probe): one small committed
+/// write, or with `thorough` a scratch file beside the database too.
+pub fn probe_storage(app: &App, thorough: bool, now: DateTime<Utc>) -> Result<(), JourneyError> {
+    Ok(app.store().probe_write(thorough, now)?)
 }
 
 /// Registers a slip's job for a record (with its exact bytes) and sends it: inside a

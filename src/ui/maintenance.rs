@@ -59,7 +59,7 @@ impl Watch {
         }
         // Opened read-only at start (a full or read-only disk): try writing again.
         app.reopen_writable();
-        let probe = app.store().probe_write(down, app.now());
+        let probe = crate::journeys::probe_storage(app, down, app.now());
         match probe {
             Ok(()) if down => {
                 eprintln!("lobby-kiosk: records can be saved again; the maintenance notice is gone");
@@ -81,7 +81,7 @@ impl Watch {
                 let _ = crate::journeys::tell_desk(app, &notice, app.now());
             }
             Ok(()) => {}
-            Err(err) if err.is_unavailable() => show(window, &err.to_string()),
+            Err(err) if err.storage_unavailable() => show(window, &err.to_string()),
             Err(_) => {}
         }
     }

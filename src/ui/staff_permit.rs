@@ -14,8 +14,8 @@ use crate::app::{App, Printing};
 use crate::domain::mask::mask_phone;
 use crate::i18n::Lang;
 use crate::journeys::desk;
+use crate::journeys::lookup::NewWorker;
 use crate::journeys::permit::{self, PermitForm, PermitRejected, MAX_PERMIT_DAYS};
-use crate::store::NewWorker;
 
 /// The period a new filing starts with, in days (both ends counted).
 const DEFAULT_DAYS: i64 = 30;

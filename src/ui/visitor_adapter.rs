@@ -14,10 +14,10 @@ use crate::app::{App, Printing};
 use crate::domain::mask::mask_phone;
 use crate::domain::phone::parse_mobile;
 use crate::domain::visitor::VisitorType;
+use crate::journeys::lookup::{self, Visit, VisitStatus};
 use crate::journeys::visitor::{self as flow, InviteOutcome, Registered, Rejected, SignOut, WalkIn};
 use crate::journeys::JourneyError;
 use crate::notify::{Notice, NoticeKind};
-use crate::store::{Visit, VisitStatus};
 
 /// How often the waiting screen looks for the desk's decision (and counts the wait):
 /// the visitor learns of it within a second.
@@ -325,7 +325,7 @@ impl VisitorJourney {
             a.set_waited_secs(i32::try_from(polls * POLL_EVERY.as_secs() as u32).unwrap_or(i32::MAX));
             // Waiting is not idleness: keep the page while the desk is contacting the host.
             w.global::<AppState>().invoke_activity();
-            match app.with_store(|s| s.visit(visit_id)) {
+            match lookup::visit(&app, visit_id) {
                 Ok(Some(v)) if v.status == VisitStatus::Approved => {
                     // Approved at the desk: the slip may still be on its way to the
                     // printer, which the print watch follows as for any other slip.
@@ -334,7 +334,7 @@ impl VisitorJourney {
                     let printing = if v.printed_at.is_some() {
                         Printing::Printed
                     } else {
-                        match app.with_store(|s| s.last_print_job_for("visit", v.id)) {
+                        match lookup::last_print_job_for(&app, "visit", v.id) {
                             Ok(Some(job_id)) => Printing::Pending(job_id),
                             _ => Printing::Failed,
                         }
