@@ -381,6 +381,25 @@ pub fn roster_slip(app: &App, lines: &[RosterLine], now: DateTime<Utc>) -> Slip 
     }
 }
 
+/// Logs a staff member out on the audit. An error means the row was not written: the
+/// screen says so and keeps them logged in, so they may try again.
+pub fn logout(app: &App, name: &str, now: DateTime<Utc>) -> Result<(), JourneyError> {
+    Ok(app.store().audit(name, "logout", "staff", "", now)?)
+}
+
+/// Audits how a roster print ended (`printed` or `failed`), once its fate is known.
+pub fn roster_printed(app: &App, name: &str, printed: bool, now: DateTime<Utc>) -> Result<(), JourneyError> {
+    let outcome = if printed { "printed" } else { "failed" };
+    Ok(app.store().audit(name, "roster_print", "roster", outcome, now)?)
+}
+
+/// Sends the owed slips now rather than at the next automatic retry, audited first: an
+/// audit row that cannot be written stops the retry (the screen says it could not start).
+pub fn retry_printing(app: &App, name: &str, now: DateTime<Utc>) -> Result<(), JourneyError> {
+    app.store().audit(name, "print_retry", "print_queue", "", now)?;
+    Ok(app.retry_printing()?)
+}
+
 /// Prints everyone on site now. While the storage refuses writes the roster cannot be
 /// registered in the print queue, so it is sent straight to the printer instead (and
 /// waited for): in an evacuation it must come out whatever the disk says.
@@ -484,6 +503,13 @@ pub fn daily_report(app: &App, date: NaiveDate, now: DateTime<Utc>) -> Result<Da
         target_overall: OVERALL_TARGET,
         target_reception: RECEPTION_TARGET,
     })
+}
+
+/// Whether an open ticket is late by its own type's rule, at `now` (the dashboard's
+/// red mark).
+pub fn ticket_late(app: &App, t: &crate::store::Ticket, now: DateTime<Utc>) -> Result<bool, JourneyError> {
+    let verdict = ticket_verdict(&app.store(), &app.config.requests, t, now)?;
+    Ok(verdict == Verdict::Late)
 }
 
 /// How a ticket stands against its target ([`crate::domain::targets`]), judged from its

@@ -15,11 +15,11 @@ use super::{AppWindow, HandoverStep, PinProblem, StaffAdapter, StaffStep, StaffT
 use crate::app::{App, Printing};
 use crate::i18n::Lang;
 use crate::journeys::desk::{self, CancelReason, DeskRefused};
+use crate::journeys::lookup::{self, PermitStatus};
 use crate::journeys::reprint::{self, ReprintRefused};
 use crate::journeys::shift::{self, ShiftRefused};
 use crate::journeys::staff::{self, Login, Role};
 use crate::journeys::{resident, JourneyError};
-use crate::store::PermitStatus;
 
 /// Wrong PINs before the pad first pauses.
 const PIN_TRIES: u32 = crate::domain::pin::FREE_FAILURES;
@@ -136,8 +136,9 @@ impl StaffMode {
         // 退出 ends the shift at the kiosk: logged out and back on the home page, ready
         // for the next visitor (not left on the PIN pad).
         on!(on_logout, |m, w| {
-            m.reset(&w);
-            w.global::<super::AppState>().invoke_go_home();
+            if m.log_out(&w) {
+                w.global::<super::AppState>().invoke_go_home();
+            }
         });
         staff_permit::install(window, &mode);
         mode
@@ -146,7 +147,11 @@ impl StaffMode {
     /// Logs out and forgets everything typed in staff mode.
     pub fn reset(&self, window: &AppWindow) {
         if let Some((name, _)) = self.who.borrow_mut().take() {
-            let _ = self.app.store().audit(&name, "logout", "staff", "", self.app.now());
+            // The person has gone (the idle reset, home): logged out whether or not the
+            // row is written; nobody is left to tell, so the log says it.
+            if let Err(e) = staff::logout(&self.app, &name, self.app.now()) {
+                eprintln!("lobby-kiosk: the logout of {name} could not be audited: {e}");
+            }
         }
         let a = window.global::<StaffAdapter>();
         a.set_step(StaffStep::Pin);
@@ -165,6 +170,20 @@ impl StaffMode {
         a.set_exit_confirm(false);
         a.set_cancelling(SharedString::new());
         staff_permit::clear(window, self);
+    }
+
+    /// 退出: the logout is audited first; when the row cannot be written the staff member
+    /// stays logged in and is told, politely, to try again (the idle reset still logs out).
+    fn log_out(&self, window: &AppWindow) -> bool {
+        if let Some(name) = self.name() {
+            if staff::logout(&self.app, &name, self.app.now()).is_err() {
+                self.say(window, could_not_save(self.lang(window)).to_string());
+                return false;
+            }
+            self.who.borrow_mut().take();
+        }
+        self.reset(window);
+        true
     }
 
     /// Whether a supervisor asked the program to close (the event loop is told too).
@@ -274,12 +293,7 @@ impl StaffMode {
         let Some(name) = self.name() else { return };
         let now = self.app.now();
         let lang = self.lang(window);
-        let status = self
-            .app
-            .with_store(|s| s.ticket_by_no(number))
-            .ok()
-            .flatten()
-            .map(|t| t.status);
+        let status = lookup::ticket_by_no(&self.app, number).ok().flatten().map(|t| t.status);
         let next = status.as_deref().and_then(|s| next_step(s).1);
         let ok = match next {
             Some(to) => matches!(resident::update(&self.app, number, to, &name, "", now), Ok(Ok(_))),
@@ -313,9 +327,10 @@ impl StaffMode {
                 "名单未能打印，请检查打印机",
                 "The roster did not print; check the printer",
             ),
-            move |_, printed| {
-                let outcome = if printed { "printed" } else { "failed" };
-                let _ = app.store().audit(&name, "roster_print", "roster", outcome, now);
+            move |w, printed| {
+                if staff::roster_printed(&app, &name, printed, now).is_err() {
+                    w.global::<StaffAdapter>().set_message(could_not_save(lang).into());
+                }
             },
         );
     }
@@ -412,8 +427,7 @@ impl StaffMode {
         let Some(name) = self.name() else { return };
         let now = self.app.now();
         let lang = self.lang(window);
-        let _ = self.app.store().audit(&name, "print_retry", "print_queue", "", now);
-        let text = match self.app.retry_printing() {
+        let text = match staff::retry_printing(&self.app, &name, now) {
             Ok(()) => lang.pick(
                 "已开始补打，凭条会依次打出",
                 "Retrying: the owed slips print one after another",
@@ -505,7 +519,7 @@ impl StaffMode {
         let lang = self.lang(window);
         let a = window.global::<StaffAdapter>();
         a.set_ack_pin_typed(SharedString::new());
-        let Some(pending) = self.app.with_store(|s| s.pending_handover()).ok().flatten() else {
+        let Some(pending) = lookup::pending_handover(&self.app).ok().flatten() else {
             a.set_handover_step(HandoverStep::View);
             self.refresh(window);
             return;
