@@ -251,6 +251,12 @@ pub fn verify_pass(app: &App, token_text: &str, at: DateTime<Utc>) -> Result<Pas
     Ok(check)
 }
 
+/// A worker checked out at the kiosk: the pass is marked left (false when it already
+/// was, or is no pass).
+pub fn mark_left(app: &App, pass_id: i64, now: DateTime<Utc>) -> Result<bool, JourneyError> {
+    Ok(app.store().pass_left(pass_id, now)?)
+}
+
 /// The whole polite answer to an hours refusal at `now` (holiday, no work today, or
 /// outside the day's hours), as the command line and the desk say it.
 pub fn refusal_message(app: &App, refusal: &Refusal, now: DateTime<Utc>, lang: crate::i18n::Lang) -> String {

@@ -195,10 +195,9 @@ impl Kiosk {
                     let _ = crate::watchdog::ping();
                 }
                 if ticks % 60 == 1 {
-                    // Visitors whose slips expired are signed out and flagged for the desk.
-                    let _ = app.store().sign_out_expired_visits(app.now());
-                    // Waiting visits nobody decided by the end of their day expire.
-                    let _ = crate::journeys::visitor::expire_stale(&app, app.now());
+                    // Visitors whose slips expired are signed out and flagged for the desk;
+                    // waiting visits nobody decided by the end of their day expire.
+                    let _ = crate::journeys::visitor::sweep_expired(&app, app.now());
                     // The day's purge and backup, once per local day at `backup.time`, on
                     // the housekeeping thread (a VACUUM must not freeze the screen).
                     housekeeping.kick();

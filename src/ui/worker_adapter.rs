@@ -13,11 +13,11 @@ use super::{AppState, AppWindow, Page, RosterEntry, WorkerAdapter, WorkerRefusal
 use crate::app::App;
 use crate::domain::hours::Refusal;
 use crate::domain::mask::mask_name;
+use crate::journeys::lookup::{Permit, PermitStatus};
 use crate::journeys::worker::{self as flow, PassOutcome, PassRefused};
 use crate::journeys::worker_identity::{self as identity, Asked, Proof};
 use crate::journeys::JourneyError;
 use crate::notify::{Notice, NoticeKind};
-use crate::store::{Permit, PermitStatus};
 
 pub struct WorkerJourney {
     app: Rc<App>,
@@ -262,9 +262,9 @@ impl WorkerJourney {
 
     fn leave(&self, window: &AppWindow) {
         let Some(id) = *self.checked_pass.borrow() else { return };
-        match self.app.with_store(|s| s.pass_left(id, self.app.now())) {
+        match flow::mark_left(&self.app, id, self.app.now()) {
             Ok(_) => window.global::<WorkerAdapter>().set_step(WorkerStep::Left),
-            Err(e) => self.failed(window, &e.into()),
+            Err(e) => self.failed(window, &e),
         }
     }
 
