@@ -19,8 +19,8 @@ use crate::journeys::shift::{self, Taker};
 use crate::journeys::staff::{self, Role};
 use crate::journeys::visitor::{self, Registered, WalkIn};
 use crate::journeys::worker::{self, PassOutcome, WhoAsks};
-use crate::journeys::JourneyError;
 use crate::journeys::{desk, resident};
+use crate::journeys::{lookup, JourneyError};
 use crate::store::{self, BackupInfo, Permit, PurgeReport, Retention, Store, StoreError};
 
 /// Backups go here inside the data folder unless a file is named.
@@ -447,9 +447,7 @@ pub fn record_loop(app: &App, count: u32) -> Outcome {
 const LOOP_STEPS: u64 = 9;
 
 fn run_loop(app: &App, count: u32, out: &mut impl Write) -> Result<(), LoopError> {
-    let unit = app
-        .store()
-        .residents()?
+    let unit = lookup::residents(app)?
         .into_iter()
         .next()
         .map(|r| r.unit_no)
@@ -533,7 +531,7 @@ fn run_loop(app: &App, count: u32, out: &mut impl Write) -> Result<(), LoopError
 
 /// The loop's supervisor: the first account of a fresh kiosk, added once.
 fn loop_supervisor(app: &App) -> Result<(), LoopError> {
-    if app.with_store(|s| s.staff_by_name(LOOP_SUPERVISOR))?.is_some() {
+    if lookup::staff_by_name(app, LOOP_SUPERVISOR)?.is_some() {
         return Ok(());
     }
     match staff::add_staff(app, "bootstrap", LOOP_SUPERVISOR, Role::Supervisor, LOOP_PIN, app.now())? {
@@ -564,7 +562,7 @@ fn loop_visit(
     serial: u64,
     visitor_type: VisitorType,
     now: DateTime<Utc>,
-) -> Result<crate::store::Visit, LoopError> {
+) -> Result<lookup::Visit, LoopError> {
     let walk_in = WalkIn {
         unit: unit.to_string(),
         surname: "王".to_string(),
