@@ -355,10 +355,7 @@ impl ResidentJourney {
                 a.set_timeline(ModelRc::new(VecModel::from(entries)));
                 a.set_ticket_no(status.ticket.ticket_no.as_str().into());
                 a.set_status_label(label(&status.ticket.status).into());
-                a.set_status_done(matches!(
-                    TicketStatus::parse(&status.ticket.status),
-                    Some(TicketStatus::Done | TicketStatus::ReturnVisit | TicketStatus::Closed)
-                ));
+                a.set_status_done(TicketStatus::parse(&status.ticket.status).is_some_and(TicketStatus::work_done));
                 a.set_problem(ResidentProblem::None);
                 a.set_step(ResidentStep::Status);
             }

@@ -11,7 +11,7 @@ use super::{
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
 use crate::domain::request::RequestType;
-use crate::domain::ticket::TicketStatus;
+use crate::domain::ticket::{desk_next, TicketStatus};
 use crate::domain::visitor::VisitorType;
 use crate::i18n::Lang;
 use crate::journeys::lookup::{self, Handover, HandoverItem, PermitStatus};
@@ -22,15 +22,18 @@ pub(super) fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
 }
 
 /// The one step the dashboard offers for a ticket in this status, and where it leads.
+/// The lifecycle is `domain::ticket`'s; this only names its step for the button.
 pub fn next_step(status: &str) -> (TicketStep, Option<TicketStatus>) {
-    match TicketStatus::parse(status) {
-        Some(TicketStatus::Received) => (TicketStep::Dispatch, Some(TicketStatus::Dispatched)),
-        Some(TicketStatus::Dispatched) => (TicketStep::Start, Some(TicketStatus::InProgress)),
-        Some(TicketStatus::InProgress) => (TicketStep::Finish, Some(TicketStatus::Done)),
-        Some(TicketStatus::Done) => (TicketStep::FollowUp, Some(TicketStatus::ReturnVisit)),
-        Some(TicketStatus::ReturnVisit) => (TicketStep::Close, Some(TicketStatus::Closed)),
-        _ => (TicketStep::None, None),
-    }
+    let next = TicketStatus::parse(status).and_then(desk_next);
+    let step = match next {
+        Some(TicketStatus::Dispatched) => TicketStep::Dispatch,
+        Some(TicketStatus::InProgress) => TicketStep::Start,
+        Some(TicketStatus::Done) => TicketStep::Finish,
+        Some(TicketStatus::ReturnVisit) => TicketStep::FollowUp,
+        Some(TicketStatus::Closed) => TicketStep::Close,
+        _ => TicketStep::None,
+    };
+    (step, next)
 }
 
 /// Reloads the dashboard: what the header and tab labels show (the notice outbox, a
