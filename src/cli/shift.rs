@@ -47,7 +47,7 @@ pub enum ShiftCommand {
 fn print_handover(app: &App, h: &Handover) {
     let lang = app.config.language;
     let tz = app.config.tz();
-    let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+    let local = |t: chrono::DateTime<Utc>| crate::domain::day::local_minute(t, tz);
     outln!(
         "#{} {} {} {}",
         h.id,

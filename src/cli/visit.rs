@@ -131,7 +131,7 @@ struct VisitRow {
 
 fn row(app: &App, v: &Visit) -> VisitRow {
     let tz = app.config.tz();
-    let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+    let local = |t: chrono::DateTime<Utc>| crate::domain::day::local_minute(t, tz);
     VisitRow {
         id: v.id,
         visit_no: v.visit_no.clone(),

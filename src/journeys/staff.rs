@@ -353,7 +353,7 @@ pub fn roster_slip(app: &App, lines: &[RosterLine], now: DateTime<Utc>) -> Slip 
         Op::Centered(format!(
             "{} {}",
             app.config.compound_name(lang),
-            now.with_timezone(&app.config.tz()).format("%Y-%m-%d %H:%M")
+            crate::domain::day::local_minute(now, app.config.tz())
         )),
         Op::Divider,
     ];

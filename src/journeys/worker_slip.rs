@@ -9,7 +9,7 @@ use crate::printing::{Op, Slip, SlipKind};
 use crate::store::{Pass, Permit, Worker};
 
 fn local(app: &App, t: DateTime<Utc>) -> String {
-    t.with_timezone(&app.config.tz()).format("%Y-%m-%d %H:%M").to_string()
+    crate::domain::day::local_minute(t, app.config.tz())
 }
 
 pub fn pass_slip(app: &App, pass: &Pass, permit: &Permit, worker: &Worker, token: &str) -> Slip {

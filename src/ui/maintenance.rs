@@ -75,7 +75,7 @@ impl Watch {
                 )
                 .line(format!(
                     "暂停自 Paused since {}",
-                    since.with_timezone(&app.config.tz()).format("%Y-%m-%d %H:%M")
+                    crate::domain::day::local_minute(since, app.config.tz())
                 ))
                 .line("请技术人员检查存储空间与日志。Please have the storage and the journal checked.");
                 let _ = crate::journeys::tell_desk(app, &notice, app.now());
