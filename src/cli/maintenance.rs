@@ -382,10 +382,12 @@ const LOOP_SUPERVISOR: &str = "环测主管";
 const LOOP_PIN: &str = "258036";
 
 /// What `seed-history` needs set before it writes made-up records.
+#[cfg(feature = "bench-data")]
 pub const SEED_HISTORY_ENV: &str = "LOBBY_KIOSK_SEED_HISTORY";
 
 /// Benchmarks only (`benches/startup.sh`): fills an empty data folder with `days` of
 /// made-up history at the five-year seed's daily rate (see `Store::seed_history`).
+#[cfg(feature = "bench-data")]
 pub fn seed_history(app: &App, days: u32) -> Outcome {
     if std::env::var(SEED_HISTORY_ENV).as_deref() != Ok("1") {
         eprintln!("seed-history is a benchmark command; set {SEED_HISTORY_ENV}=1 to run it");

@@ -158,6 +158,7 @@ pub enum Command {
         count: u32,
     },
     /// Benchmarks only: fill an empty data folder with DAYS of made-up history.
+    #[cfg(feature = "bench-data")]
     #[command(hide = true)]
     SeedHistory {
         #[arg(long)]
@@ -273,6 +274,7 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
         Command::Purge { dry_run, json } => {
             with_app(loaded, &cli.data_dir, |app| maintenance::purge(&app, dry_run, json))
         }
+        #[cfg(feature = "bench-data")]
         Command::SeedHistory { days } => with_app(loaded, &cli.data_dir, |app| maintenance::seed_history(&app, days)),
         Command::RecordLoop { count } => with_app(loaded, &cli.data_dir, |app| maintenance::record_loop(&app, count)),
         Command::Staff(cmd) => with_app(loaded, &cli.data_dir, |app| staff::run_staff(&app, cmd)),

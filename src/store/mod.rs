@@ -14,11 +14,13 @@ pub mod migrations;
 mod outbox;
 mod permits;
 mod print_jobs;
+#[cfg(feature = "bench-data")]
 mod reference;
 mod reports;
 
 mod residents;
 mod roster;
+#[cfg(feature = "bench-data")]
 mod seed_history;
 mod shifts;
 mod staff;
@@ -37,9 +39,11 @@ pub use outbox::{OutboxItem, OutboxSummary};
 pub use permits::{NewPermit, NewWorker, Pass, Permit, PermitStatus, Worker};
 
 pub use print_jobs::{JobState, PrintJobRecord, QueueSummary, QueuedJob};
+#[cfg(feature = "bench-data")]
 pub use reference::Capture;
 pub use residents::{Resident, ResidentSummary};
 pub use roster::{OnSite, OnSiteKind};
+#[cfg(feature = "bench-data")]
 pub use seed_history::{HistoryScale, SeededKeys};
 pub use shifts::{Handover, HandoverItem, HandoverKind};
 pub use staff::{AuditEntry, PinCounter, StaffAccount};
