@@ -14,7 +14,8 @@ const STORE: &[&str] = &["crate::store", "lobby_kiosk::store", ".store()", "with
 /// named here that no longer reaches the store fails the test until it is struck off.
 const NOT_YET: &[&str] = &[
     "cli/check.rs",
-    "cli/maintenance.rs",
+    "cli/backup.rs",
+    "cli/hidden.rs",
     "cli/mod.rs",
     "cli/printer.rs",
     "cli/residents.rs",

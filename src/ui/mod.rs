@@ -22,7 +22,6 @@ macro_rules! wire {
 mod cover_monitor;
 pub mod idle;
 pub mod input_adapter;
-mod maintenance;
 pub mod print_watch;
 pub mod resident_adapter;
 pub mod screenshot;
@@ -32,6 +31,7 @@ mod staff_models;
 mod staff_permit;
 mod staff_printing;
 mod staff_stage;
+mod storage_notice;
 pub mod visitor_adapter;
 pub mod worker_adapter;
 

@@ -392,7 +392,7 @@ impl ResidentJourney {
 
     fn failed(&self, window: &AppWindow, error: &JourneyError) {
         window.global::<ResidentAdapter>().set_step(ResidentStep::Failed);
-        super::maintenance::on_journey_error(window, error);
+        super::storage_notice::on_journey_error(window, error);
         let notice = Notice::new(NoticeKind::SystemFault, "业主服务登记出错 Resident request failed")
             .line(error.to_string())
             .urgent(true);

@@ -17,8 +17,8 @@ use super::worker_adapter::WorkerJourney;
 use super::{AppState, AppWindow, InputAdapter, Page, Palette};
 use crate::app::App;
 use crate::config::parse_hex_color;
+use crate::daily_care::Housekeeper;
 use crate::domain::token::TokenKind;
-use crate::housekeeping::Housekeeper;
 use crate::i18n::Lang;
 use crate::input::scan::Scanned;
 
@@ -186,7 +186,7 @@ impl Kiosk {
             let parts = parts.clone();
             let housekeeping = housekeeping.clone();
             let mut ticks: u32 = 0;
-            let mut storage = super::maintenance::Watch::default();
+            let mut storage = super::storage_notice::Watch::default();
             tick.start(TimerMode::Repeated, Duration::from_secs(1), move || {
                 ticks = ticks.wrapping_add(1);
                 #[cfg(unix)]

@@ -391,7 +391,7 @@ impl VisitorJourney {
     /// The system failed: apologise once, tell staff, offer the desk and a call-back.
     fn failed(&self, window: &AppWindow, error: &JourneyError) {
         window.global::<VisitorAdapter>().set_step(VisitorStep::Failed);
-        super::maintenance::on_journey_error(window, error);
+        super::storage_notice::on_journey_error(window, error);
         let notice = Notice::new(NoticeKind::SystemFault, "访客登记出错 Visitor registration failed")
             .line(error.to_string())
             .urgent(true);

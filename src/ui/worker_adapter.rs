@@ -270,7 +270,7 @@ impl WorkerJourney {
 
     fn failed(&self, window: &AppWindow, error: &JourneyError) {
         window.global::<WorkerAdapter>().set_step(WorkerStep::Failed);
-        super::maintenance::on_journey_error(window, error);
+        super::storage_notice::on_journey_error(window, error);
         let notice = Notice::new(NoticeKind::SystemFault, "通行证办理出错 Pass issue failed")
             .line(error.to_string())
             .urgent(true);
