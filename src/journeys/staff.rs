@@ -382,15 +382,24 @@ pub fn roster_slip(app: &App, lines: &[RosterLine], now: DateTime<Utc>) -> Slip 
 }
 
 /// Logs a staff member out on the audit. An error means the row was not written: the
-/// screen says so and keeps them logged in, so they may try again.
+/// screen says so and keeps them logged in, so they may try again. While the storage
+/// refuses every write (its notice is on screen) the logout goes on unrecorded, as the
+/// login does.
 pub fn logout(app: &App, name: &str, now: DateTime<Utc>) -> Result<(), JourneyError> {
-    Ok(app.store().audit(name, "logout", "staff", "", now)?)
+    Ok(unless_unavailable(app.store().audit(name, "logout", "staff", "", now))?)
 }
 
-/// Audits how a roster print ended (`printed` or `failed`), once its fate is known.
+/// Audits how a roster print ended (`printed` or `failed`), once its fate is known. In
+/// an evacuation with the storage refusing writes the roster still prints, unrecorded.
 pub fn roster_printed(app: &App, name: &str, printed: bool, now: DateTime<Utc>) -> Result<(), JourneyError> {
     let outcome = if printed { "printed" } else { "failed" };
-    Ok(app.store().audit(name, "roster_print", "roster", outcome, now)?)
+    Ok(unless_unavailable(app.store().audit(
+        name,
+        "roster_print",
+        "roster",
+        outcome,
+        now,
+    ))?)
 }
 
 /// Sends the owed slips now rather than at the next automatic retry, audited first: an
