@@ -22,9 +22,9 @@ RUNS=${1:-10}
 if [ -z "${STARTUP_UNDER_XVFB:-}" ]; then
   if [ "${SKIP_BUILD:-0}" != 1 ]; then
     if [ "${PROFILE:-release}" = release ]; then
-      cargo build --release --bin lobby-kiosk --example baseline_window
+      cargo build --release --features bench-data --bin lobby-kiosk --example baseline_window
     else
-      cargo build --bin lobby-kiosk --example baseline_window
+      cargo build --features bench-data --bin lobby-kiosk --example baseline_window
     fi
   fi
   command -v xvfb-run >/dev/null || { echo "xvfb-run not found: apt-get install xvfb" >&2; exit 2; }

@@ -213,7 +213,7 @@ impl App {
         let used = crate::data_folder::used_evidence(&data_dir);
         let (store, recovered, trouble) = match crate::recovery::open_or_recover(
             &db,
-            &data_dir.join(crate::housekeeping::BACKUP_DIR),
+            &data_dir.join(crate::data_folder::BACKUP_DIR),
             clock.now(),
             used.as_deref(),
             check,
@@ -309,11 +309,7 @@ impl App {
         .line(kept)
         .line("该备份之后的登记需人工核对补录。Records made after that backup need to be checked and re-entered.")
         .urgent(true);
-        crate::journeys::tell_desk(self, &notice, now).map_err(|e| match e {
-            crate::journeys::JourneyError::Store(e) => AppError::Store(e),
-            crate::journeys::JourneyError::App(e) => e,
-            other => AppError::Store(StoreError::Damaged(other.to_string())),
-        })?;
+        crate::notify::outbox::tell_desk_in(&self.store(), &notice, now)?;
         Ok(())
     }
 

@@ -7,8 +7,8 @@ mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::*;
+use lobby_kiosk::daily_care::{META_BACKUP_DAY, META_PURGE_DAY};
 use lobby_kiosk::domain::visitor::VisitorType;
-use lobby_kiosk::housekeeping::{META_BACKUP_DAY, META_PURGE_DAY};
 use lobby_kiosk::journeys::visitor::{self, Registered};
 
 fn shanghai(day: u32, h: u32, m: u32) -> DateTime<Utc> {

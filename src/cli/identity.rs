@@ -52,7 +52,7 @@ fn prove_with(app: &App, by: &str, bootstrap: bool, pin: impl FnOnce() -> Option
         return Err(Outcome::Usage);
     }
     if bootstrap && by == BOOTSTRAP {
-        match app.with_store(|s| s.staff()) {
+        match crate::journeys::lookup::staff(app) {
             Ok(list) if list.is_empty() => {
                 return Ok(Actor {
                     name: BOOTSTRAP.into(),
@@ -63,7 +63,7 @@ fn prove_with(app: &App, by: &str, bootstrap: bool, pin: impl FnOnce() -> Option
             Err(e) => return Err(failed(app, &e)),
         }
     }
-    match app.with_store(|s| s.staff_by_name(by)) {
+    match crate::journeys::lookup::staff_by_name(app, by) {
         Ok(Some(account)) if account.active => {}
         Ok(_) => return Err(no_account(app)),
         Err(e) => return Err(failed(app, &e)),

@@ -20,9 +20,10 @@ macro_rules! proven {
     };
 }
 
+mod backup;
 mod check;
+mod hidden;
 mod identity;
-mod maintenance;
 mod permit;
 mod printer;
 mod request;
@@ -159,6 +160,7 @@ pub enum Command {
         count: u32,
     },
     /// Benchmarks only: fill an empty data folder with DAYS of made-up history.
+    #[cfg(feature = "bench-data")]
     #[command(hide = true)]
     SeedHistory {
         #[arg(long)]
@@ -266,16 +268,15 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
         Command::Permit(cmd) => with_app(loaded, &cli.data_dir, |app| permit::run_permit(&app, cmd)),
         Command::Pass(cmd) => with_app(loaded, &cli.data_dir, |app| permit::run_pass(&app, cmd)),
         Command::Request(cmd) => with_app(loaded, &cli.data_dir, |app| request::run(&app, cmd)),
-        Command::Backup { file, json } => with_app(loaded, &cli.data_dir, |app| maintenance::backup(&app, file, json)),
+        Command::Backup { file, json } => with_app(loaded, &cli.data_dir, |app| backup::backup(&app, file, json)),
         Command::Restore { file } => {
             let dir = cli.data_dir.clone().unwrap_or_else(|| loaded.config.data_dir.clone());
-            maintenance::restore(&dir, &file, lang)
+            backup::restore(&dir, &file, lang)
         }
-        Command::Purge { dry_run, json } => {
-            with_app(loaded, &cli.data_dir, |app| maintenance::purge(&app, dry_run, json))
-        }
-        Command::SeedHistory { days } => with_app(loaded, &cli.data_dir, |app| maintenance::seed_history(&app, days)),
-        Command::RecordLoop { count } => with_app(loaded, &cli.data_dir, |app| maintenance::record_loop(&app, count)),
+        Command::Purge { dry_run, json } => with_app(loaded, &cli.data_dir, |app| backup::purge(&app, dry_run, json)),
+        #[cfg(feature = "bench-data")]
+        Command::SeedHistory { days } => with_app(loaded, &cli.data_dir, |app| hidden::seed_history(&app, days)),
+        Command::RecordLoop { count } => with_app(loaded, &cli.data_dir, |app| hidden::record_loop(&app, count)),
         Command::Staff(cmd) => with_app(loaded, &cli.data_dir, |app| staff::run_staff(&app, cmd)),
         Command::Roster { print, json } => with_app(loaded, &cli.data_dir, |app| staff::run_roster(&app, print, json)),
         Command::Report(cmd) => with_app(loaded, &cli.data_dir, |app| staff::run_report(&app, cmd)),
@@ -291,7 +292,7 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
         }),
         Command::Keys(KeysCommand::Renew) => {
             let dir = cli.data_dir.clone().unwrap_or_else(|| loaded.config.data_dir.clone());
-            maintenance::renew_keys(&dir, lang)
+            backup::renew_keys(&dir, lang)
         }
     }
 }

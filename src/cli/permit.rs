@@ -10,9 +10,9 @@ use super::{desk_failed, desk_refused, print_json, say, Outcome};
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
 use crate::journeys::desk;
+use crate::journeys::lookup::{self, Permit, PermitStatus};
 use crate::journeys::permit::{self, PermitForm, PermitRejected};
 use crate::journeys::worker::{self, PassOutcome, PassRefused, WhoAsks};
-use crate::store::{Permit, PermitStatus};
 
 #[derive(Debug, Subcommand)]
 pub enum PermitCommand {
@@ -310,7 +310,7 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
                 Err(e) => desk_failed(lang, &e),
             }
         }
-        PermitCommand::List { json } => match app.with_store(|s| s.permits()) {
+        PermitCommand::List { json } => match lookup::permits(app) {
             Ok(permits) => {
                 if json {
                     print_json(&permits.iter().map(view).collect::<Vec<_>>());
@@ -324,7 +324,7 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
                 Outcome::Negative
             }
         },
-        PermitCommand::Show { code, json } => match app.with_store(|s| s.permit_by_code(&code)) {
+        PermitCommand::Show { code, json } => match lookup::permit_by_code(app, &code) {
             Ok(Some(p)) => {
                 print_permit(app, &p, json);
                 Outcome::Success
@@ -350,7 +350,7 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
             ),
             Err(e) => desk_failed(lang, &e),
         },
-        PermitCommand::Slip { code } => match app.with_store(|s| s.permit_by_code(&code)) {
+        PermitCommand::Slip { code } => match lookup::permit_by_code(app, &code) {
             Ok(Some(p)) => match worker::print_permit(app, &p, now) {
                 Ok(p) if p.printed() => Outcome::Success,
                 _ => {
@@ -411,7 +411,7 @@ fn set_status(app: &App, code: &str, status: PermitStatus, by: &str, now: DateTi
 fn refused(app: &App, why: desk::DeskRefused, code: &str, action: (&str, &str), verb: (&str, &str)) -> Outcome {
     let lang = app.config.language;
     if why == desk::DeskRefused::NotFound {
-        if let Ok(Some(p)) = app.with_store(|s| s.permit_by_code(code)) {
+        if let Ok(Some(p)) = lookup::permit_by_code(app, code) {
             eprintln!(
                 "{}",
                 lang.pick(

@@ -99,7 +99,7 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
 fn test(app: &App) -> Outcome {
     let lang = app.config.language;
     let now = app.now();
-    let local = now.with_timezone(&app.config.tz()).format("%Y-%m-%d %H:%M").to_string();
+    let local = crate::domain::day::local_minute(now, app.config.tz());
     let slip = test_slip(&app.config.compound.name, &app.config.compound.hotline, &local);
     let printed = match journeys::print_for(app, &slip, "test", 0, now) {
         Ok(printing) => {

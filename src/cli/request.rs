@@ -10,8 +10,8 @@ use crate::domain::mask::mask_phone;
 use crate::domain::request::{find_choice, RequestType};
 use crate::domain::sla::breach;
 use crate::domain::ticket::TicketStatus;
+use crate::journeys::lookup::{self, Ticket};
 use crate::journeys::resident::{self, UpdateRefused};
-use crate::store::Ticket;
 
 #[derive(Debug, Subcommand)]
 pub enum RequestCommand {
@@ -57,7 +57,7 @@ fn row(app: &App, t: &Ticket) -> serde_json::Value {
 pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
     let lang = app.config.language;
     match cmd {
-        RequestCommand::List { open, json } => match app.with_store(|s| s.tickets(open)) {
+        RequestCommand::List { open, json } => match lookup::tickets(app, open) {
             Ok(tickets) => {
                 if json {
                     print_json(&tickets.iter().map(|t| row(app, t)).collect::<Vec<_>>());
@@ -92,10 +92,10 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
         },
         RequestCommand::Show { ticket, json } => {
             let number = resident::normalise_ticket_number(&ticket);
-            let found = app.store().ticket_by_no(&number);
+            let found = lookup::ticket_by_no(app, &number);
             match found {
                 Ok(Some(t)) => {
-                    let history = app.store().ticket_history(t.id).unwrap_or_default();
+                    let history = lookup::ticket_history(app, t.id).unwrap_or_default();
                     if json {
                         print_json(&serde_json::json!({ "ticket": row(app, &t), "history": history }));
                     } else {

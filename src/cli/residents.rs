@@ -65,7 +65,7 @@ pub fn run(app: &App, cmd: ResidentsCommand) -> Outcome {
             };
             match app.with_store(|s| s.replace_residents(&residents, app.now())) {
                 Ok(count) => {
-                    let summary = app.store().resident_summary().ok();
+                    let summary = crate::journeys::lookup::resident_summary(app).ok();
                     if json {
                         print_json(&serde_json::json!({ "imported": count, "summary": summary }));
                     } else {
@@ -94,7 +94,7 @@ pub fn run(app: &App, cmd: ResidentsCommand) -> Outcome {
             }
         }
         ResidentsCommand::List { json } => {
-            let residents = match app.with_store(|s| s.residents()) {
+            let residents = match crate::journeys::lookup::residents(app) {
                 Ok(r) => r,
                 Err(err) => {
                     eprintln!("{err}");

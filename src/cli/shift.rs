@@ -9,8 +9,8 @@ use clap::Subcommand;
 use super::{identity, print_json, say, Outcome};
 use crate::app::App;
 use crate::journeys::export::{self, ExportError, ExportKind};
+use crate::journeys::lookup::{self, Handover};
 use crate::journeys::shift::{self, ShiftRefused};
-use crate::store::Handover;
 
 #[derive(Debug, Subcommand)]
 pub enum ShiftCommand {
@@ -47,7 +47,7 @@ pub enum ShiftCommand {
 fn print_handover(app: &App, h: &Handover) {
     let lang = app.config.language;
     let tz = app.config.tz();
-    let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+    let local = |t: chrono::DateTime<Utc>| crate::domain::day::local_minute(t, tz);
     outln!(
         "#{} {} {} {}",
         h.id,
@@ -113,11 +113,11 @@ pub fn run_shift(app: &App, cmd: ShiftCommand) -> Outcome {
     let now = app.now();
     let lang = app.config.language;
     match cmd {
-        ShiftCommand::List { limit, json } => match app.with_store(|s| s.handovers(limit)) {
+        ShiftCommand::List { limit, json } => match lookup::handovers(app, limit) {
             Ok(list) => {
                 let full: Vec<Handover> = list
                     .iter()
-                    .filter_map(|h| app.with_store(|s| s.handover(h.id)).ok().flatten())
+                    .filter_map(|h| lookup::handover(app, h.id).ok().flatten())
                     .collect();
                 if json {
                     print_json(&full);
@@ -145,7 +145,7 @@ pub fn run_shift(app: &App, cmd: ShiftCommand) -> Outcome {
                 Outcome::Negative
             }
         },
-        ShiftCommand::Show { id, json } => match app.with_store(|s| s.handover(id)) {
+        ShiftCommand::Show { id, json } => match lookup::handover(app, id) {
             Ok(Some(h)) => {
                 if json {
                     print_json(&h);

@@ -116,7 +116,7 @@ pub fn run_staff(app: &App, cmd: StaffCommand) -> Outcome {
         StaffCommand::Disable { name, by } => staff::disable(app, &proven!(app, &by), &name, now),
         StaffCommand::SetPin { name, pin, by } => staff::set_pin(app, &proven!(app, &by), &name, &pin, now),
         StaffCommand::List { json } => {
-            return match app.with_store(|s| s.staff()) {
+            return match crate::journeys::lookup::staff(app) {
                 Ok(list) => {
                     if json {
                         print_json(&list);
@@ -307,7 +307,7 @@ pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
 
 pub fn run_audit(app: &App, since: Option<DateTime<Utc>>, json: bool) -> Outcome {
     let since = since.unwrap_or_else(|| app.now() - chrono::Duration::days(7));
-    match app.with_store(|s| s.audit_since(since)) {
+    match crate::journeys::lookup::audit_since(app, since) {
         Ok(entries) => {
             if json {
                 print_json(&entries);

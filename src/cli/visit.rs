@@ -11,8 +11,8 @@ use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
 use crate::domain::phone::parse_mobile;
 use crate::journeys::desk;
+use crate::journeys::lookup::{self, Visit};
 use crate::journeys::visitor::{self, InviteRejected};
-use crate::store::Visit;
 
 #[derive(Debug, Subcommand)]
 pub enum VisitCommand {
@@ -131,7 +131,7 @@ struct VisitRow {
 
 fn row(app: &App, v: &Visit) -> VisitRow {
     let tz = app.config.tz();
-    let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+    let local = |t: chrono::DateTime<Utc>| crate::domain::day::local_minute(t, tz);
     VisitRow {
         id: v.id,
         visit_no: v.visit_no.clone(),
@@ -150,10 +150,9 @@ fn row(app: &App, v: &Visit) -> VisitRow {
 
 /// A visit named by id or by visit number (`V20261127-0003`).
 fn find_visit(app: &App, key: &str) -> Option<Visit> {
-    let store = app.store();
     match key.parse::<i64>() {
-        Ok(id) => store.visit(id).ok().flatten(),
-        Err(_) => store.visit_by_no(key).ok().flatten(),
+        Ok(id) => lookup::visit(app, id).ok().flatten(),
+        Err(_) => lookup::visit_by_no(app, key).ok().flatten(),
     }
 }
 
@@ -207,15 +206,12 @@ pub fn run_visit(app: &App, cmd: VisitCommand) -> Outcome {
             }
         }
         VisitCommand::List { on_site, json } => {
-            let _ = crate::journeys::visitor::expire_stale(app, now);
-            let store = app.store();
-            let _ = store.sign_out_expired_visits(now);
+            let _ = crate::journeys::visitor::sweep_expired(app, now);
             let visits = if on_site {
-                store.visits_on_site(now)
+                lookup::visits_on_site(app, now)
             } else {
-                store.visits_waiting()
+                lookup::visits_waiting(app)
             };
-            drop(store);
             let visits = match visits {
                 Ok(v) => v,
                 Err(e) => {
@@ -370,7 +366,7 @@ pub fn run_invite(app: &App, cmd: InviteCommand) -> Outcome {
                 }
             }
         }
-        InviteCommand::List { json } => match app.with_store(|s| s.invites(false)) {
+        InviteCommand::List { json } => match lookup::invites(app, false) {
             Ok(invites) => {
                 let rows: Vec<_> = invites
                     .iter()
@@ -436,7 +432,7 @@ pub fn run_deny(app: &App, cmd: DenyCommand) -> Outcome {
                 ("已移出限制名单：", "Removed from the deny list:"),
             )
         }
-        DenyCommand::List { json } => match app.with_store(|s| s.deny_list()) {
+        DenyCommand::List { json } => match lookup::deny_list(app) {
             Ok(list) => {
                 let rows: Vec<_> = list.iter().map(|d| serde_json::json!({ "phone": mask_phone(&d.phone), "reason": d.reason, "added_by": d.added_by, "added_at": d.added_at })).collect();
                 if json {

@@ -29,6 +29,15 @@ pub fn waiting_expired(created: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> bo
     created < day_start(now, tz)
 }
 
+/// How a time is written in full on the compound's clock, on slips, notices, exports and
+/// the command line: "2026-12-03 10:02".
+pub const MINUTE: &str = "%Y-%m-%d %H:%M";
+
+/// A time written in full on the compound's clock ([`MINUTE`]).
+pub fn local_minute(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format(MINUTE).to_string()
+}
+
 /// A time as a list shows it: "10:02" when it falls on today (the local day of `now`),
 /// "12-01 10:02" on another day of this year, "2025-12-01 10:02" in another year.
 pub fn list_time(t: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
@@ -38,7 +47,7 @@ pub fn list_time(t: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
     } else if local.format("%Y").to_string() == today.format("%Y").to_string() {
         "%m-%d %H:%M"
     } else {
-        "%Y-%m-%d %H:%M"
+        MINUTE
     };
     local.format(format).to_string()
 }

@@ -101,6 +101,15 @@ impl TicketStatus {
     pub fn is_open(self) -> bool {
         !matches!(self, TicketStatus::Closed | TicketStatus::Cancelled)
     }
+
+    /// The work itself is finished (done, being followed up, or closed): what the
+    /// resident's status page marks as done.
+    pub fn work_done(self) -> bool {
+        matches!(
+            self,
+            TicketStatus::Done | TicketStatus::ReturnVisit | TicketStatus::Closed
+        )
+    }
 }
 
 /// Whether a ticket may move from one status to another: received → dispatched →
@@ -127,6 +136,13 @@ pub fn can_move(from: TicketStatus, to: TicketStatus) -> bool {
 /// The statuses a ticket may move to next, in lifecycle order (for staff buttons).
 pub fn next_statuses(from: TicketStatus) -> impl Iterator<Item = TicketStatus> {
     TicketStatus::ALL.into_iter().filter(move |&to| can_move(from, to))
+}
+
+/// The one step the desk's dashboard offers: the lifecycle's next move that is not a
+/// cancel (done goes on to the return visit; closing straight from done stays a
+/// command-line choice). `None` once closed or cancelled.
+pub fn desk_next(from: TicketStatus) -> Option<TicketStatus> {
+    next_statuses(from).find(|&to| to != TicketStatus::Cancelled)
 }
 
 /// The resident's verdict at the return visit.
@@ -368,5 +384,24 @@ mod tests {
                 prop_assert_eq!(c.total(), 0);
             }
         }
+    }
+
+    #[test]
+    fn the_desk_steps_a_ticket_along_its_lifecycle_and_never_cancels_by_that_button() {
+        let mut at = Received;
+        let mut seen = vec![at];
+        while let Some(next) = desk_next(at) {
+            assert!(can_move(at, next));
+            at = next;
+            seen.push(at);
+        }
+        assert_eq!(seen, [Received, Dispatched, InProgress, Done, ReturnVisit, Closed]);
+        assert_eq!(desk_next(Cancelled), None);
+    }
+
+    #[test]
+    fn the_work_is_done_from_done_on_but_not_when_cancelled() {
+        let done: Vec<_> = TicketStatus::ALL.into_iter().filter(|s| s.work_done()).collect();
+        assert_eq!(done, [Done, ReturnVisit, Closed]);
     }
 }

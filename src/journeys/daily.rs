@@ -126,10 +126,7 @@ pub fn report_slip(app: &App, report: &DailyReport) -> Slip {
 }
 
 fn now_line(app: &App, prefix: &str, now: DateTime<Utc>) -> String {
-    format!(
-        "{prefix}{}",
-        now.with_timezone(&app.config.tz()).format("%Y-%m-%d %H:%M")
-    )
+    format!("{prefix}{}", crate::domain::day::local_minute(now, app.config.tz()))
 }
 
 /// Prints today's summary if the configured time has come and it has not printed by

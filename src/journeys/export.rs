@@ -71,7 +71,7 @@ pub fn export(
             )
     };
     let (begin, end) = (start(from), start(to + Duration::days(1)));
-    let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+    let local = |t: DateTime<Utc>| crate::domain::day::local_minute(t, tz);
     let opt = |t: Option<DateTime<Utc>>| t.map(local).unwrap_or_default();
     let mut w = csv::Writer::from_writer(out);
     let mut n = 0;

@@ -8,6 +8,7 @@
 pub mod daily;
 pub mod desk;
 pub mod export;
+pub mod lookup;
 pub mod permit;
 pub mod reprint;
 pub mod resident;
@@ -25,9 +26,10 @@ use chrono::{DateTime, Utc};
 
 pub use crate::app::Printing;
 use crate::app::{App, AppError};
+pub use crate::notify::outbox::tell_desk_in;
 use crate::notify::Notice;
 use crate::printing::Slip;
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JourneyError {
@@ -60,12 +62,10 @@ pub fn tell_desk(app: &App, notice: &Notice, now: DateTime<Utc>) -> Result<(), J
     Ok(())
 }
 
-/// [`tell_desk`] through a given connection, for threads with a database of their own
-/// (the daily housekeeping).
-pub fn tell_desk_in(store: &Store, notice: &Notice, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let json = serde_json::to_string(notice).unwrap_or_default();
-    store.enqueue_notice(notice.kind.as_str(), &json, now)?;
-    Ok(())
+/// Whether records can be written (the maintenance notice's probe): one small committed
+/// write, or with `thorough` a scratch file beside the database too.
+pub fn probe_storage(app: &App, thorough: bool, now: DateTime<Utc>) -> Result<(), JourneyError> {
+    Ok(app.store().probe_write(thorough, now)?)
 }
 
 /// Registers a slip's job for a record (with its exact bytes) and sends it: inside a

@@ -243,7 +243,7 @@ pub fn ticket_slip(app: &App, ticket: &Ticket) -> Result<Slip, JourneyError> {
         label: lang.pick(zh, en).to_string(),
         value,
     };
-    let local = |at: DateTime<Utc>| at.with_timezone(&app.config.tz()).format("%Y-%m-%d %H:%M").to_string();
+    let local = |at: DateTime<Utc>| crate::domain::day::local_minute(at, app.config.tz());
     let token = token::sign(
         &app.keys.signing,
         &TokenPayload {

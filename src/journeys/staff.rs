@@ -353,7 +353,7 @@ pub fn roster_slip(app: &App, lines: &[RosterLine], now: DateTime<Utc>) -> Slip 
         Op::Centered(format!(
             "{} {}",
             app.config.compound_name(lang),
-            now.with_timezone(&app.config.tz()).format("%Y-%m-%d %H:%M")
+            crate::domain::day::local_minute(now, app.config.tz())
         )),
         Op::Divider,
     ];
@@ -379,6 +379,34 @@ pub fn roster_slip(app: &App, lines: &[RosterLine], now: DateTime<Utc>) -> Slip 
         kind: SlipKind::Roster,
         ops,
     }
+}
+
+/// Logs a staff member out on the audit. An error means the row was not written: the
+/// screen says so and keeps them logged in, so they may try again. While the storage
+/// refuses every write (its notice is on screen) the logout goes on unrecorded, as the
+/// login does.
+pub fn logout(app: &App, name: &str, now: DateTime<Utc>) -> Result<(), JourneyError> {
+    Ok(unless_unavailable(app.store().audit(name, "logout", "staff", "", now))?)
+}
+
+/// Audits how a roster print ended (`printed` or `failed`), once its fate is known. In
+/// an evacuation with the storage refusing writes the roster still prints, unrecorded.
+pub fn roster_printed(app: &App, name: &str, printed: bool, now: DateTime<Utc>) -> Result<(), JourneyError> {
+    let outcome = if printed { "printed" } else { "failed" };
+    Ok(unless_unavailable(app.store().audit(
+        name,
+        "roster_print",
+        "roster",
+        outcome,
+        now,
+    ))?)
+}
+
+/// Sends the owed slips now rather than at the next automatic retry, audited first: an
+/// audit row that cannot be written stops the retry (the screen says it could not start).
+pub fn retry_printing(app: &App, name: &str, now: DateTime<Utc>) -> Result<(), JourneyError> {
+    app.store().audit(name, "print_retry", "print_queue", "", now)?;
+    Ok(app.retry_printing()?)
 }
 
 /// Prints everyone on site now. While the storage refuses writes the roster cannot be
@@ -484,6 +512,13 @@ pub fn daily_report(app: &App, date: NaiveDate, now: DateTime<Utc>) -> Result<Da
         target_overall: OVERALL_TARGET,
         target_reception: RECEPTION_TARGET,
     })
+}
+
+/// Whether an open ticket is late by its own type's rule, at `now` (the dashboard's
+/// red mark).
+pub fn ticket_late(app: &App, t: &crate::store::Ticket, now: DateTime<Utc>) -> Result<bool, JourneyError> {
+    let verdict = ticket_verdict(&app.store(), &app.config.requests, t, now)?;
+    Ok(verdict == Verdict::Late)
 }
 
 /// How a ticket stands against its target ([`crate::domain::targets`]), judged from its

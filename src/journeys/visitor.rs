@@ -279,6 +279,16 @@ pub fn expire_stale(app: &App, now: DateTime<Utc>) -> Result<usize, JourneyError
     Ok(app.store().expire_waiting_visits(start, now)?)
 }
 
+/// The minute's sweep of visits past their time: visitors whose slips expired are
+/// signed out (flagged for the desk), and waiting visits nobody decided by the end of
+/// their day expire. The kiosk's minute tick and `visit list` run this one path.
+pub fn sweep_expired(app: &App, now: DateTime<Utc>) -> Result<(), JourneyError> {
+    // Each runs even when the other fails.
+    let signed_out = app.store().sign_out_expired_visits(now).map_err(JourneyError::from);
+    let expired = expire_stale(app, now);
+    signed_out.and(expired).map(|_| ())
+}
+
 /// The local day of a visit that has expired (or does so now, being still undecided
 /// from an earlier day); `None` for any other visit.
 pub fn expired_on(app: &App, id: i64, now: DateTime<Utc>) -> Result<Option<chrono::NaiveDate>, JourneyError> {

@@ -11,8 +11,7 @@ pub fn visitor_slip(app: &App, visit: &Visit, token: &str) -> Slip {
     let lang = app.lang();
     let tz = app.config.tz();
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
-        t.map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_default()
+        t.map(|t| crate::domain::day::local_minute(t, tz)).unwrap_or_default()
     };
     let field = |zh: &str, en: &str, value: String| Op::Field {
         label: lang.pick(zh, en).to_string(),

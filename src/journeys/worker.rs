@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+pub use super::worker_slip::hours_text;
 use super::worker_slip::{pass_slip, permit_slip};
 use super::{print_for, tell_desk, JourneyError, Printing};
 use crate::app::App;
@@ -250,13 +251,10 @@ pub fn verify_pass(app: &App, token_text: &str, at: DateTime<Utc>) -> Result<Pas
     Ok(check)
 }
 
-/// The renovation hours of a day as shown to a worker: "08:00–12:00、14:00–18:00".
-pub fn hours_text(app: &App, day: NaiveDate, lang: crate::i18n::Lang) -> String {
-    let windows = windows_for(&app.config.renovation, day);
-    if windows.is_empty() {
-        return lang.pick("今日不施工", "no work today").to_string();
-    }
-    crate::domain::hours_text::windows_text(windows, lang)
+/// A worker checked out at the kiosk: the pass is marked left (false when it already
+/// was, or is no pass).
+pub fn mark_left(app: &App, pass_id: i64, now: DateTime<Utc>) -> Result<bool, JourneyError> {
+    Ok(app.store().pass_left(pass_id, now)?)
 }
 
 /// The whole polite answer to an hours refusal at `now` (holiday, no work today, or

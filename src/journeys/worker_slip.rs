@@ -1,15 +1,15 @@
 //! The worker's pass slip (临时出入证) and the contractor's permit slip.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
-use super::worker::hours_text;
 use crate::app::App;
+use crate::domain::hours::windows_for;
 use crate::domain::mask::mask_name;
 use crate::printing::{Op, Slip, SlipKind};
 use crate::store::{Pass, Permit, Worker};
 
 fn local(app: &App, t: DateTime<Utc>) -> String {
-    t.with_timezone(&app.config.tz()).format("%Y-%m-%d %H:%M").to_string()
+    crate::domain::day::local_minute(t, app.config.tz())
 }
 
 pub fn pass_slip(app: &App, pass: &Pass, permit: &Permit, worker: &Worker, token: &str) -> Slip {
@@ -88,4 +88,13 @@ pub fn permit_slip(app: &App, permit: &Permit, token: &str) -> Slip {
         kind: SlipKind::Permit,
         ops,
     }
+}
+
+/// The renovation hours of a day as shown to a worker: "08:00–12:00、14:00–18:00".
+pub fn hours_text(app: &App, day: NaiveDate, lang: crate::i18n::Lang) -> String {
+    let windows = windows_for(&app.config.renovation, day);
+    if windows.is_empty() {
+        return lang.pick("今日不施工", "no work today").to_string();
+    }
+    crate::domain::hours_text::windows_text(windows, lang)
 }

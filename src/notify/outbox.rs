@@ -14,6 +14,15 @@ use super::{next_attempt, Deliver, Notice, WebhookSender};
 use crate::config::Notify;
 use crate::store::{Store, StoreError};
 
+/// Writes a notice for the desk into the outbox through a given connection; delivery
+/// happens in the background. (`journeys::tell_desk` is the same on the app's own
+/// connection; the daily housekeeping thread and `App` itself use this one.)
+pub fn tell_desk_in(store: &Store, notice: &Notice, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let json = serde_json::to_string(notice).unwrap_or_default();
+    store.enqueue_notice(notice.kind.as_str(), &json, now)?;
+    Ok(())
+}
+
 /// How many notices one round delivers at most.
 const ROUND_LIMIT: u32 = 20;
 

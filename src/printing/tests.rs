@@ -265,64 +265,6 @@ fn test_slip_encodes_with_text_and_one_qr() {
     }
 }
 
-#[test]
-fn encode_timing_report() {
-    let s = Slip {
-        kind: SlipKind::Visitor,
-        ops: vec![
-            Op::Title("阳光花园小区".into()),
-            Op::Centered("访客登记单 Visitor slip".into()),
-            Op::Divider,
-            Op::Field {
-                label: "访客 Visitor".into(),
-                value: "王先生".into(),
-            },
-            Op::Field {
-                label: "拜访 Visiting".into(),
-                value: "3栋2单元1201".into(),
-            },
-            Op::Field {
-                label: "时间 Time".into(),
-                value: "2025-01-02 09:30".into(),
-            },
-            Op::Text("请您在前台稍等，我们正在联系住户。谢谢您的耐心等待。".into()),
-            Op::Qr("https://kiosk.example/v/8F3K2QZ7".into()),
-            Op::Centered("服务热线 400-800-1234  祝您生活愉快".into()),
-            Op::Cut,
-        ],
-    };
-    let o = EncodeOptions::default();
-    let t = std::time::Instant::now();
-    let bytes = encode(&s, &o).unwrap();
-    let first = t.elapsed();
-    let t = std::time::Instant::now();
-    for _ in 0..20 {
-        encode(&s, &o).unwrap();
-    }
-    let warm = t.elapsed() / 20;
-    let t = std::time::Instant::now();
-    let img = encode(&s, &opts(Paper::Mm80, TextMode::Image, QrMode::Raster)).unwrap();
-    let image_first = t.elapsed();
-    let t = std::time::Instant::now();
-    let png_bytes = render_png(&s, Paper::Mm80).unwrap();
-    let png_time = t.elapsed();
-    if let Ok(dir) = std::env::var("PRINT_PREVIEW_DIR") {
-        let _ = std::fs::write(format!("{dir}/visitor.png"), &png_bytes);
-        let rare = slip(vec![
-            Op::Heading("生僻字 Rare: 刘䶮 𠀀 䶶 😀".into()),
-            Op::Text("Mixed 中英文 text, 1234567890 ABCdefg".into()),
-        ]);
-        let _ = std::fs::write(format!("{dir}/rare.png"), render_png(&rare, Paper::Mm58).unwrap());
-    }
-    eprintln!(
-        "encode visitor slip (gb18030, raster QR): first {first:?}, warm {warm:?}, {} bytes; \
-         image mode {image_first:?}, {} bytes; preview {png_time:?}, {} bytes",
-        bytes.len(),
-        img.len(),
-        png_bytes.len()
-    );
-}
-
 mod virtual_printer {
     use super::*;
     use std::fs;

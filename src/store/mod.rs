@@ -5,20 +5,22 @@
 //! line while the kiosk runs) waits instead of failing. All times are stored in UTC as
 //! RFC 3339 text, which sorts in time order and reads well in the sqlite3 shell.
 
+mod backup_purge;
 mod exports;
 mod identify;
 pub mod integrity;
 mod invites;
-mod maintenance;
 pub mod migrations;
 mod outbox;
 mod permits;
 mod print_jobs;
+#[cfg(feature = "bench-data")]
 mod reference;
 mod reports;
 
 mod residents;
 mod roster;
+#[cfg(feature = "bench-data")]
 mod seed_history;
 mod shifts;
 mod staff;
@@ -27,19 +29,21 @@ pub mod trouble;
 mod visit_cancel;
 mod visits;
 
-pub use exports::PassExport;
-pub use invites::{DenyEntry, Invite, NewInvite};
-pub use maintenance::{
+pub use backup_purge::{
     backup_file_name, backups_newest_first, next_backup_name, restore_from, rotate_backups, sqlite_version_ok,
     BackupInfo, PurgeReport, Retention,
 };
+pub use exports::PassExport;
+pub use invites::{DenyEntry, Invite, NewInvite};
 pub use outbox::{OutboxItem, OutboxSummary};
 pub use permits::{NewPermit, NewWorker, Pass, Permit, PermitStatus, Worker};
 
 pub use print_jobs::{JobState, PrintJobRecord, QueueSummary, QueuedJob};
+#[cfg(feature = "bench-data")]
 pub use reference::Capture;
 pub use residents::{Resident, ResidentSummary};
 pub use roster::{OnSite, OnSiteKind};
+#[cfg(feature = "bench-data")]
 pub use seed_history::{HistoryScale, SeededKeys};
 pub use shifts::{Handover, HandoverItem, HandoverKind};
 pub use staff::{AuditEntry, PinCounter, StaffAccount};
@@ -373,7 +377,7 @@ impl Store {
             return Err(StoreError::NoRoom);
         }
         if let (true, Some(path)) = (thorough, &self.path) {
-            let scratch = maintenance::with_suffix(path, ".probe");
+            let scratch = backup_purge::with_suffix(path, ".probe");
             let written = std::fs::File::create(&scratch).and_then(|mut f| {
                 use std::io::Write;
                 f.write_all(&vec![0u8; PROBE_FILE_BYTES])?;

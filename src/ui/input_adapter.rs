@@ -51,9 +51,7 @@ impl InputState {
         });
         let adapter = window.global::<InputAdapter>();
         // The example is a unit of this compound's directory, so typing it works.
-        let example = app
-            .store()
-            .example_unit()
+        let example = crate::journeys::lookup::example_unit(app)
             .ok()
             .flatten()
             .and_then(|u| app.unit_format.parse_unit(&u).ok().map(|u| u.to_string()))

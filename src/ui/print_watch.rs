@@ -12,7 +12,7 @@ use slint::ComponentHandle;
 
 use super::{AppState, AppWindow};
 use crate::app::{App, Printing};
-use crate::store::JobState;
+use crate::journeys::lookup::{self, JobState};
 
 /// How often a waiting screen looks at the register.
 pub const TICK: Duration = Duration::from_millis(100);
@@ -81,7 +81,7 @@ impl PrintWatch {
         let now = self.ticks.get();
         let mut settled = Vec::new();
         self.waits.borrow_mut().retain_mut(|wait| {
-            let state = self.app.with_store(|s| s.print_job_state(wait.job_id)).ok().flatten();
+            let state = lookup::print_job_state(&self.app, wait.job_id).ok().flatten();
             let printed = match state {
                 Some(JobState::Done) => Some(true),
                 Some(JobState::Failed) | None => Some(false),

@@ -54,15 +54,7 @@ impl ResidentJourney {
         adapter.set_retention_days(i32::try_from(app.config.privacy.ticket_retention_days).unwrap_or(i32::MAX));
         adapter.set_on_duty_phone(app.config.requests.on_duty_phone().into());
         macro_rules! on {
-            ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
-                let weak = window.as_weak();
-                let journey = Rc::downgrade(&journey);
-                adapter.$setter(move |$($arg),*| {
-                    if let (Some($w), Some($j)) = (weak.upgrade(), journey.upgrade()) {
-                        $body
-                    }
-                });
-            }};
+            ($($t:tt)*) => { wire!(window, adapter, &journey, $($t)*) };
         }
         on!(on_unit_entered, |j, w, unit| {
             j.draft.borrow_mut().unit = unit.to_string();
@@ -363,10 +355,7 @@ impl ResidentJourney {
                 a.set_timeline(ModelRc::new(VecModel::from(entries)));
                 a.set_ticket_no(status.ticket.ticket_no.as_str().into());
                 a.set_status_label(label(&status.ticket.status).into());
-                a.set_status_done(matches!(
-                    TicketStatus::parse(&status.ticket.status),
-                    Some(TicketStatus::Done | TicketStatus::ReturnVisit | TicketStatus::Closed)
-                ));
+                a.set_status_done(TicketStatus::parse(&status.ticket.status).is_some_and(TicketStatus::work_done));
                 a.set_problem(ResidentProblem::None);
                 a.set_step(ResidentStep::Status);
             }
@@ -403,7 +392,7 @@ impl ResidentJourney {
 
     fn failed(&self, window: &AppWindow, error: &JourneyError) {
         window.global::<ResidentAdapter>().set_step(ResidentStep::Failed);
-        super::maintenance::on_journey_error(window, error);
+        super::storage_notice::on_journey_error(window, error);
         let notice = Notice::new(NoticeKind::SystemFault, "业主服务登记出错 Resident request failed")
             .line(error.to_string())
             .urgent(true);

@@ -17,8 +17,8 @@ use super::worker_adapter::WorkerJourney;
 use super::{AppState, AppWindow, InputAdapter, Page, Palette};
 use crate::app::App;
 use crate::config::parse_hex_color;
+use crate::daily_care::Housekeeper;
 use crate::domain::token::TokenKind;
-use crate::housekeeping::Housekeeper;
 use crate::i18n::Lang;
 use crate::input::scan::Scanned;
 
@@ -203,7 +203,7 @@ impl Kiosk {
             let parts = parts.clone();
             let housekeeping = housekeeping.clone();
             let mut ticks: u32 = 0;
-            let mut storage = super::maintenance::Watch::default();
+            let mut storage = super::storage_notice::Watch::default();
             tick.start(TimerMode::Repeated, Duration::from_secs(1), move || {
                 ticks = ticks.wrapping_add(1);
                 #[cfg(unix)]
@@ -212,10 +212,9 @@ impl Kiosk {
                     let _ = crate::watchdog::ping();
                 }
                 if ticks % 60 == 1 {
-                    // Visitors whose slips expired are signed out and flagged for the desk.
-                    let _ = app.store().sign_out_expired_visits(app.now());
-                    // Waiting visits nobody decided by the end of their day expire.
-                    let _ = crate::journeys::visitor::expire_stale(&app, app.now());
+                    // Visitors whose slips expired are signed out and flagged for the desk;
+                    // waiting visits nobody decided by the end of their day expire.
+                    let _ = crate::journeys::visitor::sweep_expired(&app, app.now());
                     // The day's purge and backup, once per local day at `backup.time`, on
                     // the housekeeping thread (a VACUUM must not freeze the screen).
                     housekeeping.kick();

@@ -10,16 +10,16 @@ use slint::{ComponentHandle, SharedString};
 
 use super::print_watch::PrintWatch;
 use super::staff_models::{fill, next_step};
-use super::staff_permit::{self, PermitDraft};
+use super::staff_permit::{self, Desk, PermitDraft};
 use super::{AppWindow, HandoverStep, PinProblem, StaffAdapter, StaffStep, StaffTab};
 use crate::app::{App, Printing};
 use crate::i18n::Lang;
 use crate::journeys::desk::{self, CancelReason, DeskRefused};
+use crate::journeys::lookup::{self, PermitStatus};
 use crate::journeys::reprint::{self, ReprintRefused};
 use crate::journeys::shift::{self, ShiftRefused};
 use crate::journeys::staff::{self, Login, Role};
 use crate::journeys::{resident, JourneyError};
-use crate::store::PermitStatus;
 
 /// Wrong PINs before the pad first pauses.
 const PIN_TRIES: u32 = crate::domain::pin::FREE_FAILURES;
@@ -28,12 +28,12 @@ const PIN_TRIES: u32 = crate::domain::pin::FREE_FAILURES;
 const EXTEND_DAYS: i64 = 7;
 
 pub struct StaffMode {
-    pub(super) app: Rc<App>,
+    app: Rc<App>,
     watch: Rc<PrintWatch>,
     who: RefCell<Option<(String, Role)>>,
     exit_requested: Cell<bool>,
     /// A renovation filing being typed (`staff_permit`).
-    pub(super) permit: RefCell<PermitDraft>,
+    permit: RefCell<PermitDraft>,
 }
 
 impl StaffMode {
@@ -47,15 +47,7 @@ impl StaffMode {
         });
         let adapter = window.global::<StaffAdapter>();
         macro_rules! on {
-            ($setter:ident, |$m:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
-                let weak = window.as_weak();
-                let mode = Rc::downgrade(&mode);
-                adapter.$setter(move |$($arg),*| {
-                    if let (Some($w), Some($m)) = (weak.upgrade(), mode.upgrade()) {
-                        $body
-                    }
-                });
-            }};
+            ($($t:tt)*) => { wire!(window, adapter, &mode, $($t)*) };
         }
         /// A dashboard action: runs only while someone is logged in, then says how it went.
         macro_rules! act {
@@ -144,8 +136,9 @@ impl StaffMode {
         // 退出 ends the shift at the kiosk: logged out and back on the home page, ready
         // for the next visitor (not left on the PIN pad).
         on!(on_logout, |m, w| {
-            m.reset(&w);
-            w.global::<super::AppState>().invoke_go_home();
+            if m.log_out(&w) {
+                w.global::<super::AppState>().invoke_go_home();
+            }
         });
         staff_permit::install(window, &mode);
         mode
@@ -154,7 +147,11 @@ impl StaffMode {
     /// Logs out and forgets everything typed in staff mode.
     pub fn reset(&self, window: &AppWindow) {
         if let Some((name, _)) = self.who.borrow_mut().take() {
-            let _ = self.app.store().audit(&name, "logout", "staff", "", self.app.now());
+            // The person has gone (the idle reset, home): logged out whether or not the
+            // row is written; nobody is left to tell, so the log says it.
+            if let Err(e) = staff::logout(&self.app, &name, self.app.now()) {
+                eprintln!("lobby-kiosk: the logout of {name} could not be audited: {e}");
+            }
         }
         let a = window.global::<StaffAdapter>();
         a.set_step(StaffStep::Pin);
@@ -173,6 +170,20 @@ impl StaffMode {
         a.set_exit_confirm(false);
         a.set_cancelling(SharedString::new());
         staff_permit::clear(window, self);
+    }
+
+    /// 退出: the logout is audited first; when the row cannot be written the staff member
+    /// stays logged in and is told, politely, to try again (the idle reset still logs out).
+    fn log_out(&self, window: &AppWindow) -> bool {
+        if let Some(name) = self.name() {
+            if staff::logout(&self.app, &name, self.app.now()).is_err() {
+                self.say(window, could_not_save(self.lang(window)).to_string());
+                return false;
+            }
+            self.who.borrow_mut().take();
+        }
+        self.reset(window);
+        true
     }
 
     /// Whether a supervisor asked the program to close (the event loop is told too).
@@ -282,12 +293,7 @@ impl StaffMode {
         let Some(name) = self.name() else { return };
         let now = self.app.now();
         let lang = self.lang(window);
-        let status = self
-            .app
-            .with_store(|s| s.ticket_by_no(number))
-            .ok()
-            .flatten()
-            .map(|t| t.status);
+        let status = lookup::ticket_by_no(&self.app, number).ok().flatten().map(|t| t.status);
         let next = status.as_deref().and_then(|s| next_step(s).1);
         let ok = match next {
             Some(to) => matches!(resident::update(&self.app, number, to, &name, "", now), Ok(Ok(_))),
@@ -321,9 +327,10 @@ impl StaffMode {
                 "名单未能打印，请检查打印机",
                 "The roster did not print; check the printer",
             ),
-            move |_, printed| {
-                let outcome = if printed { "printed" } else { "failed" };
-                let _ = app.store().audit(&name, "roster_print", "roster", outcome, now);
+            move |w, printed| {
+                if staff::roster_printed(&app, &name, printed, now).is_err() {
+                    w.global::<StaffAdapter>().set_message(could_not_save(lang).into());
+                }
             },
         );
     }
@@ -420,8 +427,7 @@ impl StaffMode {
         let Some(name) = self.name() else { return };
         let now = self.app.now();
         let lang = self.lang(window);
-        let _ = self.app.store().audit(&name, "print_retry", "print_queue", "", now);
-        let text = match self.app.retry_printing() {
+        let text = match staff::retry_printing(&self.app, &name, now) {
             Ok(()) => lang.pick(
                 "已开始补打，凭条会依次打出",
                 "Retrying: the owed slips print one after another",
@@ -513,7 +519,7 @@ impl StaffMode {
         let lang = self.lang(window);
         let a = window.global::<StaffAdapter>();
         a.set_ack_pin_typed(SharedString::new());
-        let Some(pending) = self.app.with_store(|s| s.pending_handover()).ok().flatten() else {
+        let Some(pending) = lookup::pending_handover(&self.app).ok().flatten() else {
             a.set_handover_step(HandoverStep::View);
             self.refresh(window);
             return;
@@ -577,6 +583,44 @@ impl StaffMode {
             return;
         }
         fill(window, &self.app, self.lang(window));
+    }
+}
+
+impl Desk for StaffMode {
+    fn app(&self) -> &Rc<App> {
+        &self.app
+    }
+
+    fn draft(&self) -> &RefCell<PermitDraft> {
+        &self.permit
+    }
+
+    fn name(&self) -> Option<String> {
+        StaffMode::name(self)
+    }
+
+    fn lang(&self, window: &AppWindow) -> Lang {
+        StaffMode::lang(self, window)
+    }
+
+    fn say(&self, window: &AppWindow, text: String) {
+        StaffMode::say(self, window, text)
+    }
+
+    fn say_when_printed(
+        &self,
+        printing: Printing,
+        lang: Lang,
+        prefix: String,
+        printed: (&'static str, &'static str),
+        failed: (&'static str, &'static str),
+        then: impl FnOnce(&AppWindow, bool) + 'static,
+    ) {
+        StaffMode::say_when_printed(self, printing, lang, prefix, printed, failed, then)
+    }
+
+    fn refresh(&self, window: &AppWindow) {
+        StaffMode::refresh(self, window)
     }
 }
 

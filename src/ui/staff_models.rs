@@ -11,26 +11,29 @@ use super::{
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
 use crate::domain::request::RequestType;
-use crate::domain::ticket::TicketStatus;
+use crate::domain::ticket::{desk_next, TicketStatus};
 use crate::domain::visitor::VisitorType;
 use crate::i18n::Lang;
+use crate::journeys::lookup::{self, Handover, HandoverItem, PermitStatus};
 use crate::journeys::{shift, staff};
-use crate::store::PermitStatus;
 
 pub(super) fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(rows))
 }
 
 /// The one step the dashboard offers for a ticket in this status, and where it leads.
+/// The lifecycle is `domain::ticket`'s; this only names its step for the button.
 pub fn next_step(status: &str) -> (TicketStep, Option<TicketStatus>) {
-    match TicketStatus::parse(status) {
-        Some(TicketStatus::Received) => (TicketStep::Dispatch, Some(TicketStatus::Dispatched)),
-        Some(TicketStatus::Dispatched) => (TicketStep::Start, Some(TicketStatus::InProgress)),
-        Some(TicketStatus::InProgress) => (TicketStep::Finish, Some(TicketStatus::Done)),
-        Some(TicketStatus::Done) => (TicketStep::FollowUp, Some(TicketStatus::ReturnVisit)),
-        Some(TicketStatus::ReturnVisit) => (TicketStep::Close, Some(TicketStatus::Closed)),
-        _ => (TicketStep::None, None),
-    }
+    let next = TicketStatus::parse(status).and_then(desk_next);
+    let step = match next {
+        Some(TicketStatus::Dispatched) => TicketStep::Dispatch,
+        Some(TicketStatus::InProgress) => TicketStep::Start,
+        Some(TicketStatus::Done) => TicketStep::Finish,
+        Some(TicketStatus::ReturnVisit) => TicketStep::FollowUp,
+        Some(TicketStatus::Closed) => TicketStep::Close,
+        _ => TicketStep::None,
+    };
+    (step, next)
 }
 
 /// Reloads the dashboard: what the header and tab labels show (the notice outbox, a
@@ -39,7 +42,7 @@ pub fn next_step(status: &str) -> (TicketStep, Option<TicketStatus>) {
 pub fn fill(window: &AppWindow, app: &App, lang: Lang) {
     let now = app.now();
     let a = window.global::<StaffAdapter>();
-    let pending = app.with_store(|s| s.pending_handover()).ok().flatten();
+    let pending = lookup::pending_handover(app).ok().flatten();
     a.set_handover_pending(pending.is_some());
     super::staff_printing::fill_printing(window, app, lang);
     fill_outbox(&a, app, lang);
@@ -59,8 +62,7 @@ fn fill_today(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, lang: Lang) {
     let hm = |t: DateTime<Utc>| crate::domain::day::list_time(t, now, tz);
 
     let _ = crate::journeys::visitor::expire_stale(app, now);
-    let waiting: Vec<WaitingVisit> = app
-        .with_store(|s| s.visits_waiting())
+    let waiting: Vec<WaitingVisit> = lookup::visits_waiting(app)
         .unwrap_or_default()
         .into_iter()
         .map(|v| WaitingVisit {
@@ -95,16 +97,13 @@ fn fill_today(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, lang: Lang) {
         .collect();
     a.set_on_site(model(on_site));
 
-    let tickets: Vec<OpenTicket> = app
-        .with_store(|s| s.tickets(true))
+    let tickets: Vec<OpenTicket> = lookup::tickets(app, true)
         .unwrap_or_default()
         .into_iter()
         .map(|t| {
             // Late by its own type's rule: an emergency dispatched but nobody on site,
             // a repair not done by its completion target.
-            let overdue = app
-                .with_store(|s| staff::ticket_verdict(s, &app.config.requests, &t, now))
-                .is_ok_and(|v| v == crate::domain::targets::Verdict::Late);
+            let overdue = staff::ticket_late(app, &t, now).unwrap_or(false);
             OpenTicket {
                 number: t.ticket_no.into(),
                 unit: t.unit_no.into(),
@@ -123,7 +122,7 @@ fn fill_today(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, lang: Lang) {
 }
 
 fn fill_outbox(a: &StaffAdapter<'_>, app: &App, lang: Lang) {
-    let text = match app.with_store(|s| s.outbox_summary()) {
+    let text = match lookup::outbox_summary(app) {
         Ok(o) => lang
             .pick(
                 &format!(
@@ -144,8 +143,7 @@ fn fill_outbox(a: &StaffAdapter<'_>, app: &App, lang: Lang) {
 fn fill_renovation(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, _lang: Lang) {
     let tz = app.config.tz();
     let today = now.with_timezone(&tz).date_naive();
-    let passes: Vec<PassLine> = app
-        .with_store(|s| s.passes_on_day(today))
+    let passes: Vec<PassLine> = lookup::passes_on_day(app, today)
         .unwrap_or_default()
         .into_iter()
         .map(|(p, unit, worker)| PassLine {
@@ -160,8 +158,7 @@ fn fill_renovation(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, _lang: L
     a.set_passes(model(passes));
 
     let recent = today - Duration::days(7);
-    let permits: Vec<PermitLine> = app
-        .with_store(|s| s.permits_for_desk(recent))
+    let permits: Vec<PermitLine> = lookup::permits_for_desk(app, recent)
         .unwrap_or_default()
         .into_iter()
         .map(|p| PermitLine {
@@ -182,8 +179,7 @@ fn fill_renovation(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, _lang: L
 
 fn fill_lists(a: &StaffAdapter<'_>, app: &App, _lang: Lang) {
     let tz = app.config.tz();
-    let deny: Vec<DenyLine> = app
-        .with_store(|s| s.deny_list())
+    let deny: Vec<DenyLine> = lookup::deny_list(app)
         .unwrap_or_default()
         .into_iter()
         .map(|d| DenyLine {
@@ -194,8 +190,7 @@ fn fill_lists(a: &StaffAdapter<'_>, app: &App, _lang: Lang) {
         })
         .collect();
     a.set_deny_list(model(deny));
-    let invites: Vec<InviteLine> = app
-        .with_store(|s| s.invites(false))
+    let invites: Vec<InviteLine> = lookup::invites(app, false)
         .unwrap_or_default()
         .into_iter()
         .map(|i| InviteLine {
@@ -214,16 +209,10 @@ fn fill_lists(a: &StaffAdapter<'_>, app: &App, _lang: Lang) {
 }
 
 /// The handover waiting to be taken over (if any), what is open now, the last one.
-fn fill_handover(
-    a: &StaffAdapter<'_>,
-    app: &App,
-    pending: Option<crate::store::Handover>,
-    now: DateTime<Utc>,
-    lang: Lang,
-) {
+fn fill_handover(a: &StaffAdapter<'_>, app: &App, pending: Option<Handover>, now: DateTime<Utc>, lang: Lang) {
     let tz = app.config.tz();
     let md = |t: DateTime<Utc>| t.with_timezone(&tz).format("%m-%d %H:%M").to_string();
-    let lines = |items: &[crate::store::HandoverItem]| -> ModelRc<SharedString> {
+    let lines = |items: &[HandoverItem]| -> ModelRc<SharedString> {
         model(
             items
                 .iter()
@@ -242,8 +231,7 @@ fn fill_handover(
     }
     let open = shift::open_items(app, now).unwrap_or_default();
     a.set_open_items(lines(&open));
-    let last = app
-        .with_store(|s| s.handovers(5))
+    let last = lookup::handovers(app, 5)
         .unwrap_or_default()
         .into_iter()
         .find(|h| h.acked_at.is_some());

@@ -3,16 +3,19 @@
 //! at a time; the review page sets the period, the deposit and the workers, and the
 //! filing is made under the logged-in staff member's name (audited) and its slip printed.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use chrono::{Datelike, Duration, NaiveDate};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::staff_adapter::StaffMode;
 use super::{AppWindow, PermitFormAdapter, PermitStep, StaffTab};
+use crate::app::{App, Printing};
 use crate::domain::mask::mask_phone;
 use crate::i18n::Lang;
 use crate::journeys::desk;
+use crate::journeys::lookup::NewWorker;
 use crate::journeys::permit::{self, PermitForm, PermitRejected, MAX_PERMIT_DAYS};
-use crate::store::NewWorker;
 
 /// The period a new filing starts with, in days (both ends counted).
 const DEFAULT_DAYS: i64 = 30;
@@ -48,21 +51,34 @@ impl PermitDraft {
     }
 }
 
+/// What the filing form needs from staff mode: who is logged in, the screen's language,
+/// the dashboard's answer line. Staff mode implements it, so this file does not import
+/// staff mode back.
+pub(super) trait Desk: Sized + 'static {
+    fn app(&self) -> &Rc<App>;
+    fn draft(&self) -> &RefCell<PermitDraft>;
+    fn name(&self) -> Option<String>;
+    fn lang(&self, window: &AppWindow) -> Lang;
+    fn say(&self, window: &AppWindow, text: String);
+    fn say_when_printed(
+        &self,
+        printing: Printing,
+        lang: Lang,
+        prefix: String,
+        printed: (&'static str, &'static str),
+        failed: (&'static str, &'static str),
+        then: impl FnOnce(&AppWindow, bool) + 'static,
+    );
+    fn refresh(&self, window: &AppWindow);
+}
+
 /// Wires the form's callbacks to staff mode.
-pub fn install(window: &AppWindow, mode: &std::rc::Rc<StaffMode>) {
+pub fn install<M: Desk>(window: &AppWindow, mode: &Rc<M>) {
     let form = window.global::<PermitFormAdapter>();
     macro_rules! on {
-        ($setter:ident, |$m:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
-            let weak = window.as_weak();
-            let mode = std::rc::Rc::downgrade(mode);
-            form.$setter(move |$($arg),*| {
-                if let (Some($w), Some($m)) = (weak.upgrade(), mode.upgrade()) {
-                    if $m.name().is_some() {
-                        $body
-                    }
-                }
-            });
-        }};
+        ($s:ident, |$m:ident, $w:ident $(, $a:ident)*| $body:expr) => {
+            wire!(window, form, mode, $s, |$m, $w $(, $a)*| if $m.name().is_some() { $body })
+        };
     }
     on!(on_start, |m, w| m.permit_start(&w));
     on!(on_entered, |m, w, step, value| m.permit_entered(&w, step, &value));
@@ -91,12 +107,12 @@ pub fn install(window: &AppWindow, mode: &std::rc::Rc<StaffMode>) {
         }
     }));
     on!(on_submit, |m, w| m.permit_submit(&w));
-    on!(on_cancel, |m, w| clear(&w, &m));
+    on!(on_cancel, |m, w| clear(&w, &*m));
 }
 
 /// Closes the form and forgets what was typed (cancel, filed, or logged out).
-pub fn clear(window: &AppWindow, mode: &StaffMode) {
-    *mode.permit.borrow_mut() = PermitDraft::default();
+pub fn clear(window: &AppWindow, mode: &impl Desk) {
+    *mode.draft().borrow_mut() = PermitDraft::default();
     let f = window.global::<PermitFormAdapter>();
     f.set_step(PermitStep::None);
     for set in [
@@ -117,15 +133,16 @@ pub fn clear(window: &AppWindow, mode: &StaffMode) {
     f.set_workers(ModelRc::default());
 }
 
-impl StaffMode {
+/// The form's steps, for staff mode.
+trait PermitSteps: Desk {
     fn today(&self) -> NaiveDate {
-        self.app.now().with_timezone(&self.app.config.tz()).date_naive()
+        self.app().now().with_timezone(&self.app().config.tz()).date_naive()
     }
 
     fn permit_start(&self, window: &AppWindow) {
         clear(window, self);
         {
-            let mut d = self.permit.borrow_mut();
+            let mut d = self.draft().borrow_mut();
             d.days = DEFAULT_DAYS;
         }
         self.say(window, String::new());
@@ -137,14 +154,14 @@ impl StaffMode {
         let f = window.global::<PermitFormAdapter>();
         f.set_problem(SharedString::new());
         if step == PermitStep::Review {
-            self.permit.borrow_mut().reviewed = true;
+            self.draft().borrow_mut().reviewed = true;
         }
         self.permit_publish(window);
         f.set_step(step);
     }
 
     fn permit_change(&self, window: &AppWindow, change: impl FnOnce(&mut PermitDraft)) {
-        change(&mut self.permit.borrow_mut());
+        change(&mut self.draft().borrow_mut());
         window.global::<PermitFormAdapter>().set_problem(SharedString::new());
         self.permit_publish(window);
     }
@@ -169,11 +186,11 @@ impl StaffMode {
         let lang = self.lang(window);
         let f = window.global::<PermitFormAdapter>();
         let checked: Result<PermitStep, PermitRejected> = {
-            let mut d = self.permit.borrow_mut();
+            let mut d = self.draft().borrow_mut();
             let reviewed = d.reviewed;
             let after = |next| if reviewed { PermitStep::Review } else { next };
             match step {
-                PermitStep::Unit => match permit::check_unit(&self.app, value) {
+                PermitStep::Unit => match permit::check_unit(self.app(), value) {
                     Ok(checked) => checked.map(|unit| {
                         f.set_unit_typed(unit.as_str().into());
                         let next = after(PermitStep::Owner);
@@ -203,7 +220,7 @@ impl StaffMode {
                 }),
                 // The phone first, so a wrong number is called a wrong number.
                 PermitStep::WorkerPhone => permit::check_lead_phone(value)
-                    .and_then(|phone| permit::new_worker(&self.app, &d.worker_name, &phone, None))
+                    .and_then(|phone| permit::new_worker(self.app(), &d.worker_name, &phone, None))
                     .and_then(|w| permit::add_to_roster(&mut d.workers, w))
                     .map(|()| PermitStep::Review),
                 PermitStep::Review | PermitStep::None => return,
@@ -219,10 +236,10 @@ impl StaffMode {
     fn permit_submit(&self, window: &AppWindow) {
         let Some(name) = self.name() else { return };
         let lang = self.lang(window);
-        let now = self.app.now();
+        let now = self.app().now();
         let today = self.today();
         let form = {
-            let d = self.permit.borrow();
+            let d = self.draft().borrow();
             PermitForm {
                 unit: d.unit.clone(),
                 owner_surname: d.owner.clone(),
@@ -234,7 +251,7 @@ impl StaffMode {
                 workers: d.workers.clone(),
             }
         };
-        let (filed, printing) = match desk::create_permit(&self.app, &name, form, now) {
+        let (filed, printing) = match desk::create_permit(self.app(), &name, form, now) {
             Ok(Ok(filed)) => filed,
             Ok(Err(why)) => {
                 let text = rejected_text(lang, &why);
@@ -245,7 +262,7 @@ impl StaffMode {
         };
         clear(window, self);
         window.global::<super::StaffAdapter>().set_tab(StaffTab::Renovation);
-        let app = self.app.clone();
+        let app = self.app().clone();
         self.say_when_printed(
             printing,
             lang,
@@ -276,7 +293,7 @@ impl StaffMode {
     fn permit_publish(&self, window: &AppWindow) {
         let lang = self.lang(window);
         let today = self.today();
-        let d = self.permit.borrow();
+        let d = self.draft().borrow();
         let f = window.global::<PermitFormAdapter>();
         f.set_unit(d.unit.as_str().into());
         f.set_owner(d.owner.as_str().into());
@@ -295,6 +312,8 @@ impl StaffMode {
         f.set_workers(ModelRc::new(VecModel::from(workers)));
     }
 }
+
+impl<T: Desk> PermitSteps for T {}
 
 /// "11月30日（今天）", "2027年1月6日（周三）" / "Mon 30 Nov (today)", "Wed 6 Jan 2027":
 /// the year only when it is not this year's.

@@ -7,6 +7,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use super::{AppWindow, OwedSlip, StaffAdapter};
 use crate::app::App;
 use crate::i18n::Lang;
+use crate::journeys::lookup;
 use crate::printing::PrinterState;
 
 /// How many owed slips the section lists (the CLI shows them all).
@@ -45,13 +46,11 @@ pub fn fill_printing(window: &AppWindow, app: &App, lang: Lang) {
     }
     a.set_printer_text(text.into());
     a.set_printer_fault(view.fault().is_some());
-    let owed: Vec<OwedSlip> = app
-        .with_store(|s| s.failed_print_jobs(SHOWN))
+    let owed: Vec<OwedSlip> = lookup::failed_print_jobs(app, SHOWN)
         .unwrap_or_default()
         .into_iter()
         .map(|j| {
-            let label = app
-                .with_store(|s| s.print_record_label(&j.record_kind, j.record_id))
+            let label = lookup::print_record_label(app, &j.record_kind, j.record_id)
                 .ok()
                 .flatten()
                 .unwrap_or_default();

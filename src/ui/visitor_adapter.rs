@@ -14,10 +14,10 @@ use crate::app::{App, Printing};
 use crate::domain::mask::mask_phone;
 use crate::domain::phone::parse_mobile;
 use crate::domain::visitor::VisitorType;
+use crate::journeys::lookup::{self, Visit, VisitStatus};
 use crate::journeys::visitor::{self as flow, InviteOutcome, Registered, Rejected, SignOut, WalkIn};
 use crate::journeys::JourneyError;
 use crate::notify::{Notice, NoticeKind};
-use crate::store::{Visit, VisitStatus};
 
 /// How often the waiting screen looks for the desk's decision (and counts the wait):
 /// the visitor learns of it within a second.
@@ -52,15 +52,7 @@ impl VisitorJourney {
         adapter.set_retention_days(app.config.privacy.visit_retention_days as i32);
         adapter.set_record_retention_days(record_retention_days(&app.config.privacy));
         macro_rules! on {
-            ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
-                let weak = window.as_weak();
-                let journey = Rc::downgrade(&journey);
-                adapter.$setter(move |$($arg),*| {
-                    if let (Some($w), Some($j)) = (weak.upgrade(), journey.upgrade()) {
-                        $body
-                    }
-                });
-            }};
+            ($($t:tt)*) => { wire!(window, adapter, &journey, $($t)*) };
         }
         on!(on_unit_entered, |j, w, unit| j.unit_entered(&w, &unit));
         on!(on_want_invite, |j, w, yes| {
@@ -333,7 +325,7 @@ impl VisitorJourney {
             a.set_waited_secs(i32::try_from(polls * POLL_EVERY.as_secs() as u32).unwrap_or(i32::MAX));
             // Waiting is not idleness: keep the page while the desk is contacting the host.
             w.global::<AppState>().invoke_activity();
-            match app.with_store(|s| s.visit(visit_id)) {
+            match lookup::visit(&app, visit_id) {
                 Ok(Some(v)) if v.status == VisitStatus::Approved => {
                     // Approved at the desk: the slip may still be on its way to the
                     // printer, which the print watch follows as for any other slip.
@@ -342,7 +334,7 @@ impl VisitorJourney {
                     let printing = if v.printed_at.is_some() {
                         Printing::Printed
                     } else {
-                        match app.with_store(|s| s.last_print_job_for("visit", v.id)) {
+                        match lookup::last_print_job_for(&app, "visit", v.id) {
                             Ok(Some(job_id)) => Printing::Pending(job_id),
                             _ => Printing::Failed,
                         }
@@ -399,7 +391,7 @@ impl VisitorJourney {
     /// The system failed: apologise once, tell staff, offer the desk and a call-back.
     fn failed(&self, window: &AppWindow, error: &JourneyError) {
         window.global::<VisitorAdapter>().set_step(VisitorStep::Failed);
-        super::maintenance::on_journey_error(window, error);
+        super::storage_notice::on_journey_error(window, error);
         let notice = Notice::new(NoticeKind::SystemFault, "访客登记出错 Visitor registration failed")
             .line(error.to_string())
             .urgent(true);

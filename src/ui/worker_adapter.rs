@@ -13,11 +13,11 @@ use super::{AppState, AppWindow, Page, RosterEntry, WorkerAdapter, WorkerRefusal
 use crate::app::App;
 use crate::domain::hours::Refusal;
 use crate::domain::mask::mask_name;
+use crate::journeys::lookup::{Permit, PermitStatus};
 use crate::journeys::worker::{self as flow, PassOutcome, PassRefused};
 use crate::journeys::worker_identity::{self as identity, Asked, Proof};
 use crate::journeys::JourneyError;
 use crate::notify::{Notice, NoticeKind};
-use crate::store::{Permit, PermitStatus};
 
 pub struct WorkerJourney {
     app: Rc<App>,
@@ -41,15 +41,7 @@ impl WorkerJourney {
         adapter.set_retention_days(i32::try_from(app.config.privacy.pass_retention_days).unwrap_or(i32::MAX));
         adapter.set_record_retention_days(super::visitor_adapter::record_retention_days(&app.config.privacy));
         macro_rules! on {
-            ($setter:ident, |$j:ident, $w:ident $(, $arg:ident)*| $body:expr) => {{
-                let weak = window.as_weak();
-                let journey = Rc::downgrade(&journey);
-                adapter.$setter(move |$($arg),*| {
-                    if let (Some($w), Some($j)) = (weak.upgrade(), journey.upgrade()) {
-                        $body
-                    }
-                });
-            }};
+            ($($t:tt)*) => { wire!(window, adapter, &journey, $($t)*) };
         }
         on!(on_code_entered, |j, w, code| j.permit_entered(&w, &code));
         on!(on_worker_chosen, |j, w, id| j.worker_chosen(&w, i64::from(id)));
@@ -270,15 +262,15 @@ impl WorkerJourney {
 
     fn leave(&self, window: &AppWindow) {
         let Some(id) = *self.checked_pass.borrow() else { return };
-        match self.app.with_store(|s| s.pass_left(id, self.app.now())) {
+        match flow::mark_left(&self.app, id, self.app.now()) {
             Ok(_) => window.global::<WorkerAdapter>().set_step(WorkerStep::Left),
-            Err(e) => self.failed(window, &e.into()),
+            Err(e) => self.failed(window, &e),
         }
     }
 
     fn failed(&self, window: &AppWindow, error: &JourneyError) {
         window.global::<WorkerAdapter>().set_step(WorkerStep::Failed);
-        super::maintenance::on_journey_error(window, error);
+        super::storage_notice::on_journey_error(window, error);
         let notice = Notice::new(NoticeKind::SystemFault, "通行证办理出错 Pass issue failed")
             .line(error.to_string())
             .urgent(true);

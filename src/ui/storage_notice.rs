@@ -59,7 +59,7 @@ impl Watch {
         }
         // Opened read-only at start (a full or read-only disk): try writing again.
         app.reopen_writable();
-        let probe = app.store().probe_write(down, app.now());
+        let probe = crate::journeys::probe_storage(app, down, app.now());
         match probe {
             Ok(()) if down => {
                 eprintln!("lobby-kiosk: records can be saved again; the maintenance notice is gone");
@@ -75,13 +75,13 @@ impl Watch {
                 )
                 .line(format!(
                     "暂停自 Paused since {}",
-                    since.with_timezone(&app.config.tz()).format("%Y-%m-%d %H:%M")
+                    crate::domain::day::local_minute(since, app.config.tz())
                 ))
                 .line("请技术人员检查存储空间与日志。Please have the storage and the journal checked.");
                 let _ = crate::journeys::tell_desk(app, &notice, app.now());
             }
             Ok(()) => {}
-            Err(err) if err.is_unavailable() => show(window, &err.to_string()),
+            Err(err) if err.storage_unavailable() => show(window, &err.to_string()),
             Err(_) => {}
         }
     }

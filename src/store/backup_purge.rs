@@ -590,5 +590,5 @@ fn sync_parent(path: &Path) -> Result<(), StoreError> {
 }
 
 #[cfg(test)]
-#[path = "maintenance_tests.rs"]
+#[path = "backup_purge_tests.rs"]
 mod tests;

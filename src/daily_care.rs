@@ -23,11 +23,10 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use crate::app::App;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::data_folder;
-use crate::journeys::{tell_desk_in, JourneyError};
+use crate::notify::outbox::tell_desk_in;
 use crate::notify::{Notice, NoticeKind};
 use crate::store::{self, BackupInfo, PurgeReport, Retention, Store, StoreError};
 
@@ -44,8 +43,6 @@ pub const META_BACKUP_RESULT: &str = "housekeeping.backup_result";
 pub enum HousekeepingError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
-    Journey(#[from] JourneyError),
 }
 
 /// The configured retention periods.
@@ -61,13 +58,6 @@ pub struct DailyRun {
     pub purge: Option<Result<PurgeReport, StoreError>>,
     pub backup: Option<Result<BackupInfo, StoreError>>,
     pub removed: Vec<PathBuf>,
-}
-
-/// Runs the day's purge and backup in-line, on the app's own connection, if they are due
-/// at `now`; `Ok(None)` when not yet time or already done today. The kiosk runs them on
-/// its [`Housekeeper`] thread instead.
-pub fn run_if_due(app: &App, now: DateTime<Utc>) -> Result<Option<DailyRun>, HousekeepingError> {
-    app.with_store(|store| run_due(store, &app.config, &app.data_dir, now, None))
 }
 
 /// The day's run on `store`. `watch` is the housekeeping thread's: it may stop the run
