@@ -5,7 +5,7 @@
 
 use crate::i18n::Lang;
 use crate::journeys::worker::PassRefused;
-use crate::store::PermitStatus;
+use crate::journeys::lookup::PermitStatus;
 
 /// Why no pass was issued, for a refusal other than the hours (whose sentence, with the
 /// day's hours and when work resumes, comes from `worker::refusal_message`).
