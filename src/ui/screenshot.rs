@@ -44,6 +44,14 @@ pub const PAGES: &[(&str, &str)] = &[
         "visitor-waiting",
         "visitor: \"please wait, we are contacting the resident\"",
     ),
+    (
+        "visitor-surname",
+        "visitor: the surname step, the 100 most common surnames and the page buttons",
+    ),
+    (
+        "visitor-surname-typed",
+        "visitor: a surname typed in pinyin, with the way back to the grid",
+    ),
     ("visitor-approved", "visitor: registered, slip printed"),
     ("worker-issued", "worker: pass printed"),
     ("worker-refused", "worker: outside renovation hours, explained politely"),
@@ -54,6 +62,10 @@ pub const PAGES: &[(&str, &str)] = &[
     (
         "resident-emergency",
         "resident services: an emergency, the on-duty number shown at once",
+    ),
+    (
+        "resident-time",
+        "resident services: when the request should be handled, the time chips",
     ),
     (
         "resident-done",
@@ -257,6 +269,7 @@ fn stage(kiosk: &Kiosk, shot: &Shot) {
     state.set_maintenance(shot.page == "maintenance");
     let input = kiosk.window.global::<InputAdapter>();
     input.set_scan_not_recognised(false);
+    input.set_surname_typing_first(shot.page == "visitor-surname-typed");
     let check = kiosk.window.global::<InputCheck>();
     check.set_result("".into());
     let page = match shot.page.as_str() {
@@ -278,6 +291,17 @@ fn stage(kiosk: &Kiosk, shot: &Shot) {
             state.set_idle_warning(true);
         }
         "scan-unknown" => input.set_scan_not_recognised(true),
+        "visitor-surname" | "visitor-surname-typed" => {
+            let v = kiosk.window.global::<VisitorAdapter>();
+            v.set_unit("3-2-1201".into());
+            v.set_step(VisitorStep::Surname);
+            if shot.page == "visitor-surname-typed" {
+                input.invoke_pinyin_clear();
+                for c in "zhang".chars() {
+                    input.invoke_pinyin_letter(c.to_string().into());
+                }
+            }
+        }
         "visitor-details" | "visitor-waiting" | "visitor-approved" => {
             let v = kiosk.window.global::<VisitorAdapter>();
             v.set_unit("3-2-1201".into());
@@ -290,7 +314,7 @@ fn stage(kiosk: &Kiosk, shot: &Shot) {
                 _ => VisitorStep::Approved,
             });
         }
-        "resident-menu" | "resident-emergency" | "resident-done" => stage_resident(kiosk, shot),
+        "resident-menu" | "resident-emergency" | "resident-time" | "resident-done" => stage_resident(kiosk, shot),
         "staff-dashboard" | "staff-renovation" | "staff-lists" | "staff-handover" | "staff-permit" => {
             stage_staff(kiosk, shot)
         }
@@ -358,6 +382,12 @@ fn stage_resident(kiosk: &Kiosk, shot: &Shot) {
     match shot.page.as_str() {
         "resident-menu" => r.set_step(ResidentStep::Menu),
         "resident-emergency" => r.invoke_type_chosen("emergency_repair".into()),
+        "resident-time" => {
+            r.set_type_label(shot.lang.pick("报修", "Repair").into());
+            r.set_choice_label(shot.lang.pick("水管漏水", "Leaking pipe").into());
+            r.set_preferred_time("tomorrow_am".into());
+            r.set_step(ResidentStep::Details);
+        }
         _ => {
             r.set_ticket_no("R20261127-0007".into());
             r.set_due_text("11-28 10:30".into());
