@@ -21,6 +21,7 @@ macro_rules! proven {
 }
 
 mod check;
+mod fleet;
 mod identity;
 mod maintenance;
 mod permit;
@@ -166,6 +167,9 @@ pub enum Command {
     /// The keys that sign slip QR codes.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// The central PostgreSQL of many kiosks: its schema and the kiosks' roles.
+    #[command(subcommand)]
+    Fleet(fleet::FleetCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -288,6 +292,7 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
             out::raw(&app.keys.ring().export_public());
             Outcome::Success
         }),
+        Command::Fleet(cmd) => fleet::run(cmd, lang),
         Command::Keys(KeysCommand::Renew) => {
             let dir = cli.data_dir.clone().unwrap_or_else(|| loaded.config.data_dir.clone());
             maintenance::renew_keys(&dir, lang)
