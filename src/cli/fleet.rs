@@ -117,17 +117,10 @@ fn failed(lang: Lang, err: &CentralError) -> Outcome {
             Outcome::Usage,
         ),
         CentralError::KioskExists { .. } => (
-            say(
-                lang,
-                "该终端已登记，无需再次添加：",
-                "Nothing was changed: ",
-            ),
+            say(lang, "该终端已登记，无需再次添加：", "Nothing was changed: "),
             Outcome::Negative,
         ),
-        CentralError::NewerSchema { .. } => (
-            say(lang, "未做任何改动：", "Nothing was changed: "),
-            Outcome::Negative,
-        ),
+        CentralError::NewerSchema { .. } => (say(lang, "未做任何改动：", "Nothing was changed: "), Outcome::Negative),
         CentralError::NotMigrated => (say(lang, "请先建立中心数据库结构：", "First: "), Outcome::Negative),
         CentralError::Connect(_) | CentralError::Refused(_) => (
             say(

@@ -36,9 +36,8 @@ pub const MAX_ID: usize = 32;
 /// A compound or kiosk id: 1–32 letters, digits, `-` or `_` (it becomes part of a
 /// PostgreSQL role name and of every global id, whose parts are separated by dots).
 pub fn check_id(what: &str, id: &str) -> Result<(), CentralError> {
-    let ok = !id.is_empty()
-        && id.len() <= MAX_ID
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let ok =
+        !id.is_empty() && id.len() <= MAX_ID && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
@@ -196,7 +195,10 @@ mod tests {
             "postgres://kiosk_a_b_123456:pw@db.example.com:5433/fleet?sslmode=verify-full"
         );
         assert!(!url.contains("s3cret") && !url.contains("admin"));
-        assert!(matches!(kiosk_url("mysql://x@y/z", "r", "p"), Err(CentralError::BadUrl)));
+        assert!(matches!(
+            kiosk_url("mysql://x@y/z", "r", "p"),
+            Err(CentralError::BadUrl)
+        ));
     }
 
     #[test]

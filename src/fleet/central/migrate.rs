@@ -5,7 +5,10 @@
 use super::CentralError;
 
 /// The migrations, in order; version = position + 1.
-pub const MIGRATIONS: &[&str] = &[include_str!("sql/0001_schema.sql"), include_str!("sql/0002_daily_report.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("sql/0001_schema.sql"),
+    include_str!("sql/0002_daily_report.sql"),
+];
 
 /// The advisory lock's key ("fleet" in ASCII).
 const LOCK_KEY: i64 = 0x666c_6565_74;

@@ -41,7 +41,7 @@ RETURNS TABLE (
     print_failures         bigint
 )
 LANGUAGE sql STABLE AS $$
-WITH rows AS (
+WITH recs AS (
     SELECT ch.compound_id, ch.gid, ch.tbl, ch.body, c.repair_target_min, c.repair_done_min,
            ((ch.body ->> CASE ch.tbl
                  WHEN 'visits' THEN 'created_at'
@@ -90,7 +90,7 @@ verdicts AS (
                    END
                ELSE fleet.judged_by(s.dispatched, (t.body ->> 'due_at')::timestamptz, as_of)
            END AS verdict
-      FROM rows t
+      FROM recs t
       LEFT JOIN steps s ON s.compound_id = t.compound_id AND s.ticket_gid = t.gid
      WHERE t.tbl = 'tickets'
 ),
@@ -126,7 +126,7 @@ other_days AS (
                               AND body ->> 'journey' IN ('visitor', 'worker', 'resident')) AS rec_rated,
            count(*) FILTER (WHERE tbl = 'satisfaction' AND body ->> 'rating' IN ('satisfied', 'basic')
                               AND body ->> 'journey' IN ('visitor', 'worker', 'resident')) AS rec_good
-      FROM rows
+      FROM recs
      GROUP BY compound_id, day
 )
 SELECT o.compound_id, o.day,
