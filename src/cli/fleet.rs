@@ -121,7 +121,10 @@ fn failed(lang: Lang, err: &CentralError) -> Outcome {
             Outcome::Negative,
         ),
         CentralError::NewerSchema { .. } => (say(lang, "未做任何改动：", "Nothing was changed: "), Outcome::Negative),
-        CentralError::NotMigrated => (say(lang, "请先建立中心数据库结构：", "First: "), Outcome::Negative),
+        CentralError::NotMigrated => (
+            say(lang, "请先建立中心数据库结构：", "Nothing was changed: "),
+            Outcome::Negative,
+        ),
         CentralError::Connect(_) | CentralError::Refused(_) => (
             say(
                 lang,

@@ -11,7 +11,7 @@ pub const MIGRATIONS: &[&str] = &[
 ];
 
 /// The advisory lock's key ("fleet" in ASCII).
-const LOCK_KEY: i64 = 0x666c_6565_74;
+const LOCK_KEY: i64 = 0x0066_6c65_6574;
 
 /// The newest version this program knows.
 pub fn latest() -> i32 {
