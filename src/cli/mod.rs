@@ -22,6 +22,7 @@ macro_rules! proven {
 
 mod backup;
 mod check;
+mod fleet;
 mod hidden;
 mod identity;
 mod permit;
@@ -169,6 +170,9 @@ pub enum Command {
     /// The keys that sign slip QR codes.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// The central PostgreSQL of many kiosks: its schema and the kiosks' roles.
+    #[command(subcommand)]
+    Fleet(fleet::FleetCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -290,6 +294,7 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
             out::raw(&app.keys.ring().export_public());
             Outcome::Success
         }),
+        Command::Fleet(cmd) => fleet::run(cmd, lang),
         Command::Keys(KeysCommand::Renew) => {
             let dir = cli.data_dir.clone().unwrap_or_else(|| loaded.config.data_dir.clone());
             backup::renew_keys(&dir, lang)

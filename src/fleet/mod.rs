@@ -2,4 +2,5 @@
 //! own SQLite when the network is down. Off unless the configuration has a `[fleet]`
 //! table. See the README's "Many kiosks" section.
 
+pub mod central;
 pub mod connect;
