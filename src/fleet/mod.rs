@@ -3,3 +3,4 @@
 //! table. See the README's "Many kiosks" section.
 
 pub mod connect;
+pub mod settings;
