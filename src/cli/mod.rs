@@ -30,6 +30,7 @@ mod residents;
 mod run;
 mod shift;
 mod staff;
+mod sync;
 mod visit;
 
 use std::path::PathBuf;
@@ -166,6 +167,8 @@ pub enum Command {
     /// The keys that sign slip QR codes.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// One round with the fleet's central database now, or `sync status`.
+    Sync(sync::SyncArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -283,6 +286,7 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
             shift::run_export(&app, &what, from, to, out)
         }),
         Command::Audit { since, json } => with_app(loaded, &cli.data_dir, |app| staff::run_audit(&app, since, json)),
+        Command::Sync(args) => with_app(loaded, &cli.data_dir, |app| sync::run(&app, args)),
 
         Command::Keys(KeysCommand::ExportPublic) => with_app(loaded, &cli.data_dir, |app| {
             out::raw(&app.keys.ring().export_public());

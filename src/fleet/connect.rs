@@ -266,7 +266,11 @@ mod tests {
         let t = Target::parse("postgres://u:p@db.example.com/f?sslmode=verify-full", None, None).unwrap();
         assert_eq!(t.tls, TlsMode::VerifyFull);
         let t = Target::parse("postgres://u:p@db.example.com/f", None, None).unwrap();
-        assert_eq!(t.tls, TlsMode::VerifyFull, "a remote server is verified unless told otherwise");
+        assert_eq!(
+            t.tls,
+            TlsMode::VerifyFull,
+            "a remote server is verified unless told otherwise"
+        );
         let t = Target::parse("postgres://u:p@127.0.0.1:5/f", None, None).unwrap();
         assert_eq!(t.tls, TlsMode::Disable);
         let err = Target::parse("postgres://u:p@h/f?sslmode=maybe", None, None).unwrap_err();

@@ -4,3 +4,4 @@
 
 pub mod connect;
 pub mod settings;
+pub mod sync;

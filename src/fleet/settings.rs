@@ -120,7 +120,10 @@ impl FleetSettings {
         }
         if let Some(name) = &self.password_env {
             if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return bad("fleet.password_env", "must be the name of an environment variable, e.g. \"KIOSK_FLEET_PW\"");
+                return bad(
+                    "fleet.password_env",
+                    "must be the name of an environment variable, e.g. \"KIOSK_FLEET_PW\"",
+                );
             }
         }
         if let Some(path) = &self.ssl_root_cert {

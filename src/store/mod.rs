@@ -6,6 +6,7 @@
 //! RFC 3339 text, which sorts in time order and reads well in the sqlite3 shell.
 
 mod exports;
+pub mod fleet;
 mod identify;
 pub mod integrity;
 mod invites;

@@ -42,6 +42,8 @@ pub struct Kiosk {
     _print_tick: Timer,
     /// The daily purge and backup, on their own thread; stopped when the kiosk is dropped.
     housekeeping: Rc<Housekeeper>,
+    /// The fleet's sync thread (own SQLite connection), when a `[fleet]` table is set.
+    _sync: Option<crate::fleet::sync::SyncThread>,
 }
 
 /// Hands the embedded CJK font to the window's renderer, as Slint's generated code does
@@ -85,6 +87,19 @@ impl Kiosk {
             )
             .map_err(UiError::Housekeeping)?,
         );
+        let sync = match &app.config.fleet {
+            Some(fleet) => Some(
+                crate::fleet::sync::SyncThread::start(
+                    fleet.clone(),
+                    app.data_dir.join(crate::app::DB_FILE),
+                    crate::fleet::sync::key_changes(fleet, &app.keys),
+                    app.clock(),
+                    crate::fleet::sync::EVERY,
+                )
+                .map_err(UiError::Housekeeping)?,
+            ),
+            None => None,
+        };
         let watch = PrintWatch::new(&window, &app);
         let input = InputState::install(&window, &app);
         let visitor = VisitorJourney::install(&window, &app, &watch);
@@ -227,6 +242,7 @@ impl Kiosk {
             _tick: tick,
             _print_tick: print_tick,
             housekeeping,
+            _sync: sync,
         })
     }
 
