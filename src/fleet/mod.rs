@@ -2,6 +2,7 @@
 //! own SQLite when the network is down. Off unless the configuration has a `[fleet]`
 //! table. See the README's "Many kiosks" section.
 
+pub mod check;
 pub mod connect;
 pub mod settings;
 pub mod sync;
