@@ -265,7 +265,8 @@ fn a_sync_killed_in_the_middle_of_a_push_loses_and_duplicates_nothing() {
         for i in 0..600 {
             courier_on_site(&a, &format!("1390000{i:04}"), a.now());
         }
-        a.store().fleet_status().unwrap().queued
+        let queued = a.store().fleet_status().unwrap().queued;
+        queued
     };
     assert!(visits > 1000, "visits with their audit and notices: {visits}");
     let run = || {
