@@ -252,6 +252,14 @@ impl App {
             dispatched: RefCell::new(std::collections::HashMap::new()),
         };
         if trouble.is_none() {
+            // With a `[fleet]` table every record is queued for the central database
+            // (triggers); without one there are none and the kiosk stands alone.
+            let fleet = app
+                .config
+                .fleet
+                .as_ref()
+                .map(|f| (f.kiosk_id.as_str(), f.record_prefix.as_str()));
+            app.store.borrow_mut().fleet_setup(fleet)?;
             app.seed_on_first_run(app.now())?;
             // Slips a killed process was sending when it stopped are owed again.
             // Best effort: a full disk must not stop the reads that still work.

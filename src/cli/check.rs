@@ -34,6 +34,16 @@ struct Report {
     /// Damaged databases moved aside and databases replaced by `restore`, kept until
     /// `privacy.copy_retention_days` has passed.
     kept_copies: Vec<AsideCopy>,
+    /// The central database, when a `[fleet]` table is set: reached, and the role's rights.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fleet: Option<FleetLine>,
+}
+
+#[derive(Serialize)]
+struct FleetLine {
+    /// The URL without its password, and the TLS mode.
+    server: String,
+    ok: bool,
 }
 
 pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> Outcome {
@@ -97,7 +107,18 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
             file.fix
         ));
     }
+    let fleet = loaded.config.fleet.as_ref().map(|settings| {
+        let found = crate::fleet::check::check(settings);
+        if let Err(why) = &found {
+            problems.push(format!("{}: {why}", say(lang, "中心数据库", "central database")));
+        }
+        FleetLine {
+            server: settings.describe(),
+            ok: found.is_ok(),
+        }
+    });
     let report = Report {
+        fleet,
         healthy: problems.is_empty(),
         damaged,
         config: loaded.source.to_string(),
@@ -123,6 +144,18 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
                 db.schema_version,
                 db.schema_latest,
                 db.quick_check
+            );
+        }
+        if let Some(fleet) = &report.fleet {
+            outln!(
+                "{}: {} ({})",
+                say(lang, "中心数据库", "Central database"),
+                fleet.server,
+                if fleet.ok {
+                    say(lang, "可连接，权限齐全", "reached, rights in place")
+                } else {
+                    say(lang, "有问题", "see below")
+                }
             );
         }
         for copy in &report.kept_copies {

@@ -32,6 +32,7 @@ mod residents;
 mod run;
 mod shift;
 mod staff;
+mod sync;
 mod visit;
 mod words;
 
@@ -173,6 +174,8 @@ pub enum Command {
     /// The central PostgreSQL of many kiosks: its schema and the kiosks' roles.
     #[command(subcommand)]
     Fleet(fleet::FleetCommand),
+    /// One round with the fleet's central database now, or `sync status`.
+    Sync(sync::SyncArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -289,6 +292,7 @@ fn dispatch(cli: Cli, started: std::time::Instant) -> Outcome {
             shift::run_export(&app, &what, from, to, out)
         }),
         Command::Audit { since, json } => with_app(loaded, &cli.data_dir, |app| staff::run_audit(&app, since, json)),
+        Command::Sync(args) => with_app(loaded, &cli.data_dir, |app| sync::run(&app, args)),
 
         Command::Keys(KeysCommand::ExportPublic) => with_app(loaded, &cli.data_dir, |app| {
             out::raw(&app.keys.ring().export_public());

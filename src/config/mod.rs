@@ -52,6 +52,9 @@ pub struct Config {
     pub renovation: RenovationHours,
     #[serde(default = "default_requests")]
     pub requests: RequestPolicy,
+    /// Many kiosks meeting in a central PostgreSQL; absent: this kiosk stands alone.
+    #[serde(default)]
+    pub fleet: Option<crate::fleet::settings::FleetSettings>,
 }
 
 /// A desk open 08:30–17:30 every day, with the company's usual response targets.
@@ -589,6 +592,9 @@ impl Config {
                 "staff.daily_report_time",
                 "must be a time like \"21:00\" (24-hour, HH:MM) or empty",
             );
+        }
+        if let Some(fleet) = &self.fleet {
+            fleet.validate()?;
         }
         Ok(())
     }

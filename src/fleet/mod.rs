@@ -3,4 +3,7 @@
 //! table. See the README's "Many kiosks" section.
 
 pub mod central;
+pub mod check;
 pub mod connect;
+pub mod settings;
+pub mod sync;

@@ -193,18 +193,43 @@ pub struct PassCheck {
 /// Verifies a pass token at `at`: signature first, then the validity window, then the
 /// revocation list (the pass itself, or its permit no longer active).
 pub fn verify_pass(app: &App, token_text: &str, at: DateTime<Utc>) -> Result<PassCheck, JourneyError> {
-    let ring = app.keys.ring();
-    let store_error = std::cell::RefCell::new(None::<StoreError>);
-    let result = token::verify(token_text.trim_end_matches(['\r', '\n']), &ring, at, |kind, id| {
-        kind == TokenKind::Pass
-            && app.store().pass_revoked(id as i64).unwrap_or_else(|e| {
-                *store_error.borrow_mut() = Some(e);
-                true
-            })
-    });
-    if let Some(e) = store_error.into_inner() {
-        return Err(e.into());
+    // This kiosk's keys, and in a fleet the other kiosks' (pulled from the central
+    // database), so a pass printed at one gate verifies at the others.
+    let mut ring = app.keys.ring();
+    let mut foreign = std::collections::HashMap::new();
+    for (kiosk, key_id, hex) in app.store().fleet_keys()? {
+        let parsed = crate::domain::token::KeyRing::parse_public(&format!("{key_id} {hex}"));
+        if let (Ok(one), None) = (parsed, ring.get(key_id)) {
+            if let Some(key) = one.get(key_id) {
+                ring.insert(key_id, *key);
+                foreign.insert(key_id, kiosk);
+            }
+        }
     }
+    let result = token::verify(token_text.trim_end_matches(['\r', '\n']), &ring, at, |_, _| false);
+    // The revocation list: the pass itself, or its permit no longer active. A pass of
+    // another kiosk is found by that kiosk's id for it.
+    let local_id = |payload: &token::TokenPayload| -> Result<Option<i64>, StoreError> {
+        match foreign.get(&payload.key_id) {
+            Some(kiosk) => app.store().fleet_local_pass(kiosk, payload.id as i64),
+            None => Ok(Some(payload.id as i64)),
+        }
+    };
+    let (result, local) = match result {
+        Ok(payload) if payload.kind == TokenKind::Pass => {
+            let local = local_id(&payload)?;
+            let revoked = match local {
+                Some(id) => app.store().pass_revoked(id)?,
+                None => false,
+            };
+            if revoked {
+                (Err(VerifyError::Revoked), None)
+            } else {
+                (Ok(payload), local)
+            }
+        }
+        other => (other, None),
+    };
     let mut check = PassCheck {
         valid: false,
         reason: None,
@@ -217,7 +242,10 @@ pub fn verify_pass(app: &App, token_text: &str, at: DateTime<Utc>) -> Result<Pas
     };
     match result {
         Ok(payload) if payload.kind == TokenKind::Pass => {
-            let pass = app.store().pass(payload.id as i64)?;
+            let pass = match local {
+                Some(id) => app.store().pass(id)?,
+                None => None,
+            };
             let worker = match &pass {
                 Some(p) => app
                     .store()

@@ -265,6 +265,12 @@ pub fn restore_from(backup: &Path, db_path: &Path, now: DateTime<Utc>) -> Result
         let _ = remove_database_files(&staged);
         return Err(e);
     }
+    // A restored kiosk is a new incarnation for the fleet: its next records must not
+    // reuse the global ids of records it made after the backup was taken.
+    if let Err(e) = next_incarnation(&staged, db_path) {
+        let _ = remove_database_files(&staged);
+        return Err(e);
+    }
     // The copy was opened to be checked; no journal of its own may come along.
     remove_side_files(&staged)?;
 
@@ -284,6 +290,23 @@ pub fn restore_from(backup: &Path, db_path: &Path, now: DateTime<Utc>) -> Result
     rename(&staged, db_path)?;
     sync_parent(db_path)?;
     Ok(kept)
+}
+
+/// Sets the staged copy's fleet incarnation above both its own and the replaced
+/// database's (when that one can still be read).
+fn next_incarnation(staged: &Path, replaced: &Path) -> Result<(), StoreError> {
+    let read = |path: &Path| -> Option<i64> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+        super::fleet::meta_in(&conn, super::fleet::META_INC).ok()??.parse().ok()
+    };
+    let before = if replaced.exists() {
+        read(replaced).unwrap_or(0)
+    } else {
+        0
+    };
+    let conn = Connection::open(staged)?;
+    super::fleet::bump_in(&conn, before + 1)?;
+    Ok(())
 }
 
 impl Store {

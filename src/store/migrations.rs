@@ -408,6 +408,52 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE print_jobs ADD COLUMN sender TEXT;
     "#,
+    // 15: the fleet (many kiosks, one central PostgreSQL). `fleet_queue` holds every
+    // change to be pushed, written by triggers (created only while a `[fleet]` table is
+    // configured, see `store::fleet`) in the same transaction as the record; `fleet_gids`
+    // maps local rows to their global ids (this kiosk's own and those pulled from
+    // others); `fleet_keys` the other kiosks' public keys; `fleet_flags` what the desk
+    // must look at (an invite used at two gates); `fleet_parked` pulled changes waiting
+    // for a record they refer to.
+    r#"
+    CREATE TABLE fleet_queue (
+        id      INTEGER PRIMARY KEY,
+        tbl     TEXT NOT NULL,
+        gid     TEXT NOT NULL,
+        target  TEXT,
+        inc     INTEGER NOT NULL,
+        body    TEXT NOT NULL,
+        sent_at TEXT
+    ) STRICT;
+    CREATE INDEX fleet_queue_unsent ON fleet_queue(id) WHERE sent_at IS NULL;
+    CREATE TABLE fleet_gids (
+        tbl      TEXT NOT NULL,
+        local_id INTEGER NOT NULL,
+        gid      TEXT NOT NULL UNIQUE,
+        PRIMARY KEY (tbl, local_id)
+    ) STRICT;
+    CREATE TABLE fleet_keys (
+        kiosk_id   TEXT NOT NULL,
+        key_id     INTEGER NOT NULL,
+        public_hex TEXT NOT NULL,
+        PRIMARY KEY (kiosk_id, key_id)
+    ) STRICT;
+    CREATE TABLE fleet_flags (
+        id     INTEGER PRIMARY KEY,
+        at     TEXT NOT NULL,
+        kind   TEXT NOT NULL,
+        gid    TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE TABLE fleet_parked (
+        seq      INTEGER PRIMARY KEY,
+        kiosk_id TEXT NOT NULL,
+        gid      TEXT NOT NULL,
+        tbl      TEXT NOT NULL,
+        version  INTEGER NOT NULL,
+        body     TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@
 
 mod backup_purge;
 mod exports;
+pub mod fleet;
 mod identify;
 pub mod integrity;
 mod invites;

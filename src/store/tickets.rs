@@ -77,7 +77,11 @@ impl Store {
     pub fn insert_ticket(&mut self, new: &NewTicket, now: DateTime<Utc>, day: &str) -> Result<Ticket, StoreError> {
         let tx = super::begin(self.conn_mut(), true)?;
         let seq = super::visits::next_number(&tx, day, "ticket")?;
-        let ticket_no = crate::domain::ticket::ticket_number(day, seq);
+        let ticket_no = format!(
+            "{}{}",
+            super::visits::record_prefix(&tx)?,
+            crate::domain::ticket::ticket_number(day, seq)
+        );
         tx.execute(
             "INSERT INTO tickets(ticket_no, unit_no, request_type, choice, note, preferred_time, callback_phone, urgent,
                  status, received_at, due_at)

@@ -156,13 +156,22 @@ pub(crate) fn next_number(tx: &Connection, day: &str, kind: &str) -> Result<i64,
     )?)
 }
 
+/// What goes before this kiosk's record numbers: "A-" when the fleet gave it the
+/// prefix "A" (numbers stay unique across a compound's kiosks), else nothing.
+pub(crate) fn record_prefix(tx: &Connection) -> Result<String, StoreError> {
+    Ok(match super::fleet::meta_in(tx, super::fleet::META_RECORD_PREFIX)? {
+        Some(p) if !p.is_empty() => format!("{p}-"),
+        _ => String::new(),
+    })
+}
+
 impl Store {
     /// Records a registration; `day` is the compound's local date (`YYYYMMDD`) that
     /// numbers the visit, e.g. `V20261127-0003`.
     pub fn insert_visit(&mut self, new: &NewVisit, now: DateTime<Utc>, day: &str) -> Result<Visit, StoreError> {
         let tx = super::begin(self.conn_mut(), true)?;
         let seq = next_number(&tx, day, "visit")?;
-        let visit_no = format!("V{day}-{seq:04}");
+        let visit_no = format!("{}V{day}-{seq:04}", record_prefix(&tx)?);
         let now_s = ts(now);
         let decided_at = (new.status != VisitStatus::Waiting && new.status != VisitStatus::Held).then(|| now_s.clone());
         tx.execute(

@@ -42,6 +42,8 @@ pub struct Kiosk {
     _print_tick: Timer,
     /// The daily purge and backup, on their own thread; stopped when the kiosk is dropped.
     housekeeping: Rc<Housekeeper>,
+    /// The fleet's sync thread (own SQLite connection), when a `[fleet]` table is set.
+    _sync: Option<crate::fleet::sync::SyncThread>,
 }
 
 /// Hands the bundled fonts ([`crate::fonts`]) to the window's renderer, as Slint's
@@ -102,6 +104,19 @@ impl Kiosk {
             )
             .map_err(UiError::Housekeeping)?,
         );
+        let sync = match &app.config.fleet {
+            Some(fleet) => Some(
+                crate::fleet::sync::SyncThread::start(
+                    fleet.clone(),
+                    app.data_dir.join(crate::app::DB_FILE),
+                    crate::fleet::sync::key_changes(fleet, &app.keys),
+                    app.clock(),
+                    crate::fleet::sync::EVERY,
+                )
+                .map_err(UiError::Housekeeping)?,
+            ),
+            None => None,
+        };
         let watch = PrintWatch::new(&window, &app);
         let input = InputState::install(&window, &app);
         let visitor = VisitorJourney::install(&window, &app, &watch);
@@ -243,6 +258,7 @@ impl Kiosk {
             _tick: tick,
             _print_tick: print_tick,
             housekeeping,
+            _sync: sync,
         })
     }
 

@@ -1,0 +1,158 @@
+//! `lobby-kiosk sync`: one push-and-pull round with the central database now (exit 0
+//! when caught up, 1 with the reason when the server cannot be reached or refuses), and
+//! `lobby-kiosk sync status [--json]`: what is queued, the last success, the lag.
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use super::{print_json, say, Outcome};
+use crate::app::App;
+use crate::fleet::sync;
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    pub command: Option<SyncCommand>,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// What is queued, the last successful round, and how far behind the kiosk is.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Serialize)]
+struct Status {
+    compound_id: String,
+    kiosk_id: String,
+    server: String,
+    #[serde(flatten)]
+    queue: crate::store::fleet::QueueStatus,
+    /// Seconds since the last successful round while something waits (0 when caught up).
+    lag_secs: i64,
+    behind: bool,
+}
+
+/// The seconds the kiosk is behind: since the last success, when changes wait or the
+/// last round failed; 0 when caught up.
+pub fn lag_secs(queue: &crate::store::fleet::QueueStatus, now: chrono::DateTime<chrono::Utc>) -> i64 {
+    if queue.queued == 0 && queue.last_error.is_none() && queue.last_success.is_some() {
+        return 0;
+    }
+    match queue.last_success.as_deref().and_then(crate::store::parse_ts) {
+        Some(at) => (now - at).num_seconds().max(0),
+        None => i64::MAX / 2,
+    }
+}
+
+/// Behind when something has waited longer than two sync periods.
+pub fn is_behind(lag: i64) -> bool {
+    lag > 2 * sync::EVERY.as_secs() as i64
+}
+
+pub fn run(app: &App, args: SyncArgs) -> Outcome {
+    let lang = app.config.language;
+    let Some(settings) = app.config.fleet.clone() else {
+        eprintln!(
+            "{}",
+            say(
+                lang,
+                "本终端未加入联网（配置中没有 [fleet]），无需同步",
+                "this kiosk stands alone (no [fleet] table in its configuration): nothing to sync"
+            )
+        );
+        return Outcome::Usage;
+    };
+    match args.command {
+        Some(SyncCommand::Status { json }) => status(app, &settings, json || args.json),
+        None => {
+            let keys = sync::key_changes(&settings, &app.keys);
+            let result = sync::round(&settings, &mut app.store(), &keys, app.now());
+            match result {
+                Ok(round) => {
+                    if args.json {
+                        print_json(&round);
+                    } else {
+                        outln!(
+                            "{}: {} ↑ {} ↓{}",
+                            say(lang, "已同步", "in sync"),
+                            round.pushed,
+                            round.pulled,
+                            if round.flagged > 0 {
+                                format!(
+                                    "; {} {}",
+                                    round.flagged,
+                                    say(
+                                        lang,
+                                        "项需前台核对（sync status）",
+                                        "for the desk to check (sync status)"
+                                    )
+                                )
+                            } else {
+                                String::new()
+                            }
+                        );
+                    }
+                    Outcome::Success
+                }
+                Err(err) => {
+                    eprintln!("{}: {err}", say(lang, "同步未完成", "sync did not finish"));
+                    Outcome::Negative
+                }
+            }
+        }
+    }
+}
+
+fn status(app: &App, settings: &crate::fleet::settings::FleetSettings, json: bool) -> Outcome {
+    let lang = app.config.language;
+    let queue = match app.store().fleet_status() {
+        Ok(q) => q,
+        Err(err) => {
+            eprintln!("{err}");
+            return Outcome::Negative;
+        }
+    };
+    let lag = lag_secs(&queue, app.now());
+    let status = Status {
+        compound_id: settings.compound_id.clone(),
+        kiosk_id: settings.kiosk_id.clone(),
+        server: settings.describe(),
+        lag_secs: lag,
+        behind: is_behind(lag),
+        queue,
+    };
+    if json {
+        print_json(&status);
+        return Outcome::Success;
+    }
+    outln!(
+        "{}: {} / {}",
+        say(lang, "小区/终端", "compound/kiosk"),
+        status.compound_id,
+        status.kiosk_id
+    );
+    outln!("{}: {}", say(lang, "中心数据库", "central database"), status.server);
+    outln!("{}: {}", say(lang, "待上传", "queued"), status.queue.queued);
+    outln!(
+        "{}: {}",
+        say(lang, "上次成功", "last success"),
+        status.queue.last_success.as_deref().unwrap_or("—")
+    );
+    if let Some(e) = &status.queue.last_error {
+        outln!("{}: {e}", say(lang, "上次失败原因", "last failure"));
+    }
+    if status.behind {
+        outln!("{}", say(lang, "同步延迟", "sync delayed"));
+    }
+    for flag in &status.queue.flags {
+        outln!("{} {} {} {}", flag.at, flag.kind, flag.gid, flag.detail);
+    }
+    Outcome::Success
+}

@@ -1,0 +1,336 @@
+//! Kiosks of one compound meeting in a real PostgreSQL server (started by the test):
+//! what one kiosk records reaches the others, revocations win, nothing is lost or
+//! duplicated when the server goes away, a push is killed, clocks disagree or a kiosk is
+//! restored from an old backup.
+
+mod common;
+#[path = "common/fleet_schema.rs"]
+mod fleet_schema;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::rc::Rc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use common::pg::PgServer;
+use common::*;
+use lobby_kiosk::app::App;
+use lobby_kiosk::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
+use lobby_kiosk::fleet::sync::{self, Round};
+use lobby_kiosk::journeys::visitor::{self, InviteOutcome, InviteRequest};
+use lobby_kiosk::journeys::worker;
+
+const COMPOUND: &str = "c1";
+
+fn fleet_toml(url: &str, kiosk: &str, prefix: &str) -> String {
+    format!(
+        "{EMBEDDED_DEFAULT}\n[fleet]\nurl = \"{url}\"\ncompound_id = \"{COMPOUND}\"\nkiosk_id = \"{kiosk}\"\nrecord_prefix = \"{prefix}\"\n"
+    )
+}
+
+/// Kiosk `kiosk` of the compound over `dir`.
+fn kiosk(dir: &Path, url: &str, kiosk: &str, prefix: &str) -> Rc<App> {
+    let loaded = LoadedConfig::from_text(&fleet_toml(url, kiosk, prefix), ConfigSource::Embedded).unwrap();
+    Rc::new(App::open(loaded, Some(dir)).unwrap())
+}
+
+fn try_sync(app: &App) -> Result<Round, sync::SyncError> {
+    let settings = app.config.fleet.clone().unwrap();
+    let keys = sync::key_changes(&settings, &app.keys);
+    sync::round(&settings, &mut app.store(), &keys, app.now())
+}
+
+fn sync_now(app: &App) -> Round {
+    try_sync(app).expect("the round succeeds")
+}
+
+/// A server with the contract's schema and kiosks a, b, c; the URL the kiosks use.
+fn server(name: &str) -> (PgServer, String) {
+    let server = PgServer::start();
+    let url = server.create_database(name);
+    fleet_schema::install(&url, COMPOUND, &[("a", "A"), ("b", "B"), ("c", "C")]);
+    (server, url)
+}
+
+fn central(url: &str) -> postgres::Client {
+    postgres::Client::connect(url, postgres::NoTls).unwrap()
+}
+
+fn count(url: &str, sql: &str) -> i64 {
+    central(url).query_one(sql, &[]).unwrap().get(0)
+}
+
+fn invite_on(app: &App, now: DateTime<Utc>) -> String {
+    let today = now.with_timezone(&app.config.tz()).date_naive();
+    visitor::create_invite(
+        app,
+        &InviteRequest {
+            unit: "1-1-101",
+            surname: "李",
+            phone: "13900000005",
+            from: today,
+            until: today,
+            by: "李明",
+        },
+        now,
+    )
+    .unwrap()
+    .unwrap()
+    .code
+}
+
+#[test]
+fn an_invite_made_on_a_checks_in_on_b_and_a_pass_revoked_on_a_is_refused_on_b() {
+    let (_server, url) = server("invite_and_pass");
+    let (da, db, dc) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let a = kiosk(da.path(), &url, "a", "A");
+    let b = kiosk(db.path(), &url, "b", "B");
+    let c = kiosk(dc.path(), &url, "c", "C");
+    // The kiosks' clocks disagree by ±10 minutes: the server's order decides, not theirs.
+    let now = monday_at(10, 0);
+    a.set_now(Some(now - chrono::Duration::minutes(10)));
+    b.set_now(Some(now + chrono::Duration::minutes(10)));
+    c.set_now(Some(now));
+    add_desk_staff(&a, a.now());
+
+    let code = invite_on(&a, a.now());
+    let permit = file_permit(&a, "安居装饰", &["张三明:13700001111"], true, a.now());
+    let pass = issue_pass(&a, &permit, "13700001111", a.now());
+    let token = worker::pass_token(&a, &pass, &permit).unwrap();
+    assert!(pass.pass_no.starts_with("A-W"), "{}", pass.pass_no);
+
+    // Before any sync, B knows neither the invite nor A's key.
+    assert!(matches!(
+        visitor::check_in_invite(&b, &code, b.now()).unwrap(),
+        InviteOutcome::Unknown
+    ));
+    assert_eq!(
+        worker::verify_pass(&b, &token, b.now()).unwrap().reason.as_deref(),
+        Some("unknown_key")
+    );
+
+    sync_now(&a);
+    sync_now(&b);
+    sync_now(&c);
+    // The staff accounts came down with the rest.
+    assert_eq!(b.store().staff().unwrap().len(), 2);
+    let check = worker::verify_pass(&b, &token, b.now()).unwrap();
+    assert!(check.valid, "{check:?}");
+    assert_eq!(check.pass_no.as_deref(), Some(pass.pass_no.as_str()));
+    let InviteOutcome::CheckedIn { visit, .. } = visitor::check_in_invite(&b, &code, b.now()).unwrap() else {
+        panic!("the invite made on A checks in on B")
+    };
+    assert!(visit.visit_no.starts_with("B-V"), "{}", visit.visit_no);
+
+    // A revokes the pass; once both have synced, B refuses it, and so does C.
+    assert!(a.store().revoke_pass(&pass.pass_no, a.now()).unwrap());
+    sync_now(&a);
+    sync_now(&b);
+    sync_now(&c);
+    for gate in [&b, &c] {
+        let check = worker::verify_pass(gate, &token, gate.now()).unwrap();
+        assert!(!check.valid);
+        assert_eq!(check.reason.as_deref(), Some("revoked"));
+    }
+    // B's use of A's invite went up as B's event and reached A: the invite is used there.
+    sync_now(&a);
+    assert!(
+        a.store().open_invite(&code).unwrap().is_none(),
+        "A sees the invite used at B"
+    );
+    assert_eq!(count(&url, "SELECT count(*) FROM fleet.conflicts"), 0);
+}
+
+#[test]
+fn an_invite_used_at_two_gates_while_apart_admits_both_and_is_flagged() {
+    let (_server, url) = server("double_use");
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = kiosk(da.path(), &url, "a", "A");
+    let b = kiosk(db.path(), &url, "b", "B");
+    let now = monday_at(10, 0);
+    a.set_now(Some(now));
+    b.set_now(Some(now + chrono::Duration::minutes(1)));
+    let code = invite_on(&a, now);
+    sync_now(&a);
+    sync_now(&b);
+    // Both gates offline from here: each admits the visitor.
+    assert!(matches!(
+        visitor::check_in_invite(&a, &code, a.now()).unwrap(),
+        InviteOutcome::CheckedIn { .. }
+    ));
+    assert!(matches!(
+        visitor::check_in_invite(&b, &code, b.now()).unwrap(),
+        InviteOutcome::CheckedIn { .. }
+    ));
+    sync_now(&a);
+    sync_now(&b);
+    sync_now(&a);
+    for gate in [&a, &b] {
+        let status = gate.store().fleet_status().unwrap();
+        assert!(
+            status.flags.iter().any(|f| f.kind == "invite_used_twice"),
+            "{:?}",
+            status.flags
+        );
+    }
+}
+
+#[test]
+fn visits_recorded_while_the_server_is_down_arrive_exactly_once() {
+    let (server, url) = server("server_down");
+    let da = tempfile::tempdir().unwrap();
+    let a = kiosk(da.path(), &url, "a", "A");
+    a.set_now(Some(monday_at(9, 0)));
+    courier_on_site(&a, "13900000001", a.now());
+    sync_now(&a);
+    server.stop(true);
+    for i in 0..20 {
+        courier_on_site(&a, &format!("139000001{i:02}"), a.now());
+    }
+    let err = try_sync(&a).unwrap_err().to_string();
+    assert!(err.contains("cannot be reached"), "{err}");
+    assert!(
+        !err.contains(common::pg::ADMIN_PASSWORD),
+        "the password never shows: {err}"
+    );
+    let status = a.store().fleet_status().unwrap();
+    assert!(status.queued >= 20, "{status:?}");
+    assert!(status.last_error.is_some());
+    server.start_again();
+    let round = sync_now(&a);
+    assert!(round.pushed >= 20);
+    assert_eq!(round.queued, 0);
+    assert_eq!(
+        count(&url, "SELECT count(*) FROM fleet.changes WHERE tbl = 'visits'"),
+        21,
+        "every visit once"
+    );
+    assert_eq!(sync_now(&a).pushed, 0, "nothing is sent twice");
+    assert_eq!(count(&url, "SELECT count(*) FROM fleet.conflicts"), 0);
+}
+
+#[test]
+fn a_kiosk_restored_from_an_old_backup_neither_resends_nor_loses_and_takes_new_ids() {
+    let (_server, url) = server("restored");
+    let da = tempfile::tempdir().unwrap();
+    let backup = da.path().join("old.sqlite3");
+    {
+        let a = kiosk(da.path(), &url, "a", "A");
+        a.set_now(Some(monday_at(9, 0)));
+        courier_on_site(&a, "13900000001", a.now());
+        courier_on_site(&a, "13900000002", a.now());
+        sync_now(&a);
+        a.store().backup_to(&backup, a.now()).unwrap();
+        courier_on_site(&a, "13900000003", a.now());
+        sync_now(&a);
+    }
+    lobby_kiosk::store::restore_from(&backup, &da.path().join(lobby_kiosk::app::DB_FILE), monday_at(9, 30)).unwrap();
+    let a = kiosk(da.path(), &url, "a", "A");
+    a.set_now(Some(monday_at(9, 40)));
+    assert_eq!(a.store().fleet_incarnation().unwrap(), 2);
+    // Local visit 3 again, for another visitor: a new global id, not the lost record's.
+    courier_on_site(&a, "13900000004", a.now());
+    let round = sync_now(&a);
+    assert_eq!(round.conflicts, 0);
+    assert_eq!(
+        count(&url, "SELECT count(*) FROM fleet.changes WHERE tbl = 'visits'"),
+        4
+    );
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM fleet.changes WHERE tbl = 'visits' AND gid LIKE 'a.2.%'"
+        ),
+        1
+    );
+    assert_eq!(count(&url, "SELECT count(*) FROM fleet.conflicts"), 0);
+}
+
+#[test]
+fn a_sync_killed_in_the_middle_of_a_push_loses_and_duplicates_nothing() {
+    let (_server, url) = server("killed");
+    let da = tempfile::tempdir().unwrap();
+    let config = da.path().join("kiosk.toml");
+    let data = da.path().join("data");
+    std::fs::write(&config, fleet_toml(&url, "a", "A")).unwrap();
+    let visits = {
+        let loaded = LoadedConfig::from_text(&fleet_toml(&url, "a", "A"), ConfigSource::Embedded).unwrap();
+        let a = App::open(loaded, Some(&data)).unwrap();
+        a.set_now(Some(monday_at(9, 0)));
+        for i in 0..600 {
+            courier_on_site(&a, &format!("1390000{i:04}"), a.now());
+        }
+        let queued = a.store().fleet_status().unwrap().queued;
+        queued
+    };
+    assert!(visits > 1000, "visits with their audit and notices: {visits}");
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
+            .arg("--config")
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("sync")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    for i in 0..8u64 {
+        let mut child = run();
+        std::thread::sleep(Duration::from_millis(60 + 40 * i));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+    }
+    let out = run().wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        count(&url, "SELECT count(*) FROM fleet.changes WHERE tbl = 'visits'"),
+        600
+    );
+    assert_eq!(
+        count(&url, "SELECT count(DISTINCT gid) FROM fleet.changes"),
+        count(&url, "SELECT count(*) FROM fleet.changes")
+    );
+    assert_eq!(count(&url, "SELECT count(*) FROM fleet.conflicts"), 0);
+    let status = Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["sync", "status", "--json"])
+        .output()
+        .unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status["queued"], 0);
+    assert_eq!(status["behind"], false);
+    assert!(!status.to_string().contains(common::pg::ADMIN_PASSWORD));
+}
+
+#[test]
+fn sync_says_why_when_the_server_cannot_be_reached_and_exits_1() {
+    let da = tempfile::tempdir().unwrap();
+    let config = da.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        fleet_toml("postgres://k:hush-hush@127.0.0.1:1/fleet", "a", "A"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(da.path().join("data"))
+        .arg("sync")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("同步未完成") && err.contains("cannot be reached"), "{err}");
+    assert!(!err.contains("hush-hush"), "{err}");
+}
