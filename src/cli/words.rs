@@ -4,8 +4,8 @@
 //! happens next, thank).
 
 use crate::i18n::Lang;
-use crate::journeys::worker::PassRefused;
 use crate::journeys::lookup::PermitStatus;
+use crate::journeys::worker::PassRefused;
 
 /// Why no pass was issued, for a refusal other than the hours (whose sentence, with the
 /// day's hours and when work resumes, comes from `worker::refusal_message`).
