@@ -4,12 +4,12 @@
 //! restored from an old backup.
 
 mod common;
-#[path = "common/fleet_schema.rs"]
-mod fleet_schema;
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::rc::Rc;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -17,13 +17,31 @@ use common::pg::PgServer;
 use common::*;
 use lobby_kiosk::app::App;
 use lobby_kiosk::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
+use lobby_kiosk::fleet::central as central_schema;
 use lobby_kiosk::fleet::sync::{self, Round};
 use lobby_kiosk::journeys::visitor::{self, InviteOutcome, InviteRequest};
 use lobby_kiosk::journeys::worker;
 
 const COMPOUND: &str = "c1";
 
-fn fleet_toml(url: &str, kiosk: &str, prefix: &str) -> String {
+/// Each kiosk's own settings from `fleet add-kiosk`, by (admin URL, kiosk id).
+static KIOSKS: Mutex<Option<HashMap<(String, String), (String, String)>>> = Mutex::new(None);
+
+/// The `[fleet]` settings kiosk `kiosk` got from `add-kiosk` on the server at `admin_url`:
+/// it logs in as its own role, under row-level security, never as the superuser.
+fn fleet_toml(admin_url: &str, kiosk: &str, prefix: &str) -> String {
+    let (url, given) = KIOSKS
+        .lock()
+        .unwrap()
+        .as_ref()
+        .and_then(|m| m.get(&(admin_url.to_string(), kiosk.to_string())).cloned())
+        .expect("the kiosk was added to the server");
+    assert_eq!(given, prefix, "add-kiosk hands out the prefixes in order");
+    settings_toml(&url, kiosk, prefix)
+}
+
+/// A configuration with a `[fleet]` table at `url`.
+fn settings_toml(url: &str, kiosk: &str, prefix: &str) -> String {
     format!(
         "{EMBEDDED_DEFAULT}\n[fleet]\nurl = \"{url}\"\ncompound_id = \"{COMPOUND}\"\nkiosk_id = \"{kiosk}\"\nrecord_prefix = \"{prefix}\"\n"
     )
@@ -45,11 +63,21 @@ fn sync_now(app: &App) -> Round {
     try_sync(app).expect("the round succeeds")
 }
 
-/// A server with the contract's schema and kiosks a, b, c; the URL the kiosks use.
+/// A server migrated by `fleet migrate` with kiosks a, b, c added by `fleet add-kiosk`;
+/// returns the superuser's URL (each kiosk's own URL is found by [`fleet_toml`]).
 fn server(name: &str) -> (PgServer, String) {
     let server = PgServer::start();
     let url = server.create_database(name);
-    fleet_schema::install(&url, COMPOUND, &[("a", "A"), ("b", "B"), ("c", "C")]);
+    let mut admin = central(&url);
+    central_schema::migrate::migrate(&mut admin).expect("fleet migrate");
+    for kiosk in ["a", "b", "c"] {
+        let settings = central_schema::kiosks::add_kiosk(&mut admin, &url, COMPOUND, kiosk).expect("fleet add-kiosk");
+        KIOSKS
+            .lock()
+            .unwrap()
+            .get_or_insert_with(HashMap::new)
+            .insert((url.clone(), kiosk.to_string()), (settings.url, settings.record_prefix));
+    }
     (server, url)
 }
 
@@ -318,7 +346,7 @@ fn sync_says_why_when_the_server_cannot_be_reached_and_exits_1() {
     let config = da.path().join("kiosk.toml");
     std::fs::write(
         &config,
-        fleet_toml("postgres://k:hush-hush@127.0.0.1:1/fleet", "a", "A"),
+        settings_toml("postgres://k:hush-hush@127.0.0.1:1/fleet", "a", "A"),
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
