@@ -285,7 +285,9 @@ mod tests {
 
     #[test]
     fn an_unreachable_server_is_named_without_the_password() {
-        let err = connect("postgres://u:topsecret@127.0.0.1:1/f?sslmode=disable").unwrap_err();
+        let Err(err) = connect("postgres://u:topsecret@127.0.0.1:1/f?sslmode=disable") else {
+            panic!("nothing listens on port 1")
+        };
         assert!(!err.to_string().contains("topsecret"), "{err}");
         assert!(matches!(err, ConnectError::Unreachable(_)));
     }
