@@ -102,9 +102,8 @@ impl FleetSettings {
                 "must be 1 to 32 letters, digits, '-' or '_' (as `fleet add-kiosk` printed it)",
             );
         }
-        if !self.record_prefix.is_empty()
-            && !(self.record_prefix.len() <= 4 && self.record_prefix.chars().all(|c| c.is_ascii_alphanumeric()))
-        {
+        let prefix_ok = self.record_prefix.len() <= 4 && self.record_prefix.chars().all(|c| c.is_ascii_alphanumeric());
+        if !prefix_ok {
             return bad(
                 "fleet.record_prefix",
                 "must be 1 to 4 letters or digits, e.g. \"A\" (or left out for a kiosk alone)",
