@@ -357,7 +357,8 @@ fn a_hostile_resident_csv_is_refused_whole_and_not_echoed() {
     assert_ne!(exit, 0, "{out}");
     assert!(err.len() < 2_000, "the error echoes the file: {} bytes", err.len());
     assert_terminal_safe("residents import", &err);
-    for line in ["line 2", "line 3", "line 4", "line 5"] {
+    // The configured language is Chinese: each bad line is named as 第 N 行.
+    for line in ["第 2 行", "第 3 行", "第 4 行", "第 5 行"] {
         assert!(err.contains(line), "{line}: {err}");
     }
 }
