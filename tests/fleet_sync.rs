@@ -24,8 +24,9 @@ use lobby_kiosk::journeys::worker;
 
 const COMPOUND: &str = "c1";
 
-/// Each kiosk's own settings from `fleet add-kiosk`, by (admin URL, kiosk id).
-static KIOSKS: Mutex<Option<HashMap<(String, String), (String, String)>>> = Mutex::new(None);
+/// Each kiosk's own (URL, record prefix) from `fleet add-kiosk`, by (admin URL, kiosk id).
+type AddedKiosks = HashMap<(String, String), (String, String)>;
+static KIOSKS: Mutex<Option<AddedKiosks>> = Mutex::new(None);
 
 /// The `[fleet]` settings kiosk `kiosk` got from `add-kiosk` on the server at `admin_url`:
 /// it logs in as its own role, under row-level security, never as the superuser.
