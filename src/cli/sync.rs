@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{print_json, say, Outcome};
 use crate::app::App;
-use crate::fleet::sync;
+use crate::journeys::fleet_sync::{is_behind, lag_secs, round_now, QueueStatus};
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
@@ -33,27 +33,10 @@ struct Status {
     kiosk_id: String,
     server: String,
     #[serde(flatten)]
-    queue: crate::store::fleet::QueueStatus,
+    queue: QueueStatus,
     /// Seconds since the last successful round while something waits (0 when caught up).
     lag_secs: i64,
     behind: bool,
-}
-
-/// The seconds the kiosk is behind: since the last success, when changes wait or the
-/// last round failed; 0 when caught up.
-pub fn lag_secs(queue: &crate::store::fleet::QueueStatus, now: chrono::DateTime<chrono::Utc>) -> i64 {
-    if queue.queued == 0 && queue.last_error.is_none() && queue.last_success.is_some() {
-        return 0;
-    }
-    match queue.last_success.as_deref().and_then(crate::store::parse_ts) {
-        Some(at) => (now - at).num_seconds().max(0),
-        None => i64::MAX / 2,
-    }
-}
-
-/// Behind when something has waited longer than two sync periods.
-pub fn is_behind(lag: i64) -> bool {
-    lag > 2 * sync::EVERY.as_secs() as i64
 }
 
 pub fn run(app: &App, args: SyncArgs) -> Outcome {
@@ -72,8 +55,7 @@ pub fn run(app: &App, args: SyncArgs) -> Outcome {
     match args.command {
         Some(SyncCommand::Status { json }) => status(app, &settings, json || args.json),
         None => {
-            let keys = sync::key_changes(&settings, &app.keys);
-            let result = sync::round(&settings, &mut app.store(), &keys, app.now());
+            let result = round_now(app, &settings);
             match result {
                 Ok(round) => {
                     if args.json {
@@ -112,7 +94,7 @@ pub fn run(app: &App, args: SyncArgs) -> Outcome {
 
 fn status(app: &App, settings: &crate::fleet::settings::FleetSettings, json: bool) -> Outcome {
     let lang = app.config.language;
-    let queue = match app.store().fleet_status() {
+    let queue = match crate::journeys::fleet_sync::status(app) {
         Ok(q) => q,
         Err(err) => {
             eprintln!("{err}");

@@ -594,7 +594,10 @@ impl Config {
             );
         }
         if let Some(fleet) = &self.fleet {
-            fleet.validate()?;
+            fleet.validate().map_err(|bad| Invalid {
+                key: bad.key,
+                reason: bad.reason,
+            })?;
         }
         Ok(())
     }

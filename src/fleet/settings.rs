@@ -19,7 +19,14 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::connect::{self, ConnectError, Target, TlsMode};
-use crate::config::Invalid;
+
+/// A `[fleet]` value that parsed but cannot work, with its dotted key (the configuration
+/// turns it into its own `Invalid`; defined here so `fleet` does not import `config`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub key: &'static str,
+    pub reason: String,
+}
 
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

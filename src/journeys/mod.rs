@@ -8,6 +8,7 @@
 pub mod daily;
 pub mod desk;
 pub mod export;
+pub mod fleet_sync;
 pub mod lookup;
 pub mod permit;
 pub mod reprint;
