@@ -113,27 +113,7 @@ impl PgServer {
         // A free port can be taken between asking and binding: try a few.
         for _ in 0..5 {
             server.port = free_port();
-            let opts = format!(
-                "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c max_connections=200",
-                server.port,
-                server.dir.path().display()
-            );
-            let log = server.dir.path().join("server.log");
-            let started = server.try_run(
-                "pg_ctl",
-                &[
-                    "-D",
-                    data.to_str().unwrap(),
-                    "-o",
-                    &opts,
-                    "-l",
-                    log.to_str().unwrap(),
-                    "-w",
-                    "-t",
-                    "60",
-                    "start",
-                ],
-            );
+            let started = server.pg_ctl_start();
             if started {
                 return server;
             }
@@ -216,8 +196,8 @@ impl PgServer {
         self.try_run("pg_ctl", &["-D", data.to_str().unwrap(), "-m", mode, "-w", "stop"]);
     }
 
-    /// Start a stopped server again on the same port.
-    pub fn start_again(&self) {
+    /// `pg_ctl start` on this server's port, waiting until it answers.
+    fn pg_ctl_start(&self) -> bool {
         let data = self.dir.path().join("data");
         let opts = format!(
             "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c max_connections=200",
@@ -225,8 +205,7 @@ impl PgServer {
             self.dir.path().display()
         );
         let log = self.dir.path().join("server.log");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !self.try_run(
+        self.try_run(
             "pg_ctl",
             &[
                 "-D",
@@ -236,9 +215,17 @@ impl PgServer {
                 "-l",
                 log.to_str().unwrap(),
                 "-w",
+                "-t",
+                "60",
                 "start",
             ],
-        ) {
+        )
+    }
+
+    /// Start a stopped server again on the same port.
+    pub fn start_again(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self.pg_ctl_start() {
             assert!(Instant::now() < deadline, "the test server did not restart");
             std::thread::sleep(Duration::from_millis(200));
         }
