@@ -122,26 +122,6 @@ fn slip_text(slip: &Slip) -> String {
     out
 }
 
-/// The text an ESC/POS job prints, read back as GB18030; raster images (GS v 0) are
-/// skipped so their pixels cannot pass for digits.
-fn escpos_text(bytes: &[u8]) -> String {
-    let mut text_bytes = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if i + 8 <= bytes.len() && bytes[i] == 0x1D && bytes[i + 1] == 0x76 && bytes[i + 2] == 0x30 {
-            let wb = bytes[i + 4] as usize + 256 * bytes[i + 5] as usize;
-            let h = bytes[i + 6] as usize + 256 * bytes[i + 7] as usize;
-            i += 8 + wb * h;
-            text_bytes.push(b'\n');
-            continue;
-        }
-        let b = bytes[i];
-        text_bytes.push(if b < 0x20 && b != b'\n' { b'\n' } else { b });
-        i += 1;
-    }
-    encoding_rs::GB18030.decode(&text_bytes).0.into_owned()
-}
-
 struct Seeded {
     permit: Permit,
     courier_visit: lobby_kiosk::store::Visit,

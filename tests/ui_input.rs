@@ -8,23 +8,6 @@ use common::*;
 use lobby_kiosk::ui::{AppState, Page};
 use slint::ComponentHandle;
 
-/// The input check sits in staff mode: a technician logs in with a PIN first.
-fn open_input_check(k: &TestKiosk) {
-    use lobby_kiosk::journeys::staff::{self, Role};
-    if k.app().store().staff().unwrap().is_empty() {
-        staff::add_staff(k.app(), "bootstrap", "技术员", Role::Desk, "583016", chrono::Utc::now())
-            .unwrap()
-            .unwrap();
-    }
-    find(k, "工作人员入口").invoke_accessible_default_action();
-    for c in "583016".chars() {
-        tap(k, &c.to_string());
-    }
-    tap(k, "进入");
-    tap(k, "触摸输入检查");
-    assert_eq!(k.window.global::<AppState>().get_page(), Page::InputCheck);
-}
-
 fn tap_keys(k: &TestKiosk, keys: &str) {
     for c in keys.chars() {
         tap(k, &c.to_string());

@@ -12,24 +12,6 @@ use slint::ComponentHandle;
 
 const PHONE: &str = "13912345678";
 
-/// The text an ESC/POS job prints, read back as GB18030 (raster images skipped).
-fn escpos_text(bytes: &[u8]) -> String {
-    let mut text = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if i + 8 <= bytes.len() && bytes[i] == 0x1D && bytes[i + 1] == 0x76 && bytes[i + 2] == 0x30 {
-            let wb = bytes[i + 4] as usize + 256 * bytes[i + 5] as usize;
-            let h = bytes[i + 6] as usize + 256 * bytes[i + 7] as usize;
-            i += 8 + wb * h;
-            text.push(b'\n');
-            continue;
-        }
-        text.push(if bytes[i] < 0x20 { b'\n' } else { bytes[i] });
-        i += 1;
-    }
-    encoding_rs::GB18030.decode(&text).0.into_owned()
-}
-
 fn type_digits(k: &TestKiosk, digits: &str, separator: &str) {
     for c in digits.chars() {
         if c == '-' {

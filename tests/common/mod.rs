@@ -161,6 +161,25 @@ pub fn printed_slips(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// The text an ESC/POS job prints, read back as GB18030; raster images (GS v 0) are
+/// skipped so their pixels cannot pass for digits, and control bytes end a line.
+pub fn escpos_text(bytes: &[u8]) -> String {
+    let mut text = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if i + 8 <= bytes.len() && bytes[i] == 0x1D && bytes[i + 1] == 0x76 && bytes[i + 2] == 0x30 {
+            let wb = bytes[i + 4] as usize + 256 * bytes[i + 5] as usize;
+            let h = bytes[i + 6] as usize + 256 * bytes[i + 7] as usize;
+            i += 8 + wb * h;
+            text.push(b'\n');
+            continue;
+        }
+        text.push(if bytes[i] < 0x20 { b'\n' } else { bytes[i] });
+        i += 1;
+    }
+    encoding_rs::GB18030.decode(&text).0.into_owned()
+}
+
 /// Reassembles the raster images (GS v 0) of an ESC/POS job into one picture and reads
 /// the QR code in it with an independent decoder (rqrr), as a guard's phone would.
 pub fn qr_in_escpos(bytes: &[u8]) -> Option<String> {
@@ -271,6 +290,21 @@ pub fn staff_log_in(kiosk: &Kiosk, pin: &str) {
     type_keys(kiosk, pin);
     tap(kiosk, "进入");
     assert_eq!(kiosk.window.global::<StaffAdapter>().get_step(), StaffStep::Dashboard);
+}
+
+/// Opens the touch-input check the way a technician does: staff mode with a desk PIN
+/// (the account made first when the kiosk has none), then 触摸输入检查.
+pub fn open_input_check(k: &TestKiosk) {
+    use lobby_kiosk::journeys::staff::{self, Role};
+    use lobby_kiosk::ui::{AppState, Page};
+    if k.app().store().staff().unwrap().is_empty() {
+        staff::add_staff(k.app(), "bootstrap", "技术员", Role::Desk, "583016", k.app().now())
+            .unwrap()
+            .unwrap();
+    }
+    staff_log_in(k, "583016");
+    tap(k, "触摸输入检查");
+    assert_eq!(k.window.global::<AppState>().get_page(), Page::InputCheck);
 }
 
 /// Whether any label or value on screen contains `part`.
