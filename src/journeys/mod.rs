@@ -5,14 +5,20 @@
 //! adapters and the command line both call these functions, so the kiosk, the desk PC
 //! and the tests run one code path.
 
+pub mod backup;
+#[cfg(feature = "bench-data")]
+pub mod bench_seed;
 pub mod daily;
 pub mod desk;
 pub mod export;
 pub mod fleet_sync;
+pub mod health;
 pub mod lookup;
 pub mod permit;
+pub mod purge;
 pub mod reprint;
 pub mod resident;
+pub mod resident_directory;
 pub mod shift;
 pub mod staff;
 pub mod visitor;
