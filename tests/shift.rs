@@ -101,7 +101,7 @@ fn a_print_fault_reprinted_since_is_no_longer_handed_over() {
             .map(|i| i.number)
             .collect()
     };
-    let failed = app.store().last_print_job_for("visit", 1).unwrap().unwrap();
+    let failed = app.store().last_print_job_for(lobby_kiosk::journeys::RecordKind::Visit, 1).unwrap().unwrap();
     assert_eq!(faults(now), [failed.to_string()]);
 
     let printing = reprint::reprint_job(&app, failed, "李明", now + Duration::minutes(5))

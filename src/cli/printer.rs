@@ -102,7 +102,7 @@ fn test(app: &App) -> Outcome {
     let now = app.now();
     let local = crate::domain::day::local_minute(now, app.config.tz());
     let slip = test_slip(&app.config.compound.name, &app.config.compound.hotline, &local);
-    let printed = match journeys::print_for(app, &slip, "test", 0, now) {
+    let printed = match journeys::print_for(app, &slip, journeys::RecordKind::Test, 0, now) {
         Ok(printing) => {
             app.wait_for_printing(std::time::Duration::from_secs(30));
             Ok(printing.printed())

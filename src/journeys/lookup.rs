@@ -7,10 +7,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::JourneyError;
+use super::{JourneyError, RecordKind};
 use crate::app::App;
 pub use crate::store::{
-    AuditEntry, DenyEntry, Handover, HandoverItem, HistoryEntry, Invite, JobState, NewWorker, OutboxSummary, Pass,
+    AuditEntry, DenyEntry, Handover, HandoverItem, HistoryEntry, Invite, JobState, NewWorker, OnSiteKind, OutboxSummary, Pass,
     Permit, PermitStatus, PrintJobRecord, QueueSummary, Resident, ResidentSummary, StaffAccount, Ticket, Visit,
     VisitStatus, Worker,
 };
@@ -54,9 +54,9 @@ look_up! {
     /// The newest print jobs, whatever their state.
     print_jobs(limit: u32) -> Vec<PrintJobRecord>;
     /// What a print job was for, in a few words ("V20261127-0003").
-    print_record_label(record_kind: &str, record_id: i64) -> Option<String>;
+    print_record_label(record_kind: RecordKind, record_id: i64) -> Option<String>;
     print_job_state(id: i64) -> Option<JobState>;
-    last_print_job_for(record_kind: &str, record_id: i64) -> Option<i64>;
+    last_print_job_for(record_kind: RecordKind, record_id: i64) -> Option<i64>;
     print_queue_summary() -> QueueSummary;
     staff() -> Vec<StaffAccount>;
     staff_by_name(name: &str) -> Option<StaffAccount>;

@@ -33,6 +33,7 @@ use chrono::{DateTime, Utc};
 
 pub use crate::app::Printing;
 use crate::app::{App, AppError};
+pub use crate::domain::record_kind::RecordKind;
 pub use crate::notify::outbox::tell_desk_in;
 use crate::notify::Notice;
 use crate::printing::Slip;
@@ -84,7 +85,7 @@ pub fn probe_storage(app: &App, thorough: bool, now: DateTime<Utc>) -> Result<()
 pub fn print_for(
     app: &App,
     slip: &Slip,
-    record_kind: &str,
+    record_kind: RecordKind,
     record_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Printing, JourneyError> {

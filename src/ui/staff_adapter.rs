@@ -294,7 +294,7 @@ impl StaffMode {
         let now = self.app.now();
         let lang = self.lang(window);
         let status = lookup::ticket_by_no(&self.app, number).ok().flatten().map(|t| t.status);
-        let next = status.as_deref().and_then(|s| next_step(s).1);
+        let next = status.and_then(|s| next_step(s).1);
         let ok = match next {
             Some(to) => matches!(resident::update(&self.app, number, to, &name, "", now), Ok(Ok(_))),
             None => false,
