@@ -211,7 +211,7 @@ pub fn item_text(item: &HandoverItem, lang: Lang, tz: chrono_tz::Tz) -> String {
         ),
         HandoverKind::OnSite => format!(
             "{} {} {} {}",
-            if first == "visitor" {
+            if first == OnSiteKind::Visitor.as_str() {
                 lang.pick("在场访客", "Visitor on site")
             } else {
                 lang.pick("在场施工人员", "Worker on site")
