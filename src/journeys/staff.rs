@@ -12,7 +12,7 @@ use crate::domain::pin::{self, Gate, PinError, Schedule};
 use crate::domain::request::RequestType;
 use crate::domain::targets::{judge, Tally, Verdict};
 use crate::domain::ticket::{
-    satisfaction_rate, Satisfaction, SatisfactionCounts, TicketStatus, OVERALL_TARGET, RECEPTION_TARGET,
+    satisfaction_rate, Satisfaction, SatisfactionCounts, OVERALL_TARGET, RECEPTION_TARGET,
 };
 use crate::printing::{Op, Slip, SlipKind};
 use crate::store::{OnSiteKind, PinCounter, StaffAccount, StoreError};

@@ -16,7 +16,6 @@ use crate::app::App;
 use crate::domain::mask::mask_phone;
 use crate::domain::request::{find_choice, quick_choices, safety_note, RequestType};
 use crate::domain::sla::Reopening;
-use crate::domain::ticket::TicketStatus;
 use crate::i18n::Lang;
 use crate::journeys::resident::{self as flow, Identification, Identified, Request, Submitted};
 use crate::journeys::JourneyError;

@@ -10,9 +10,7 @@ use super::{
 };
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
-use crate::domain::request::RequestType;
 use crate::domain::ticket::{desk_next, TicketStatus};
-use crate::domain::visitor::VisitorType;
 use crate::i18n::Lang;
 use crate::journeys::lookup::{self, Handover, HandoverItem, OnSiteKind, PermitStatus};
 use crate::journeys::{shift, staff};
