@@ -24,7 +24,7 @@ fn ticket(app: &App, kind: RequestType, choice: &str, now: DateTime<Utc>) -> Str
         s.insert_ticket(
             &NewTicket {
                 unit_no: "3-2-1201".into(),
-                request_type: kind.as_str().into(),
+                request_type: kind,
                 choice: choice.into(),
                 note: String::new(),
                 preferred_time: String::new(),

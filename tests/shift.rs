@@ -19,7 +19,7 @@ fn seed(app: &App, now: DateTime<Utc>) -> (String, String, String) {
     let ticket = repair_ticket(app, now);
     let job = app
         .store()
-        .add_print_job("visitor", ("visit", 1), b"slip", "x", None, now)
+        .add_print_job("visitor", (lobby_kiosk::journeys::RecordKind::Visit, 1), b"slip", "x", None, now)
         .unwrap();
     assert!(app.store().claim_print_job(job, "test", now).unwrap());
     app.store().finish_print_job(job, Some("paper out"), now).unwrap();

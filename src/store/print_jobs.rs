@@ -180,7 +180,7 @@ impl Store {
     pub fn add_print_job(
         &self,
         slip_kind: &str,
-        record: (&str, i64),
+        record: (RecordKind, i64),
         bytes: &[u8],
         bytes_hash: &str,
         reprint_of: Option<i64>,
