@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::{print_json, say, Outcome};
 use crate::app::App;
-use crate::journeys::resident_directory::{self, DirectoryError, ImportError};
 use crate::domain::mask::mask_phone;
+use crate::journeys::resident_directory::{self, DirectoryError, ImportError};
 
 #[derive(Debug, Subcommand)]
 pub enum ResidentsCommand {

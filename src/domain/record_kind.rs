@@ -89,7 +89,12 @@ mod tests {
         let retried: Vec<_> = RecordKind::ALL.into_iter().filter(|k| k.retried()).collect();
         assert_eq!(
             retried,
-            [RecordKind::Visit, RecordKind::Pass, RecordKind::Ticket, RecordKind::Permit]
+            [
+                RecordKind::Visit,
+                RecordKind::Pass,
+                RecordKind::Ticket,
+                RecordKind::Permit
+            ]
         );
         let never: Vec<_> = RecordKind::ALL.into_iter().filter(|k| !k.reprintable()).collect();
         assert_eq!(never, [RecordKind::Roster]);

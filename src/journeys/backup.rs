@@ -50,7 +50,11 @@ pub fn write(app: &App, dest: &Path) -> Result<BackupInfo, BackupError> {
     written.map_err(|source| {
         let folder = dest.parent().unwrap_or(dest).to_path_buf();
         match trouble::cause(&folder, &source) {
-            Some(trouble) => BackupError::Storage { trouble, folder, source },
+            Some(trouble) => BackupError::Storage {
+                trouble,
+                folder,
+                source,
+            },
             None => BackupError::Store(source),
         }
     })

@@ -10,9 +10,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{JourneyError, RecordKind};
 use crate::app::App;
 pub use crate::store::{
-    AuditEntry, DenyEntry, Handover, HandoverItem, HistoryEntry, Invite, JobState, NewWorker, OnSiteKind, OutboxSummary, Pass,
-    Permit, PermitStatus, PrintJobRecord, QueueSummary, Resident, ResidentSummary, StaffAccount, Ticket, Visit,
-    VisitStatus, Worker,
+    AuditEntry, DenyEntry, Handover, HandoverItem, HistoryEntry, Invite, JobState, NewWorker, OnSiteKind,
+    OutboxSummary, Pass, Permit, PermitStatus, PrintJobRecord, QueueSummary, Resident, ResidentSummary, StaffAccount,
+    Ticket, Visit, VisitStatus, Worker,
 };
 
 /// One read of the store on the app's connection, as a journey function.

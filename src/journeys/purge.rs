@@ -3,8 +3,8 @@
 
 use crate::app::{App, DB_FILE};
 pub use crate::daily_care::retention;
-pub use crate::store::{PurgeReport, Retention};
 use crate::store::StoreError;
+pub use crate::store::{PurgeReport, Retention};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PurgeError {
@@ -22,8 +22,7 @@ pub fn purge(app: &App, dry_run: bool) -> Result<PurgeReport, PurgeError> {
     let now = app.now();
     let mut report = app.store().purge(&retention(&app.config), now, dry_run)?;
     let db = app.data_dir.join(DB_FILE);
-    report.copies =
-        crate::data_folder::purge_aside_copies(&db, app.config.privacy.copy_retention_days, now, dry_run)
-            .map_err(PurgeError::Copies)?;
+    report.copies = crate::data_folder::purge_aside_copies(&db, app.config.privacy.copy_retention_days, now, dry_run)
+        .map_err(PurgeError::Copies)?;
     Ok(report)
 }

@@ -11,9 +11,7 @@ use crate::domain::mask::{mask_name, mask_phone};
 use crate::domain::pin::{self, Gate, PinError, Schedule};
 use crate::domain::request::RequestType;
 use crate::domain::targets::{judge, Tally, Verdict};
-use crate::domain::ticket::{
-    satisfaction_rate, Satisfaction, SatisfactionCounts, OVERALL_TARGET, RECEPTION_TARGET,
-};
+use crate::domain::ticket::{satisfaction_rate, Satisfaction, SatisfactionCounts, OVERALL_TARGET, RECEPTION_TARGET};
 use crate::printing::{Op, Slip, SlipKind};
 use crate::store::{OnSiteKind, PinCounter, StaffAccount, StoreError};
 
@@ -531,6 +529,10 @@ pub fn ticket_verdict(
     now: DateTime<Utc>,
 ) -> Result<Verdict, JourneyError> {
     let kind = t.request_type;
-    let steps: Vec<_> = store.ticket_history(t.id)?.into_iter().map(|h| (h.at, h.status)).collect();
+    let steps: Vec<_> = store
+        .ticket_history(t.id)?
+        .into_iter()
+        .map(|h| (h.at, h.status))
+        .collect();
     Ok(judge(kind, policy.due_for(kind, t.due_at), &steps, t.status, now))
 }

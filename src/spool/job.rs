@@ -234,7 +234,14 @@ mod tests {
             .unwrap()
             .to_utc();
         let id = kiosk
-            .add_print_job("visitor", (crate::domain::record_kind::RecordKind::Visit, 1), b"\x1b@slip", "hash", None, now)
+            .add_print_job(
+                "visitor",
+                (crate::domain::record_kind::RecordKind::Visit, 1),
+                b"\x1b@slip",
+                "hash",
+                None,
+                now,
+            )
             .unwrap();
         assert!(
             desk.claim_print_job(id, "desk", now).unwrap(),

@@ -1,8 +1,8 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::*;
-use crate::store::{NewInvite, NewPermit, NewVisit, NewWorker, VisitStatus};
 use crate::domain::ticket::TicketStatus;
+use crate::store::{NewInvite, NewPermit, NewVisit, NewWorker, VisitStatus};
 
 fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
@@ -338,10 +338,24 @@ fn fixture(store: &mut Store) -> Fixture {
     let kept_notices = vec![notice(store, 29, true), notice(store, 400, false)];
 
     let gone_job = store
-        .add_print_job("visitor", (crate::domain::record_kind::RecordKind::Visit, 1), b"slip", "h", None, now() - Duration::days(91))
+        .add_print_job(
+            "visitor",
+            (crate::domain::record_kind::RecordKind::Visit, 1),
+            b"slip",
+            "h",
+            None,
+            now() - Duration::days(91),
+        )
         .unwrap();
     let kept_job = store
-        .add_print_job("visitor", (crate::domain::record_kind::RecordKind::Visit, 2), b"slip", "h", None, now() - Duration::days(89))
+        .add_print_job(
+            "visitor",
+            (crate::domain::record_kind::RecordKind::Visit, 2),
+            b"slip",
+            "h",
+            None,
+            now() - Duration::days(89),
+        )
         .unwrap();
 
     let invite = |store: &mut Store, code: &str, last_day: NaiveDate| {
@@ -553,7 +567,12 @@ fn finished_tickets_and_ended_permits_go_by_their_own_retention() {
     let old = now() - Duration::days(800);
     let gone = add_ticket(&mut store, old, Some(TicketStatus::Closed), "13811110000");
     let still_open = add_ticket(&mut store, old, None, "13811110001");
-    let recent = add_ticket(&mut store, now() - Duration::days(100), Some(TicketStatus::Closed), "13811110002");
+    let recent = add_ticket(
+        &mut store,
+        now() - Duration::days(100),
+        Some(TicketStatus::Closed),
+        "13811110002",
+    );
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
     let ended = add_ended_permit(&mut store, "11111111", d(2025, 1, 31));
     let running = add_ended_permit(&mut store, "22222222", d(2026, 5, 31));

@@ -170,7 +170,15 @@ fn insert_job(
         "INSERT INTO print_jobs(slip_kind, record_kind, record_id, bytes_hash, state, created_at, updated_at,
                                 bytes, reprint_of)
          VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5, ?6, ?7)",
-        (slip_kind, record.0.as_str(), record.1, bytes_hash, ts(now), bytes, reprint_of),
+        (
+            slip_kind,
+            record.0.as_str(),
+            record.1,
+            bytes_hash,
+            ts(now),
+            bytes,
+            reprint_of,
+        ),
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -448,7 +456,14 @@ mod tests {
 
     fn job(store: &Store, kind: &str, record: i64, min: i64) -> i64 {
         store
-            .add_print_job("visitor", (RecordKind::parse(kind).unwrap(), record), b"\x1b@slip", "hash", None, at(min))
+            .add_print_job(
+                "visitor",
+                (RecordKind::parse(kind).unwrap(), record),
+                b"\x1b@slip",
+                "hash",
+                None,
+                at(min),
+            )
             .unwrap()
     }
 
