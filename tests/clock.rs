@@ -60,7 +60,7 @@ fn numbers_stay_unique_and_lists_keep_the_order_records_were_made_in() {
             .insert_ticket(
                 &NewTicket {
                     unit_no: "1-1-101".into(),
-                    request_type: "repair".into(),
+                    request_type: lobby_kiosk::domain::request::RequestType::Repair,
                     choice: "water".into(),
                     note: String::new(),
                     preferred_time: String::new(),

@@ -140,7 +140,10 @@ fn ticket_history(dir: &Path) -> Vec<(String, String)> {
     let app = open_app(dir);
     let t = app.store().ticket_by_no("R20261130-0001").unwrap().unwrap();
     let history = app.store().ticket_history(t.id).unwrap();
-    history.into_iter().map(|h| (h.status, h.note)).collect()
+    history
+        .into_iter()
+        .map(|h| (h.status.as_str().to_string(), h.note))
+        .collect()
 }
 
 #[test]

@@ -9,19 +9,6 @@ use std::path::{Path, PathBuf};
 /// What reaches the store: its module by name, or the app's connection.
 const STORE: &[&str] = &["crate::store", "lobby_kiosk::store", ".store()", "with_store("];
 
-/// Commands not yet moved onto the journeys (backup, restore, purge, the bench seeder, the
-/// file checks and the printer queue's in-line retry). The list only shrinks: a file
-/// named here that no longer reaches the store fails the test until it is struck off.
-const NOT_YET: &[&str] = &[
-    "cli/check.rs",
-    "cli/backup.rs",
-    "cli/hidden.rs",
-    "cli/mod.rs",
-    "cli/printer.rs",
-    "cli/residents.rs",
-    "cli/run.rs",
-];
-
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -50,38 +37,24 @@ fn code_of(text: &str) -> String {
 fn screens_and_commands_reach_records_only_through_the_journeys() {
     let src = src();
     let mut found = Vec::new();
-    let mut cleared = Vec::new();
     for layer in ["ui", "cli"] {
         let mut files = Vec::new();
         rust_files(&src.join(layer), &mut files);
         for file in files {
             let rel = file.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
             let code = code_of(&std::fs::read_to_string(&file).unwrap());
-            let hits: Vec<String> = code
-                .lines()
-                .enumerate()
-                .filter_map(|(n, line)| {
-                    STORE
-                        .iter()
-                        .find(|s| line.contains(*s))
-                        .map(|s| format!("src/{rel}:{}: {s}", n + 1))
-                })
-                .collect();
-            match (NOT_YET.contains(&rel.as_str()), hits.is_empty()) {
-                (false, false) => found.extend(hits),
-                (true, true) => cleared.push(rel),
-                _ => {}
-            }
+            found.extend(code.lines().enumerate().filter_map(|(n, line)| {
+                STORE
+                    .iter()
+                    .find(|s| line.contains(*s))
+                    .map(|s| format!("src/{rel}:{}: {s}", n + 1))
+            }));
         }
     }
     assert!(
         found.is_empty(),
         "screens and commands go through src/journeys (journeys::lookup for reads):\n{}",
         found.join("\n")
-    );
-    assert!(
-        cleared.is_empty(),
-        "no longer reaches the store: strike it off NOT_YET in tests/layers.rs: {cleared:?}"
     );
 }
 

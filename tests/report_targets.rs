@@ -24,7 +24,7 @@ fn ticket(app: &App, kind: RequestType, choice: &str, now: DateTime<Utc>) -> Str
         s.insert_ticket(
             &NewTicket {
                 unit_no: "3-2-1201".into(),
-                request_type: kind.as_str().into(),
+                request_type: kind,
                 choice: choice.into(),
                 note: String::new(),
                 preferred_time: String::new(),
@@ -78,7 +78,14 @@ fn seed(app: &App) {
     // happened that day. A slip from Sunday that failed on Sunday is not Monday's fault.
     app.with_store(|s| {
         let job = s
-            .add_print_job("ticket", ("ticket", 1), b"\x1b@", "h", None, t(10, 19))
+            .add_print_job(
+                "ticket",
+                (lobby_kiosk::journeys::RecordKind::Ticket, 1),
+                b"\x1b@",
+                "h",
+                None,
+                t(10, 19),
+            )
             .unwrap();
         assert!(s.claim_print_job(job, "test", t(10, 20)).unwrap());
         s.finish_print_job(job, Some("paper out"), t(10, 20)).unwrap();
@@ -86,7 +93,14 @@ fn seed(app: &App) {
         s.finish_print_job(job, None, t(10, 30)).unwrap();
         let sunday = t(10, 0) - Duration::days(1);
         let old = s
-            .add_print_job("ticket", ("ticket", 2), b"\x1b@", "h", None, sunday)
+            .add_print_job(
+                "ticket",
+                (lobby_kiosk::journeys::RecordKind::Ticket, 2),
+                b"\x1b@",
+                "h",
+                None,
+                sunday,
+            )
             .unwrap();
         assert!(s.claim_print_job(old, "test", sunday).unwrap());
         s.finish_print_job(old, Some("paper out"), sunday).unwrap();

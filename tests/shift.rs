@@ -19,7 +19,14 @@ fn seed(app: &App, now: DateTime<Utc>) -> (String, String, String) {
     let ticket = repair_ticket(app, now);
     let job = app
         .store()
-        .add_print_job("visitor", ("visit", 1), b"slip", "x", None, now)
+        .add_print_job(
+            "visitor",
+            (lobby_kiosk::journeys::RecordKind::Visit, 1),
+            b"slip",
+            "x",
+            None,
+            now,
+        )
         .unwrap();
     assert!(app.store().claim_print_job(job, "test", now).unwrap());
     app.store().finish_print_job(job, Some("paper out"), now).unwrap();
@@ -101,7 +108,11 @@ fn a_print_fault_reprinted_since_is_no_longer_handed_over() {
             .map(|i| i.number)
             .collect()
     };
-    let failed = app.store().last_print_job_for("visit", 1).unwrap().unwrap();
+    let failed = app
+        .store()
+        .last_print_job_for(lobby_kiosk::journeys::RecordKind::Visit, 1)
+        .unwrap()
+        .unwrap();
     assert_eq!(faults(now), [failed.to_string()]);
 
     let printing = reprint::reprint_job(&app, failed, "李明", now + Duration::minutes(5))

@@ -78,7 +78,10 @@ fn notice_kinds(k: &TestKiosk) -> Vec<String> {
 }
 
 fn newest_job_state(k: &TestKiosk, pass: &Pass) -> Option<JobState> {
-    k.app().store().slip_state("pass", pass.id).unwrap()
+    k.app()
+        .store()
+        .slip_state(lobby_kiosk::journeys::RecordKind::Pass, pass.id)
+        .unwrap()
 }
 
 /// Waits in real time (bounded) for the background retry to do something.
@@ -189,7 +192,12 @@ fn a_staff_reprint_sends_the_same_pass_never_a_second_one() {
     assert_eq!(step(&k), WorkerStep::Issued);
     let pass = the_pass(&k);
     assert!(pass.printed_at.is_some());
-    let job_id = k.app().store().last_print_job_for("pass", pass.id).unwrap().unwrap();
+    let job_id = k
+        .app()
+        .store()
+        .last_print_job_for(lobby_kiosk::journeys::RecordKind::Pass, pass.id)
+        .unwrap()
+        .unwrap();
 
     let printing = reprint::reprint_job(k.app(), job_id, "王芳", monday_at(10, 3))
         .unwrap()
@@ -219,7 +227,12 @@ fn a_pass_revoked_while_owed_is_not_printed_late() {
     k.app().retry_printing().unwrap();
     settle(&k);
     assert!(fake.jobs().is_empty(), "a revoked pass never comes out of the printer");
-    let job_id = k.app().store().last_print_job_for("pass", pass.id).unwrap().unwrap();
+    let job_id = k
+        .app()
+        .store()
+        .last_print_job_for(lobby_kiosk::journeys::RecordKind::Pass, pass.id)
+        .unwrap()
+        .unwrap();
     assert_eq!(
         reprint::reprint_job(k.app(), job_id, "王芳", monday_at(10, 2)).unwrap(),
         Err(reprint::ReprintRefused::Revoked)
@@ -253,7 +266,12 @@ fn a_pass_whose_permit_is_suspended_while_owed_is_not_printed_late() {
         notices.iter().all(|n| !n.notice.contains("Printer back; slip printed")),
         "the desk is not told to hand a suspended permit's pass over"
     );
-    let job_id = k.app().store().last_print_job_for("pass", pass.id).unwrap().unwrap();
+    let job_id = k
+        .app()
+        .store()
+        .last_print_job_for(lobby_kiosk::journeys::RecordKind::Pass, pass.id)
+        .unwrap()
+        .unwrap();
     assert_eq!(
         reprint::reprint_job(k.app(), job_id, "王芳", monday_at(10, 2)).unwrap(),
         Err(reprint::ReprintRefused::Revoked),
@@ -311,7 +329,12 @@ fn staff_see_the_printer_fault_and_the_owed_slip_and_reprint_it_once_paper_is_ba
     tap(&k, "进入");
     tap(&k, "打印 · 需处理");
     assert!(read(&k, "打印机状态").contains("缺纸"), "{}", read(&k, "打印机状态"));
-    let job_id = k.app().store().last_print_job_for("pass", pass.id).unwrap().unwrap();
+    let job_id = k
+        .app()
+        .store()
+        .last_print_job_for(lobby_kiosk::journeys::RecordKind::Pass, pass.id)
+        .unwrap()
+        .unwrap();
     assert!(is_shown(&k, &format!("重打 {job_id}")));
 
     fake.set_script(Script::answering(READY));

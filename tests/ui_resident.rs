@@ -88,7 +88,7 @@ fn every_request_type_becomes_a_ticket_with_a_slip() {
     );
     let ticket = k.app().store().ticket_by_no("R20261130-0001").unwrap().unwrap();
     assert_eq!(ticket.preferred_time, "tomorrow_am");
-    assert_eq!(ticket.status, "received");
+    assert_eq!(ticket.status.as_str(), "received");
     let notices = k.app().store().notices(20).unwrap();
     assert_eq!(
         notices.iter().filter(|n| n.kind == "request").count(),
@@ -345,7 +345,7 @@ fn ticket_numbers_stay_unique_and_sequential_with_two_writers() {
             let mut store = Store::open(&path).unwrap();
             let new = NewTicket {
                 unit_no: "1-1-101".into(),
-                request_type: "repair".into(),
+                request_type: lobby_kiosk::domain::request::RequestType::Repair,
                 choice: "plumbing".into(),
                 note: String::new(),
                 preferred_time: "asap".into(),

@@ -16,7 +16,10 @@ fn a_ticket_stays_on_the_dashboard_until_the_resident_has_heard_back() {
     for step in ["派单", "开始处理", "处理完成", "回访", "办结"] {
         tap(&k, &format!("{step} {number}"));
     }
-    assert_eq!(app.store().ticket(ticket.id).unwrap().unwrap().status, "closed");
+    assert_eq!(
+        app.store().ticket(ticket.id).unwrap().unwrap().status.as_str(),
+        "closed"
+    );
     assert!(
         !is_shown(&k, &format!("取消服务单 {number}")),
         "closed: off the open list"
@@ -26,7 +29,7 @@ fn a_ticket_stays_on_the_dashboard_until_the_resident_has_heard_back() {
         .ticket_history(ticket.id)
         .unwrap()
         .into_iter()
-        .map(|h| h.status)
+        .map(|h| h.status.as_str().to_string())
         .collect();
     assert_eq!(
         steps,
@@ -57,7 +60,10 @@ fn a_ticket_is_cancelled_with_a_reason_that_stays_on_its_history() {
     assert!(is_shown(&k, &format!("业主撤回，取消 {number}")));
     tap(&k, &format!("不取消 {number}"));
     assert!(!is_shown(&k, &format!("重复提交，取消 {number}")));
-    assert_eq!(app.store().ticket(ticket.id).unwrap().unwrap().status, "received");
+    assert_eq!(
+        app.store().ticket(ticket.id).unwrap().unwrap().status.as_str(),
+        "received"
+    );
 
     tap(&k, &format!("取消服务单 {number}"));
     tap(&k, &format!("重复提交，取消 {number}"));
@@ -66,7 +72,10 @@ fn a_ticket_is_cancelled_with_a_reason_that_stays_on_its_history() {
         "{}",
         read(&k, "操作结果")
     );
-    assert_eq!(app.store().ticket(ticket.id).unwrap().unwrap().status, "cancelled");
+    assert_eq!(
+        app.store().ticket(ticket.id).unwrap().unwrap().status.as_str(),
+        "cancelled"
+    );
     assert!(!is_shown(&k, &format!("取消服务单 {number}")), "off the open list");
     let history = app.store().ticket_history(ticket.id).unwrap();
     let last = history.last().unwrap();

@@ -13,7 +13,7 @@ fn visit(phone: String) -> NewVisit {
         unit_no: "3-2-1201".into(),
         surname: "王".into(),
         phone,
-        visitor_type: "guest".into(),
+        visitor_type: lobby_kiosk::domain::visitor::VisitorType::Guest,
         party_size: 1,
         company: String::new(),
         invite_id: None,
@@ -27,7 +27,7 @@ fn visit(phone: String) -> NewVisit {
 fn ticket() -> NewTicket {
     NewTicket {
         unit_no: "3-2-1201".into(),
-        request_type: "repair".into(),
+        request_type: lobby_kiosk::domain::request::RequestType::Repair,
         choice: "漏水".into(),
         note: String::new(),
         preferred_time: String::new(),

@@ -8,9 +8,9 @@ use serde::Serialize;
 use super::{print_json, say, Outcome};
 use crate::app::{App, DB_FILE};
 use crate::i18n::Lang;
-use crate::store::{self, BackupInfo, PurgeReport, Retention, Store, StoreError};
+use crate::journeys::backup::{self, BackupError, BackupInfo, RestoreError};
+use crate::journeys::purge::{self as purging, PurgeError, PurgeReport, Retention};
 
-pub use crate::daily_care::BACKUP_DIR;
 #[derive(Serialize)]
 struct BackupReport {
     backup: BackupInfo,
@@ -22,12 +22,11 @@ struct BackupReport {
 /// `backup.keep` are deleted; a named file is never rotated and never overwritten.
 pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
     let lang = app.config.language;
-    let dir = app.data_dir.join(BACKUP_DIR);
     let rotate = file.is_none();
     let dest = match file {
         Some(file) => file,
-        None => match store::next_backup_name(&dir, app.now()) {
-            Ok(name) => dir.join(name),
+        None => match backup::next_path(app) {
+            Ok(path) => path,
             Err(err) => {
                 eprintln!("{}: {err}", say(lang, "备份未能完成", "The backup did not complete"));
                 return Outcome::Negative;
@@ -46,12 +45,11 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
         );
         return Outcome::Negative;
     }
-    let info = match app.store().backup_to(&dest, app.now()) {
+    let info = match backup::write(app, &dest) {
         Ok(info) => info,
         Err(err) => {
-            let folder = dest.parent().unwrap_or(&dest);
-            match crate::store::trouble::cause(folder, &err) {
-                Some(trouble) => eprintln!(
+            match &err {
+                BackupError::Storage { trouble, folder, .. } => eprintln!(
                     "{}",
                     lang.pick(
                         &format!("备份未能完成：{}（{}）。", trouble.name(lang), folder.display()),
@@ -64,13 +62,15 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
                     .to_string()
                         + trouble.what_to_do(lang)
                 ),
-                None => eprintln!("{}: {err}", say(lang, "备份未能完成", "The backup did not complete")),
+                BackupError::Store(_) => {
+                    eprintln!("{}: {err}", say(lang, "备份未能完成", "The backup did not complete"))
+                }
             }
             return Outcome::Negative;
         }
     };
     let (removed, rotation_error) = if rotate {
-        match store::rotate_backups(&dir, usize::try_from(app.config.backup.keep).unwrap_or(1)) {
+        match backup::rotate(app) {
             Ok(removed) => (removed, None),
             Err(err) => (Vec::new(), Some(err)),
         }
@@ -139,19 +139,19 @@ pub fn restore(data_dir: &Path, file: &Path, _lang: Lang) -> Outcome {
         );
         return Outcome::Negative;
     }
-    let previous = match store::restore_from(file, &db, now) {
+    let previous = match backup::restore(file, &db, now) {
         Ok(previous) => previous,
         Err(err) => {
             match err {
-                StoreError::Damaged(why) => eprintln!(
+                RestoreError::Damaged(why) => eprintln!(
                     "备份文件未通过完整性检查，数据库未作任何更改 / The backup failed its integrity check; \
                      the database was not changed: {why}"
                 ),
-                StoreError::SchemaTooNew { .. } => eprintln!(
+                RestoreError::TooNew(err) => eprintln!(
                     "该备份来自更新版本的程序，数据库未作任何更改 / The backup was written by a newer kiosk; \
                      the database was not changed: {err}"
                 ),
-                other => eprintln!("恢复未能完成 / The restore did not complete: {other}"),
+                RestoreError::Store(other) => eprintln!("恢复未能完成 / The restore did not complete: {other}"),
             }
             return Outcome::Negative;
         }
@@ -159,9 +159,8 @@ pub fn restore(data_dir: &Path, file: &Path, _lang: Lang) -> Outcome {
     let kept = previous
         .as_deref()
         .map_or_else(|| "-".to_string(), |p| p.display().to_string());
-    match Store::open(&db).and_then(|s| s.ensure_intact().map(|()| s)) {
-        Ok(store) => {
-            let schema = store.health().map_or(0, |h| h.schema_version);
+    match backup::open_restored(&db) {
+        Ok(schema) => {
             outln!("已从备份恢复 / Restored from the backup: {}", file.display());
             outln!("数据库 / Database: {} (schema {schema})", db.display());
             if previous.is_some() {
@@ -206,19 +205,14 @@ pub fn renew_keys(data_dir: &Path, lang: Lang) -> Outcome {
 /// Deletes what is older than the retention periods; `--dry-run` only counts.
 pub fn purge(app: &App, dry_run: bool, json: bool) -> Outcome {
     let lang = app.config.language;
-    let retention = crate::daily_care::retention(&app.config);
-    let result = app.store().purge(&retention, app.now(), dry_run);
-    let mut report = match result {
+    let retention = purging::retention(&app.config);
+    let report = match purging::purge(app, dry_run) {
         Ok(report) => report,
-        Err(err) => {
+        Err(PurgeError::Records(err)) => {
             eprintln!("{}: {err}", say(lang, "清理未能完成", "The purge did not complete"));
             return Outcome::Negative;
         }
-    };
-    let db = app.data_dir.join(DB_FILE);
-    match crate::data_folder::purge_aside_copies(&db, app.config.privacy.copy_retention_days, app.now(), dry_run) {
-        Ok(copies) => report.copies = copies,
-        Err(err) => {
+        Err(PurgeError::Copies(err)) => {
             eprintln!(
                 "{}: {err}",
                 say(
@@ -229,7 +223,7 @@ pub fn purge(app: &App, dry_run: bool, json: bool) -> Outcome {
             );
             return Outcome::Negative;
         }
-    }
+    };
     if json {
         print_json(&report);
     } else {

@@ -9,9 +9,7 @@ use super::{print_json, say, Outcome};
 use crate::app::DB_FILE;
 use crate::config::LoadedConfig;
 use crate::data_folder::{self, AsideCopy, Exposed};
-use crate::recovery;
-use crate::store::trouble::{self, Trouble};
-use crate::store::{Health, Store, StoreError};
+use crate::journeys::health::{self, Health};
 
 #[derive(Debug, Args, Default)]
 pub struct CheckArgs {
@@ -73,13 +71,9 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
             None
         }
         // A storage that refuses writes is checked read-only, and named (磁盘已满 / 存储为只读).
-        None => match first_run_private(&dir, &db)
-            .and_then(|()| Store::open_or_read_only(&db))
-            .and_then(|(s, refused)| Ok((s.health()?, refused)))
-        {
-            Ok((health, refused)) => {
-                if let Some(refused) = refused {
-                    let trouble = trouble::cause(&dir, &refused).unwrap_or(Trouble::Failing);
+        None => match health::of_database(&dir, &db) {
+            Ok((health, read_only)) => {
+                if let Some(trouble) = read_only {
                     problems.push(trouble.reading_only(lang, &dir));
                 }
                 damaged = health.quick_check != "ok";
@@ -87,8 +81,8 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
                 Some(health)
             }
             Err(err) => {
-                damaged = recovery::is_damage(&err);
-                problems.push(match trouble::cause(&dir, &err) {
+                damaged = err.damaged;
+                problems.push(match err.trouble {
                     Some(trouble) => trouble.cannot_open(lang, &dir),
                     None => err.to_string(),
                 });
@@ -189,16 +183,4 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
     } else {
         Outcome::Negative
     }
-}
-
-/// On a first run `check` creates the database, as the kiosk would: it makes the folder
-/// private first, as the kiosk does. An existing database is only reported on.
-fn first_run_private(dir: &Path, db: &Path) -> Result<(), StoreError> {
-    if db.exists() {
-        return Ok(());
-    }
-    data_folder::secure(dir, db).map_err(|source| StoreError::DataDir {
-        path: dir.to_path_buf(),
-        source,
-    })
 }

@@ -18,7 +18,6 @@ use crate::journeys::visitor::{self, Registered, WalkIn};
 use crate::journeys::worker::{self, PassOutcome, WhoAsks};
 use crate::journeys::JourneyError;
 use crate::journeys::{desk, resident};
-use crate::store::StoreError;
 
 pub const RECORD_LOOP_ENV: &str = "LOBBY_KIOSK_RECORD_LOOP";
 
@@ -26,8 +25,6 @@ pub const RECORD_LOOP_ENV: &str = "LOBBY_KIOSK_RECORD_LOOP";
 enum LoopError {
     #[error(transparent)]
     Journey(#[from] JourneyError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
     #[error("standard output: {0}")]
     Output(#[from] io::Error),
     #[error("the resident directory is empty: record-loop needs a unit to visit")]
@@ -55,18 +52,9 @@ pub fn seed_history(app: &App, days: u32) -> Outcome {
         eprintln!("seed-history is a benchmark command; set {SEED_HISTORY_ENV}=1 to run it");
         return Outcome::Usage;
     }
-    let five = crate::store::HistoryScale::FIVE_YEARS;
-    let rate = |n: u64| (n * u64::from(days)).div_ceil(five.days as u64).max(10);
-    let scale = crate::store::HistoryScale {
-        days: i64::from(days.max(1)),
-        visits: rate(five.visits),
-        passes: rate(five.passes),
-        tickets: rate(five.tickets),
-    };
     let started = std::time::Instant::now();
-    let result = app.store().seed_history(scale, app.now(), 8);
-    match result {
-        Ok(_) => {
+    match crate::journeys::bench_seed::seed_history(app, days) {
+        Ok(scale) => {
             outln!(
                 "seeded {} visits, {} passes, {} tickets over {} days in {:.1} s",
                 scale.visits,

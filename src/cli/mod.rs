@@ -324,7 +324,7 @@ fn run_kiosk(
     let outcome = with_app_checked(loaded.clone(), data_dir, Check::Background, |app| {
         run::run(app, args, started)
     });
-    match crate::store::integrity::guard_for(&db).and_then(|guard| guard.verdict()) {
+    match crate::journeys::health::integrity_verdict(&db) {
         Some(Err(found)) => {
             eprintln!(
                 "{}: {found}",

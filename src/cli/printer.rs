@@ -7,9 +7,10 @@ use super::{print_json, say, Outcome};
 use crate::app::App;
 use crate::config::PrinterDriverKind;
 use crate::journeys;
+use crate::journeys::lookup;
 use crate::journeys::reprint::{self, ReprintRefused};
 use crate::printing::test_slip;
-use crate::spool::{job, RetryPolicy};
+use crate::spool::RetryPolicy;
 
 #[derive(Debug, Subcommand)]
 pub enum PrinterCommand {
@@ -101,7 +102,7 @@ fn test(app: &App) -> Outcome {
     let now = app.now();
     let local = crate::domain::day::local_minute(now, app.config.tz());
     let slip = test_slip(&app.config.compound.name, &app.config.compound.hotline, &local);
-    let printed = match journeys::print_for(app, &slip, "test", 0, now) {
+    let printed = match journeys::print_for(app, &slip, journeys::RecordKind::Test, 0, now) {
         Ok(printing) => {
             app.wait_for_printing(std::time::Duration::from_secs(30));
             Ok(printing.printed())
@@ -229,9 +230,7 @@ fn retry(app: &App) -> Outcome {
     }
     let within = RetryPolicy::from_config(&app.config.printer).within;
     let now = app.now();
-    let found = app.with_store(|s| {
-        Ok::<_, crate::store::StoreError>((job::owed(s, within, now)?, job::left_to_staff(s, within, now)?))
-    });
+    let found = lookup::slips_owed(app, within, now);
     let (owed, left) = match found {
         Ok(found) => found,
         Err(err) => {
@@ -292,14 +291,12 @@ fn retry(app: &App) -> Outcome {
 
 fn queue(app: &App, failed: bool, limit: u32, json: bool) -> Outcome {
     let lang = app.config.language;
-    let found = app.with_store(|s| {
-        let jobs = if failed {
-            s.failed_print_jobs(limit)?
-        } else {
-            s.print_jobs(limit)?
-        };
-        Ok::<_, crate::store::StoreError>((s.print_queue_summary()?, jobs))
-    });
+    let jobs = if failed {
+        lookup::failed_print_jobs(app, limit)
+    } else {
+        lookup::print_jobs(app, limit)
+    };
+    let found = jobs.and_then(|jobs| Ok((lookup::print_queue_summary(app)?, jobs)));
     let (summary, jobs) = match found {
         Ok(found) => found,
         Err(err) => {

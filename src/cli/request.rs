@@ -7,7 +7,7 @@ use super::{print_json, say, Outcome};
 use crate::app::App;
 use crate::domain::field::preview;
 use crate::domain::mask::mask_phone;
-use crate::domain::request::{find_choice, RequestType};
+use crate::domain::request::find_choice;
 use crate::domain::sla::breach;
 use crate::domain::ticket::TicketStatus;
 use crate::journeys::lookup::{self, Ticket};
@@ -42,7 +42,7 @@ pub enum RequestCommand {
 }
 
 fn row(app: &App, t: &Ticket) -> serde_json::Value {
-    let kind = RequestType::parse(&t.request_type).unwrap_or(RequestType::Other);
+    let kind = t.request_type;
     let lang = app.config.language;
     serde_json::json!({
         "ticket": t.ticket_no, "unit": t.unit_no, "type": t.request_type,
@@ -70,8 +70,8 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                             if t.urgent { "!" } else { " " },
                             t.ticket_no,
                             t.unit_no,
-                            type_label(&t.request_type, lang),
-                            status_label(&t.status, lang),
+                            t.request_type.label(lang),
+                            t.status.label(lang),
                             mask_phone(&t.callback_phone)
                         );
                     }
@@ -104,7 +104,7 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                             outln!(
                                 "  {} {} {} {}",
                                 h.at.with_timezone(&app.config.tz()).format("%m-%d %H:%M"),
-                                status_label(&h.status, lang),
+                                h.status.label(lang),
                                 h.staff,
                                 h.note
                             );
@@ -139,7 +139,7 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                         "{} {} → {}",
                         say(lang, "已更新", "Updated"),
                         t.ticket_no,
-                        status_label(&t.status, lang)
+                        t.status.label(lang)
                     );
                     Outcome::Success
                 }
@@ -190,14 +190,4 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
             }
         }
     }
-}
-
-/// A stored ticket status as a person reads it (the stored text if it is unknown).
-fn status_label(status: &str, lang: crate::i18n::Lang) -> &str {
-    crate::domain::ticket::TicketStatus::parse(status).map_or(status, |s| s.label(lang))
-}
-
-/// A stored request type as a person reads it (the stored text if it is unknown).
-fn type_label(kind: &str, lang: crate::i18n::Lang) -> &str {
-    crate::domain::request::RequestType::parse(kind).map_or(kind, |t| t.label(lang))
 }

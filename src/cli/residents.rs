@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::{print_json, say, Outcome};
 use crate::app::App;
-use crate::directory::{self, DirectoryError};
 use crate::domain::mask::mask_phone;
+use crate::journeys::resident_directory::{self, DirectoryError, ImportError};
 
 #[derive(Debug, Subcommand)]
 pub enum ResidentsCommand {
@@ -56,14 +56,11 @@ pub fn run(app: &App, cmd: ResidentsCommand) -> Outcome {
                     return Outcome::Usage;
                 }
             };
-            let residents = match directory::parse_csv_in(&text, &app.unit_format, lang) {
-                Ok(r) => r,
-                Err(err) => {
+            match resident_directory::import_csv(app, &text) {
+                Err(ImportError::File(err)) => {
                     report_import_error(lang, &err, json);
-                    return Outcome::Negative;
+                    Outcome::Negative
                 }
-            };
-            match app.with_store(|s| s.replace_residents(&residents, app.now())) {
                 Ok(count) => {
                     let summary = crate::journeys::lookup::resident_summary(app).ok();
                     if json {
@@ -80,7 +77,7 @@ pub fn run(app: &App, cmd: ResidentsCommand) -> Outcome {
                     }
                     Outcome::Success
                 }
-                Err(err) => {
+                Err(ImportError::Store(err)) => {
                     eprintln!(
                         "{}: {err}",
                         say(

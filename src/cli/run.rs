@@ -69,12 +69,12 @@ pub fn run(app: Rc<App>, args: &RunArgs, started: Instant) -> Outcome {
     );
 
     // The whole-file check starts a second after the event loop, once the first frame is
-    // up, so it does not take the CPU from it (see `store::integrity`; a write before then
+    // up, so it does not take the CPU from it (see `journeys::health`; a write before then
     // runs the check itself). If it finds damage the window closes and `cli::run_kiosk`
     // recovers as a start would.
-    if let Some(guard) = crate::store::integrity::guard_for(&app.data_dir.join(crate::app::DB_FILE)) {
+    if let Some(check) = crate::journeys::health::integrity_check(&app.data_dir.join(crate::app::DB_FILE)) {
         slint::Timer::single_shot(std::time::Duration::from_secs(1), move || {
-            guard.start_in_background(|| {
+            check.start_in_background(|| {
                 let _ = slint::invoke_from_event_loop(|| {
                     let _ = slint::quit_event_loop();
                 });

@@ -164,7 +164,7 @@ pub fn run_roster(app: &App, print: bool, json: bool) -> Outcome {
         for l in &lines {
             outln!(
                 "{:<8} {:<16} {:<10} {:<6} {:<12} x{} {}",
-                l.kind,
+                l.kind.as_str(),
                 l.number,
                 l.unit,
                 l.name,
@@ -290,7 +290,9 @@ pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
     }
     if print {
         let slip = crate::journeys::daily::report_slip(app, &report);
-        if !crate::journeys::print_for(app, &slip, "report", 0, now).is_ok_and(|p| p.printed()) {
+        if !crate::journeys::print_for(app, &slip, crate::journeys::RecordKind::Report, 0, now)
+            .is_ok_and(|p| p.printed())
+        {
             eprintln!(
                 "{}",
                 say(

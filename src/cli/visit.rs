@@ -138,7 +138,7 @@ fn row(app: &App, v: &Visit) -> VisitRow {
         unit: v.unit_no.clone(),
         visitor: v.surname.clone(),
         phone: mask_phone(&v.phone),
-        visitor_type: v.visitor_type.clone(),
+        visitor_type: v.visitor_type.as_str().to_string(),
         party_size: v.party_size,
         status: v.status.as_str().to_string(),
         created_at: local(v.created_at),

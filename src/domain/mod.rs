@@ -15,6 +15,7 @@ pub mod idhash;
 pub mod mask;
 pub mod phone;
 pub mod pin;
+pub mod record_kind;
 pub mod request;
 pub mod sla;
 pub mod targets;

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::staff::{daily_report, DailyReport};
-use super::{print_for, JourneyError, Printing};
+use super::{print_for, JourneyError, Printing, RecordKind};
 use crate::app::App;
 use crate::printing::{Op, Slip, SlipKind};
 
@@ -46,7 +46,7 @@ pub fn ticket_lines(report: &DailyReport, lang: crate::i18n::Lang) -> Vec<String
         ),
     }];
     for (kind, n) in &report.tickets_by_type {
-        let label = crate::domain::request::RequestType::parse(kind).map_or(kind.as_str(), |t| t.label(lang));
+        let label = kind.label(lang);
         lines.push(format!("  {label} {n}"));
     }
     let rate = |label: &str, tally: &crate::domain::targets::Tally, value: Option<f64>, target: Option<f64>| {
@@ -148,7 +148,7 @@ pub fn print_if_due(app: &App, now: DateTime<Utc>) -> Result<Option<Printing>, J
     }
     app.store().set_meta(PRINTED_FOR_KEY, &today)?;
     let report = daily_report(app, local.date_naive(), now)?;
-    let printed = print_for(app, &report_slip(app, &report), "report", 0, now)?;
+    let printed = print_for(app, &report_slip(app, &report), RecordKind::Report, 0, now)?;
     app.store().audit(
         "kiosk",
         "report_auto_print",

@@ -7,12 +7,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::JourneyError;
+use super::{JourneyError, RecordKind};
 use crate::app::App;
 pub use crate::store::{
-    AuditEntry, DenyEntry, Handover, HandoverItem, HistoryEntry, Invite, JobState, NewWorker, OutboxSummary, Pass,
-    Permit, PermitStatus, PrintJobRecord, QueueSummary, Resident, ResidentSummary, StaffAccount, Ticket, Visit,
-    VisitStatus, Worker,
+    AuditEntry, DenyEntry, Handover, HandoverItem, HistoryEntry, Invite, JobState, NewWorker, OnSiteKind,
+    OutboxSummary, Pass, Permit, PermitStatus, PrintJobRecord, QueueSummary, Resident, ResidentSummary, StaffAccount,
+    Ticket, Visit, VisitStatus, Worker,
 };
 
 /// One read of the store on the app's connection, as a journey function.
@@ -51,10 +51,12 @@ look_up! {
     deny_list() -> Vec<DenyEntry>;
     /// Slips still owed (failed, not made good since), newest first.
     failed_print_jobs(limit: u32) -> Vec<PrintJobRecord>;
+    /// The newest print jobs, whatever their state.
+    print_jobs(limit: u32) -> Vec<PrintJobRecord>;
     /// What a print job was for, in a few words ("V20261127-0003").
-    print_record_label(record_kind: &str, record_id: i64) -> Option<String>;
+    print_record_label(record_kind: RecordKind, record_id: i64) -> Option<String>;
     print_job_state(id: i64) -> Option<JobState>;
-    last_print_job_for(record_kind: &str, record_id: i64) -> Option<i64>;
+    last_print_job_for(record_kind: RecordKind, record_id: i64) -> Option<i64>;
     print_queue_summary() -> QueueSummary;
     staff() -> Vec<StaffAccount>;
     staff_by_name(name: &str) -> Option<StaffAccount>;
@@ -63,4 +65,18 @@ look_up! {
     resident_summary() -> ResidentSummary;
     /// A unit of this compound's directory, for the keypad's example.
     example_unit() -> Option<String>;
+}
+
+/// How many owed slips a retry would send now (those younger than `within`), and the
+/// failed ones older than that, left to staff (`printer reprint`), newest first.
+pub fn slips_owed(
+    app: &App,
+    within: chrono::Duration,
+    now: DateTime<Utc>,
+) -> Result<(u32, Vec<PrintJobRecord>), JourneyError> {
+    let store = app.store();
+    Ok((
+        crate::spool::job::owed(&store, within, now)?,
+        crate::spool::job::left_to_staff(&store, within, now)?,
+    ))
 }

@@ -5,14 +5,20 @@
 //! adapters and the command line both call these functions, so the kiosk, the desk PC
 //! and the tests run one code path.
 
+pub mod backup;
+#[cfg(feature = "bench-data")]
+pub mod bench_seed;
 pub mod daily;
 pub mod desk;
 pub mod export;
 pub mod fleet_sync;
+pub mod health;
 pub mod lookup;
 pub mod permit;
+pub mod purge;
 pub mod reprint;
 pub mod resident;
+pub mod resident_directory;
 pub mod shift;
 pub mod staff;
 pub mod visitor;
@@ -27,6 +33,7 @@ use chrono::{DateTime, Utc};
 
 pub use crate::app::Printing;
 use crate::app::{App, AppError};
+pub use crate::domain::record_kind::RecordKind;
 pub use crate::notify::outbox::tell_desk_in;
 use crate::notify::Notice;
 use crate::printing::Slip;
@@ -78,7 +85,7 @@ pub fn probe_storage(app: &App, thorough: bool, now: DateTime<Utc>) -> Result<()
 pub fn print_for(
     app: &App,
     slip: &Slip,
-    record_kind: &str,
+    record_kind: RecordKind,
     record_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Printing, JourneyError> {

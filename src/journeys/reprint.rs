@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{JourneyError, Printing};
+use super::{JourneyError, Printing, RecordKind};
 use crate::app::App;
 
 /// Why a reprint was not sent.
@@ -29,7 +29,7 @@ pub fn reprint_pass(
     let Some(pass) = app.store().pass_by_no(pass_no)? else {
         return Ok(Err(ReprintRefused::NoSuchJob));
     };
-    let last = app.store().last_print_job_for("pass", pass.id)?;
+    let last = app.store().last_print_job_for(RecordKind::Pass, pass.id)?;
     match last {
         Some(job_id) => reprint_job(app, job_id, by, now),
         None => Ok(Err(ReprintRefused::NoSuchJob)),
@@ -47,13 +47,13 @@ pub fn reprint_job(
         return Ok(Err(ReprintRefused::NoSuchJob));
     };
     let record = &original.record;
-    if record.record_kind == "roster" {
+    if !record.record_kind.reprintable() {
         return Ok(Err(ReprintRefused::Roster));
     }
     if original.bytes.is_empty() {
         return Ok(Err(ReprintRefused::NothingKept));
     }
-    if record.record_kind == "pass" && app.store().pass_revoked(record.record_id)? {
+    if record.record_kind == RecordKind::Pass && app.store().pass_revoked(record.record_id)? {
         return Ok(Err(ReprintRefused::Revoked));
     }
     let new_id = app.with_store(|s| s.add_reprint_job(&original, by, now))?;

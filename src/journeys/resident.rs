@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{local_day, print_for, tell_desk, JourneyError, Printing};
+use super::{local_day, print_for, tell_desk, JourneyError, Printing, RecordKind};
 use crate::app::App;
 use crate::domain::field::{self, FieldError};
 use crate::domain::mask::mask_phone;
@@ -196,7 +196,7 @@ fn submit_in_unit(
     let after_hours = reopening != Reopening::Open;
     let new = NewTicket {
         unit_no: who.unit.clone(),
-        request_type: t.as_str().to_string(),
+        request_type: t,
         choice: request.choice.clone(),
         note,
         preferred_time: request.preferred_time.chars().take(20).collect(),
@@ -226,7 +226,7 @@ fn submit_in_unit(
         notice = notice.line(format!("留言 Note: {}", ticket.note));
     }
     tell_desk(app, &notice, now)?;
-    let printed = print_for(app, &ticket_slip(app, &ticket)?, "ticket", ticket.id, now)?;
+    let printed = print_for(app, &ticket_slip(app, &ticket)?, RecordKind::Ticket, ticket.id, now)?;
     Ok(Ok(Submitted {
         ticket,
         printed,
@@ -238,7 +238,7 @@ fn submit_in_unit(
 /// The ticket's slip: number, type, when to expect a response, a QR to check status.
 pub fn ticket_slip(app: &App, ticket: &Ticket) -> Result<Slip, JourneyError> {
     let lang = app.lang();
-    let t = RequestType::parse(&ticket.request_type).unwrap_or(RequestType::Other);
+    let t = ticket.request_type;
     let field = |zh: &str, en: &str, value: String| Op::Field {
         label: lang.pick(zh, en).to_string(),
         value,
@@ -410,7 +410,7 @@ pub fn update(
     let Some(ticket) = app.store().ticket_by_no(&normalise_ticket_number(ticket_no))? else {
         return Ok(Err(UpdateRefused::Unknown));
     };
-    let from = TicketStatus::parse(&ticket.status).unwrap_or(TicketStatus::Received);
+    let from = ticket.status;
     if !can_move(from, to) {
         return Ok(Err(UpdateRefused::NotAllowed { from, to }));
     }
@@ -418,7 +418,7 @@ pub fn update(
     // The change, its history line and its audit row are one unit of work.
     app.atomic(|| {
         app.store()
-            .set_ticket_status(ticket.id, to.as_str(), staff, &note, closes, now)?;
+            .set_ticket_status(ticket.id, to, staff, &note, closes, now)?;
         app.store()
             .audit(staff, "ticket_update", &ticket.ticket_no, to.as_str(), now)
     })?;

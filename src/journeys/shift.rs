@@ -12,7 +12,7 @@ use crate::domain::mask::mask_name;
 use crate::domain::request::RequestType;
 use crate::domain::ticket::TicketStatus;
 use crate::i18n::Lang;
-use crate::store::{Handover, HandoverItem, HandoverKind, JobState};
+use crate::store::{Handover, HandoverItem, HandoverKind, JobState, OnSiteKind};
 
 /// Notes are a few sentences for a colleague, not a report.
 pub const NOTES_MAX_CHARS: usize = crate::domain::field::HANDOVER_NOTES.max_chars;
@@ -54,7 +54,7 @@ pub fn open_items(app: &App, now: DateTime<Utc>) -> Result<Vec<HandoverItem>, Jo
             kind: HandoverKind::Ticket,
             number: t.ticket_no,
             unit: t.unit_no,
-            detail: format!("{}:{}", t.request_type, t.status),
+            detail: format!("{}:{}", t.request_type.as_str(), t.status.as_str()),
             at: Some(t.due_at),
         });
     }
@@ -74,10 +74,10 @@ pub fn open_items(app: &App, now: DateTime<Utc>) -> Result<Vec<HandoverItem>, Jo
             number: line.number,
             unit: line.unit,
             // The roster shows a visitor's surname as given; the record keeps it masked.
-            detail: if line.kind == "visitor" {
-                format!("{}:{}", line.kind, mask_name(&line.name))
+            detail: if line.kind == OnSiteKind::Visitor {
+                format!("{}:{}", line.kind.as_str(), mask_name(&line.name))
             } else {
-                format!("{}:{}", line.kind, line.name)
+                format!("{}:{}", line.kind.as_str(), line.name)
             },
             at: None,
         });
@@ -211,7 +211,7 @@ pub fn item_text(item: &HandoverItem, lang: Lang, tz: chrono_tz::Tz) -> String {
         ),
         HandoverKind::OnSite => format!(
             "{} {} {} {}",
-            if first == "visitor" {
+            if first == OnSiteKind::Visitor.as_str() {
                 lang.pick("在场访客", "Visitor on site")
             } else {
                 lang.pick("在场施工人员", "Worker on site")

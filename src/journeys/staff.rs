@@ -5,15 +5,13 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 
-use super::{print_for, JourneyError, Printing};
+use super::{print_for, JourneyError, Printing, RecordKind};
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
 use crate::domain::pin::{self, Gate, PinError, Schedule};
 use crate::domain::request::RequestType;
 use crate::domain::targets::{judge, Tally, Verdict};
-use crate::domain::ticket::{
-    satisfaction_rate, Satisfaction, SatisfactionCounts, TicketStatus, OVERALL_TARGET, RECEPTION_TARGET,
-};
+use crate::domain::ticket::{satisfaction_rate, Satisfaction, SatisfactionCounts, OVERALL_TARGET, RECEPTION_TARGET};
 use crate::printing::{Op, Slip, SlipKind};
 use crate::store::{OnSiteKind, PinCounter, StaffAccount, StoreError};
 
@@ -306,7 +304,7 @@ pub fn disable(app: &App, by: &str, name: &str, now: DateTime<Utc>) -> Result<Re
 /// Everyone on site now, from the local database alone: the evacuation roster.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct RosterLine {
-    pub kind: String,
+    pub kind: OnSiteKind,
     pub number: String,
     pub unit: String,
     pub name: String,
@@ -323,7 +321,7 @@ pub fn roster(app: &App, now: DateTime<Utc>) -> Result<Vec<RosterLine>, JourneyE
         .map(|row| {
             let worker = row.kind == OnSiteKind::Worker;
             RosterLine {
-                kind: if worker { "worker" } else { "visitor" }.into(),
+                kind: row.kind,
                 number: row.number,
                 unit: row.unit,
                 // A visitor gives only a surname; a worker's full name is masked. A pass
@@ -358,7 +356,7 @@ pub fn roster_slip(app: &App, lines: &[RosterLine], now: DateTime<Utc>) -> Slip 
         Op::Divider,
     ];
     for l in lines {
-        let kind = if l.kind == "visitor" {
+        let kind = if l.kind == OnSiteKind::Visitor {
             lang.pick("访客", "Visitor")
         } else {
             lang.pick("施工", "Worker")
@@ -415,7 +413,7 @@ pub fn retry_printing(app: &App, name: &str, now: DateTime<Utc>) -> Result<(), J
 pub fn print_roster(app: &App, now: DateTime<Utc>) -> Result<Printing, JourneyError> {
     let lines = roster(app, now)?;
     let slip = roster_slip(app, &lines, now);
-    match print_for(app, &slip, "roster", 0, now) {
+    match print_for(app, &slip, RecordKind::Roster, 0, now) {
         Err(e) if e.storage_unavailable() => Ok(if app.print(&slip).is_ok() {
             Printing::Printed
         } else {
@@ -434,7 +432,8 @@ pub struct DailyReport {
     pub passes: i64,
     /// Tickets received that day; equals `responses.total()`.
     pub tickets: i64,
-    pub tickets_by_type: Vec<(String, i64)>,
+    /// Per request type, in the order of their stored names.
+    pub tickets_by_type: Vec<(RequestType, i64)>,
     /// Every ticket of the day against its target: on time, late, pending (not due
     /// yet) and left out (cancelled or duplicate). The rate is on time / (on time + late).
     pub responses: Tally,
@@ -466,16 +465,16 @@ pub fn daily_report(app: &App, date: NaiveDate, now: DateTime<Utc>) -> Result<Da
     let store = app.store();
     let counts = store.day_counts(start, end)?;
     let tickets = store.tickets_between(start, end)?;
-    let mut by_type: std::collections::BTreeMap<String, i64> = Default::default();
+    let mut by_type: std::collections::BTreeMap<&str, (RequestType, i64)> = Default::default();
     for t in &tickets {
-        *by_type.entry(t.request_type.clone()).or_default() += 1;
+        by_type.entry(t.request_type.as_str()).or_insert((t.request_type, 0)).1 += 1;
     }
     let policy = &app.config.requests;
     let (mut responses, mut repairs) = (Tally::default(), Tally::default());
     for t in &tickets {
         let verdict = ticket_verdict(&store, policy, t, now)?;
         responses.add(verdict);
-        if t.request_type == "repair" || t.request_type == "emergency_repair" {
+        if matches!(t.request_type, RequestType::Repair | RequestType::EmergencyRepair) {
             repairs.add(verdict);
         }
     }
@@ -498,7 +497,7 @@ pub fn daily_report(app: &App, date: NaiveDate, now: DateTime<Utc>) -> Result<Da
         visits_held: counts.1,
         passes: counts.2,
         tickets: tickets.len() as i64,
-        tickets_by_type: by_type.into_iter().collect(),
+        tickets_by_type: by_type.into_values().collect(),
         responses,
         responses_on_time: responses.rate(),
         repairs,
@@ -529,12 +528,11 @@ pub fn ticket_verdict(
     t: &crate::store::Ticket,
     now: DateTime<Utc>,
 ) -> Result<Verdict, JourneyError> {
-    let kind = RequestType::parse(&t.request_type).unwrap_or(RequestType::Other);
+    let kind = t.request_type;
     let steps: Vec<_> = store
         .ticket_history(t.id)?
         .into_iter()
-        .filter_map(|h| TicketStatus::parse(&h.status).map(|s| (h.at, s)))
+        .map(|h| (h.at, h.status))
         .collect();
-    let current = TicketStatus::parse(&t.status).unwrap_or(TicketStatus::Received);
-    Ok(judge(kind, policy.due_for(kind, t.due_at), &steps, current, now))
+    Ok(judge(kind, policy.due_for(kind, t.due_at), &steps, t.status, now))
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::visitor_slip::visitor_slip;
-use super::{local_day, print_for, tell_desk, JourneyError, Printing};
+use super::{local_day, print_for, tell_desk, JourneyError, Printing, RecordKind};
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
 use crate::domain::phone::parse_mobile;
@@ -128,7 +128,7 @@ fn register_in_unit(app: &App, walk_in: &WalkIn, now: DateTime<Utc>) -> Result<R
         unit_no: unit,
         surname,
         phone: phone.as_str().to_string(),
-        visitor_type: walk_in.visitor_type.as_str().to_string(),
+        visitor_type: walk_in.visitor_type,
         party_size: walk_in.party_size,
         company,
         invite_id: None,
@@ -215,7 +215,7 @@ fn check_in_invite_in_unit(app: &App, code: &str, now: DateTime<Utc>) -> Result<
         unit_no: invite.unit_no.clone(),
         surname: invite.surname.clone(),
         phone: invite.phone.clone(),
-        visitor_type: VisitorType::Guest.as_str().to_string(),
+        visitor_type: VisitorType::Guest,
         party_size: 1,
         company: String::new(),
         invite_id: Some(invite.id),
@@ -309,7 +309,7 @@ pub fn expired_on(app: &App, id: i64, now: DateTime<Utc>) -> Result<Option<chron
 pub fn print_visit_slip(app: &App, visit: &Visit, now: DateTime<Utc>) -> Result<Printing, JourneyError> {
     let token = visit_token(app, visit)?;
     let slip = visitor_slip(app, visit, &token);
-    print_for(app, &slip, "visit", visit.id, now)
+    print_for(app, &slip, RecordKind::Visit, visit.id, now)
 }
 
 /// The signed token in a visit slip's QR code.
@@ -504,7 +504,7 @@ fn desk_notice(app: &App, kind: NoticeKind, visit: &Visit) -> Notice {
 
 pub(super) fn desk_notice_titled(app: &App, kind: NoticeKind, title: &str, visit: &Visit) -> Notice {
     let lang = crate::i18n::Lang::Zh;
-    let kind_label = VisitorType::parse(&visit.visitor_type).map_or("", |t| t.label(lang));
+    let kind_label = visit.visitor_type.label(lang);
     Notice::new(kind, title)
         .line(format!("{} · {}", app.config.compound.name, visit.visit_no))
         .line(format!("房号 Unit: {}", visit.unit_no))

@@ -6,6 +6,7 @@ use super::visitor::check_unit;
 use super::JourneyError;
 use crate::app::App;
 use crate::domain::phone::parse_mobile;
+use crate::domain::visitor::VisitorType;
 
 /// What the kiosk offers a phone number it has seen before.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,8 +15,8 @@ pub struct LastVisit {
     pub masked_phone: String,
     /// The unit visited last time, if it is still in the directory.
     pub unit: Option<String>,
-    /// The visitor type last time ("guest", "courier", ...).
-    pub visitor_type: String,
+    /// The visitor type last time.
+    pub visitor_type: VisitorType,
 }
 
 /// The latest visit by this phone, as an offer; `None` for a phone never seen.

@@ -3,7 +3,6 @@
 
 use crate::app::App;
 use crate::domain::mask::mask_phone;
-use crate::domain::visitor::VisitorType;
 use crate::printing::{Op, Slip, SlipKind};
 use crate::store::Visit;
 
@@ -17,8 +16,7 @@ pub fn visitor_slip(app: &App, visit: &Visit, token: &str) -> Slip {
         label: lang.pick(zh, en).to_string(),
         value,
     };
-    let kind =
-        VisitorType::parse(&visit.visitor_type).map_or(visit.visitor_type.clone(), |t| t.label(lang).to_string());
+    let kind = visit.visitor_type.label(lang).to_string();
     let mut ops = vec![
         Op::Title(app.config.compound_title(lang)),
         Op::Heading(lang.pick("访客凭条", "Visitor slip").to_string()),

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 pub use super::worker_slip::hours_text;
 use super::worker_slip::{pass_slip, permit_slip};
-use super::{print_for, tell_desk, JourneyError, Printing};
+use super::{print_for, tell_desk, JourneyError, Printing, RecordKind};
 use crate::app::App;
 use crate::domain::hours::{may_issue, windows_for, Refusal};
 use crate::domain::mask::{mask_name, mask_phone};
@@ -160,7 +160,7 @@ pub fn print_pass(
 ) -> Result<Printing, JourneyError> {
     let token = pass_token(app, pass, permit)?;
     let slip = pass_slip(app, pass, permit, worker, &token);
-    print_for(app, &slip, "pass", pass.id, now)
+    print_for(app, &slip, RecordKind::Pass, pass.id, now)
 }
 
 pub fn pass_token(app: &App, pass: &Pass, permit: &Permit) -> Result<String, JourneyError> {
@@ -305,5 +305,5 @@ pub fn print_permit(app: &App, permit: &Permit, now: DateTime<Utc>) -> Result<Pr
     };
     let token = token::sign(&app.keys.signing, &payload)?;
     let slip = permit_slip(app, permit, &token);
-    print_for(app, &slip, "permit", permit.id, now)
+    print_for(app, &slip, RecordKind::Permit, permit.id, now)
 }

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::SpoolError;
+use crate::domain::record_kind::RecordKind;
 use crate::notify::{Notice, NoticeKind};
 use crate::printing::{DriverError, PrintJob, PrinterDriver, PrinterState, SlipKind};
 use crate::store::{JobState, Store, StoreError};
@@ -67,10 +68,10 @@ pub fn run(
     store.finish_print_job(job_id, error.as_deref(), now())?;
     if let Err(err) = &result {
         if !retry {
-            tell_desk_not_printed(store, &current.record.record_kind, current.record.record_id, err, now())?;
+            tell_desk_not_printed(store, current.record.record_kind, current.record.record_id, err, now())?;
         }
     } else if retry && current.record.reprint_of.is_none() {
-        let label = store.print_record_label(&current.record.record_kind, current.record.record_id)?;
+        let label = store.print_record_label(current.record.record_kind, current.record.record_id)?;
         let notice = Notice::new(
             NoticeKind::PrinterFault,
             "打印机已恢复，补打的凭条已出 Printer back; slip printed",
@@ -120,12 +121,9 @@ pub fn left_to_staff(
     Ok(store
         .failed_print_jobs(u32::MAX)?
         .into_iter()
-        .filter(|j| j.created_at < since && RETRIED_KINDS.contains(&j.record_kind.as_str()))
+        .filter(|j| j.created_at < since && j.record_kind.retried())
         .collect())
 }
-
-/// The records whose slips are retried (see `Store::next_retryable_job`).
-const RETRIED_KINDS: [&str; 4] = ["visit", "pass", "ticket", "permit"];
 
 /// Sends the slips still owed (see [`Store::next_retryable_job`]), oldest first and each
 /// once, until one does not print (the printer is down again: the rest wait for the next
@@ -178,19 +176,20 @@ fn describe(err: &DriverError) -> String {
 
 fn tell_desk_not_printed(
     store: &Store,
-    record_kind: &str,
+    record_kind: RecordKind,
     record_id: i64,
     err: &DriverError,
     now: DateTime<Utc>,
 ) -> Result<(), SpoolError> {
     let title = match record_kind {
-        "visit" => "访客凭条未能打印 Visitor slip did not print",
-        "pass" => "通行证未能打印 Pass did not print",
-        "ticket" => "服务单回执未能打印 Request slip did not print",
-        "permit" => "装修备案单未能打印 Permit slip did not print",
-        _ => "凭条未能打印 A slip did not print",
+        RecordKind::Visit => "访客凭条未能打印 Visitor slip did not print",
+        RecordKind::Pass => "通行证未能打印 Pass did not print",
+        RecordKind::Ticket => "服务单回执未能打印 Request slip did not print",
+        RecordKind::Permit => "装修备案单未能打印 Permit slip did not print",
+        RecordKind::Roster | RecordKind::Report | RecordKind::Test => "凭条未能打印 A slip did not print",
     };
-    let mut notice = Notice::new(NoticeKind::SlipNotPrinted, title).urgent(matches!(record_kind, "visit" | "pass"));
+    let mut notice = Notice::new(NoticeKind::SlipNotPrinted, title)
+        .urgent(matches!(record_kind, RecordKind::Visit | RecordKind::Pass));
     if let Some(label) = store.print_record_label(record_kind, record_id)? {
         notice = notice.line(label);
     }
@@ -235,7 +234,14 @@ mod tests {
             .unwrap()
             .to_utc();
         let id = kiosk
-            .add_print_job("visitor", ("visit", 1), b"\x1b@slip", "hash", None, now)
+            .add_print_job(
+                "visitor",
+                (crate::domain::record_kind::RecordKind::Visit, 1),
+                b"\x1b@slip",
+                "hash",
+                None,
+                now,
+            )
             .unwrap();
         assert!(
             desk.claim_print_job(id, "desk", now).unwrap(),

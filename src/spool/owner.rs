@@ -82,10 +82,24 @@ mod tests {
             .unwrap()
             .to_utc();
         let ours = store
-            .add_print_job("visitor", ("visit", 1), b"slip", "h", None, now)
+            .add_print_job(
+                "visitor",
+                (crate::domain::record_kind::RecordKind::Visit, 1),
+                b"slip",
+                "h",
+                None,
+                now,
+            )
             .unwrap();
         let theirs = store
-            .add_print_job("visitor", ("visit", 2), b"slip", "h", None, now)
+            .add_print_job(
+                "visitor",
+                (crate::domain::record_kind::RecordKind::Visit, 2),
+                b"slip",
+                "h",
+                None,
+                now,
+            )
             .unwrap();
         assert!(store.claim_print_job(ours, &tag(), now).unwrap());
         assert!(store.claim_print_job(theirs, "999999999:1", now).unwrap());

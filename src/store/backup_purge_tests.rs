@@ -1,6 +1,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::*;
+use crate::domain::ticket::TicketStatus;
 use crate::store::{NewInvite, NewPermit, NewVisit, NewWorker, VisitStatus};
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -16,7 +17,7 @@ fn new_visit(status: VisitStatus, company: &str, phone: &str) -> NewVisit {
         unit_no: "3-2-1201".into(),
         surname: "王".into(),
         phone: phone.into(),
-        visitor_type: "courier".into(),
+        visitor_type: crate::domain::visitor::VisitorType::Courier,
         party_size: 1,
         company: company.into(),
         invite_id: None,
@@ -337,10 +338,24 @@ fn fixture(store: &mut Store) -> Fixture {
     let kept_notices = vec![notice(store, 29, true), notice(store, 400, false)];
 
     let gone_job = store
-        .add_print_job("visitor", ("visit", 1), b"slip", "h", None, now() - Duration::days(91))
+        .add_print_job(
+            "visitor",
+            (crate::domain::record_kind::RecordKind::Visit, 1),
+            b"slip",
+            "h",
+            None,
+            now() - Duration::days(91),
+        )
         .unwrap();
     let kept_job = store
-        .add_print_job("visitor", ("visit", 2), b"slip", "h", None, now() - Duration::days(89))
+        .add_print_job(
+            "visitor",
+            (crate::domain::record_kind::RecordKind::Visit, 2),
+            b"slip",
+            "h",
+            None,
+            now() - Duration::days(89),
+        )
         .unwrap();
 
     let invite = |store: &mut Store, code: &str, last_day: NaiveDate| {
@@ -493,12 +508,12 @@ fn huge_retention_periods_do_not_panic() {
     assert_eq!(report.total(), 0);
 }
 
-fn add_ticket(store: &mut Store, received: DateTime<Utc>, status: Option<&str>, phone: &str) -> i64 {
+fn add_ticket(store: &mut Store, received: DateTime<Utc>, status: Option<TicketStatus>, phone: &str) -> i64 {
     let ticket = store
         .insert_ticket(
             &crate::store::NewTicket {
                 unit_no: "3-2-1201".into(),
-                request_type: "repair".into(),
+                request_type: crate::domain::request::RequestType::Repair,
                 choice: "water".into(),
                 note: String::new(),
                 preferred_time: String::new(),
@@ -512,7 +527,7 @@ fn add_ticket(store: &mut Store, received: DateTime<Utc>, status: Option<&str>, 
         .unwrap();
     if let Some(status) = status {
         store
-            .set_ticket_status(ticket.id, status, "desk", "", status == "closed", received)
+            .set_ticket_status(ticket.id, status, "desk", "", status == TicketStatus::Closed, received)
             .unwrap();
     }
     store
@@ -550,9 +565,14 @@ fn add_ended_permit(store: &mut Store, code: &str, end: NaiveDate) -> i64 {
 fn finished_tickets_and_ended_permits_go_by_their_own_retention() {
     let mut store = Store::open_in_memory().unwrap();
     let old = now() - Duration::days(800);
-    let gone = add_ticket(&mut store, old, Some("closed"), "13811110000");
+    let gone = add_ticket(&mut store, old, Some(TicketStatus::Closed), "13811110000");
     let still_open = add_ticket(&mut store, old, None, "13811110001");
-    let recent = add_ticket(&mut store, now() - Duration::days(100), Some("closed"), "13811110002");
+    let recent = add_ticket(
+        &mut store,
+        now() - Duration::days(100),
+        Some(TicketStatus::Closed),
+        "13811110002",
+    );
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
     let ended = add_ended_permit(&mut store, "11111111", d(2025, 1, 31));
     let running = add_ended_permit(&mut store, "22222222", d(2026, 5, 31));

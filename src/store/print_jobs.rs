@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::permits::PASS_STANDS;
 use super::staff::insert_audit;
 use super::{parse_ts, ts, Store, StoreError};
+use crate::domain::record_kind::RecordKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,7 +41,7 @@ impl JobState {
 pub struct PrintJobRecord {
     pub id: i64,
     pub slip_kind: String,
-    pub record_kind: String,
+    pub record_kind: RecordKind,
     pub record_id: i64,
     pub bytes_hash: String,
     pub state: String,
@@ -87,7 +88,8 @@ fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrintJobRecord> {
     Ok(PrintJobRecord {
         id: r.get(0)?,
         slip_kind: r.get(1)?,
-        record_kind: r.get(2)?,
+        // A kind this kiosk does not know reads as a test slip: never retried, no label.
+        record_kind: RecordKind::parse(&r.get::<_, String>(2)?).unwrap_or(RecordKind::Test),
         record_id: r.get(3)?,
         bytes_hash: r.get(4)?,
         state: r.get(5)?,
@@ -158,7 +160,7 @@ static COUNT_RETRYABLE: LazyLock<String> =
 fn insert_job(
     conn: &rusqlite::Connection,
     slip_kind: &str,
-    record: (&str, i64),
+    record: (RecordKind, i64),
     bytes: &[u8],
     bytes_hash: &str,
     reprint_of: Option<i64>,
@@ -168,7 +170,15 @@ fn insert_job(
         "INSERT INTO print_jobs(slip_kind, record_kind, record_id, bytes_hash, state, created_at, updated_at,
                                 bytes, reprint_of)
          VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5, ?6, ?7)",
-        (slip_kind, record.0, record.1, bytes_hash, ts(now), bytes, reprint_of),
+        (
+            slip_kind,
+            record.0.as_str(),
+            record.1,
+            bytes_hash,
+            ts(now),
+            bytes,
+            reprint_of,
+        ),
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -178,7 +188,7 @@ impl Store {
     pub fn add_print_job(
         &self,
         slip_kind: &str,
-        record: (&str, i64),
+        record: (RecordKind, i64),
         bytes: &[u8],
         bytes_hash: &str,
         reprint_of: Option<i64>,
@@ -196,7 +206,7 @@ impl Store {
         let id = insert_job(
             &tx,
             &o.slip_kind,
-            (&o.record_kind, o.record_id),
+            (o.record_kind, o.record_id),
             &original.bytes,
             &o.bytes_hash,
             Some(o.id),
@@ -333,11 +343,11 @@ impl Store {
     }
 
     /// The newest job for a record (the one a staff reprint copies).
-    pub fn last_print_job_for(&self, record_kind: &str, record_id: i64) -> Result<Option<i64>, StoreError> {
+    pub fn last_print_job_for(&self, record_kind: RecordKind, record_id: i64) -> Result<Option<i64>, StoreError> {
         let mut stmt = self
             .conn()
             .prepare("SELECT max(id) FROM print_jobs WHERE record_kind = ?1 AND record_id = ?2")?;
-        Ok(stmt.query_row((record_kind, record_id), |r| r.get(0))?)
+        Ok(stmt.query_row((record_kind.as_str(), record_id), |r| r.get(0))?)
     }
 
     pub fn print_jobs(&self, limit: u32) -> Result<Vec<PrintJobRecord>, StoreError> {
@@ -399,15 +409,15 @@ impl Store {
     }
 
     /// How the desk recognises a job's record: its number and unit, never a phone.
-    pub fn print_record_label(&self, record_kind: &str, record_id: i64) -> Result<Option<String>, StoreError> {
+    pub fn print_record_label(&self, record_kind: RecordKind, record_id: i64) -> Result<Option<String>, StoreError> {
         let sql = match record_kind {
-            "visit" => "SELECT visit_no || ' ' || unit_no FROM visits WHERE id = ?1",
-            "pass" => {
+            RecordKind::Visit => "SELECT visit_no || ' ' || unit_no FROM visits WHERE id = ?1",
+            RecordKind::Pass => {
                 "SELECT p.pass_no || ' ' || m.unit_no FROM passes p JOIN permits m ON m.id = p.permit_id WHERE p.id = ?1"
             }
-            "ticket" => "SELECT ticket_no || ' ' || unit_no FROM tickets WHERE id = ?1",
-            "permit" => "SELECT code || ' ' || unit_no FROM permits WHERE id = ?1",
-            _ => return Ok(None),
+            RecordKind::Ticket => "SELECT ticket_no || ' ' || unit_no FROM tickets WHERE id = ?1",
+            RecordKind::Permit => "SELECT code || ' ' || unit_no FROM permits WHERE id = ?1",
+            RecordKind::Roster | RecordKind::Report | RecordKind::Test => return Ok(None),
         };
         let mut stmt = self.conn().prepare(sql)?;
         let mut rows = stmt.query_map([record_id], |r| r.get::<_, String>(0))?;
@@ -425,11 +435,11 @@ impl Store {
 
     /// The state of the newest job for a record: what a screen waiting for that record's
     /// slip looks at.
-    pub fn slip_state(&self, record_kind: &str, record_id: i64) -> Result<Option<JobState>, StoreError> {
+    pub fn slip_state(&self, record_kind: RecordKind, record_id: i64) -> Result<Option<JobState>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT state FROM print_jobs WHERE record_kind = ?1 AND record_id = ?2 ORDER BY id DESC LIMIT 1",
         )?;
-        let mut rows = stmt.query_map((record_kind, record_id), |r| r.get::<_, String>(0))?;
+        let mut rows = stmt.query_map((record_kind.as_str(), record_id), |r| r.get::<_, String>(0))?;
         Ok(rows.next().transpose()?.and_then(|s| JobState::parse(&s)))
     }
 }
@@ -446,7 +456,14 @@ mod tests {
 
     fn job(store: &Store, kind: &str, record: i64, min: i64) -> i64 {
         store
-            .add_print_job("visitor", (kind, record), b"\x1b@slip", "hash", None, at(min))
+            .add_print_job(
+                "visitor",
+                (RecordKind::parse(kind).unwrap(), record),
+                b"\x1b@slip",
+                "hash",
+                None,
+                at(min),
+            )
             .unwrap()
     }
 
@@ -554,6 +571,6 @@ mod tests {
             )
             .unwrap();
         assert!(store.add_reprint_job(&original, "王芳", at(2)).is_err());
-        assert_eq!(store.last_print_job_for("pass", 7).unwrap(), Some(again));
+        assert_eq!(store.last_print_job_for(RecordKind::Pass, 7).unwrap(), Some(again));
     }
 }

@@ -7,10 +7,21 @@ use chrono::{DateTime, Utc};
 use super::{parse_ts, ts, Store, StoreError};
 
 /// Who a roster line is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OnSiteKind {
     Visitor,
     Worker,
+}
+
+impl OnSiteKind {
+    /// The word the roster's `--json` and a handover's record use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OnSiteKind::Visitor => "visitor",
+            OnSiteKind::Worker => "worker",
+        }
+    }
 }
 
 /// One person (or party) on site now.

@@ -63,14 +63,15 @@ const COURIERS: u64 = 3_000;
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱",
 ];
+/// Request types as the kiosk stores them (`RequestType::as_str`), with a choice each.
 const REQUEST_TYPES: &[(&str, &str)] = &[
     ("repair", "水龙头漏水"),
     ("repair", "灯不亮"),
     ("emergency_repair", "水管爆裂"),
-    ("cleaning", "楼道清洁"),
+    ("housekeeping", "楼道清洁"),
     ("complaint", "噪音"),
-    ("parking", "车位"),
-    ("consult", "物业费"),
+    ("other", "车位"),
+    ("other", "物业费"),
 ];
 
 fn unit(rng: &mut StdRng) -> String {

@@ -5,11 +5,13 @@ use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
 use super::{parse_ts, ts, Store, StoreError};
+use crate::domain::request::RequestType;
+use crate::domain::ticket::TicketStatus;
 
 #[derive(Debug, Clone)]
 pub struct NewTicket {
     pub unit_no: String,
-    pub request_type: String,
+    pub request_type: RequestType,
     pub choice: String,
     pub note: String,
     pub preferred_time: String,
@@ -23,14 +25,14 @@ pub struct Ticket {
     pub id: i64,
     pub ticket_no: String,
     pub unit_no: String,
-    pub request_type: String,
+    pub request_type: RequestType,
     pub choice: String,
     pub note: String,
     pub preferred_time: String,
     #[serde(skip)]
     pub callback_phone: String,
     pub urgent: bool,
-    pub status: String,
+    pub status: TicketStatus,
     pub received_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
     pub responded_at: Option<DateTime<Utc>>,
@@ -40,7 +42,7 @@ pub struct Ticket {
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
-    pub status: String,
+    pub status: TicketStatus,
     pub staff: String,
     pub note: String,
 }
@@ -57,13 +59,13 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
         id: r.get(0)?,
         ticket_no: r.get(1)?,
         unit_no: r.get(2)?,
-        request_type: r.get(3)?,
+        request_type: RequestType::parse(&r.get::<_, String>(3)?).unwrap_or(RequestType::Other),
         choice: r.get(4)?,
         note: r.get(5)?,
         preferred_time: r.get(6)?,
         callback_phone: r.get(7)?,
         urgent: r.get(8)?,
-        status: r.get(9)?,
+        status: TicketStatus::parse(&r.get::<_, String>(9)?).unwrap_or(TicketStatus::Received),
         received_at: t(10)?.unwrap_or_default(),
         due_at: t(11)?.unwrap_or_default(),
         responded_at: t(12)?,
@@ -89,7 +91,7 @@ impl Store {
             rusqlite::params![
                 ticket_no,
                 new.unit_no,
-                new.request_type,
+                new.request_type.as_str(),
                 new.choice,
                 new.note,
                 new.preferred_time,
@@ -145,7 +147,7 @@ impl Store {
                 let at: String = r.get(0)?;
                 Ok(HistoryEntry {
                     at: parse_ts(&at).unwrap_or_default(),
-                    status: r.get(1)?,
+                    status: TicketStatus::parse(&r.get::<_, String>(1)?).unwrap_or(TicketStatus::Received),
                     staff: r.get(2)?,
                     note: r.get(3)?,
                 })
@@ -161,7 +163,7 @@ impl Store {
     pub fn set_ticket_status(
         &mut self,
         id: i64,
-        status: &str,
+        status: TicketStatus,
         staff: &str,
         note: &str,
         closes: bool,
@@ -174,11 +176,11 @@ impl Store {
                  responded_at = COALESCE(responded_at, CASE WHEN ?2 NOT IN ('received', 'cancelled') THEN ?3 END),
                  closed_at = CASE WHEN ?4 THEN ?3 ELSE closed_at END
              WHERE id = ?1",
-            (id, status, &at, closes),
+            (id, status.as_str(), &at, closes),
         )?;
         tx.execute(
             "INSERT INTO ticket_history(ticket_id, at, status, staff, note) VALUES (?1, ?2, ?3, ?4, ?5)",
-            (id, &at, status, staff, note),
+            (id, &at, status.as_str(), staff, note),
         )?;
         tx.commit()?;
         Ok(())

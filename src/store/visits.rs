@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::{parse_ts, ts, Store, StoreError};
+use crate::domain::visitor::VisitorType;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -79,7 +80,7 @@ pub struct NewVisit {
     pub unit_no: String,
     pub surname: String,
     pub phone: String,
-    pub visitor_type: String,
+    pub visitor_type: VisitorType,
     pub party_size: u32,
     pub company: String,
     pub invite_id: Option<i64>,
@@ -98,7 +99,7 @@ pub struct Visit {
     pub surname: String,
     #[serde(skip)]
     pub phone: String,
-    pub visitor_type: String,
+    pub visitor_type: VisitorType,
     pub party_size: u32,
     pub company: String,
     pub invite_id: Option<i64>,
@@ -129,7 +130,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Visit> {
         unit_no: r.get(2)?,
         surname: r.get(3)?,
         phone: r.get(4)?,
-        visitor_type: r.get(5)?,
+        visitor_type: VisitorType::parse(&r.get::<_, String>(5)?).unwrap_or(VisitorType::Guest),
         party_size: r.get(6)?,
         company: r.get(7)?,
         invite_id: r.get(8)?,
@@ -183,7 +184,7 @@ impl Store {
                 new.unit_no,
                 new.surname,
                 new.phone,
-                new.visitor_type,
+                new.visitor_type.as_str(),
                 new.party_size,
                 new.company,
                 new.invite_id,

@@ -16,7 +16,6 @@ use crate::app::App;
 use crate::domain::mask::mask_phone;
 use crate::domain::request::{find_choice, quick_choices, safety_note, RequestType};
 use crate::domain::sla::Reopening;
-use crate::domain::ticket::TicketStatus;
 use crate::i18n::Lang;
 use crate::journeys::resident::{self as flow, Identification, Identified, Request, Submitted};
 use crate::journeys::JourneyError;
@@ -342,20 +341,19 @@ impl ResidentJourney {
         let lang = self.lang(window);
         match flow::lookup(&self.app, number, digits, self.app.now()) {
             Ok(Some(status)) => {
-                let label = |s: &str| TicketStatus::parse(s).map_or(s.to_string(), |t| t.label(lang).to_string());
                 let entries: Vec<TimelineEntry> = status
                     .history
                     .iter()
                     .map(|h| TimelineEntry {
                         time: self.local(h.at).into(),
-                        status: label(&h.status).into(),
+                        status: h.status.label(lang).into(),
                         note: h.note.as_str().into(),
                     })
                     .collect();
                 a.set_timeline(ModelRc::new(VecModel::from(entries)));
                 a.set_ticket_no(status.ticket.ticket_no.as_str().into());
-                a.set_status_label(label(&status.ticket.status).into());
-                a.set_status_done(TicketStatus::parse(&status.ticket.status).is_some_and(TicketStatus::work_done));
+                a.set_status_label(status.ticket.status.label(lang).into());
+                a.set_status_done(status.ticket.status.work_done());
                 a.set_problem(ResidentProblem::None);
                 a.set_step(ResidentStep::Status);
             }

@@ -11,7 +11,7 @@ use slint::{ComponentHandle, SharedString};
 use super::print_watch::PrintWatch;
 use super::staff_models::{fill, next_step};
 use super::staff_permit::{self, Desk, PermitDraft};
-use super::{AppWindow, HandoverStep, PinProblem, StaffAdapter, StaffStep, StaffTab};
+use super::{AppWindow, DenyStep, HandoverStep, PinProblem, StaffAdapter, StaffStep, StaffTab};
 use crate::app::{App, Printing};
 use crate::i18n::Lang;
 use crate::journeys::desk::{self, CancelReason, DeskRefused};
@@ -164,7 +164,7 @@ impl StaffMode {
         a.set_handover_step(HandoverStep::View);
         a.set_notes_typed(SharedString::new());
         a.set_ack_pin_typed(SharedString::new());
-        a.set_deny_step(0);
+        a.set_deny_step(DenyStep::List);
         a.set_deny_phone_typed(SharedString::new());
         a.set_deny_reason_typed(SharedString::new());
         a.set_exit_confirm(false);
@@ -294,7 +294,7 @@ impl StaffMode {
         let now = self.app.now();
         let lang = self.lang(window);
         let status = lookup::ticket_by_no(&self.app, number).ok().flatten().map(|t| t.status);
-        let next = status.as_deref().and_then(|s| next_step(s).1);
+        let next = status.and_then(|s| next_step(s).1);
         let ok = match next {
             Some(to) => matches!(resident::update(&self.app, number, to, &name, "", now), Ok(Ok(_))),
             None => false,
@@ -447,7 +447,7 @@ impl StaffMode {
         a.set_message(SharedString::new());
         a.set_deny_phone_typed(SharedString::new());
         a.set_deny_reason_typed(SharedString::new());
-        a.set_deny_step(1);
+        a.set_deny_step(DenyStep::Phone);
     }
 
     fn deny_add(&self, window: &AppWindow, phone: &str, reason: &str) {
@@ -456,7 +456,7 @@ impl StaffMode {
         let a = window.global::<StaffAdapter>();
         match desk::deny_add(&self.app, &name, phone, reason, self.app.now()) {
             Ok(Ok(())) => {
-                a.set_deny_step(0);
+                a.set_deny_step(DenyStep::List);
                 a.set_deny_phone_typed(SharedString::new());
                 a.set_deny_reason_typed(SharedString::new());
                 self.say(
@@ -465,7 +465,7 @@ impl StaffMode {
                 );
             }
             Ok(Err(DeskRefused::BadPhone)) => {
-                a.set_deny_step(1);
+                a.set_deny_step(DenyStep::Phone);
                 self.say(window, refusal(lang, DeskRefused::BadPhone));
             }
             Ok(Err(why)) => self.say(window, refusal(lang, why)),

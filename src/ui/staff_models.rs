@@ -10,11 +10,9 @@ use super::{
 };
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
-use crate::domain::request::RequestType;
 use crate::domain::ticket::{desk_next, TicketStatus};
-use crate::domain::visitor::VisitorType;
 use crate::i18n::Lang;
-use crate::journeys::lookup::{self, Handover, HandoverItem, PermitStatus};
+use crate::journeys::lookup::{self, Handover, HandoverItem, OnSiteKind, PermitStatus};
 use crate::journeys::{shift, staff};
 
 pub(super) fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
@@ -23,8 +21,8 @@ pub(super) fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
 
 /// The one step the dashboard offers for a ticket in this status, and where it leads.
 /// The lifecycle is `domain::ticket`'s; this only names its step for the button.
-pub fn next_step(status: &str) -> (TicketStep, Option<TicketStatus>) {
-    let next = TicketStatus::parse(status).and_then(desk_next);
+pub fn next_step(status: TicketStatus) -> (TicketStep, Option<TicketStatus>) {
+    let next = desk_next(status);
     let step = match next {
         Some(TicketStatus::Dispatched) => TicketStep::Dispatch,
         Some(TicketStatus::InProgress) => TicketStep::Start,
@@ -70,7 +68,7 @@ fn fill_today(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, lang: Lang) {
             number: v.visit_no.into(),
             unit: v.unit_no.into(),
             visitor: mask_name(&v.surname).into(),
-            kind: VisitorType::parse(&v.visitor_type).map_or("", |t| t.label(lang)).into(),
+            kind: v.visitor_type.label(lang).into(),
             held: v.hold_reason.is_some(),
             reason: v.hold_reason.unwrap_or_default().into(),
             since: hm(v.created_at).into(),
@@ -83,7 +81,7 @@ fn fill_today(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, lang: Lang) {
     let on_site: Vec<OnSiteLine> = roster
         .into_iter()
         .map(|l| OnSiteLine {
-            kind: if l.kind == "visitor" {
+            kind: if l.kind == OnSiteKind::Visitor {
                 lang.pick("访客", "Visitor")
             } else {
                 lang.pick("施工", "Worker")
@@ -107,11 +105,9 @@ fn fill_today(a: &StaffAdapter<'_>, app: &App, now: DateTime<Utc>, lang: Lang) {
             OpenTicket {
                 number: t.ticket_no.into(),
                 unit: t.unit_no.into(),
-                kind: RequestType::parse(&t.request_type).map_or("", |r| r.label(lang)).into(),
-                status: TicketStatus::parse(&t.status)
-                    .map_or(t.status.clone(), |s| s.label(lang).to_string())
-                    .into(),
-                next: next_step(&t.status).0,
+                kind: t.request_type.label(lang).into(),
+                status: t.status.label(lang).into(),
+                next: next_step(t.status).0,
                 due: hm(t.due_at).into(),
                 overdue,
                 urgent: t.urgent,

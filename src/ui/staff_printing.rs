@@ -50,7 +50,7 @@ pub fn fill_printing(window: &AppWindow, app: &App, lang: Lang) {
         .unwrap_or_default()
         .into_iter()
         .map(|j| {
-            let label = lookup::print_record_label(app, &j.record_kind, j.record_id)
+            let label = lookup::print_record_label(app, j.record_kind, j.record_id)
                 .ok()
                 .flatten()
                 .unwrap_or_default();
@@ -65,7 +65,7 @@ pub fn fill_printing(window: &AppWindow, app: &App, lang: Lang) {
                     j.attempts
                 )
                 .into(),
-                can_reprint: j.record_kind != "roster",
+                can_reprint: j.record_kind.reprintable(),
             }
         })
         .collect();

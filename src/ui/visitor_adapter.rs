@@ -103,7 +103,7 @@ impl VisitorJourney {
             set(&a, "".into());
         }
         a.set_surname("".into());
-        a.set_visitor_type("guest".into());
+        a.set_visitor_type(VisitorType::Guest.as_str().into());
         a.set_party_size(1);
         a.set_company("".into());
         a.set_visit_no("".into());
@@ -170,9 +170,7 @@ impl VisitorJourney {
             Ok(Some(last)) => {
                 a.set_returning_name(last.surname.as_str().into());
                 a.set_last_unit(last.unit.clone().unwrap_or_default().into());
-                if let Some(kind) = VisitorType::parse(&last.visitor_type) {
-                    a.set_visitor_type(kind.as_str().into());
-                }
+                a.set_visitor_type(last.visitor_type.as_str().into());
                 let mut draft = self.draft.borrow_mut();
                 draft.returning = Some(last);
                 draft.surname.clear();
@@ -210,7 +208,7 @@ impl VisitorJourney {
             }
             ReturningAnswer::NotMe => {
                 self.draft.borrow_mut().surname.clear();
-                a.set_visitor_type("guest".into());
+                a.set_visitor_type(VisitorType::Guest.as_str().into());
                 a.set_step(VisitorStep::Unit);
             }
         }
@@ -334,7 +332,7 @@ impl VisitorJourney {
                     let printing = if v.printed_at.is_some() {
                         Printing::Printed
                     } else {
-                        match lookup::last_print_job_for(&app, "visit", v.id) {
+                        match lookup::last_print_job_for(&app, crate::journeys::RecordKind::Visit, v.id) {
                             Ok(Some(job_id)) => Printing::Pending(job_id),
                             _ => Printing::Failed,
                         }

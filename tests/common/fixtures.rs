@@ -117,7 +117,7 @@ pub fn repair_ticket(app: &App, now: DateTime<Utc>) -> Ticket {
         s.insert_ticket(
             &NewTicket {
                 unit_no: "3-2-1201".into(),
-                request_type: "repair".into(),
+                request_type: lobby_kiosk::domain::request::RequestType::Repair,
                 choice: "water".into(),
                 note: String::new(),
                 preferred_time: String::new(),
