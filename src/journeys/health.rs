@@ -22,7 +22,7 @@ pub struct CannotOpen {
 }
 
 /// How the database `db` in the data folder `dir` stands, with what keeps it from taking
-/// writes if something does (it is then read only). On a first run the database is
+/// writes if something does (it is opened read only, or the folder refuses a write). On a first run the database is
 /// created, as the kiosk would, with the folder made private first; an existing one is
 /// only looked at.
 pub fn of_database(dir: &Path, db: &Path) -> Result<(Health, Option<Trouble>), CannotOpen> {
@@ -31,7 +31,13 @@ pub fn of_database(dir: &Path, db: &Path) -> Result<(Health, Option<Trouble>), C
         .and_then(|(s, refused)| Ok((s.health()?, refused)));
     match found {
         Ok((health, refused)) => {
-            let read_only = refused.map(|refused| trouble::cause(dir, &refused).unwrap_or(Trouble::Failing));
+            // A database that opened for writing may still have nowhere to put its next
+            // page (a full disk lets the open through when the WAL files fit): the folder
+            // is asked directly, so a full or read-only disk never passes the check.
+            let read_only = match refused {
+                Some(refused) => Some(trouble::cause(dir, &refused).unwrap_or(Trouble::Failing)),
+                None => trouble::diagnose(dir),
+            };
             Ok((health, read_only))
         }
         Err(source) => Err(CannotOpen {
