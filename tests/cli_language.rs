@@ -172,3 +172,33 @@ fn import_problems_are_told_in_the_configured_language() {
     let (_, _, err) = cli(dir.path(), "zh", at, &["residents", "import", header.to_str().unwrap()]);
     assert!(err.contains("文件第一行应为表头"), "{err}");
 }
+
+#[test]
+fn the_printer_and_its_queue_are_told_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open_app(dir.path());
+    let permit = file_permit(&app, "安居装饰", &["张三明:13700001111"], true, monday_at(9, 0));
+    drop(app);
+    let at = "2026-11-30T10:00:00+08:00";
+    let (code, out, err) = cli(dir.path(), "zh", at, &["printer", "test"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    let (code, out, err) = cli(dir.path(), "zh", at, &["printer", "status"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("正常"), "{out}");
+    assert!(!out.contains("ready"), "the state's code in Chinese output: {out}");
+    let (_, out, _) = cli(dir.path(), "zh", at, &["printer", "queue"]);
+    for part in ["测试页", "已打印", "装修备案凭条", permit.code.as_str(), permit.unit_no.as_str()] {
+        assert!(out.contains(part), "{part} missing from the queue: {out}");
+    }
+    for code in ["done", "test", "permit:", "queued"] {
+        assert!(!out.contains(code), "{code} in the Chinese queue: {out}");
+    }
+
+    let (_, out, _) = cli(dir.path(), "en", at, &["printer", "queue"]);
+    for part in ["test page", "printed", "permit slip", permit.code.as_str()] {
+        assert!(out.contains(part), "{part} missing from the English queue: {out}");
+    }
+    let (_, out, _) = cli(dir.path(), "en", at, &["printer", "queue", "--json"]);
+    assert!(out.contains("\"done\""), "the JSON keeps the stable codes: {out}");
+}

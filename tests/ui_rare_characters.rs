@@ -6,7 +6,6 @@
 mod common;
 
 use common::*;
-use lobby_kiosk::ui::{AppState, Page};
 use slint::ComponentHandle;
 
 fn open_text_check(k: &TestKiosk) {

@@ -96,3 +96,39 @@ fn an_english_journey_prints_an_english_slip_and_the_next_one_chinese() {
     }
     assert!(!slip.contains("Visitor slip") && !slip.contains("Emerald"), "{slip}");
 }
+
+/// A visitor who registered in English and waits for the host gets an English slip even
+/// when the desk approves later from the command line, which speaks the configured
+/// Chinese: the slip follows the visitor, not whoever approves.
+#[test]
+fn a_visit_the_desk_approves_later_prints_in_the_visitors_language() {
+    let k = kiosk();
+    add_desk_staff(k.app(), k.app().now());
+    tap(&k, "English");
+    walk_in(&k, true);
+    let visit = k.app().store().last_visit_by_phone(PHONE).unwrap().unwrap();
+    let before = printed_slips(k.dir.path()).len();
+
+    let (code, out, err) = run_cli_as(k.dir.path(), &["visit", "approve", &visit.visit_no, "--by", "李明"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("已同意来访"), "the command line speaks Chinese: {out}");
+    let slips = printed_slips(k.dir.path());
+    assert_eq!(slips.len(), before + 1, "one slip for the approval");
+    let slip = escpos_text(&slips.last().unwrap().1);
+    for part in ["Visitor slip", "Visiting", "have a pleasant day"] {
+        assert!(slip.contains(part), "{part} missing from the slip:\n{slip}");
+    }
+    for part in ["访客凭条", "拜访房号", "祝您生活愉快"] {
+        assert!(!slip.contains(part), "{part} on the English visitor's slip:\n{slip}");
+    }
+
+    // A visitor who used Chinese, approved by the same command, gets a Chinese slip.
+    k.window.global::<AppState>().invoke_go_home();
+    tap(&k, "中文");
+    walk_in(&k, false);
+    let visit = k.app().store().last_visit_by_phone(PHONE).unwrap().unwrap();
+    let (code, out, err) = run_cli_as(k.dir.path(), &["visit", "approve", &visit.visit_no, "--by", "李明"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let slip = escpos_text(&printed_slips(k.dir.path()).last().unwrap().1);
+    assert!(slip.contains("访客凭条") && !slip.contains("Visitor slip"), "{slip}");
+}

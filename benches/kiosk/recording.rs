@@ -21,6 +21,7 @@ fn visit(phone: String) -> NewVisit {
         hold_reason: None,
         valid_until: None,
         decided_by: None,
+        lang: None,
     }
 }
 

@@ -156,6 +156,7 @@ fn status(app: &App, json: bool) -> Outcome {
         .into_iter()
         .enumerate()
         .map(|(i, (driver, report))| {
+            let words = crate::printing::status::words(report.as_ref().map(|r| r.state), lang);
             let (state, printable) = match report {
                 Some(report) => (report.state.as_str().to_string(), report.is_printable()),
                 // The virtual printer cannot be asked; it always takes jobs.
@@ -167,7 +168,8 @@ fn status(app: &App, json: bool) -> Outcome {
                 ("fallback", p.fallback_address.clone())
             };
             serde_json::json!({
-                "role": role, "driver": driver, "address": address, "state": state, "printable": printable
+                "role": role, "driver": driver, "address": address, "state": state, "printable": printable,
+                "words": words
             })
         })
         .collect();
@@ -198,7 +200,7 @@ fn status(app: &App, json: bool) -> Outcome {
             outln!(
                 "{role} ({}{place}): {}",
                 v["driver"].as_str().unwrap_or(""),
-                v["state"].as_str().unwrap_or("")
+                v["words"].as_str().unwrap_or("")
             );
         }
         if printers.len() > 1 && !printers.first().is_some_and(printable) && any {
@@ -266,12 +268,10 @@ fn retry(app: &App) -> Outcome {
         );
         for j in &left {
             outln!(
-                "  #{} {} {} {}:{}",
+                "  #{} {} {}",
                 j.id,
                 j.created_at.with_timezone(&tz).format("%m-%d %H:%M"),
-                j.slip_kind,
-                j.record_kind,
-                j.record_id
+                job_words(app, j, lang)
             );
         }
         outln!(
@@ -327,16 +327,24 @@ fn queue(app: &App, failed: bool, limit: u32, json: bool) -> Outcome {
     let tz = app.config.tz();
     for j in jobs {
         outln!(
-            "#{:<6} {} {:<8} {:<7} {}:{} ×{}{}",
+            "#{:<6} {} {} · {} · ×{}{}",
             j.id,
             j.created_at.with_timezone(&tz).format("%m-%d %H:%M"),
-            j.slip_kind,
-            j.state,
-            j.record_kind,
-            j.record_id,
+            super::words::job_state(&j.state, lang),
+            job_words(app, &j, lang),
             j.attempts,
-            j.error.map(|e| format!("  {e}")).unwrap_or_default()
+            j.error.as_ref().map(|e| format!("  {e}")).unwrap_or_default()
         );
     }
     Outcome::Success
+}
+
+/// What a print job is for, as the desk reads it: the slip's name and, for a record's
+/// slip, its number and unit ("访客凭条 V20261203-0004 3-2-702"), never the stored codes.
+fn job_words(app: &App, job: &lookup::PrintJobRecord, lang: crate::i18n::Lang) -> String {
+    let slip = crate::printing::SlipKind::label_of(&job.slip_kind, lang);
+    match lookup::print_record_label(app, job.record_kind, job.record_id).ok().flatten() {
+        Some(record) => format!("{slip} {record}"),
+        None => slip.to_string(),
+    }
 }

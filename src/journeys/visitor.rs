@@ -136,6 +136,7 @@ fn register_in_unit(app: &App, walk_in: &WalkIn, now: DateTime<Utc>) -> Result<R
         hold_reason: hold_reason.clone(),
         valid_until: (status == VisitStatus::Approved).then(|| valid_until(app, now)),
         decided_by: (status == VisitStatus::Approved).then(|| "auto".to_string()),
+        lang: Some(app.lang()),
     };
     let visit = app.store().insert_visit(&new, now, &local_day(app, now))?;
     match status {
@@ -223,6 +224,7 @@ fn check_in_invite_in_unit(app: &App, code: &str, now: DateTime<Utc>) -> Result<
         hold_reason: hold_reason.clone(),
         valid_until: (status == VisitStatus::Approved).then(|| valid_until(app, now)),
         decided_by: (status == VisitStatus::Approved).then(|| format!("invite {}", invite.created_by)),
+        lang: Some(app.lang()),
     };
     let visit = app.store().insert_visit(&new, now, &local_day(app, now))?;
     if status == VisitStatus::Held {

@@ -7,7 +7,8 @@ use crate::printing::{Op, Slip, SlipKind};
 use crate::store::Visit;
 
 pub fn visitor_slip(app: &App, visit: &Visit, token: &str) -> Slip {
-    let lang = app.lang();
+    // The visitor's own language, also when the desk approves later in another one.
+    let lang = visit.lang.unwrap_or(app.lang());
     let tz = app.config.tz();
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map(|t| crate::domain::day::local_minute(t, tz)).unwrap_or_default()

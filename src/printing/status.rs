@@ -90,6 +90,25 @@ impl PrinterState {
     }
 }
 
+/// The printer's state in words a desk clerk acts on (the dashboard and `printer status`);
+/// `None` for a printer that cannot be asked.
+pub fn words(state: Option<PrinterState>, lang: crate::i18n::Lang) -> &'static str {
+    match state {
+        None => lang.pick(
+            "正常（无法查询状态的打印机）",
+            "working (this printer cannot report its state)",
+        ),
+        Some(PrinterState::Ready) => lang.pick("就绪", "ready"),
+        Some(PrinterState::PaperNearEnd) => lang.pick("纸快用完了，请准备换纸", "paper nearly out: have a roll ready"),
+        Some(PrinterState::PaperOut) => lang.pick("缺纸，请换纸卷", "out of paper: change the roll"),
+        Some(PrinterState::CoverOpen) => lang.pick("机盖打开，请合上", "cover open: close it"),
+        Some(PrinterState::Offline) => lang.pick("离线，请检查电源和连线", "offline: check the power and cable"),
+        Some(PrinterState::CutterError) => lang.pick("切刀故障，请联系维修", "cutter fault: call maintenance"),
+        Some(PrinterState::Unrecoverable) => lang.pick("打印机故障，请联系维修", "printer fault: call maintenance"),
+        Some(PrinterState::Unknown) => lang.pick("没有应答，请检查电源和连线", "no answer: check the power and cable"),
+    }
+}
+
 impl fmt::Display for PrinterState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -25,6 +25,7 @@ fn new_visit(status: VisitStatus, company: &str, phone: &str) -> NewVisit {
         hold_reason: None,
         valid_until: None,
         decided_by: None,
+        lang: None,
     }
 }
 

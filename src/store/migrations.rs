@@ -454,6 +454,12 @@ pub const MIGRATIONS: &[&str] = &[
         body     TEXT NOT NULL
     ) STRICT;
     "#,
+    // 16: the language the visitor used at the screen, so a slip printed later (the desk
+    // approving a waiting visit, from the dashboard or the command line) speaks it too;
+    // NULL for visits recorded before, which print in the configured language.
+    r#"
+    ALTER TABLE visits ADD COLUMN lang TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{parse_ts, ts, Store, StoreError};
 use crate::domain::visitor::VisitorType;
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -89,6 +90,8 @@ pub struct NewVisit {
     /// Set when the visit is approved at once (auto-approval, invites).
     pub valid_until: Option<DateTime<Utc>>,
     pub decided_by: Option<String>,
+    /// The language the visitor used (their slip's language whenever it prints).
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,10 +115,13 @@ pub struct Visit {
     pub signed_out_at: Option<DateTime<Utc>>,
     pub sign_out_kind: Option<String>,
     pub printed_at: Option<DateTime<Utc>>,
+    /// The language the visitor used at the screen; `None` for visits recorded before
+    /// it was kept (their slips follow the configured language).
+    pub lang: Option<Lang>,
 }
 
 const COLUMNS: &str = "id, visit_no, unit_no, surname, phone, visitor_type, party_size, company, invite_id, status, \
-     hold_reason, created_at, decided_at, decided_by, valid_until, signed_out_at, sign_out_kind, printed_at";
+     hold_reason, created_at, decided_at, decided_by, valid_until, signed_out_at, sign_out_kind, printed_at, lang";
 
 fn opt_ts(text: Option<String>) -> Option<DateTime<Utc>> {
     text.as_deref().and_then(parse_ts)
@@ -143,6 +149,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Visit> {
         signed_out_at: opt_ts(r.get(15)?),
         sign_out_kind: r.get(16)?,
         printed_at: opt_ts(r.get(17)?),
+        lang: r.get::<_, Option<String>>(18)?.as_deref().and_then(Lang::from_code),
     })
 }
 
@@ -177,8 +184,8 @@ impl Store {
         let decided_at = (new.status != VisitStatus::Waiting && new.status != VisitStatus::Held).then(|| now_s.clone());
         tx.execute(
             "INSERT INTO visits(visit_no, unit_no, surname, phone, visitor_type, party_size, company, invite_id,
-                 status, hold_reason, created_at, consent_at, decided_at, decided_by, valid_until)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14)",
+                 status, hold_reason, created_at, consent_at, decided_at, decided_by, valid_until, lang)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15)",
             rusqlite::params![
                 visit_no,
                 new.unit_no,
@@ -194,6 +201,7 @@ impl Store {
                 decided_at,
                 new.decided_by,
                 new.valid_until.map(ts),
+                new.lang.map(Lang::code),
             ],
         )?;
         let id = tx.last_insert_rowid();
