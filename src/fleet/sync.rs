@@ -145,7 +145,7 @@ fn round_inner(
                 &change.tbl,
                 change.version,
                 &change.body,
-                now,
+                change.at.unwrap_or(now),
             )
             .map_err(server)?
             {
@@ -196,7 +196,7 @@ fn round_inner(
     Ok(round)
 }
 
-/// The guarded upsert of one change; `false` when the server holds the same gid and
+/// The guarded upsert of one change, `at` the kiosk's time of it; `false` when the server holds the same gid and
 /// version with another body (recorded in `fleet.conflicts`).
 #[allow(clippy::too_many_arguments)]
 fn upsert(
@@ -207,7 +207,7 @@ fn upsert(
     tbl: &str,
     version: i64,
     body: &Value,
-    now: DateTime<Utc>,
+    at: DateTime<Utc>,
 ) -> Result<bool, postgres::Error> {
     let body_text = body.to_string();
     let written = tx.execute(
@@ -223,7 +223,7 @@ fn upsert(
             &tbl,
             &version,
             &body_text,
-            &crate::store::ts(now),
+            &crate::store::ts(at),
         ],
     )?;
     if written == 1 {

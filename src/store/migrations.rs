@@ -454,6 +454,11 @@ pub const MIGRATIONS: &[&str] = &[
         body     TEXT NOT NULL
     ) STRICT;
     "#,
+    // 16: the kiosk's time of a queued change (the latest event stamp on the row, as the
+    // kiosk's clock wrote it), pushed as `kiosk_time` however late the push.
+    r#"
+    ALTER TABLE fleet_queue ADD COLUMN at TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.
