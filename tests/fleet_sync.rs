@@ -515,7 +515,11 @@ fn a_ticket_made_at_one_gate_is_followed_at_another_and_moves_made_apart_merge_i
     sync_now(&b);
 
     // The ticket and its history reached B: B's desk dispatches it, and A sees that.
-    let at_b = b.store().ticket_by_no(&ticket.ticket_no).unwrap().expect("the ticket came down to B");
+    let at_b = b
+        .store()
+        .ticket_by_no(&ticket.ticket_no)
+        .unwrap()
+        .expect("the ticket came down to B");
     assert_eq!(b.store().ticket_history(at_b.id).unwrap().len(), 1);
     let moved = resident::update(&b, &ticket.ticket_no, TicketStatus::Dispatched, "王芳", "", b.now()).unwrap();
     assert!(moved.is_ok(), "{moved:?}");

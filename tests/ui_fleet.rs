@@ -38,7 +38,9 @@ fn kiosk_at(config: &str, now: DateTime<Utc>) -> TestKiosk {
 }
 
 fn with_fleet(url: &str) -> String {
-    format!("{EMBEDDED_DEFAULT}\n[fleet]\nurl = \"{url}\"\ncompound_id = \"c1\"\nkiosk_id = \"a\"\nrecord_prefix = \"A\"\n")
+    format!(
+        "{EMBEDDED_DEFAULT}\n[fleet]\nurl = \"{url}\"\ncompound_id = \"c1\"\nkiosk_id = \"a\"\nrecord_prefix = \"A\"\n"
+    )
 }
 
 /// A port on 127.0.0.1 that nothing listens on.
@@ -65,7 +67,10 @@ fn a_standalone_kiosk_never_shows_a_sync_line() {
 #[test]
 fn a_fleet_kiosk_that_never_reached_its_server_says_so_politely_in_both_languages() {
     let now = monday_at(9, 0);
-    let url = format!("postgres://kiosk_c1_a:pw@127.0.0.1:{}/fleet?sslmode=disable", dead_port());
+    let url = format!(
+        "postgres://kiosk_c1_a:pw@127.0.0.1:{}/fleet?sslmode=disable",
+        dead_port()
+    );
     let k = kiosk_at(&with_fleet(&url), now);
     visitor::register(k.app(), &walk_in("13900000001", VisitorType::Guest), now).unwrap();
     k.app().set_now(Some(now + Duration::minutes(5)));
@@ -81,8 +86,14 @@ fn a_fleet_kiosk_that_never_reached_its_server_says_so_politely_in_both_language
     tap(&k, "English");
     tap(&k, "Refresh");
     let line = read(&k, "Sync status");
-    assert!(line.starts_with("Sync delayed: this kiosk has not yet synced"), "{line}");
-    assert!(line.contains(&format!("records waiting to be sent: {}", queued(&k))), "{line}");
+    assert!(
+        line.starts_with("Sync delayed: this kiosk has not yet synced"),
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!("records waiting to be sent: {}", queued(&k))),
+        "{line}"
+    );
     assert!(line.contains("please contact the technician"), "{line}");
 }
 

@@ -46,7 +46,10 @@ struct Stats {
 
 fn stats(mut v: Vec<Duration>) -> Stats {
     v.sort();
-    let at = |q: f64| v.get(((v.len() as f64 * q) as usize).min(v.len().saturating_sub(1))).copied();
+    let at = |q: f64| {
+        v.get(((v.len() as f64 * q) as usize).min(v.len().saturating_sub(1)))
+            .copied()
+    };
     Stats {
         p50: at(0.5).unwrap_or_default(),
         p99: at(0.99).unwrap_or_default(),
@@ -95,10 +98,14 @@ pub fn run(n: usize) {
     let (a, f) = paired(
         n,
         |i| {
-            let _ = alone.store().insert_visit(&visit(format!("139{i:08}")), now, "20261127");
+            let _ = alone
+                .store()
+                .insert_visit(&visit(format!("139{i:08}")), now, "20261127");
         },
         |i| {
-            let _ = fleet.store().insert_visit(&visit(format!("139{i:08}")), now, "20261127");
+            let _ = fleet
+                .store()
+                .insert_visit(&visit(format!("139{i:08}")), now, "20261127");
         },
     );
     line("visit", &a, &f);

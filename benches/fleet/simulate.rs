@@ -123,8 +123,8 @@ fn setup(server: &PgServer, scale: Scale) -> Central {
     let kiosks = (0..scale.kiosks)
         .map(|i| {
             let compound = format!("c{}", i / scale.per_compound.max(1));
-            let added = central::kiosks::add_kiosk(&mut client, &admin, &compound, &format!("k{i}"))
-                .expect("fleet add-kiosk");
+            let added =
+                central::kiosks::add_kiosk(&mut client, &admin, &compound, &format!("k{i}")).expect("fleet add-kiosk");
             FleetSettings {
                 url: added.url,
                 compound_id: added.compound_id,
@@ -242,7 +242,9 @@ pub fn run(scale: Scale) {
     timed_round(&central.kiosks[0], &mut k0, week_ago);
 
     if wanted("idle") {
-        let mut idle: Vec<Duration> = (0..7).map(|_| timed_round(&central.kiosks[0], &mut k0, now()).1).collect();
+        let mut idle: Vec<Duration> = (0..7)
+            .map(|_| timed_round(&central.kiosks[0], &mut k0, now()).1)
+            .collect();
         idle.sort();
         println!("-- idle");
         println!(

@@ -273,7 +273,14 @@ fn upsert_batch(
             tx.execute(
                 "INSERT INTO fleet.conflicts (compound_id, kiosk_id, gid, version, body, kept)
                  VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb)",
-                &[&compound, &kiosk, &row.gid, &row.version, &row.body.to_string(), kept_text],
+                &[
+                    &compound,
+                    &kiosk,
+                    &row.gid,
+                    &row.version,
+                    &row.body.to_string(),
+                    kept_text,
+                ],
             )?;
             conflicts += 1;
         }

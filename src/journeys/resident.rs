@@ -371,7 +371,9 @@ pub fn normalise_ticket_number(text: &str) -> String {
     let upper = text.trim().to_uppercase();
     // A fleet kiosk's numbers carry its record prefix (A-R20261203-0001): keep it.
     let (prefix, rest) = match upper.split_once('-') {
-        Some((p, r)) if p.len() <= 4 && !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()) && r.starts_with('R') => {
+        Some((p, r))
+            if p.len() <= 4 && !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()) && r.starts_with('R') =>
+        {
             (format!("{p}-"), r)
         }
         _ => (String::new(), upper.as_str()),

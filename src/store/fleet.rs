@@ -694,7 +694,11 @@ fn insert_row(tx: &Connection, table: &str, values: &[(String, SqlValue)]) -> Re
 /// kiosk's whole directory, so the rows held here from its older imports go (a re-import's
 /// deletions reach every kiosk). `false` for a row of an import older than one already
 /// held from that kiosk.
-fn newer_directory(tx: &Connection, change: &PulledChange, body: &serde_json::Map<String, Value>) -> Result<bool, StoreError> {
+fn newer_directory(
+    tx: &Connection,
+    change: &PulledChange,
+    body: &serde_json::Map<String, Value>,
+) -> Result<bool, StoreError> {
     let at = body.get("imported_at").and_then(Value::as_str).unwrap_or("");
     let from = "SELECT local_id FROM fleet_gids WHERE tbl = 'residents' AND substr(gid, 1, length(?1) + 1) = ?1 || '.'";
     let newer: bool = tx.query_row(

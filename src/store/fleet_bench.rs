@@ -32,7 +32,9 @@ impl Store {
         let inc = meta_in(&tx, META_INC)?.unwrap_or_else(|| "1".into());
         set_meta_in(&tx, META_KIOSK, to_kiosk)?;
         set_meta_in(&tx, META_PREFIX, &format!("{to_kiosk}.{inc}"))?;
-        let queued: i64 = tx.query_row("SELECT count(*) FROM fleet_queue WHERE sent_at IS NULL", [], |r| r.get(0))?;
+        let queued: i64 = tx.query_row("SELECT count(*) FROM fleet_queue WHERE sent_at IS NULL", [], |r| {
+            r.get(0)
+        })?;
         tx.commit()?;
         Ok(queued)
     }
