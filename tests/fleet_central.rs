@@ -114,13 +114,13 @@ fn migrate_twice_is_harmless_and_a_newer_schema_is_refused() {
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
-        json!({"from": 0, "to": 2})
+        json!({"from": 0, "to": 3})
     );
     let settings = add_kiosk(&url, "C", "K");
     let (code, out, err) = fleet(&["migrate", "--admin-url", &url, "--json"]);
     assert_eq!(code, 0, "{out}{err}");
     let done: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(done, json!({"from": 2, "to": 2}));
+    assert_eq!(done, json!({"from": 3, "to": 3}));
     // The kiosk registered in between still works: nothing was dropped or re-made.
     let mut kiosk = connect(&url_of(&settings)).unwrap();
     push(&mut kiosk, "C", "K", "K.1.visits.1", "visits", 1, &json!({"id": 1})).unwrap();
@@ -130,7 +130,7 @@ fn migrate_twice_is_harmless_and_a_newer_schema_is_refused() {
         .query_one("SELECT count(*) FROM fleet.schema_migrations", &[])
         .unwrap()
         .get(0);
-    assert_eq!(versions, 2);
+    assert_eq!(versions, 3);
 
     // A schema from a newer program is left alone, with the reason.
     admin
@@ -565,4 +565,61 @@ fn the_daily_report_view_gives_the_figures_of_report_daily() {
         compared += 1;
     }
     assert_eq!(compared, 10);
+}
+
+/// The plan the server picks for `sql` as this client (row-level security included).
+fn plan(client: &mut postgres::Client, sql: &str) -> String {
+    client
+        .query(&format!("EXPLAIN {sql}"), &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn what_every_round_asks_first_is_answered_from_an_index_not_by_reading_the_compound() {
+    let server = PgServer::start();
+    let url = migrated(&server, "round_indexes");
+    let a = add_kiosk(&url, "C", "a");
+    add_kiosk(&url, "C", "b");
+    add_kiosk(&url, "D", "b");
+    // Two kiosks' worth of history in compound C, and some in D.
+    let mut admin = connect(&url).unwrap();
+    {
+        let mut tx = admin.transaction().unwrap();
+        for i in 0..3000 {
+            for (compound, kiosk) in [("C", "a"), ("C", "b"), ("D", "b")] {
+                let gid = format!("{kiosk}.1.visits.{i}");
+                push(&mut tx, compound, kiosk, &gid, "visits", i + 1, &json!({"id": i})).unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    admin.batch_execute("ANALYZE fleet.changes").unwrap();
+
+    // As kiosk a, under its row-level security, exactly as a round asks.
+    let mut kiosk = connect(&url_of(&a)).unwrap();
+    let top = plan(
+        &mut kiosk,
+        "SELECT max(version) FROM fleet.changes WHERE compound_id = 'C' AND kiosk_id = 'a'",
+    );
+    assert!(top.contains("changes_by_kiosk_version"), "{top}");
+    assert!(!top.contains("Seq Scan"), "{top}");
+    let pull = plan(
+        &mut kiosk,
+        "SELECT seq, kiosk_id, gid, tbl, version, body::text FROM fleet.changes
+         WHERE compound_id = 'C' AND seq > 5990 ORDER BY seq LIMIT 300",
+    );
+    assert!(pull.contains("changes_by_seq"), "{pull}");
+    assert!(!pull.contains("Seq Scan"), "{pull}");
+    let answer: Option<i64> = kiosk
+        .query_one(
+            "SELECT max(version) FROM fleet.changes WHERE compound_id = 'C' AND kiosk_id = 'a'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(answer, Some(3000));
 }

@@ -363,3 +363,271 @@ fn sync_says_why_when_the_server_cannot_be_reached_and_exits_1() {
     assert!(err.contains("同步未完成") && err.contains("cannot be reached"), "{err}");
     assert!(!err.contains("hush-hush"), "{err}");
 }
+
+/// The kiosk time the central database holds for one change, in seconds since 1970.
+fn kiosk_time_of(url: &str, gid: &str) -> i64 {
+    central(url)
+        .query_one(
+            "SELECT extract(epoch FROM kiosk_time)::bigint FROM fleet.changes WHERE gid = $1",
+            &[&gid],
+        )
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn records_made_offline_keep_their_kiosk_time_and_sent_changes_are_purged_without_losing_later_ones() {
+    let (_server, url) = server("purge_and_time");
+    let da = tempfile::tempdir().unwrap();
+    let a = kiosk(da.path(), &url, "a", "A");
+    let t0 = monday_at(10, 0);
+    a.set_now(Some(t0));
+    add_desk_staff(&a, t0);
+    // Let in on Monday while the network is down; pushed a week later.
+    let visit = courier_on_site(&a, "13900000007", t0);
+    let gid = format!("a.1.visits.{}", visit.id);
+    let week = t0 + chrono::Duration::days(7);
+    a.set_now(Some(week));
+    sync_now(&a);
+    assert_eq!(
+        kiosk_time_of(&url, &gid),
+        t0.timestamp(),
+        "the kiosk's time of the record, not of the push"
+    );
+
+    // Eight days after the push, the daily purge takes the acknowledged changes (their
+    // bodies copy the visitors' data); one recorded since and not yet sent stays.
+    let later = week + chrono::Duration::days(8);
+    a.set_now(Some(later));
+    courier_on_site(&a, "13900000008", later);
+    let before = a.store().fleet_status().unwrap();
+    assert!(before.sent > 1 && before.queued > 0, "{before:?}");
+    let report = a
+        .store()
+        .purge(&lobby_kiosk::store::Retention::new(180, 180, 730), later, false)
+        .unwrap();
+    let after = a.store().fleet_status().unwrap();
+    assert_eq!(after.queued, before.queued, "nothing unsent is purged");
+    assert!(after.sent <= 1, "{after:?}");
+    assert_eq!(report.fleet_sent as i64, before.sent - after.sent);
+
+    // The Monday visitor signs out now: the change outranks what was pushed before the
+    // purge, reaches the centre, and carries the time of the sign-out.
+    let out_at = later + chrono::Duration::minutes(5);
+    a.set_now(Some(out_at));
+    assert!(a
+        .store()
+        .sign_out_visit(visit.id, lobby_kiosk::store::SignOutKind::Staff, out_at)
+        .unwrap());
+    sync_now(&a);
+    let signed_out: Option<String> = central(&url)
+        .query_one(
+            "SELECT body ->> 'signed_out_at' FROM fleet.changes WHERE gid = $1",
+            &[&gid],
+        )
+        .unwrap()
+        .get(0);
+    assert!(signed_out.is_some(), "the sign-out reached the centre");
+    assert_eq!(kiosk_time_of(&url, &gid), out_at.timestamp());
+    assert_eq!(count(&url, "SELECT count(*) FROM fleet.conflicts"), 0);
+}
+
+#[test]
+fn passes_verify_across_kiosks_whose_signing_keys_share_an_id() {
+    let (_server, url) = server("key_collision");
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = kiosk(da.path(), &url, "a", "A");
+    let id = a.keys.signing.key_id();
+    // Key ids are random (2–255) per kiosk: give B its own key under A's key's id.
+    {
+        let b = kiosk(db.path(), &url, "b", "B");
+        let own = b.keys.signing.key_id();
+        drop(b);
+        let keys = db.path().join("keys");
+        std::fs::rename(
+            keys.join(format!("signing-{own}.key")),
+            keys.join(format!("signing-{id}.key")),
+        )
+        .unwrap();
+    }
+    let b = kiosk(db.path(), &url, "b", "B");
+    assert_eq!(b.keys.signing.key_id(), id);
+    assert_ne!(
+        b.keys.signing.verifying_key(),
+        a.keys.signing.verifying_key(),
+        "the same id, another key"
+    );
+    let now = monday_at(10, 0);
+    a.set_now(Some(now));
+    b.set_now(Some(now));
+    add_desk_staff(&a, now);
+    let permit_a = file_permit(&a, "安居装饰", &["张三明:13700001111"], true, now);
+    let pass_a = issue_pass(&a, &permit_a, "13700001111", now);
+    let token_a = worker::pass_token(&a, &pass_a, &permit_a).unwrap();
+    sync_now(&a);
+    sync_now(&b);
+    let permit_b = file_permit(&b, "宏达装修", &["李四海:13700002222"], true, now);
+    let pass_b = issue_pass(&b, &permit_b, "13700002222", now);
+    let token_b = worker::pass_token(&b, &pass_b, &permit_b).unwrap();
+    sync_now(&b);
+    sync_now(&a);
+
+    // Each gate reads the other's pass as that kiosk's, not as a forged one of its own.
+    let at_b = worker::verify_pass(&b, &token_a, now).unwrap();
+    assert!(at_b.valid, "{at_b:?}");
+    assert_eq!(at_b.pass_no.as_deref(), Some(pass_a.pass_no.as_str()));
+    let at_a = worker::verify_pass(&a, &token_b, now).unwrap();
+    assert!(at_a.valid, "{at_a:?}");
+    assert_eq!(at_a.pass_no.as_deref(), Some(pass_b.pass_no.as_str()));
+    // Their own passes still verify at home.
+    assert!(worker::verify_pass(&a, &token_a, now).unwrap().valid);
+    assert!(worker::verify_pass(&b, &token_b, now).unwrap().valid);
+
+    // A revocation on A reaches B for A's pass, and only for it.
+    assert!(a.store().revoke_pass(&pass_a.pass_no, now).unwrap());
+    sync_now(&a);
+    sync_now(&b);
+    let at_b = worker::verify_pass(&b, &token_a, now).unwrap();
+    assert_eq!(at_b.reason.as_deref(), Some("revoked"));
+    assert!(worker::verify_pass(&b, &token_b, now).unwrap().valid);
+    // A token whose signature matches no kiosk's key is still refused.
+    let mut forged = token_a.clone();
+    forged.pop();
+    forged.push(if token_a.ends_with('0') { '1' } else { '0' });
+    assert!(!worker::verify_pass(&b, &forged, now).unwrap().valid);
+}
+
+#[test]
+fn a_ticket_made_at_one_gate_is_followed_at_another_and_moves_made_apart_merge_in_time_order() {
+    use lobby_kiosk::domain::ticket::TicketStatus;
+    use lobby_kiosk::journeys::resident;
+    let (_server, url) = server("tickets_down");
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = kiosk(da.path(), &url, "a", "A");
+    let b = kiosk(db.path(), &url, "b", "B");
+    let t0 = monday_at(10, 0);
+    a.set_now(Some(t0));
+    b.set_now(Some(t0));
+    add_desk_staff(&a, t0);
+    let ticket = repair_ticket(&a, t0);
+    assert!(ticket.ticket_no.starts_with("A-"), "{}", ticket.ticket_no);
+    sync_now(&a);
+    sync_now(&b);
+
+    // The ticket and its history reached B: B's desk dispatches it, and A sees that.
+    let at_b = b
+        .store()
+        .ticket_by_no(&ticket.ticket_no)
+        .unwrap()
+        .expect("the ticket came down to B");
+    assert_eq!(b.store().ticket_history(at_b.id).unwrap().len(), 1);
+    let moved = resident::update(&b, &ticket.ticket_no, TicketStatus::Dispatched, "王芳", "", b.now()).unwrap();
+    assert!(moved.is_ok(), "{moved:?}");
+    sync_now(&b);
+    sync_now(&a);
+    let at_a = a.store().ticket(ticket.id).unwrap().unwrap();
+    assert_eq!(at_a.status, "dispatched");
+    let history = a.store().ticket_history(ticket.id).unwrap();
+    assert_eq!(history.last().map(|h| h.staff.as_str()), Some("王芳"));
+
+    // Apart: B starts the work at 10:04; A, its clock ahead, marks it done at 10:06.
+    b.set_now(Some(t0 + chrono::Duration::minutes(4)));
+    a.set_now(Some(t0 + chrono::Duration::minutes(6)));
+    resident::update(&b, &ticket.ticket_no, TicketStatus::InProgress, "王芳", "", b.now())
+        .unwrap()
+        .unwrap();
+    resident::update(&a, &ticket.ticket_no, TicketStatus::InProgress, "李明", "", a.now())
+        .unwrap()
+        .unwrap();
+    a.set_now(Some(t0 + chrono::Duration::minutes(7)));
+    resident::update(&a, &ticket.ticket_no, TicketStatus::Done, "李明", "", a.now())
+        .unwrap()
+        .unwrap();
+    for _ in 0..2 {
+        sync_now(&a);
+        sync_now(&b);
+    }
+    // Both hold the whole history, in the same time order, and agree on the status.
+    let at_b = b.store().ticket_by_no(&ticket.ticket_no).unwrap().unwrap();
+    let steps = |app: &App, id: i64| -> Vec<(String, String)> {
+        app.store()
+            .ticket_history(id)
+            .unwrap()
+            .into_iter()
+            .map(|h| (h.status, h.staff))
+            .collect()
+    };
+    assert_eq!(steps(&a, ticket.id), steps(&b, at_b.id));
+    assert_eq!(steps(&a, ticket.id).len(), 5, "{:?}", steps(&a, ticket.id));
+    assert_eq!(a.store().ticket(ticket.id).unwrap().unwrap().status, "done");
+    assert_eq!(at_b.status, "done");
+}
+
+#[test]
+fn a_residents_re_import_reaches_the_other_kiosks_deletions_included() {
+    use lobby_kiosk::store::Resident;
+    let (_server, url) = server("residents_again");
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = kiosk(da.path(), &url, "a", "A");
+    let b = kiosk(db.path(), &url, "b", "B");
+    // After the sample directory each kiosk loaded when it first opened (by its clock).
+    let t0 = a.now() + chrono::Duration::minutes(1);
+    a.set_now(Some(t0));
+    b.set_now(Some(t0));
+    let row = |unit: &str, surname: &str, phone: &str| Resident {
+        unit_no: unit.into(),
+        surname: surname.into(),
+        phone: phone.into(),
+    };
+    let ours = |app: &App| -> Vec<(String, String)> {
+        let mut rows: Vec<(String, String)> = app
+            .store()
+            .residents()
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.unit_no.starts_with("9-9-"))
+            .map(|r| (r.unit_no, r.phone))
+            .collect();
+        rows.sort();
+        rows
+    };
+    a.store()
+        .replace_residents(
+            &[
+                row("9-9-901", "赵", "13600000001"),
+                row("9-9-902", "钱", "13600000002"),
+                row("9-9-903", "孙", "13600000003"),
+            ],
+            t0,
+        )
+        .unwrap();
+    sync_now(&a);
+    sync_now(&b);
+    assert_eq!(ours(&b).len(), 3);
+
+    // The office re-imports at A a day later: 9-9-903 moved out, 9-9-902 has a new phone.
+    let t1 = t0 + chrono::Duration::days(1);
+    a.set_now(Some(t1));
+    b.set_now(Some(t1));
+    a.store()
+        .replace_residents(
+            &[row("9-9-901", "赵", "13600000001"), row("9-9-902", "钱", "13600000022")],
+            t1,
+        )
+        .unwrap();
+    sync_now(&a);
+    sync_now(&b);
+    let want = vec![
+        ("9-9-901".to_string(), "13600000001".to_string()),
+        ("9-9-902".to_string(), "13600000022".to_string()),
+    ];
+    assert_eq!(ours(&a), want);
+    assert_eq!(ours(&b), want, "the re-import, deletion included, reached B");
+    assert!(!b.store().unit_exists("9-9-903").unwrap());
+    // A third kiosk joining now ends with the same directory from the whole history.
+    let dc = tempfile::tempdir().unwrap();
+    let c = kiosk(dc.path(), &url, "c", "C");
+    c.set_now(Some(t1));
+    sync_now(&c);
+    assert_eq!(ours(&c), want);
+}

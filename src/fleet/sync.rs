@@ -124,10 +124,18 @@ fn round_inner(
     }
     // Keys first, so a pass printed here verifies elsewhere as soon as it arrives.
     {
+        let rows: Vec<Upsert<'_>> = keys
+            .iter()
+            .map(|(gid, body)| Upsert {
+                gid,
+                tbl: "kiosk_keys",
+                version: 1,
+                body,
+                at: now,
+            })
+            .collect();
         let mut tx = client.transaction().map_err(server)?;
-        for (gid, body) in keys {
-            upsert(&mut tx, compound, kiosk, gid, "kiosk_keys", 1, body, now).map_err(server)?;
-        }
+        upsert_batch(&mut tx, compound, kiosk, &rows).map_err(server)?;
         tx.commit().map_err(server)?;
     }
     loop {
@@ -135,23 +143,18 @@ fn round_inner(
         if batch.is_empty() {
             break;
         }
+        let rows: Vec<Upsert<'_>> = batch
+            .iter()
+            .map(|c| Upsert {
+                gid: &c.gid,
+                tbl: &c.tbl,
+                version: c.version,
+                body: &c.body,
+                at: c.at.unwrap_or(now),
+            })
+            .collect();
         let mut tx = client.transaction().map_err(server)?;
-        for change in &batch {
-            if !upsert(
-                &mut tx,
-                compound,
-                kiosk,
-                &change.gid,
-                &change.tbl,
-                change.version,
-                &change.body,
-                now,
-            )
-            .map_err(server)?
-            {
-                round.conflicts += 1;
-            }
-        }
+        round.conflicts += upsert_batch(&mut tx, compound, kiosk, &rows).map_err(server)?;
         tx.commit().map_err(server)?;
         let ids: Vec<i64> = batch.iter().map(|c| c.id).collect();
         store.fleet_mark_sent(&ids, now)?;
@@ -196,60 +199,93 @@ fn round_inner(
     Ok(round)
 }
 
-/// The guarded upsert of one change; `false` when the server holds the same gid and
-/// version with another body (recorded in `fleet.conflicts`).
-#[allow(clippy::too_many_arguments)]
-fn upsert(
+/// One change to push; `at` the kiosk's time of it.
+struct Upsert<'a> {
+    gid: &'a str,
+    tbl: &'a str,
+    version: i64,
+    body: &'a Value,
+    at: DateTime<Utc>,
+}
+
+/// The guarded upserts of a batch in one statement (one round trip, however long the
+/// batch); returns how many the server refused because it holds the same gid and version
+/// with another body (recorded in `fleet.conflicts`). A gid queued twice in the batch (a
+/// visit and its sign-out) goes once, at its newest version: the server would end there.
+fn upsert_batch(
     tx: &mut postgres::Transaction<'_>,
     compound: &str,
     kiosk: &str,
-    gid: &str,
-    tbl: &str,
-    version: i64,
-    body: &Value,
-    now: DateTime<Utc>,
-) -> Result<bool, postgres::Error> {
-    let body_text = body.to_string();
-    let written = tx.execute(
+    rows: &[Upsert<'_>],
+) -> Result<usize, postgres::Error> {
+    let mut newest: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        let keep = newest.get(row.gid).is_none_or(|&j| rows[j].version < row.version);
+        if keep {
+            newest.insert(row.gid, i);
+        }
+    }
+    let mut chosen: Vec<&Upsert<'_>> = newest.values().map(|&i| &rows[i]).collect();
+    chosen.sort_by_key(|r| r.version);
+    if chosen.is_empty() {
+        return Ok(0);
+    }
+    let gids: Vec<&str> = chosen.iter().map(|r| r.gid).collect();
+    let tbls: Vec<&str> = chosen.iter().map(|r| r.tbl).collect();
+    let versions: Vec<i64> = chosen.iter().map(|r| r.version).collect();
+    let bodies: Vec<String> = chosen.iter().map(|r| r.body.to_string()).collect();
+    let times: Vec<String> = chosen.iter().map(|r| crate::store::ts(r.at)).collect();
+    let written = tx.query(
         "INSERT INTO fleet.changes (compound_id, kiosk_id, gid, tbl, version, body, kiosk_time)
-         VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7::text::timestamptz)
+         SELECT $1, $2, u.gid, u.tbl, u.version, u.body::jsonb, u.at::timestamptz
+           FROM unnest($3::text[], $4::text[], $5::int8[], $6::text[], $7::text[])
+                WITH ORDINALITY AS u(gid, tbl, version, body, at, n)
+          ORDER BY u.n
          ON CONFLICT (compound_id, gid) DO UPDATE SET version = EXCLUDED.version, body = EXCLUDED.body,
              kiosk_time = EXCLUDED.kiosk_time
-         WHERE fleet.changes.version < EXCLUDED.version",
-        &[
-            &compound,
-            &kiosk,
-            &gid,
-            &tbl,
-            &version,
-            &body_text,
-            &crate::store::ts(now),
-        ],
+         WHERE fleet.changes.version < EXCLUDED.version
+         RETURNING gid",
+        &[&compound, &kiosk, &gids, &tbls, &versions, &bodies, &times],
     )?;
-    if written == 1 {
-        return Ok(true);
+    if written.len() == chosen.len() {
+        return Ok(0);
     }
-    let kept = tx.query_opt(
-        "SELECT body::text FROM fleet.changes WHERE compound_id = $1 AND gid = $2 AND version = $3",
-        &[&compound, &gid, &version],
-    )?;
-    match kept {
-        Some(row) => {
-            let kept_text: String = row.get(0);
-            let kept: Value = serde_json::from_str(&kept_text).unwrap_or(Value::Null);
-            if &kept != body {
-                tx.execute(
-                    "INSERT INTO fleet.conflicts (compound_id, kiosk_id, gid, version, body, kept)
-                     VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb)",
-                    &[&compound, &kiosk, &gid, &version, &body_text, &kept_text],
-                )?;
-                return Ok(false);
-            }
-            Ok(true)
+    // Not written: a resend (the server holds this version, same body: nothing to do), a
+    // newer version already there, or the same version with another body (a conflict).
+    let done: std::collections::HashSet<String> = written.iter().map(|r| r.get::<_, String>(0)).collect();
+    let left: Vec<&Upsert<'_>> = chosen.into_iter().filter(|r| !done.contains(r.gid)).collect();
+    let left_gids: Vec<&str> = left.iter().map(|r| r.gid).collect();
+    let kept: std::collections::HashMap<String, (i64, String)> = tx
+        .query(
+            "SELECT gid, version, body::text FROM fleet.changes WHERE compound_id = $1 AND gid = ANY($2)",
+            &[&compound, &left_gids],
+        )?
+        .iter()
+        .map(|r| (r.get::<_, String>(0), (r.get::<_, i64>(1), r.get::<_, String>(2))))
+        .collect();
+    let mut conflicts = 0;
+    for row in left {
+        let Some((version, kept_text)) = kept.get(row.gid) else {
+            continue;
+        };
+        let kept_body: Value = serde_json::from_str(kept_text).unwrap_or(Value::Null);
+        if *version == row.version && &kept_body != row.body {
+            tx.execute(
+                "INSERT INTO fleet.conflicts (compound_id, kiosk_id, gid, version, body, kept)
+                 VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb)",
+                &[
+                    &compound,
+                    &kiosk,
+                    &row.gid,
+                    &row.version,
+                    &row.body.to_string(),
+                    kept_text,
+                ],
+            )?;
+            conflicts += 1;
         }
-        // The server holds a newer version: nothing to do.
-        None => Ok(true),
     }
+    Ok(conflicts)
 }
 
 /// The sync thread: a round now, then every `every`, backing off (up to five minutes)

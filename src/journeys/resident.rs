@@ -368,14 +368,24 @@ pub fn lookup(
 
 /// `R20261127-0007` from what a keypad can type (`202611270007`) or the printed form.
 pub fn normalise_ticket_number(text: &str) -> String {
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let upper = text.trim().to_uppercase();
+    // A fleet kiosk's numbers carry its record prefix (A-R20261203-0001): keep it.
+    let (prefix, rest) = match upper.split_once('-') {
+        Some((p, r))
+            if p.len() <= 4 && !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()) && r.starts_with('R') =>
+        {
+            (format!("{p}-"), r)
+        }
+        _ => (String::new(), upper.as_str()),
+    };
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
     if digits.len() == 12 {
         let candidate = format!("R{}-{}", &digits[..8], &digits[8..]);
         if parse_ticket_number(&candidate).is_some() {
-            return candidate;
+            return format!("{prefix}{candidate}");
         }
     }
-    text.trim().to_uppercase()
+    upper
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -449,5 +459,8 @@ mod tests {
         assert_eq!(normalise_ticket_number("202611270007"), "R20261127-0007");
         assert_eq!(normalise_ticket_number(" r20261127-0007 "), "R20261127-0007");
         assert_eq!(normalise_ticket_number("12345"), "12345");
+        // A fleet kiosk's record prefix stays.
+        assert_eq!(normalise_ticket_number(" a-r20261127-0007"), "A-R20261127-0007");
+        assert_eq!(normalise_ticket_number("B-R 2026 1127 0007"), "B-R20261127-0007");
     }
 }

@@ -193,24 +193,34 @@ pub struct PassCheck {
 /// Verifies a pass token at `at`: signature first, then the validity window, then the
 /// revocation list (the pass itself, or its permit no longer active).
 pub fn verify_pass(app: &App, token_text: &str, at: DateTime<Utc>) -> Result<PassCheck, JourneyError> {
-    // This kiosk's keys, and in a fleet the other kiosks' (pulled from the central
-    // database), so a pass printed at one gate verifies at the others.
-    let mut ring = app.keys.ring();
-    let mut foreign = std::collections::HashMap::new();
-    for (kiosk, key_id, hex) in app.store().fleet_keys()? {
-        let parsed = crate::domain::token::KeyRing::parse_public(&format!("{key_id} {hex}"));
-        if let (Ok(one), None) = (parsed, ring.get(key_id)) {
-            if let Some(key) = one.get(key_id) {
-                ring.insert(key_id, *key);
-                foreign.insert(key_id, kiosk);
+    // This kiosk's keys, then, in a fleet, each other kiosk's key with the token's id
+    // (pulled from the central database), so a pass printed at one gate verifies at the
+    // others. Key ids are random per kiosk (2–255): two kiosks of a compound can share
+    // one, so a key that does not match is not the end; the one whose signature matches
+    // names the kiosk that printed the pass.
+    let text = token_text.trim_end_matches(['\r', '\n']);
+    let mut result = token::verify(text, &app.keys.ring(), at, |_, _| false);
+    let mut from: Option<String> = None;
+    if matches!(result, Err(VerifyError::UnknownKey { .. } | VerifyError::BadSignature)) {
+        for (kiosk, key_id, hex) in app.store().fleet_keys()? {
+            let Ok(ring) = crate::domain::token::KeyRing::parse_public(&format!("{key_id} {hex}")) else {
+                continue;
+            };
+            match token::verify(text, &ring, at, |_, _| false) {
+                Err(VerifyError::UnknownKey { .. }) => {}
+                Err(VerifyError::BadSignature) => result = Err(VerifyError::BadSignature),
+                other => {
+                    result = other;
+                    from = Some(kiosk);
+                    break;
+                }
             }
         }
     }
-    let result = token::verify(token_text.trim_end_matches(['\r', '\n']), &ring, at, |_, _| false);
     // The revocation list: the pass itself, or its permit no longer active. A pass of
     // another kiosk is found by that kiosk's id for it.
     let local_id = |payload: &token::TokenPayload| -> Result<Option<i64>, StoreError> {
-        match foreign.get(&payload.key_id) {
+        match &from {
             Some(kiosk) => app.store().fleet_local_pass(kiosk, payload.id as i64),
             None => Ok(Some(payload.id as i64)),
         }

@@ -112,6 +112,8 @@ pub struct PurgeReport {
     pub audit: usize,
     /// Shift handovers (with their lists of what was open).
     pub handovers: usize,
+    /// Changes the fleet's central database acknowledged (`fleet_queue` rows sent).
+    pub fleet_sent: usize,
     /// Visits created before this instant go.
     pub visit_cutoff: String,
     /// Passes for days before this date go.
@@ -138,6 +140,7 @@ impl PurgeReport {
             + self.invites
             + self.audit
             + self.handovers
+            + self.fleet_sent
     }
 }
 
@@ -477,6 +480,20 @@ impl Store {
             )?;
             report.handovers = tx.execute("DELETE FROM handovers WHERE closed_at < ?1", [&handover_cutoff])?;
             tx.execute("DELETE FROM purge_gate", [])?;
+            // Changes the central database acknowledged: nothing left to send, and their
+            // bodies copy the records' personal data. Held a few days (`sync status`
+            // counts them), never longer than the shortest record retention; unsent ones
+            // stay until they are sent. The newest row always stays, so queue ids, and the
+            // versions made from them, keep rising after a purge.
+            let sent_days = super::fleet::SENT_KEEP_DAYS
+                .min(cutoffs.visit_days)
+                .min(cutoffs.pass_days)
+                .min(cutoffs.ticket_days);
+            report.fleet_sent = tx.execute(
+                "DELETE FROM fleet_queue WHERE sent_at IS NOT NULL AND sent_at < ?1
+                 AND id < (SELECT max(id) FROM fleet_queue)",
+                [ts(days_before(sent_days))],
+            )?;
             if dry_run {
                 tx.rollback()?;
             } else {

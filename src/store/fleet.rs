@@ -55,7 +55,13 @@ pub const TAKEN_DOWN: &[&str] = &[
     "permit_workers",
     "passes",
     "staff",
+    "tickets",
+    "ticket_history",
 ];
+
+/// Days a change the central database acknowledged stays in `fleet_queue` before the
+/// daily purge deletes it (sooner when a record retention is shorter).
+pub const SENT_KEEP_DAYS: u32 = 7;
 
 /// Versions: the incarnation in the high bits, the queue id below, so a restored kiosk's
 /// changes outrank what it sent before the restore.
@@ -69,6 +75,8 @@ pub struct QueuedChange {
     pub gid: String,
     pub version: i64,
     pub body: Value,
+    /// The kiosk's time of the change (see `kiosk_time_sql`), when the row has one.
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// One change pulled from the central database.
@@ -118,9 +126,9 @@ pub struct Applied {
     pub flagged: usize,
 }
 
-const META_KIOSK: &str = "fleet.kiosk_id";
+pub(crate) const META_KIOSK: &str = "fleet.kiosk_id";
 pub const META_INC: &str = "fleet.incarnation";
-const META_PREFIX: &str = "fleet.gid_prefix";
+pub(crate) const META_PREFIX: &str = "fleet.gid_prefix";
 const META_APPLYING: &str = "fleet.applying";
 const META_TRIGGERS: &str = "fleet.triggers";
 pub const META_RECORD_PREFIX: &str = "fleet.record_prefix";
@@ -162,6 +170,7 @@ fn trigger_sql(conn: &Connection, table: &str, refs: &[(&str, &str)]) -> Result<
         ));
     }
     let body = format!("json_object({})", fields.join(", "));
+    let at = kiosk_time_sql(&columns(conn, table)?);
     let not_applying = format!("NOT EXISTS (SELECT 1 FROM kiosk_meta WHERE key = '{META_APPLYING}')");
     let prefix = format!("(SELECT value FROM kiosk_meta WHERE key = '{META_PREFIX}')");
     let kiosk = format!("(SELECT value FROM kiosk_meta WHERE key = '{META_KIOSK}')");
@@ -174,22 +183,39 @@ fn trigger_sql(conn: &Connection, table: &str, refs: &[(&str, &str)]) -> Result<
         "CREATE TRIGGER fleetq_{table}_ins AFTER INSERT ON {table} WHEN {not_applying}
          BEGIN
              {stamp}
-             INSERT INTO fleet_queue(tbl, gid, target, inc, body)
-                 SELECT '{table}', g.gid, NULL, {inc}, {body}
+             INSERT INTO fleet_queue(tbl, gid, target, inc, body, at)
+                 SELECT '{table}', g.gid, NULL, {inc}, {body}, {at}
                  FROM fleet_gids g WHERE g.tbl = '{table}' AND g.local_id = NEW.id;
          END;
          CREATE TRIGGER fleetq_{table}_upd AFTER UPDATE ON {table} WHEN {not_applying}
          BEGIN
              {stamp}
-             INSERT INTO fleet_queue(tbl, gid, target, inc, body)
+             INSERT INTO fleet_queue(tbl, gid, target, inc, body, at)
                  SELECT CASE WHEN {own} THEN '{table}' ELSE 'edits' END,
                         CASE WHEN {own} THEN g.gid
                              ELSE {prefix} || '.edits.' || (SELECT coalesce(max(id), 0) + 1 FROM fleet_queue) END,
                         CASE WHEN {own} THEN NULL ELSE g.gid END,
-                        {inc}, {body}
+                        {inc}, {body}, {at}
                  FROM fleet_gids g WHERE g.tbl = '{table}' AND g.local_id = NEW.id;
          END;"
     ))
+}
+
+/// The kiosk's time of a change to a row: the latest of its event stamps (`at`,
+/// `*_at`), each written by the kiosk's clock when the event happened; NULL for a row
+/// with none (the push's time is sent then). Times still to come (a ticket's due time,
+/// a notice's next attempt) are not events.
+fn kiosk_time_sql(cols: &[String]) -> String {
+    let stamps: Vec<String> = cols
+        .iter()
+        .filter(|c| (c.as_str() == "at" || c.ends_with("_at")) && !matches!(c.as_str(), "due_at" | "next_attempt_at"))
+        .map(|c| format!("coalesce(NEW.{c}, '')"))
+        .collect();
+    match stamps.len() {
+        0 => "NULL".into(),
+        1 => format!("nullif({}, '')", stamps[0]),
+        _ => format!("nullif(max({}), '')", stamps.join(", ")),
+    }
 }
 
 fn drop_triggers(conn: &Connection) -> Result<(), StoreError> {
@@ -224,6 +250,9 @@ pub enum MergeRule {
     Once,
     /// A permit revoked anywhere stays revoked.
     RevokedWins,
+    /// A ticket's status: the newest entry of its merged history (see
+    /// [`ticket_status_from_history`]), whatever order the changes arrive in.
+    FromHistory,
     /// The incoming value (everything else).
     Take,
 }
@@ -231,8 +260,9 @@ pub enum MergeRule {
 /// The rule for `table.column`.
 pub fn merge_rule(table: &str, column: &str) -> MergeRule {
     match (table, column) {
-        (_, "revoked_at" | "used_at" | "left_at") => MergeRule::Once,
+        (_, "revoked_at" | "used_at" | "left_at") | ("tickets", "responded_at") => MergeRule::Once,
         ("permits", "status") => MergeRule::RevokedWins,
+        ("tickets", "status") => MergeRule::FromHistory,
         _ => MergeRule::Take,
     }
 }
@@ -313,7 +343,7 @@ impl Store {
     /// The oldest `limit` changes not yet accepted by the central database.
     pub fn fleet_pending(&self, limit: usize) -> Result<Vec<QueuedChange>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, tbl, gid, target, inc, body FROM fleet_queue WHERE sent_at IS NULL ORDER BY id LIMIT ?1",
+            "SELECT id, tbl, gid, target, inc, body, at FROM fleet_queue WHERE sent_at IS NULL ORDER BY id LIMIT ?1",
         )?;
         let rows = stmt
             .query_map([limit as i64], |r| {
@@ -321,6 +351,7 @@ impl Store {
                 let target: Option<String> = r.get(3)?;
                 let inc: i64 = r.get(4)?;
                 let body: String = r.get(5)?;
+                let at: Option<String> = r.get(6)?;
                 let mut body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
                 if let (Some(target), Value::Object(map)) = (target, &mut body) {
                     map.insert("@target".into(), Value::String(target));
@@ -331,6 +362,7 @@ impl Store {
                     gid: r.get(2)?,
                     version: (inc << VERSION_SHIFT) | id,
                     body,
+                    at: at.as_deref().and_then(super::parse_ts),
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -560,6 +592,10 @@ fn apply_one(
             applied.skipped += 1;
             return Ok(true);
         }
+        if change.tbl == "residents" && !newer_directory(tx, change, body)? {
+            applied.skipped += 1;
+            return Ok(true);
+        }
         (change.tbl.clone(), local_id(tx, &change.gid)?.map(|(_, id)| id))
     };
     let cols = match cols_cache.get(&table) {
@@ -595,6 +631,11 @@ fn apply_one(
                     "INSERT OR REPLACE INTO fleet_gids(tbl, local_id, gid) VALUES (?1, ?2, ?3)",
                     params![table, id, change.gid],
                 )?;
+                if table == "ticket_history" {
+                    let ticket: i64 =
+                        tx.query_row("SELECT ticket_id FROM ticket_history WHERE id = ?1", [id], |r| r.get(0))?;
+                    ticket_status_from_history(tx, ticket)?;
+                }
                 applied.inserted += 1;
             }
             None => applied.skipped += 1,
@@ -606,6 +647,9 @@ fn apply_one(
                 .unwrap_or(&change.gid)
                 .to_string();
             merge_row(tx, &table, id, &values, &gid, now, applied)?;
+            if table == "tickets" {
+                ticket_status_from_history(tx, id)?;
+            }
             applied.updated += 1;
         }
     }
@@ -644,6 +688,53 @@ fn insert_row(tx: &Connection, table: &str, values: &[(String, SqlValue)]) -> Re
         }
     }
     Ok(None)
+}
+
+/// A resident from kiosk `change.kiosk_id`'s directory import: an import replaces that
+/// kiosk's whole directory, so the rows held here from its older imports go (a re-import's
+/// deletions reach every kiosk). `false` for a row of an import older than one already
+/// held from that kiosk.
+fn newer_directory(
+    tx: &Connection,
+    change: &PulledChange,
+    body: &serde_json::Map<String, Value>,
+) -> Result<bool, StoreError> {
+    let at = body.get("imported_at").and_then(Value::as_str).unwrap_or("");
+    let from = "SELECT local_id FROM fleet_gids WHERE tbl = 'residents' AND substr(gid, 1, length(?1) + 1) = ?1 || '.'";
+    let newer: bool = tx.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM residents WHERE imported_at > ?2 AND id IN ({from}))"),
+        params![change.kiosk_id, at],
+        |r| r.get(0),
+    )?;
+    if newer {
+        return Ok(false);
+    }
+    tx.execute(
+        &format!("DELETE FROM residents WHERE imported_at < ?2 AND id IN ({from})"),
+        params![change.kiosk_id, at],
+    )?;
+    tx.execute(
+        "DELETE FROM fleet_gids WHERE tbl = 'residents' AND substr(gid, 1, length(?1) + 1) = ?1 || '.'
+         AND local_id NOT IN (SELECT id FROM residents)",
+        [&change.kiosk_id],
+    )?;
+    Ok(true)
+}
+
+/// Sets a ticket's status to its history's newest entry: the history is append-only and
+/// every kiosk ends up holding all of it, so ordering it the same way everywhere (by the
+/// entry's time, then its global id) makes every kiosk agree on the status, whichever
+/// order the entries arrived in. A ticket with no history keeps its status.
+fn ticket_status_from_history(tx: &Connection, ticket: i64) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE tickets SET status = (
+             SELECT h.status FROM ticket_history h
+             LEFT JOIN fleet_gids g ON g.tbl = 'ticket_history' AND g.local_id = h.id
+             WHERE h.ticket_id = ?1 ORDER BY h.at DESC, g.gid DESC LIMIT 1)
+         WHERE id = ?1 AND EXISTS (SELECT 1 FROM ticket_history WHERE ticket_id = ?1)",
+        [ticket],
+    )?;
+    Ok(())
 }
 
 /// Merges a change into a row the kiosk holds, column by column ([`merge_rule`]).
@@ -685,6 +776,7 @@ fn merge_row(
                 }
             }
             MergeRule::Take => incoming.clone(),
+            MergeRule::FromHistory => current.clone(),
         };
         if next != current {
             tx.execute(

@@ -454,7 +454,12 @@ pub const MIGRATIONS: &[&str] = &[
         body     TEXT NOT NULL
     ) STRICT;
     "#,
-    // 16: the language the visitor used at the screen, so a slip printed later (the desk
+    // 16: the kiosk's time of a queued change (the latest event stamp on the row, as the
+    // kiosk's clock wrote it), pushed as `kiosk_time` however late the push.
+    r#"
+    ALTER TABLE fleet_queue ADD COLUMN at TEXT;
+    "#,
+    // 17: the language the visitor used at the screen, so a slip printed later (the desk
     // approving a waiting visit, from the dashboard or the command line) speaks it too;
     // NULL for visits recorded before, which print in the configured language.
     r#"

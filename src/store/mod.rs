@@ -8,6 +8,8 @@
 mod backup_purge;
 mod exports;
 pub mod fleet;
+#[cfg(feature = "bench-data")]
+mod fleet_bench;
 mod identify;
 pub mod integrity;
 mod invites;

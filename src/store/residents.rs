@@ -25,6 +25,8 @@ impl Store {
     pub fn replace_residents(&mut self, rows: &[Resident], now: DateTime<Utc>) -> Result<usize, StoreError> {
         let tx = super::begin(self.conn_mut(), false)?;
         tx.execute("DELETE FROM residents", [])?;
+        // The rows' global ids (in a fleet) go with them: the new rows are new records.
+        tx.execute("DELETE FROM fleet_gids WHERE tbl = 'residents'", [])?;
         {
             let mut insert =
                 tx.prepare("INSERT INTO residents(unit_no, surname, phone, imported_at) VALUES (?1, ?2, ?3, ?4)")?;

@@ -139,9 +139,9 @@ impl Store {
     }
 
     pub fn ticket_history(&self, ticket_id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT at, status, staff, note FROM ticket_history WHERE ticket_id = ?1 ORDER BY id")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT at, status, staff, note FROM ticket_history WHERE ticket_id = ?1 ORDER BY at, id",
+        )?;
         let rows = stmt
             .query_map([ticket_id], |r| {
                 let at: String = r.get(0)?;

@@ -31,6 +31,7 @@ mod staff_models;
 mod staff_permit;
 mod staff_printing;
 mod staff_stage;
+mod staff_sync;
 mod storage_notice;
 pub mod visitor_adapter;
 pub mod worker_adapter;

@@ -44,6 +44,7 @@ pub fn fill(window: &AppWindow, app: &App, lang: Lang) {
     a.set_handover_pending(pending.is_some());
     super::staff_printing::fill_printing(window, app, lang);
     fill_outbox(&a, app, lang);
+    super::staff_sync::fill_sync(&a, app, lang);
     match a.get_tab() {
         StaffTab::Today => fill_today(&a, app, now, lang),
         StaffTab::Renovation => fill_renovation(&a, app, now, lang),

@@ -20,6 +20,8 @@ pub struct PgServer {
     bin: PathBuf,
     pub port: u16,
     as_user: Option<&'static str>,
+    /// Flush to disk as a production server does (the benchmark); tests run without.
+    durable: bool,
 }
 
 fn bin_dir() -> PathBuf {
@@ -64,6 +66,11 @@ fn is_root() -> bool {
 impl PgServer {
     /// Make and start a cluster; panics (with the install line) when PostgreSQL is missing.
     pub fn start() -> PgServer {
+        Self::start_with(false)
+    }
+
+    /// [`PgServer::start`], with `fsync` on when `durable` (the benchmark's server).
+    pub fn start_with(durable: bool) -> PgServer {
         let bin = bin_dir();
         let dir = tempfile::Builder::new()
             .prefix("kiosk-pg-")
@@ -93,6 +100,7 @@ impl PgServer {
             bin,
             port: 0,
             as_user,
+            durable,
         };
         server.run(
             "initdb",
@@ -200,9 +208,10 @@ impl PgServer {
     fn pg_ctl_start(&self) -> bool {
         let data = self.dir.path().join("data");
         let opts = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c max_connections=200",
+            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync={} -c max_connections=200",
             self.port,
-            self.dir.path().display()
+            self.dir.path().display(),
+            if self.durable { "on" } else { "off" }
         );
         let log = self.dir.path().join("server.log");
         self.try_run(

@@ -8,6 +8,7 @@ use super::CentralError;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0001_schema.sql"),
     include_str!("sql/0002_daily_report.sql"),
+    include_str!("sql/0003_round_indexes.sql"),
 ];
 
 /// The advisory lock's key ("fleet" in ASCII).
