@@ -85,6 +85,11 @@ pub fn can_draw(c: char) -> bool {
     source_of(c).is_some()
 }
 
+/// The parsed face of the main font (tables only, no glyphs loaded).
+pub(crate) fn main_face() -> Option<&'static ttf_parser::Face<'static>> {
+    faces().main.as_ref()
+}
+
 /// The parsed face of the Extension font (tables only, no glyphs loaded).
 pub(crate) fn ext_face() -> Option<&'static ttf_parser::Face<'static>> {
     faces().ext.as_ref()

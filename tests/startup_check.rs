@@ -1,7 +1,8 @@
 //! The whole-file integrity check is off the start-up path (issue 19): a command reads a
 //! database whose later pages are damaged and answers at once, while `check` reports the
 //! damage; the kiosk opens on it at once too, but its first write is refused and nothing
-//! reaches the file, and the restart that follows restores the newest good backup.
+//! reaches the file, and the restart that follows restores the newest good backup. Only
+//! `run` and `check` check the whole file; every other command answers without it.
 
 mod common;
 
@@ -143,6 +144,116 @@ fn on_a_healthy_file_the_first_write_goes_through_after_the_background_check() {
     assert_eq!(guard.verdict(), Some(Ok(())));
     assert_eq!(
         app.store().last_surname_by_phone("13900000003").unwrap().as_deref(),
+        Some("王")
+    );
+}
+
+/// Fills the end of the file with a table no command reads, then scribbles over its
+/// pages: `quick_check` finds the damage, and only a whole-file check could.
+fn damage_pages_no_command_reads(dir: &Path) -> Vec<u8> {
+    let db = dir.join(DB_FILE);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let before: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+        conn.execute_batch("CREATE TABLE ballast (b BLOB)").unwrap();
+        for _ in 0..64 {
+            conn.execute("INSERT INTO ballast VALUES (zeroblob(16000))", [])
+                .unwrap();
+        }
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+        let after: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+        assert!(after - before > 200, "the ballast is at the end of the file");
+        drop(conn);
+        let mut bytes = std::fs::read(&db).unwrap();
+        for page in (before + 20) as usize..(after - 20) as usize {
+            bytes[page * PAGE..(page + 1) * PAGE].fill(0x5A);
+        }
+        std::fs::write(&db, &bytes).unwrap();
+    }
+    std::fs::read(&db).unwrap()
+}
+
+#[test]
+fn only_run_and_check_check_the_whole_file_every_other_command_answers_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    let db = dir.path().join(DB_FILE);
+    let damaged = damage_pages_no_command_reads(dir.path());
+
+    // What every command but `run` and `check` opens with: the check is registered, not
+    // run, and reads leave it so (it would run only before a first write).
+    {
+        let app = App::open_with(loaded(), Some(dir.path()), Check::BeforeFirstWrite).unwrap();
+        assert!(!app.store().residents().unwrap().is_empty());
+        let guard = lobby_kiosk::store::integrity::guard_for(&db).expect("the file is guarded");
+        assert_eq!(guard.verdict(), None, "opening and reading did not run quick_check");
+    }
+
+    // Had any of these checked the whole file first, it would have found the damage and
+    // moved the file aside for a backup (or refused with exit 3).
+    for args in [
+        &["residents", "list"][..],
+        &["visit", "list"],
+        &["invite", "list"],
+        &["deny", "list"],
+        &["staff", "list"],
+        &["permit", "list"],
+        &["roster"],
+        &["audit"],
+        &["printer", "status"],
+        &["printer", "queue"],
+    ] {
+        let (code, out, err) = run_cli(dir.path(), args, "");
+        assert_eq!(
+            code,
+            0,
+            "`{}` answers without the whole-file check: {out}{err}",
+            args.join(" ")
+        );
+        assert_eq!(
+            damaged_copies(dir.path()),
+            0,
+            "`{}` moved nothing aside",
+            args.join(" ")
+        );
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), damaged, "no command wrote to the file");
+
+    // `check` reads the whole file and says so.
+    let (code, out, err) = run_cli(dir.path(), &["check"], "");
+    assert_eq!(code, 3, "check finds the damage: {out}{err}");
+    assert!(out.contains("quick_check") && !out.contains("quick_check=ok"), "{out}");
+
+    // And `run` checks it too: on its first start after this, the kiosk restores the
+    // backup (what `cli::run_kiosk` does once its background check finds the damage).
+    let app = App::open(loaded(), Some(dir.path())).unwrap();
+    assert_eq!(damaged_copies(dir.path()), 1, "the damaged file is kept aside");
+    drop(app);
+}
+
+#[test]
+fn a_write_made_while_the_background_check_runs_waits_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    let db = dir.path().join(DB_FILE);
+    let app = App::open_with(loaded(), Some(dir.path()), Check::Background).unwrap();
+    let guard = lobby_kiosk::store::integrity::guard_for(&db).expect("the file is guarded");
+    let (tell, told) = std::sync::mpsc::channel();
+    // What `run` does a second after the window shows.
+    guard.start_in_background(move || {
+        let _ = tell.send(());
+    });
+    visitor::register(&app, &walk_in("13900000004", VisitorType::Courier), monday_at(11, 0))
+        .expect("a healthy file takes the write once the check has passed");
+    assert_eq!(
+        guard.verdict(),
+        Some(Ok(())),
+        "the write returned only once the check had finished"
+    );
+    assert!(told.try_recv().is_err(), "no damage reported on a healthy file");
+    assert_eq!(
+        app.store().last_surname_by_phone("13900000004").unwrap().as_deref(),
         Some("王")
     );
 }

@@ -25,7 +25,7 @@ pub fn run() {
     let _ = render_text_line("䶮𠀀", 24.0, 576, Align::Left);
     let ext = (t.elapsed(), rss_mib() - before);
     println!(
-        "first slip line: main font parse {:.0} ms, +{:.1} MiB RSS; Extension font (first rare character) {:.0} ms, +{:.1} MiB RSS",
+        "first slip line: main font {:.0} ms, +{:.1} MiB RSS; Extension font (first rare character) {:.0} ms, +{:.1} MiB RSS",
         main.0.as_secs_f64() * 1e3,
         main.1,
         ext.0.as_secs_f64() * 1e3,

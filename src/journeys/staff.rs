@@ -50,7 +50,17 @@ pub enum Login {
 /// (and a dummy one when there are no accounts), so the time taken does not say which
 /// step failed or how many accounts exist.
 pub fn login(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login, JourneyError> {
-    let outcome = check_pin(app, pin_text, now)?;
+    let verdict = match start_pad_check(app, pin_text, now)? {
+        PadStart::Answered(outcome) => return Ok(outcome),
+        PadStart::Check(check) => check.run(),
+    };
+    login_finish(app, verdict, now)
+}
+
+/// The end of a log-in whose hashes were checked elsewhere ([`PadCheck::run`], on a
+/// thread of its own for the screen): the pad's count settled, and a success audited.
+pub fn login_finish(app: &App, verdict: PadVerdict, now: DateTime<Utc>) -> Result<Login, JourneyError> {
+    let outcome = finish_pad_check(app, verdict, now)?;
     if let Login::Ok { name, .. } = &outcome {
         // While nothing can be saved staff still get in (to print the roster, to see
         // who is on site); the login just cannot be recorded.
@@ -75,8 +85,73 @@ const UNRECORDED_LOCK_SECS: i64 = 60;
 /// pause that grows but is capped), so parallel attempts cannot outrun the count. Used
 /// to log in and to take over a handover on screen; records no login.
 pub fn check_pin(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login, JourneyError> {
+    match start_pad_check(app, pin_text, now)? {
+        PadStart::Answered(outcome) => Ok(outcome),
+        PadStart::Check(check) => finish_pad_check(app, check.run(), now),
+    }
+}
+
+/// The first step of a PIN typed on the pad: counted, or answered at once (paused).
+#[derive(Debug)]
+pub enum PadStart {
+    /// No hash needs checking: the pad is paused.
+    Answered(Login),
+    /// The attempt is counted; its hashes are to be checked.
+    Check(PadCheck),
+}
+
+/// A counted PIN attempt and the active accounts' hashes: the slow part of a log-in
+/// (Argon2, about 35 ms an account), with nothing borrowed from the app, so the screen
+/// runs it on a thread of its own and keeps drawing meanwhile.
+pub struct PadCheck {
+    pin: String,
+    accounts: Vec<(String, Role, String)>,
+    /// The pad's count with this attempt, `None` when it could not be recorded.
+    failures: Option<u32>,
+}
+
+impl std::fmt::Debug for PadCheck {
+    // Never the PIN or the hashes, even in a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PadCheck")
+            .field("accounts", &self.accounts.len())
+            .field("failures", &self.failures)
+            .finish()
+    }
+}
+
+/// What [`PadCheck::run`] found: whose PIN it is, if anyone's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PadVerdict {
+    found: Option<(String, Role)>,
+    failures: Option<u32>,
+}
+
+impl PadCheck {
+    /// Checks the PIN against every hash (all of them, and a dummy one when there are
+    /// none, so the time taken tells nothing). Pure CPU work: no database, no app.
+    pub fn run(self) -> PadVerdict {
+        let mut found = None;
+        for (name, role, hash) in &self.accounts {
+            if pin::verify_pin(&self.pin, hash) && found.is_none() {
+                found = Some((name.clone(), *role));
+            }
+        }
+        if self.accounts.is_empty() {
+            pin::dummy_verify();
+        }
+        PadVerdict {
+            found,
+            failures: self.failures,
+        }
+    }
+}
+
+/// Counts a pad attempt (refusing it while the pad is paused) and collects the hashes
+/// to check: the quick database part before [`PadCheck::run`].
+pub fn start_pad_check(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<PadStart, JourneyError> {
     if let Some(until) = app.unrecorded_pin_lock().filter(|until| *until > now) {
-        return Ok(Login::Locked { until });
+        return Ok(PadStart::Answered(Login::Locked { until }));
     }
     let counted = app.with_store(|s| {
         s.count_pin_attempt(PinCounter::Pad, now, |failures, last| {
@@ -85,34 +160,41 @@ pub fn check_pin(app: &App, pin_text: &str, now: DateTime<Utc>) -> Result<Login,
     });
     let failures = match counted {
         Ok(Ok(failures)) => Some(failures),
-        Ok(Err(until)) => return Ok(Login::Locked { until }),
+        Ok(Err(until)) => return Ok(PadStart::Answered(Login::Locked { until })),
         Err(e) if e.is_unavailable() => {
             // The count can still be read while nothing can be written.
             let (failures, last) = app.store().pin_failures(PinCounter::Pad)?;
             if let Err(until) = gate(Schedule::Pad, failures, last, now) {
-                return Ok(Login::Locked { until });
+                return Ok(PadStart::Answered(Login::Locked { until }));
             }
             None
         }
         Err(e) => return Err(e.into()),
     };
-    let accounts: Vec<StaffAccount> = app.store().staff()?.into_iter().filter(|s| s.active).collect();
-    let mut found = None;
-    for account in &accounts {
-        if pin::verify_pin(pin_text, &account.pin_hash) && found.is_none() {
-            found = Some(account.clone());
-        }
-    }
-    if accounts.is_empty() {
-        pin::dummy_verify();
-    }
-    match (found, failures) {
-        (Some(account), _) => {
+    let accounts = app
+        .store()
+        .staff()?
+        .into_iter()
+        .filter(|s| s.active)
+        .map(|s: StaffAccount| {
+            let role = Role::parse(&s.role).unwrap_or(Role::Desk);
+            (s.name, role, s.pin_hash)
+        })
+        .collect();
+    Ok(PadStart::Check(PadCheck {
+        pin: pin_text.to_string(),
+        accounts,
+        failures,
+    }))
+}
+
+/// Settles the pad's count after the hashes were checked: a success clears it, a
+/// failure may pause the pad (for a minute when it could not be recorded).
+pub fn finish_pad_check(app: &App, verdict: PadVerdict, now: DateTime<Utc>) -> Result<Login, JourneyError> {
+    match (verdict.found, verdict.failures) {
+        (Some((name, role)), _) => {
             unless_unavailable(app.store().clear_pin_failures(PinCounter::Pad))?;
-            Ok(Login::Ok {
-                name: account.name,
-                role: Role::parse(&account.role).unwrap_or(Role::Desk),
-            })
+            Ok(Login::Ok { name, role })
         }
         (None, None) => {
             // Not counted in the database: every wrong PIN locks the pad a minute.

@@ -1,12 +1,12 @@
-//! Rasterises one glyph straight from its outline, for the CJK Extension font: parsing
-//! that whole font with fontdue (which loads every glyph up front) cost 1.6 s and 235 MiB
-//! of resident memory for the first rare character on a slip. Here a glyph costs only
+//! Rasterises one glyph straight from its outline, for both bundled fonts: parsing the
+//! Extension font whole with fontdue (which loads every glyph up front) cost 1.6 s and
+//! 235 MiB of resident memory for the first rare character on a slip, and the main font
+//! about 180 MiB for the first slip of all. Here a glyph costs only
 //! itself: its outline is flattened into line segments and filled with the non-zero
 //! winding rule, sampled on four sub-scanlines per pixel row.
 
 /// A rasterised glyph as the slip renderer places it: width and height in pixels, the
-/// bitmap's bottom edge relative to the baseline (pixels, up is positive, as fontdue's
-/// `ymin`), and one coverage byte (0–255) per pixel, rows top first.
+/// bitmap's bottom edge relative to the baseline (pixels, up is positive), and one coverage byte (0–255) per pixel, rows top first.
 pub struct Coverage {
     pub width: usize,
     pub height: usize,

@@ -1,5 +1,7 @@
-//! 1-bit raster images: text lines drawn with the embedded CJK font, QR codes, and their
-//! `GS v 0` encoding.
+//! 1-bit raster images: text lines drawn with the embedded CJK fonts, QR codes, and their
+//! `GS v 0` encoding. Glyphs are drawn one by one from their outlines (`super::outline`):
+//! a slip costs the memory of the characters on it, not of a whole 4.6 MB font (parsing
+//! it with fontdue cost `printer test` about 180 MiB of resident memory).
 //!
 //! Printers sold in China carry a GBK font, but not every character a resident's name
 //! may contain (GB18030 4-byte characters, emoji). Drawing such lines ourselves means a
@@ -10,17 +12,9 @@
 //! glyphs take two cells) rather than with proportional advances, so raster lines and
 //! lines printed in the printer's own font line up column for column.
 
-use std::sync::OnceLock;
-
 use qrcode::{Color, EcLevel, QrCode};
 
 use super::slip::{char_width, display_width, Align};
-
-/// The main font shipped with the kiosk (see [`crate::fonts`]), parsed once: parsing the
-/// 4 MB font takes tens of milliseconds. Characters only the CJK Extension font has are
-/// drawn from their outlines one by one (`super::outline`): that font is never loaded
-/// whole.
-static FONT: OnceLock<Option<fontdue::Font>> = OnceLock::new();
 
 /// Rows per `GS v 0` command. Printers with small receive buffers drop or garble very tall
 /// images, so tall bitmaps are sent as several bands.
@@ -41,18 +35,6 @@ pub enum RasterError {
     QrTooLarge { modules: u32, width_dots: u32 },
     #[error("image of {width}x{height} dots is too large for GS v 0")]
     TooLarge { width: u32, height: u32 },
-}
-
-fn font() -> Option<&'static fontdue::Font> {
-    FONT.get_or_init(|| fontdue::Font::from_bytes(crate::fonts::MAIN_FONT, fontdue::FontSettings::default()).ok())
-        .as_ref()
-}
-
-/// Parses the embedded font now rather than on the first image line or preview
-/// (about half a second on a small PC); call it from a background thread at start-up.
-/// Returns whether the font is usable.
-pub fn preload_font() -> bool {
-    font().is_some()
 }
 
 /// A 1-bit image, rows packed MSB first, 1 = black, width a multiple of 8 as `GS v 0`
@@ -188,10 +170,10 @@ pub fn render_text_line(text: &str, px_height: f32, width_dots: u32, align: Alig
         Align::Right => free,
     };
     let top = ((pitch as f32 - px) / 2.0).floor();
-    let font = font();
+    let face = crate::fonts::main_face();
     // Put the em box (ascent to descent) exactly into the px-high glyph area.
-    let baseline = match font.and_then(|f| f.horizontal_line_metrics(px)) {
-        Some(m) if m.ascent - m.descent > 0.0 => top + px * m.ascent / (m.ascent - m.descent),
+    let baseline = match face.map(|f| (f32::from(f.ascender()), f32::from(f.descender()))) {
+        Some((ascent, descent)) if ascent - descent > 0.0 => top + px * ascent / (ascent - descent),
         _ => top + px * 0.88,
     };
     let mut col = 0usize;
@@ -208,7 +190,7 @@ pub fn render_text_line(text: &str, px_height: f32, width_dots: u32, align: Alig
         }
         let drawn = match crate::fonts::source_of(c) {
             Some(crate::fonts::Source::Ext) => ext_glyph(c, px, cell_w),
-            _ => font.and_then(|f| glyph(f, c, px, cell_w)),
+            _ => face.and_then(|f| glyph(f, c, px, cell_w)),
         };
         match drawn {
             Some((w, h, ymin, cov)) => {
@@ -229,24 +211,27 @@ pub fn render_text_line(text: &str, px_height: f32, width_dots: u32, align: Alig
     bmp
 }
 
-/// Coverage of `c` as (width, height, ymin, alpha rows), fitted into a `cell_w` cell.
+/// Coverage of `c` as (width, height, ymin, alpha rows), fitted into a `cell_w` cell,
+/// drawn from its outline (`super::outline`): only the glyphs a slip uses are read, never
+/// the whole font.
 ///
 /// A font without ASCII glyphs but with their fullwidth forms (U+FF01..) still prints:
 /// those are squeezed horizontally into the half-width cell so Latin
 /// text keeps the font-A grid. `None` if the font lacks the character.
-fn glyph(f: &fontdue::Font, c: char, px: f32, cell_w: f32) -> Option<(usize, usize, i32, Vec<u8>)> {
-    let c = if f.lookup_glyph_index(c) != 0 {
+fn glyph(f: &ttf_parser::Face<'_>, c: char, px: f32, cell_w: f32) -> Option<(usize, usize, i32, Vec<u8>)> {
+    let has = |c: char| f.glyph_index(c).is_some_and(|g| g.0 != 0);
+    let c = if has(c) {
         c
     } else if c.is_ascii_graphic() {
-        char::from_u32(c as u32 - 0x21 + 0xFF01).filter(|&fw| f.lookup_glyph_index(fw) != 0)?
+        char::from_u32(c as u32 - 0x21 + 0xFF01).filter(|&fw| has(fw))?
     } else {
         return None;
     };
-    let (m, cov) = f.rasterize(c, px);
-    let (w, h) = (m.width, m.height);
+    let g = super::outline::rasterize(f, c, px)?;
+    let (w, h, ymin, cov) = (g.width, g.height, g.ymin, g.alpha);
     let max_w = (cell_w - 1.0).floor().max(1.0) as usize;
     if w <= max_w || w == 0 {
-        return Some((w, h, m.ymin, cov));
+        return Some((w, h, ymin, cov));
     }
     // Squeeze: each target column takes the darkest source column it covers, so thin
     // vertical strokes survive.
@@ -257,7 +242,7 @@ fn glyph(f: &fontdue::Font, c: char, px: f32, cell_w: f32) -> Option<(usize, usi
             out[y * max_w + tx] = (s0..s1.max(s0 + 1)).map(|sx| cov[y * w + sx]).max().unwrap_or(0);
         }
     }
-    Some((max_w, h, m.ymin, out))
+    Some((max_w, h, ymin, out))
 }
 
 /// A character only the CJK Extension font has, drawn from its outline (it is a wide

@@ -22,6 +22,7 @@ macro_rules! wire {
 mod cover_monitor;
 pub mod idle;
 pub mod input_adapter;
+mod pin_check;
 pub mod print_watch;
 pub mod resident_adapter;
 pub mod screenshot;

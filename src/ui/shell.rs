@@ -281,6 +281,13 @@ impl Kiosk {
         self.parts.watch.check();
     }
 
+    /// Waits (in real time, up to `limit`) for a staff PIN being checked off the UI
+    /// thread and shows its answer, as the next tick would; whether nothing is left
+    /// pending. For tests and tools that drive the kiosk without an event loop.
+    pub fn settle_pin_check(&self, limit: Duration) -> bool {
+        self.parts.staff.settle_pin_check(limit)
+    }
+
     pub fn app(&self) -> &Rc<App> {
         &self.app
     }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use slint::{ComponentHandle, SharedString};
 
+use super::pin_check::PinChecks;
 use super::print_watch::PrintWatch;
 use super::staff_models::{fill, next_step};
 use super::staff_permit::{self, Desk, PermitDraft};
@@ -18,7 +19,7 @@ use crate::journeys::desk::{self, CancelReason, DeskRefused};
 use crate::journeys::lookup::{self, PermitStatus};
 use crate::journeys::reprint::{self, ReprintRefused};
 use crate::journeys::shift::{self, ShiftRefused};
-use crate::journeys::staff::{self, Login, Role};
+use crate::journeys::staff::{self, Login, PadStart, Role};
 use crate::journeys::{resident, JourneyError};
 
 /// Wrong PINs before the pad first pauses.
@@ -34,16 +35,22 @@ pub struct StaffMode {
     exit_requested: Cell<bool>,
     /// A renovation filing being typed (`staff_permit`).
     permit: RefCell<PermitDraft>,
+    /// The PIN being checked off the UI thread, if any.
+    pins: Rc<PinChecks>,
+    /// Itself, for answers that arrive later (the PIN check).
+    me: std::rc::Weak<StaffMode>,
 }
 
 impl StaffMode {
     pub fn install(window: &AppWindow, app: &Rc<App>, watch: &Rc<PrintWatch>) -> Rc<StaffMode> {
-        let mode = Rc::new(StaffMode {
+        let mode = Rc::new_cyclic(|me| StaffMode {
             app: app.clone(),
             watch: watch.clone(),
             who: RefCell::new(None),
             exit_requested: Cell::new(false),
             permit: RefCell::new(PermitDraft::default()),
+            pins: PinChecks::new(),
+            me: me.clone(),
         });
         let adapter = window.global::<StaffAdapter>();
         macro_rules! on {
@@ -144,8 +151,10 @@ impl StaffMode {
         mode
     }
 
-    /// Logs out and forgets everything typed in staff mode.
+    /// Logs out and forgets everything typed in staff mode (a PIN still being checked
+    /// too: its answer is dropped).
     pub fn reset(&self, window: &AppWindow) {
+        self.pins.cancel();
         if let Some((name, _)) = self.who.borrow_mut().take() {
             // The person has gone (the idle reset, home): logged out whether or not the
             // row is written; nobody is left to tell, so the log says it.
@@ -215,11 +224,39 @@ impl StaffMode {
         self.refresh(window);
     }
 
+    /// The PIN pad's 进入: the attempt is counted at once, its hashes are checked on a
+    /// thread of its own while the pad says it is checking, and the answer shows when it
+    /// comes. A PIN entered while one is being checked is not taken.
     fn login(&self, window: &AppWindow, pin: &str) {
         let a = window.global::<StaffAdapter>();
         a.set_pin_typed(SharedString::new());
-        let now = self.app.now();
-        match staff::login(&self.app, pin, now) {
+        if self.pins.busy() {
+            return;
+        }
+        let check = match staff::start_pad_check(&self.app, pin, self.app.now()) {
+            Ok(PadStart::Check(check)) => check,
+            Ok(PadStart::Answered(outcome)) => return self.show_login(window, Ok(outcome)),
+            Err(e) => return self.show_login(window, Err(e)),
+        };
+        a.set_pin_problem(PinProblem::Checking);
+        let (weak, app) = (window.as_weak(), self.app.clone());
+        let me = self.me.clone();
+        self.pins.start(check, move |verdict| {
+            let (Some(window), Some(me)) = (weak.upgrade(), me.upgrade()) else {
+                return;
+            };
+            let outcome = match verdict {
+                Some(verdict) => staff::login_finish(&app, verdict, app.now()),
+                None => Ok(Login::Wrong { failures: 0 }),
+            };
+            me.show_login(&window, outcome);
+        });
+    }
+
+    /// What the pad says after a PIN was checked.
+    fn show_login(&self, window: &AppWindow, outcome: Result<Login, JourneyError>) {
+        let a = window.global::<StaffAdapter>();
+        match outcome {
             Ok(Login::Ok { name, role }) => {
                 self.sign_in(window, name, role);
                 a.set_pin_problem(PinProblem::None);
@@ -238,6 +275,12 @@ impl StaffMode {
             }
             Err(_) => a.set_pin_problem(PinProblem::Wrong),
         }
+    }
+
+    /// Waits (in real time, up to `limit`) for a PIN being checked and shows its answer,
+    /// as the next tick would; whether nothing is left pending. For tests and tools.
+    pub fn settle_pin_check(&self, limit: std::time::Duration) -> bool {
+        self.pins.settle(limit)
     }
 
     fn sign_in(&self, window: &AppWindow, name: String, role: Role) {
@@ -512,6 +555,8 @@ impl StaffMode {
         self.refresh(window);
     }
 
+    /// The colleague's PIN on the handover pad: checked off the UI thread as the log-in
+    /// is (see [`StaffMode::login`]), then the handover taken over in their name.
     fn ack_shift(&self, window: &AppWindow, pin: &str) {
         if self.name().is_none() {
             return;
@@ -519,12 +564,67 @@ impl StaffMode {
         let lang = self.lang(window);
         let a = window.global::<StaffAdapter>();
         a.set_ack_pin_typed(SharedString::new());
+        if self.pins.busy() {
+            return;
+        }
         let Some(pending) = lookup::pending_handover(&self.app).ok().flatten() else {
             a.set_handover_step(HandoverStep::View);
             self.refresh(window);
             return;
         };
-        let text = match shift::acknowledge(&self.app, pending.id, shift::Taker::Pin(pin), self.app.now()) {
+        let id = pending.id;
+        let check = match staff::start_pad_check(&self.app, pin, self.app.now()) {
+            Ok(PadStart::Check(check)) => check,
+            Ok(PadStart::Answered(outcome)) => {
+                let outcome = self.take_over(id, Ok(outcome));
+                return self.show_ack(window, outcome);
+            }
+            Err(e) => return self.show_ack(window, Err(e)),
+        };
+        self.say(
+            window,
+            lang.pick("正在核对密码，请稍候…", "Checking the PIN, one moment…")
+                .to_string(),
+        );
+        let (weak, app) = (window.as_weak(), self.app.clone());
+        let me = self.me.clone();
+        self.pins.start(check, move |verdict| {
+            let (Some(window), Some(me)) = (weak.upgrade(), me.upgrade()) else {
+                return;
+            };
+            let login = match verdict {
+                Some(verdict) => staff::finish_pad_check(&app, verdict, app.now()),
+                None => Ok(Login::Wrong { failures: 0 }),
+            };
+            let outcome = me.take_over(id, login);
+            me.show_ack(&window, outcome);
+        });
+    }
+
+    /// Takes handover `id` over in the name of the account whose PIN was typed.
+    fn take_over(
+        &self,
+        id: i64,
+        login: Result<Login, JourneyError>,
+    ) -> Result<Result<shift::TakenOver, ShiftRefused>, JourneyError> {
+        let (name, role) = match login? {
+            Login::Ok { name, role } => (name, role),
+            Login::Wrong { failures } => return Ok(Err(ShiftRefused::WrongPin { failures })),
+            Login::Locked { until } => return Ok(Err(ShiftRefused::Locked { until })),
+        };
+        shift::acknowledge(
+            &self.app,
+            id,
+            shift::Taker::Proven { name: &name, role },
+            self.app.now(),
+        )
+    }
+
+    /// What the handover pad says once the colleague's PIN was checked.
+    fn show_ack(&self, window: &AppWindow, outcome: Result<Result<shift::TakenOver, ShiftRefused>, JourneyError>) {
+        let lang = self.lang(window);
+        let a = window.global::<StaffAdapter>();
+        let text = match outcome {
             Ok(Ok(taken)) => {
                 a.set_handover_step(HandoverStep::View);
                 let text = lang

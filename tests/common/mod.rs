@@ -96,8 +96,13 @@ pub fn tap(kiosk: &Kiosk, label: &str) {
     settle(kiosk);
 }
 
-/// Lets the printing thread finish what it was given and the waiting screen see it.
+/// Lets a staff PIN being checked off the UI thread and the printing thread finish what
+/// they were given, and the waiting screen see it.
 pub fn settle(kiosk: &Kiosk) {
+    assert!(
+        kiosk.settle_pin_check(std::time::Duration::from_secs(60)),
+        "the PIN check did not finish"
+    );
     kiosk.settle_printing(std::time::Duration::from_secs(10));
 }
 
