@@ -188,7 +188,13 @@ fn the_printer_and_its_queue_are_told_in_words() {
     assert!(out.contains("正常"), "{out}");
     assert!(!out.contains("ready"), "the state's code in Chinese output: {out}");
     let (_, out, _) = cli(dir.path(), "zh", at, &["printer", "queue"]);
-    for part in ["测试页", "已打印", "装修备案凭条", permit.code.as_str(), permit.unit_no.as_str()] {
+    for part in [
+        "测试页",
+        "已打印",
+        "装修备案凭条",
+        permit.code.as_str(),
+        permit.unit_no.as_str(),
+    ] {
         assert!(out.contains(part), "{part} missing from the queue: {out}");
     }
     for code in ["done", "test", "permit:", "queued"] {

@@ -526,7 +526,7 @@ fn a_ticket_made_at_one_gate_is_followed_at_another_and_moves_made_apart_merge_i
     sync_now(&b);
     sync_now(&a);
     let at_a = a.store().ticket(ticket.id).unwrap().unwrap();
-    assert_eq!(at_a.status, "dispatched");
+    assert_eq!(at_a.status, TicketStatus::Dispatched);
     let history = a.store().ticket_history(ticket.id).unwrap();
     assert_eq!(history.last().map(|h| h.staff.as_str()), Some("王芳"));
 
@@ -549,7 +549,7 @@ fn a_ticket_made_at_one_gate_is_followed_at_another_and_moves_made_apart_merge_i
     }
     // Both hold the whole history, in the same time order, and agree on the status.
     let at_b = b.store().ticket_by_no(&ticket.ticket_no).unwrap().unwrap();
-    let steps = |app: &App, id: i64| -> Vec<(String, String)> {
+    let steps = |app: &App, id: i64| -> Vec<(TicketStatus, String)> {
         app.store()
             .ticket_history(id)
             .unwrap()
@@ -559,8 +559,8 @@ fn a_ticket_made_at_one_gate_is_followed_at_another_and_moves_made_apart_merge_i
     };
     assert_eq!(steps(&a, ticket.id), steps(&b, at_b.id));
     assert_eq!(steps(&a, ticket.id).len(), 5, "{:?}", steps(&a, ticket.id));
-    assert_eq!(a.store().ticket(ticket.id).unwrap().unwrap().status, "done");
-    assert_eq!(at_b.status, "done");
+    assert_eq!(a.store().ticket(ticket.id).unwrap().unwrap().status, TicketStatus::Done);
+    assert_eq!(at_b.status, TicketStatus::Done);
 }
 
 #[test]

@@ -28,7 +28,7 @@ fn visit(phone: String) -> NewVisit {
         unit_no: "3-2-1201".into(),
         surname: "王".into(),
         phone,
-        visitor_type: "guest".into(),
+        visitor_type: lobby_kiosk::domain::visitor::VisitorType::Guest,
         party_size: 1,
         company: String::new(),
         invite_id: None,
@@ -36,6 +36,7 @@ fn visit(phone: String) -> NewVisit {
         hold_reason: None,
         valid_until: None,
         decided_by: None,
+        lang: None,
     }
 }
 

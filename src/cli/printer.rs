@@ -343,7 +343,10 @@ fn queue(app: &App, failed: bool, limit: u32, json: bool) -> Outcome {
 /// slip, its number and unit ("访客凭条 V20261203-0004 3-2-702"), never the stored codes.
 fn job_words(app: &App, job: &lookup::PrintJobRecord, lang: crate::i18n::Lang) -> String {
     let slip = crate::printing::SlipKind::label_of(&job.slip_kind, lang);
-    match lookup::print_record_label(app, job.record_kind, job.record_id).ok().flatten() {
+    match lookup::print_record_label(app, job.record_kind, job.record_id)
+        .ok()
+        .flatten()
+    {
         Some(record) => format!("{slip} {record}"),
         None => slip.to_string(),
     }

@@ -482,8 +482,18 @@ impl Config {
                 "must be parts B, U, F or R joined by '-', e.g. \"B-U-R\"",
             );
         }
-        if parse_hex_color(&self.branding.primary_color).is_none() {
+        let Some(brand) = parse_hex_color(&self.branding.primary_color) else {
             return bad("branding.primary_color", "must be a colour like \"#1F6B52\"");
+        };
+        // White text sits on the brand colour, and the brand colour is text on the page.
+        let contrast = crate::domain::contrast::brand_contrast(brand);
+        if contrast < crate::domain::contrast::MIN_TEXT_CONTRAST {
+            return Err(Invalid {
+                key: "branding.primary_color",
+                reason: format!(
+                    "is too light to read: {contrast:.1}:1 against white text and the page, 4.5:1 needed; choose a darker colour (the default is \"#1F6B52\")"
+                ),
+            });
         }
         if !(30..=3600).contains(&self.kiosk.idle_timeout_secs) {
             return bad("kiosk.idle_timeout_secs", "must be between 30 and 3600 seconds");

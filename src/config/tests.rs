@@ -53,6 +53,14 @@ fn impossible_values_are_refused_with_key_and_line() {
     let text = EMBEDDED_DEFAULT.replace("#1F6B52", "green");
     assert_eq!(parse(&text).unwrap_err().key(), Some("branding.primary_color"));
 
+    // A pale brand colour would leave the white text on its buttons unreadable.
+    let text = EMBEDDED_DEFAULT.replace("#1F6B52", "#7FC8A9");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.key(), Some("branding.primary_color"));
+    assert!(err.to_string().contains("4.5:1"), "{err}");
+    let text = EMBEDDED_DEFAULT.replace("#1F6B52", "#0B3D91");
+    assert!(parse(&text).is_ok(), "a dark brand colour is fine");
+
     let text = EMBEDDED_DEFAULT.replace("unit_format = \"B-U-R\"", "unit_format = \"X-Y\"");
     assert_eq!(parse(&text).unwrap_err().key(), Some("compound.unit_format"));
 }

@@ -6,6 +6,7 @@
 //! a guard's device judge a slip with exactly the same code.
 
 pub mod base45;
+pub mod contrast;
 pub mod day;
 pub mod field;
 pub mod hours;
