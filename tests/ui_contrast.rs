@@ -159,6 +159,8 @@ fn walk(size: (f32, f32)) {
         for lang in [Lang::Zh, Lang::En] {
             k.window.window().set_size(slint::LogicalSize::new(size.0, size.1));
             stage_page(&k, page, lang);
+            // Let animations (a tab's highlight sliding over) finish, as a person sees it.
+            i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(800));
             slint::platform::update_timers_and_animations();
             slint::platform::update_timers_and_animations();
             for defect in low_contrast(k.window.window()) {

@@ -56,7 +56,7 @@ fn the_desk_files_a_renovation_field_by_field_and_its_workers_can_collect_passes
     assert!(shows_text(&k, "施工负责人：137****3333"));
     assert!(!shows_text(&k, "13700003333"), "the whole number is never shown back");
     assert!(shows_text(&k, "开工日期：11月30日（今天）"), "{:?}", screen_text(&k));
-    assert!(shows_text(&k, "工期：30 天（至 12月29日（周二））"));
+    assert!(shows_text(&k, "工期：30 天\n至 12月29日（周二）"));
     assert!(shows_text(&k, "装修保证金：未交"));
 
     // Filing with nobody on the roster says what is missing and keeps everything.
@@ -88,7 +88,7 @@ fn the_desk_files_a_renovation_field_by_field_and_its_workers_can_collect_passes
     // Start tomorrow, a week longer, deposit paid; a wrong field is changed in place.
     tap(&k, "开工日期推后一天");
     tap(&k, "工期加 7 天");
-    assert!(shows_text(&k, "工期：37 天（至 2027年1月6日（周三））"));
+    assert!(shows_text(&k, "工期：37 天\n至 2027年1月6日（周三）"));
     tap(&k, "保证金已交");
     assert!(shows_text(&k, "装修保证金：已交"), "{:?}", screen_text(&k));
     tap(&k, "修改施工单位");

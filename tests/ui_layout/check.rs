@@ -19,6 +19,8 @@ use i_slint_core::window::WindowInner;
 
 /// Smallest text a visitor standing at the kiosk must read (issue 17, point 5).
 pub const MIN_FONT_PX: f32 = 24.0;
+/// The longest bracketed group (brackets included, less one) kept whole on a line.
+const SHORT_GROUP_CHARS: usize = 12;
 /// Rounding slack in logical pixels.
 const SLACK: f32 = 1.0;
 
@@ -26,7 +28,8 @@ const SLACK: f32 = 1.0;
 #[derive(Clone)]
 pub struct DrawnText {
     pub text: String,
-    /// Where the glyphs are, in window coordinates (the box, narrowed by alignment).
+    /// Where the glyphs are drawn, in window coordinates (the box, narrowed by alignment
+    /// and cut to the list that scrolls it).
     pub ink: LogicalRect,
     /// The top-level part of the window it belongs to (a page or an overlay).
     pub layer: Option<ItemRc>,
@@ -120,6 +123,27 @@ fn contains(outer: &LogicalRect, inner: &LogicalRect) -> bool {
 
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x9FFF | 0x20000..=0x3FFFF | 0xF900..=0xFAFF | 0x3000..=0x303F | 0xFF00..=0xFFEF)
+}
+
+/// The bracketed groups of a text, as char ranges from the opening to the closing bracket
+/// (nested groups inside an outer one are part of it).
+fn bracket_groups(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for (i, c) in text.chars().enumerate() {
+        match c {
+            '（' | '(' => open.push(i),
+            '）' | ')' => {
+                if let Some(start) = open.pop() {
+                    if open.is_empty() {
+                        out.push((start, i));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn is_closing_punct(c: char) -> bool {
@@ -228,6 +252,25 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
                 }
             }
         }
+        if wraps && need.height > measure("国", None).height * 1.5 {
+            // A line broken inside brackets that would fit on one line ("其他姓氏（拼 /
+            // 音输入）"): the text up to the opening bracket and up to the closing one end
+            // on different lines.
+            let line = measure("国", None).height;
+            let lines = |upto: usize| {
+                let prefix: String = t.text.chars().take(upto + 1).collect();
+                (measure(&prefix, Some(rect.width())).height / line).round()
+            };
+            for (open, close) in bracket_groups(&t.text) {
+                let group: String = t.text.chars().skip(open).take(close + 1 - open).collect();
+                // Only a short group, a word or two: a long aside in running text may wrap.
+                let short = close - open <= SHORT_GROUP_CHARS;
+                if short && measure(&group, None).width <= rect.width() && lines(open) != lines(close) {
+                    say(format!("a line breaks inside «{group}»"));
+                    break;
+                }
+            }
+        }
         if zh && t.text.chars().any(is_cjk) {
             let chars: Vec<char> = t.text.chars().collect();
             for (i, c) in chars.iter().enumerate() {
@@ -258,6 +301,11 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
             i_slint_core::lengths::LogicalSize::new(w, h),
         );
 
+        // What of it is drawn: a list (Flickable) clips what is scrolled out of its view.
+        let shown = match chain.iter().find(|a| a.downcast::<Flickable>().is_some()) {
+            Some(list) => absolute(list).intersection(&ink),
+            None => Some(ink),
+        };
         if !scrolls {
             if !contains(&window_rect, &ink) {
                 say(format!(
@@ -282,11 +330,13 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
                 ));
             }
         }
-        texts.push(DrawnText {
-            text: t.text.clone(),
-            ink,
-            layer,
-        });
+        if let Some(ink) = shown {
+            texts.push(DrawnText {
+                text: t.text.clone(),
+                ink,
+                layer,
+            });
+        }
         std::ops::ControlFlow::Continue(())
     });
 
