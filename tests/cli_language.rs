@@ -177,7 +177,7 @@ fn import_problems_are_told_in_the_configured_language() {
 fn the_printer_and_its_queue_are_told_in_words() {
     let dir = tempfile::tempdir().unwrap();
     let app = open_app(dir.path());
-    let permit = file_permit(&app, "安居装饰", &["张三明:13700001111"], true, monday_at(9, 0));
+    let visit = courier_on_site(&app, "13912345678", monday_at(9, 0));
     drop(app);
     let at = "2026-11-30T10:00:00+08:00";
     let (code, out, err) = cli(dir.path(), "zh", at, &["printer", "test"]);
@@ -191,18 +191,18 @@ fn the_printer_and_its_queue_are_told_in_words() {
     for part in [
         "测试页",
         "已打印",
-        "装修备案凭条",
-        permit.code.as_str(),
-        permit.unit_no.as_str(),
+        "访客凭条",
+        visit.visit_no.as_str(),
+        visit.unit_no.as_str(),
     ] {
         assert!(out.contains(part), "{part} missing from the queue: {out}");
     }
-    for code in ["done", "test", "permit:", "queued"] {
+    for code in ["done", "test", "visit:", "queued"] {
         assert!(!out.contains(code), "{code} in the Chinese queue: {out}");
     }
 
     let (_, out, _) = cli(dir.path(), "en", at, &["printer", "queue"]);
-    for part in ["test page", "printed", "permit slip", permit.code.as_str()] {
+    for part in ["test page", "printed", "visitor slip", visit.visit_no.as_str()] {
         assert!(out.contains(part), "{part} missing from the English queue: {out}");
     }
     let (_, out, _) = cli(dir.path(), "en", at, &["printer", "queue", "--json"]);

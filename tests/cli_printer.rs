@@ -174,7 +174,10 @@ fn status_reports_the_primary_and_the_fallback_printer() {
     );
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("paper_out") && out.contains("Fallback printer") && out.contains("unknown"),
+        out.contains("out of paper: change the roll")
+            && out.contains("Fallback printer")
+            && out.contains("no answer: check the power and cable")
+            && !out.contains("paper_out"),
         "{out}"
     );
 }
