@@ -208,3 +208,36 @@ fn the_printer_and_its_queue_are_told_in_words() {
     let (_, out, _) = cli(dir.path(), "en", at, &["printer", "queue", "--json"]);
     assert!(out.contains("\"done\""), "the JSON keeps the stable codes: {out}");
 }
+
+#[test]
+fn a_ticket_is_shown_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open_app(dir.path());
+    let ticket = repair_ticket(&app, monday_at(9, 0));
+    drop(app);
+    let at = "2026-11-30T10:00:00+08:00";
+    let (code, out, err) = cli(dir.path(), "zh", at, &["request", "show", &ticket.ticket_no]);
+    assert_eq!(code, 0, "{out}{err}");
+    for part in [
+        ticket.ticket_no.as_str(),
+        ticket.unit_no.as_str(),
+        "报修",
+        "已受理",
+        "提交于",
+        "****",
+    ] {
+        assert!(out.contains(part), "{part} missing: {out}");
+    }
+    for code in ["\"status\"", "received", "repair", "Pending", "T0", "+00:00"] {
+        assert!(!out.contains(code), "{code} in the Chinese ticket: {out}");
+    }
+    let (_, out, _) = cli(dir.path(), "en", at, &["request", "show", &ticket.ticket_no]);
+    for part in ["Repair", "Received", "callback"] {
+        assert!(
+            out.to_lowercase().contains(&part.to_lowercase()),
+            "{part} missing: {out}"
+        );
+    }
+    let (_, out, _) = cli(dir.path(), "en", at, &["request", "show", &ticket.ticket_no, "--json"]);
+    assert!(out.contains("\"status\""), "the JSON keeps its keys: {out}");
+}

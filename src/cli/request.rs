@@ -8,7 +8,7 @@ use crate::app::App;
 use crate::domain::field::preview;
 use crate::domain::mask::mask_phone;
 use crate::domain::request::find_choice;
-use crate::domain::sla::breach;
+use crate::domain::sla::{breach, Breach};
 use crate::domain::ticket::TicketStatus;
 use crate::journeys::lookup::{self, Ticket};
 use crate::journeys::resident::{self, UpdateRefused};
@@ -52,6 +52,64 @@ fn row(app: &App, t: &Ticket) -> serde_json::Value {
         "callback": mask_phone(&t.callback_phone),
         "sla": format!("{:?}", breach(t.due_at, t.responded_at, app.now())),
     })
+}
+
+/// A ticket as the desk reads it (`request show`): words, local times and the masked
+/// callback number, never the JSON's codes.
+fn shown(app: &App, t: &Ticket) -> String {
+    let lang = app.config.language;
+    let tz = app.config.tz();
+    let at = |when: chrono::DateTime<chrono::Utc>| when.with_timezone(&tz).format("%m-%d %H:%M").to_string();
+    let urgent = if t.urgent {
+        lang.pick("（紧急）", " (urgent)")
+    } else {
+        ""
+    };
+    let about = find_choice(t.request_type, &t.choice)
+        .map(|c| c.label(lang))
+        .unwrap_or_default();
+    let answer = match breach(t.due_at, t.responded_at, app.now()) {
+        Breach::OnTime => lang.pick("已按时响应", "answered in time").to_string(),
+        Breach::Late { .. } => lang
+            .pick("响应晚于承诺时间", "answered after the promised time")
+            .to_string(),
+        Breach::Pending { .. } => lang
+            .pick(
+                &format!("承诺 {} 前响应", at(t.due_at)),
+                &format!("to be answered by {}", at(t.due_at)),
+            )
+            .to_string(),
+        Breach::Overdue { .. } => lang
+            .pick(
+                &format!("已超过承诺时间 {}，请尽快处理", at(t.due_at)),
+                &format!("past the promised time {}: please act now", at(t.due_at)),
+            )
+            .to_string(),
+    };
+    let mut lines = vec![format!(
+        "{} · {} · {} · {}{urgent}",
+        t.ticket_no,
+        t.unit_no,
+        t.request_type.label(lang),
+        t.status.label(lang)
+    )];
+    let text = [about, t.note.as_str()]
+        .iter()
+        .filter(|x| !x.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    if !text.is_empty() {
+        lines.push(format!("{}{text}", say(lang, "内容：", "About: ")));
+    }
+    lines.push(format!(
+        "{}{} · {answer} · {}{}",
+        say(lang, "提交于 ", "Received "),
+        at(t.received_at),
+        say(lang, "回访电话 ", "callback "),
+        mask_phone(&t.callback_phone)
+    ));
+    lines.join("\n")
 }
 
 pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
@@ -99,7 +157,7 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                     if json {
                         print_json(&serde_json::json!({ "ticket": row(app, &t), "history": history }));
                     } else {
-                        outln!("{}", serde_json::to_string_pretty(&row(app, &t)).unwrap_or_default());
+                        outln!("{}", shown(app, &t));
                         for h in &history {
                             outln!(
                                 "  {} {} {} {}",
@@ -178,8 +236,8 @@ pub fn run(app: &App, cmd: RequestCommand) -> Outcome {
                     eprintln!(
                         "{} {} → {}",
                         say(lang, "状态不能这样变更：", "That change is not allowed:"),
-                        from.as_str(),
-                        to.as_str()
+                        from.label(lang),
+                        to.label(lang)
                     );
                     Outcome::Negative
                 }
