@@ -25,6 +25,10 @@
 mod pg;
 mod recording;
 mod simulate;
+/// The kiosk bench's percentiles and paired timing, shared rather than written again.
+#[allow(dead_code)]
+#[path = "../kiosk/timing.rs"]
+mod timing;
 
 fn env_number(name: &str, default: f64) -> f64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)

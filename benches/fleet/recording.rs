@@ -4,12 +4,14 @@
 //! real file. No server is involved: pushing happens on the sync thread, later.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use lobby_kiosk::app::App;
 use lobby_kiosk::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
-use lobby_kiosk::store::{NewPermit, NewVisit, NewWorker, VisitStatus};
+use lobby_kiosk::store::{NewPermit, NewWorker};
+
+use crate::timing::{paired, waiting_visit as visit, Stats};
 
 const FLEET: &str = "\n[fleet]\nurl = \"postgres://kiosk_c1_a:x@127.0.0.1:9/fleet?sslmode=disable\"\ncompound_id = \"c1\"\nkiosk_id = \"a\"\nrecord_prefix = \"A\"\n";
 
@@ -21,58 +23,6 @@ fn open(dir: &Path, fleet: bool) -> App {
     };
     let loaded = LoadedConfig::from_text(&text, ConfigSource::Embedded).expect("the configuration loads");
     App::open(loaded, Some(dir)).expect("the kiosk opens its data folder")
-}
-
-fn visit(phone: String) -> NewVisit {
-    NewVisit {
-        unit_no: "3-2-1201".into(),
-        surname: "王".into(),
-        phone,
-        visitor_type: lobby_kiosk::domain::visitor::VisitorType::Guest,
-        party_size: 1,
-        company: String::new(),
-        invite_id: None,
-        status: VisitStatus::Waiting,
-        hold_reason: None,
-        valid_until: None,
-        decided_by: None,
-        lang: None,
-    }
-}
-
-struct Stats {
-    p50: Duration,
-    p99: Duration,
-}
-
-fn stats(mut v: Vec<Duration>) -> Stats {
-    v.sort();
-    let at = |q: f64| {
-        v.get(((v.len() as f64 * q) as usize).min(v.len().saturating_sub(1)))
-            .copied()
-    };
-    Stats {
-        p50: at(0.5).unwrap_or_default(),
-        p99: at(0.99).unwrap_or_default(),
-    }
-}
-
-/// Times `a` and `b` alternately `n` times each, after a short warm-up.
-fn paired(n: usize, mut a: impl FnMut(usize), mut b: impl FnMut(usize)) -> (Stats, Stats) {
-    for i in 0..n / 20 + 1 {
-        a(i);
-        b(i);
-    }
-    let (mut ta, mut tb) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for i in n / 20 + 1..n + n / 20 + 1 {
-        let t = Instant::now();
-        a(i);
-        ta.push(t.elapsed());
-        let t = Instant::now();
-        b(i);
-        tb.push(t.elapsed());
-    }
-    (stats(ta), stats(tb))
 }
 
 fn line(what: &str, alone: &Stats, fleet: &Stats) {

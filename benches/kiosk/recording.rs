@@ -4,26 +4,9 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use criterion::Criterion;
-use lobby_kiosk::store::{NewPermit, NewTicket, NewVisit, NewWorker, VisitStatus};
+use lobby_kiosk::store::{NewPermit, NewTicket, NewWorker};
 
-use crate::timing::{open_app, paired, report};
-
-fn visit(phone: String) -> NewVisit {
-    NewVisit {
-        unit_no: "3-2-1201".into(),
-        surname: "王".into(),
-        phone,
-        visitor_type: lobby_kiosk::domain::visitor::VisitorType::Guest,
-        party_size: 1,
-        company: String::new(),
-        invite_id: None,
-        status: VisitStatus::Waiting,
-        hold_reason: None,
-        valid_until: None,
-        decided_by: None,
-        lang: None,
-    }
-}
+use crate::timing::{open_app, paired, report, waiting_visit as visit};
 
 fn ticket() -> NewTicket {
     NewTicket {

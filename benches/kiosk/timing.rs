@@ -106,3 +106,21 @@ pub fn rss_mib() -> f64 {
         .unwrap_or(0.0);
     pages * 4096.0 / (1024.0 * 1024.0)
 }
+
+/// A visitor waiting for the host, as the store records one (the benches' usual row).
+pub fn waiting_visit(phone: String) -> lobby_kiosk::store::NewVisit {
+    lobby_kiosk::store::NewVisit {
+        unit_no: "3-2-1201".into(),
+        surname: "王".into(),
+        phone,
+        visitor_type: lobby_kiosk::domain::visitor::VisitorType::Guest,
+        party_size: 1,
+        company: String::new(),
+        invite_id: None,
+        status: lobby_kiosk::store::VisitStatus::Waiting,
+        hold_reason: None,
+        valid_until: None,
+        decided_by: None,
+        lang: None,
+    }
+}
