@@ -9,9 +9,8 @@ use std::time::Duration;
 use chrono::{NaiveDate, Utc};
 use lobby_kiosk::app::App;
 use lobby_kiosk::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
-use lobby_kiosk::store::{NewPermit, NewWorker};
 
-use crate::timing::{paired, waiting_visit as visit, Stats};
+use crate::timing::{long_permit, paired, waiting_visit as visit, Stats};
 
 const FLEET: &str = "\n[fleet]\nurl = \"postgres://kiosk_c1_a:x@127.0.0.1:9/fleet?sslmode=disable\"\ncompound_id = \"c1\"\nkiosk_id = \"a\"\nrecord_prefix = \"A\"\n";
 
@@ -61,21 +60,7 @@ pub fn run(n: usize) {
     );
     line("visit", &a, &f);
 
-    let permit = NewPermit {
-        unit_no: "2-1-302".into(),
-        owner_surname: "赵".into(),
-        contractor: "示例装饰".into(),
-        lead_phone: "13700000000".into(),
-        start_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
-        end_date: NaiveDate::from_ymd_opt(2030, 1, 1).unwrap_or_default(),
-        deposit_paid: true,
-        workers: vec![NewWorker {
-            name: "张三明".into(),
-            phone: "13600000000".into(),
-            id_hash: None,
-            id_last4: None,
-        }],
-    };
+    let permit = long_permit();
     let (Ok(pa), Ok(pf)) = (
         alone.store().insert_permit(&permit, "BENCH001", now),
         fleet.store().insert_permit(&permit, "BENCH001", now),

@@ -4,9 +4,9 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use criterion::Criterion;
-use lobby_kiosk::store::{NewPermit, NewTicket, NewWorker};
+use lobby_kiosk::store::NewTicket;
 
-use crate::timing::{open_app, paired, report, waiting_visit as visit};
+use crate::timing::{long_permit, open_app, paired, report, waiting_visit as visit};
 
 fn ticket() -> NewTicket {
     NewTicket {
@@ -40,21 +40,7 @@ pub fn run(n: usize, c: &mut Criterion) {
     );
     report("visit: Store::insert_visit", ours, raw, 1.3);
 
-    let permit = NewPermit {
-        unit_no: "2-1-302".into(),
-        owner_surname: "赵".into(),
-        contractor: "示例装饰".into(),
-        lead_phone: "13700000000".into(),
-        start_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
-        end_date: NaiveDate::from_ymd_opt(2030, 1, 1).unwrap_or_default(),
-        deposit_paid: true,
-        workers: vec![NewWorker {
-            name: "张三明".into(),
-            phone: "13600000000".into(),
-            id_hash: None,
-            id_last4: None,
-        }],
-    };
+    let permit = long_permit();
     let Ok(permit) = app.store().insert_permit(&permit, "BENCH001", now) else {
         return;
     };

@@ -124,3 +124,22 @@ pub fn waiting_visit(phone: String) -> lobby_kiosk::store::NewVisit {
         lang: None,
     }
 }
+
+/// A five-year renovation of 2-1-302 with one worker, paid: passes can be issued any day.
+pub fn long_permit() -> lobby_kiosk::store::NewPermit {
+    lobby_kiosk::store::NewPermit {
+        unit_no: "2-1-302".into(),
+        owner_surname: "赵".into(),
+        contractor: "示例装饰".into(),
+        lead_phone: "13700000000".into(),
+        start_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+        end_date: chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap_or_default(),
+        deposit_paid: true,
+        workers: vec![lobby_kiosk::store::NewWorker {
+            name: "张三明".into(),
+            phone: "13600000000".into(),
+            id_hash: None,
+            id_last4: None,
+        }],
+    }
+}
