@@ -241,3 +241,48 @@ fn a_ticket_is_shown_in_words() {
     let (_, out, _) = cli(dir.path(), "en", at, &["request", "show", &ticket.ticket_no, "--json"]);
     assert!(out.contains("\"status\""), "the JSON keeps its keys: {out}");
 }
+
+#[test]
+fn the_roster_names_each_kind_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open_app(dir.path());
+    let visit = courier_on_site(&app, "13912345678", monday_at(9, 0));
+    let permit = file_permit(&app, "安居装饰", &["张三明:13700001111"], true, monday_at(9, 0));
+    drop(app);
+    let at = "2026-11-30T10:00:00+08:00";
+    let (code, out, err) = cli(
+        dir.path(),
+        "zh",
+        at,
+        &[
+            "pass",
+            "issue",
+            "--permit",
+            &permit.code,
+            "--worker-phone",
+            "13700001111",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    // A minute later: the pass is valid from the moment it was issued.
+    let at = "2026-11-30T10:01:00+08:00";
+
+    let (code, out, err) = cli(dir.path(), "zh", at, &["roster"]);
+    assert_eq!(code, 0, "{out}{err}");
+    for part in ["访客", "施工", visit.visit_no.as_str(), "137****1111", "在场共"] {
+        assert!(out.contains(part), "{part} missing from the roster: {out}");
+    }
+    for code in ["visitor", "worker", "13700001111"] {
+        assert!(!out.contains(code), "{code} in the Chinese roster: {out}");
+    }
+    let (_, out, _) = cli(dir.path(), "en", at, &["roster"]);
+    for part in ["Visitor", "Worker", "people on site"] {
+        assert!(out.contains(part), "{part} missing from the English roster: {out}");
+    }
+    assert!(!out.contains("visitor ") && !out.contains("worker "), "{out}");
+    let (_, out, _) = cli(dir.path(), "en", at, &["roster", "--json"]);
+    assert!(
+        out.contains("\"visitor\"") && out.contains("\"worker\""),
+        "the JSON keeps the codes: {out}"
+    );
+}

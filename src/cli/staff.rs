@@ -161,10 +161,11 @@ pub fn run_roster(app: &App, print: bool, json: bool) -> Outcome {
     if json {
         print_json(&lines);
     } else {
+        let lang = app.config.language;
         for l in &lines {
             outln!(
-                "{:<8} {:<16} {:<10} {:<6} {:<12} x{} {}",
-                l.kind.as_str(),
+                "{} {:<16} {:<10} {:<6} {:<12} ×{} {}",
+                staff::on_site_word(l.kind, lang),
                 l.number,
                 l.unit,
                 l.name,

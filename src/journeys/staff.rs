@@ -426,6 +426,14 @@ pub fn roster(app: &App, now: DateTime<Utc>) -> Result<Vec<RosterLine>, JourneyE
         .collect())
 }
 
+/// What the roster calls a line's kind, on the slip and on the command line.
+pub fn on_site_word(kind: OnSiteKind, lang: crate::i18n::Lang) -> &'static str {
+    match kind {
+        OnSiteKind::Visitor => lang.pick("访客", "Visitor"),
+        OnSiteKind::Worker => lang.pick("施工", "Worker"),
+    }
+}
+
 pub fn roster_slip(app: &App, lines: &[RosterLine], now: DateTime<Utc>) -> Slip {
     let lang = app.lang();
     let mut ops = vec![
@@ -438,14 +446,14 @@ pub fn roster_slip(app: &App, lines: &[RosterLine], now: DateTime<Utc>) -> Slip 
         Op::Divider,
     ];
     for l in lines {
-        let kind = if l.kind == OnSiteKind::Visitor {
-            lang.pick("访客", "Visitor")
-        } else {
-            lang.pick("施工", "Worker")
-        };
         ops.push(Op::Text(format!(
-            "{kind} {} {} {} ×{} {}",
-            l.unit, l.name, l.phone, l.party, l.since
+            "{} {} {} {} ×{} {}",
+            on_site_word(l.kind, lang),
+            l.unit,
+            l.name,
+            l.phone,
+            l.party,
+            l.since
         )));
     }
     let people: u32 = lines.iter().map(|l| l.party).sum();
