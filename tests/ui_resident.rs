@@ -310,7 +310,7 @@ fn status_lookup_shows_the_timeline_and_a_done_ticket_asks_for_satisfaction() {
     assert!(
         ratings
             .iter()
-            .any(|(j, r, n)| j == "ticket" && r == "satisfied" && *n == 1),
+            .any(|(j, r, n)| j.as_str() == "ticket" && r.as_str() == "satisfied" && *n == 1),
         "{ratings:?}"
     );
 }
