@@ -79,7 +79,7 @@ fn seed(app: &App) {
     app.with_store(|s| {
         let job = s
             .add_print_job(
-                "ticket",
+                lobby_kiosk::domain::print_job::SlipKind::Ticket,
                 (lobby_kiosk::journeys::RecordKind::Ticket, 1),
                 b"\x1b@",
                 "h",
@@ -94,7 +94,7 @@ fn seed(app: &App) {
         let sunday = t(10, 0) - Duration::days(1);
         let old = s
             .add_print_job(
-                "ticket",
+                lobby_kiosk::domain::print_job::SlipKind::Ticket,
                 (lobby_kiosk::journeys::RecordKind::Ticket, 2),
                 b"\x1b@",
                 "h",

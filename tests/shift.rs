@@ -20,7 +20,7 @@ fn seed(app: &App, now: DateTime<Utc>) -> (String, String, String) {
     let job = app
         .store()
         .add_print_job(
-            "visitor",
+            lobby_kiosk::domain::print_job::SlipKind::Visitor,
             (lobby_kiosk::journeys::RecordKind::Visit, 1),
             b"slip",
             "x",
@@ -46,7 +46,7 @@ fn a_handover_lists_what_is_open_and_only_a_colleague_takes_it_over_with_their_p
     let listed = |kind| -> Vec<String> {
         h.items
             .iter()
-            .filter(|i| i.kind == kind)
+            .filter(|i| i.kind() == kind)
             .map(|i| i.number.clone())
             .collect()
     };
@@ -104,7 +104,7 @@ fn a_print_fault_reprinted_since_is_no_longer_handed_over() {
         shift::open_items(&app, at)
             .unwrap()
             .into_iter()
-            .filter(|i| i.kind == HandoverKind::PrintFault)
+            .filter(|i| i.kind() == HandoverKind::PrintFault)
             .map(|i| i.number)
             .collect()
     };
@@ -128,7 +128,7 @@ fn a_print_fault_reprinted_since_is_no_longer_handed_over() {
         .unwrap()
         .unwrap();
     assert!(
-        h.items.iter().all(|i| i.kind != HandoverKind::PrintFault),
+        h.items.iter().all(|i| i.kind() != HandoverKind::PrintFault),
         "{:?}",
         h.items
     );

@@ -244,7 +244,9 @@ fn the_roster_and_the_daily_report_match_a_hand_counted_fixture() {
         .unwrap();
     // Ratings: 2 satisfied, 1 basic, 1 dissatisfied at the visitor journey.
     for r in ["satisfied", "satisfied", "basic", "unsatisfied"] {
-        lobby_kiosk::journeys::resident::rate(&app, "visitor", None, r, now).unwrap();
+        let r = lobby_kiosk::domain::ticket::Satisfaction::parse(r).unwrap();
+        let journey = lobby_kiosk::domain::ticket::RatedJourney::Visitor;
+        lobby_kiosk::journeys::resident::rate(&app, journey, None, r, now).unwrap();
     }
 
     let roster = staff::roster(&app, now + Duration::minutes(5)).unwrap();

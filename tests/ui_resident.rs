@@ -310,9 +310,16 @@ fn status_lookup_shows_the_timeline_and_a_done_ticket_asks_for_satisfaction() {
     assert!(
         ratings
             .iter()
-            .any(|(j, r, n)| j == "ticket" && r == "satisfied" && *n == 1),
+            .any(|(j, r, n)| j.as_str() == "ticket" && r.as_str() == "satisfied" && *n == 1),
         "{ratings:?}"
     );
+    // The status ends like every journey: one 完成 and the resident is home again.
+    tap(&k, "完成");
+    assert_eq!(
+        k.window.global::<lobby_kiosk::ui::AppState>().get_page(),
+        lobby_kiosk::ui::Page::Home
+    );
+    assert_eq!(step(&k), ResidentStep::IdentifyUnit, "nothing of the lookup is left");
 }
 
 #[test]
@@ -351,10 +358,15 @@ fn ticket_numbers_stay_unique_and_sequential_with_two_writers() {
                 preferred_time: "asap".into(),
                 callback_phone: "13800000000".into(),
                 urgent: false,
-                due_at: Utc::now(),
+                due_at: monday_at(10, 0),
             };
             (0..40)
-                .map(|_| store.insert_ticket(&new, Utc::now(), "20261130").unwrap().ticket_no)
+                .map(|_| {
+                    store
+                        .insert_ticket(&new, monday_at(10, 0), "20261130")
+                        .unwrap()
+                        .ticket_no
+                })
                 .collect::<Vec<_>>()
         })
     };

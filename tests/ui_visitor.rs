@@ -503,3 +503,33 @@ fn going_back_and_idle_reset_forget_the_visitor() {
     assert_eq!(step(&k), VisitorStep::Phone);
     assert_eq!(read(&k, "您的手机号码"), "", "nothing typed survives the idle reset");
 }
+
+#[test]
+fn each_type_tile_records_its_own_visitor_type_and_a_returning_visitor_finds_theirs_marked() {
+    use lobby_kiosk::domain::visitor::VisitorType;
+    use lobby_kiosk::i18n::Lang;
+    let k = kiosk();
+    for t in VisitorType::ALL {
+        walk_in_to_details(&k, "1-1-101", PHONE);
+        let tile = t.label(Lang::Zh);
+        tap(&k, tile);
+        assert!(find(&k, tile).accessible_checked().unwrap_or(false), "{tile} is marked");
+        tap(&k, "同意并登记");
+        assert_eq!(last_visit(&k).visitor_type, t, "the tile {tile}");
+        k.window.global::<AppState>().invoke_go_home();
+    }
+
+    // Back again: last time's type is already marked, and kept when not changed.
+    tap(&k, "访客登记");
+    type_digits(&k, PHONE);
+    tap(&k, "下一步");
+    tap(&k, "是的");
+    assert_eq!(step(&k), VisitorStep::Details);
+    let last = VisitorType::ALL[VisitorType::ALL.len() - 1];
+    assert!(find(&k, last.label(Lang::Zh)).accessible_checked().unwrap_or(false));
+    assert!(!find(&k, VisitorType::Guest.label(Lang::Zh))
+        .accessible_checked()
+        .unwrap_or(true));
+    tap(&k, "同意并登记");
+    assert_eq!(last_visit(&k).visitor_type, last);
+}

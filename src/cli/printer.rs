@@ -330,7 +330,7 @@ fn queue(app: &App, failed: bool, limit: u32, json: bool) -> Outcome {
             "#{:<6} {} {} · {} · ×{}{}",
             j.id,
             j.created_at.with_timezone(&tz).format("%m-%d %H:%M"),
-            super::words::job_state(&j.state, lang),
+            j.state.label(lang),
             job_words(app, &j, lang),
             j.attempts,
             j.error.as_ref().map(|e| format!("  {e}")).unwrap_or_default()
@@ -342,7 +342,7 @@ fn queue(app: &App, failed: bool, limit: u32, json: bool) -> Outcome {
 /// What a print job is for, as the desk reads it: the slip's name and, for a record's
 /// slip, its number and unit ("访客凭条 V20261203-0004 3-2-702"), never the stored codes.
 fn job_words(app: &App, job: &lookup::PrintJobRecord, lang: crate::i18n::Lang) -> String {
-    let slip = crate::printing::SlipKind::label_of(&job.slip_kind, lang);
+    let slip = job.slip_kind.label(lang);
     match lookup::print_record_label(app, job.record_kind, job.record_id)
         .ok()
         .flatten()

@@ -79,17 +79,6 @@ pub fn pass_check(reason: &str, lang: Lang) -> &'static str {
     }
 }
 
-/// A print job's state, for `printer queue` (the JSON keeps the stored code).
-pub fn job_state(state: &str, lang: Lang) -> &str {
-    match state {
-        "queued" => lang.pick("待打印", "waiting"),
-        "sent" => lang.pick("发送中", "sending"),
-        "failed" => lang.pick("未打出", "not printed"),
-        "done" => lang.pick("已打印", "printed"),
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ pub mod idhash;
 pub mod mask;
 pub mod phone;
 pub mod pin;
+pub mod print_job;
 pub mod record_kind;
 pub mod request;
 pub mod sla;

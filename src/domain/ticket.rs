@@ -179,6 +179,46 @@ impl Satisfaction {
     }
 }
 
+/// Which journey a rating was given at the end of (`satisfaction.journey`). The
+/// reception figure counts the kiosk's own journeys; a ticket's rating (asked when the
+/// resident looks up a finished request) counts only towards the overall figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RatedJourney {
+    Visitor,
+    Worker,
+    Resident,
+    Ticket,
+}
+
+impl RatedJourney {
+    pub const ALL: [RatedJourney; 4] = [
+        RatedJourney::Visitor,
+        RatedJourney::Worker,
+        RatedJourney::Resident,
+        RatedJourney::Ticket,
+    ];
+
+    /// The stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RatedJourney::Visitor => "visitor",
+            RatedJourney::Worker => "worker",
+            RatedJourney::Resident => "resident",
+            RatedJourney::Ticket => "ticket",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RatedJourney> {
+        Self::ALL.into_iter().find(|j| j.as_str() == text)
+    }
+
+    /// Whether its ratings count towards reception service satisfaction ([`RECEPTION_TARGET`]).
+    pub fn is_reception(self) -> bool {
+        self != RatedJourney::Ticket
+    }
+}
+
 /// The company's target for overall satisfaction (综合满意率 93% 以上).
 pub const OVERALL_TARGET: f64 = 0.93;
 /// The company's target for reception service satisfaction (客户接待服务满意率 95%).
@@ -403,5 +443,19 @@ mod tests {
     fn the_work_is_done_from_done_on_but_not_when_cancelled() {
         let done: Vec<_> = TicketStatus::ALL.into_iter().filter(|s| s.work_done()).collect();
         assert_eq!(done, [Done, ReturnVisit, Closed]);
+    }
+
+    #[test]
+    fn rated_journeys_read_back_and_only_the_kiosks_own_count_for_reception() {
+        for j in RatedJourney::ALL {
+            assert_eq!(RatedJourney::parse(j.as_str()), Some(j));
+            assert_eq!(serde_json::to_value(j).unwrap(), j.as_str());
+        }
+        assert_eq!(RatedJourney::parse("staff"), None);
+        let reception: Vec<_> = RatedJourney::ALL.into_iter().filter(|j| j.is_reception()).collect();
+        assert_eq!(
+            reception,
+            [RatedJourney::Visitor, RatedJourney::Worker, RatedJourney::Resident]
+        );
     }
 }

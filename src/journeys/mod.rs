@@ -91,14 +91,9 @@ pub fn print_for(
 ) -> Result<Printing, JourneyError> {
     let job = app.make_job(slip).map_err(AppError::from)?;
     let hash = sha256_hex(&job.bytes);
-    let job_id = app.store().add_print_job(
-        slip.kind.as_str(),
-        (record_kind, record_id),
-        &job.bytes,
-        &hash,
-        None,
-        now,
-    )?;
+    let job_id = app
+        .store()
+        .add_print_job(slip.kind, (record_kind, record_id), &job.bytes, &hash, None, now)?;
     Ok(app.send_or_defer(job_id, job)?)
 }
 

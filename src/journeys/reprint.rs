@@ -57,6 +57,6 @@ pub fn reprint_job(
         return Ok(Err(ReprintRefused::Revoked));
     }
     let new_id = app.with_store(|s| s.add_reprint_job(&original, by, now))?;
-    let job = crate::spool::job::stored(&original.record.slip_kind, original.bytes);
+    let job = crate::spool::job::stored(original.record.slip_kind, original.bytes);
     Ok(Ok(app.dispatch_job(new_id, job)?))
 }

@@ -11,7 +11,7 @@ use crate::domain::mask::mask_phone;
 use crate::domain::phone::parse_mobile;
 use crate::domain::request::{find_choice, preferred_time_label, RequestType};
 use crate::domain::sla::{breach, due_at, reopening, Breach, Reopening};
-use crate::domain::ticket::{can_move, parse_ticket_number, TicketStatus};
+use crate::domain::ticket::{can_move, parse_ticket_number, RatedJourney, Satisfaction, TicketStatus};
 use crate::domain::token::{self, TokenKind, TokenPayload};
 use crate::i18n::Lang;
 use crate::notify::{Notice, NoticeKind};
@@ -438,14 +438,11 @@ pub fn update(
 /// One tap at the end of a journey: 满意 / 基本满意 / 不满意.
 pub fn rate(
     app: &App,
-    journey: &str,
+    journey: RatedJourney,
     record_id: Option<i64>,
-    rating: &str,
+    rating: Satisfaction,
     now: DateTime<Utc>,
 ) -> Result<(), JourneyError> {
-    if crate::domain::ticket::Satisfaction::parse(rating).is_none() {
-        return Ok(());
-    }
     app.store().record_satisfaction(journey, record_id, rating, now)?;
     Ok(())
 }

@@ -9,10 +9,8 @@ use super::staff::{self, Login, Role};
 use super::JourneyError;
 use crate::app::App;
 use crate::domain::mask::mask_name;
-use crate::domain::request::RequestType;
-use crate::domain::ticket::TicketStatus;
 use crate::i18n::Lang;
-use crate::store::{Handover, HandoverItem, HandoverKind, JobState, OnSiteKind};
+use crate::store::{Handover, HandoverDetail, HandoverItem, HandoverKind, JobState, OnSiteKind};
 
 /// Notes are a few sentences for a colleague, not a report.
 pub const NOTES_MAX_CHARS: usize = crate::domain::field::HANDOVER_NOTES.max_chars;
@@ -51,33 +49,38 @@ pub fn open_items(app: &App, now: DateTime<Utc>) -> Result<Vec<HandoverItem>, Jo
     let mut items = Vec::new();
     for t in app.with_store(|s| s.tickets(true))? {
         items.push(HandoverItem {
-            kind: HandoverKind::Ticket,
             number: t.ticket_no,
             unit: t.unit_no,
-            detail: format!("{}:{}", t.request_type.as_str(), t.status.as_str()),
+            detail: HandoverDetail::Ticket {
+                request_type: t.request_type,
+                status: t.status,
+            },
             at: Some(t.due_at),
         });
     }
     for v in app.with_store(|s| s.visits_waiting())? {
-        let held = if v.hold_reason.is_some() { ":held" } else { "" };
         items.push(HandoverItem {
-            kind: HandoverKind::Waiting,
             number: v.visit_no,
             unit: v.unit_no,
-            detail: format!("{}{held}", mask_name(&v.surname)),
+            detail: HandoverDetail::Waiting {
+                name: mask_name(&v.surname),
+                held: v.hold_reason.is_some(),
+            },
             at: Some(v.created_at),
         });
     }
     for line in staff::roster(app, now)? {
         items.push(HandoverItem {
-            kind: HandoverKind::OnSite,
             number: line.number,
             unit: line.unit,
             // The roster shows a visitor's surname as given; the record keeps it masked.
-            detail: if line.kind == OnSiteKind::Visitor {
-                format!("{}:{}", line.kind.as_str(), mask_name(&line.name))
-            } else {
-                format!("{}:{}", line.kind.as_str(), line.name)
+            detail: HandoverDetail::OnSite {
+                who: line.kind,
+                name: if line.kind == OnSiteKind::Visitor {
+                    mask_name(&line.name)
+                } else {
+                    line.name
+                },
             },
             at: None,
         });
@@ -88,13 +91,15 @@ pub fn open_items(app: &App, now: DateTime<Utc>) -> Result<Vec<HandoverItem>, Jo
     // The shift's failed jobs that nobody has made good since (a reprint that printed),
     // oldest first.
     let mut faults = app.with_store(|s| s.failed_print_jobs_since(since))?;
-    faults.retain(|f| f.state == JobState::Failed.as_str());
+    faults.retain(|f| f.state == JobState::Failed);
     for f in faults.into_iter().rev() {
         items.push(HandoverItem {
-            kind: HandoverKind::PrintFault,
             number: f.id.to_string(),
             unit: String::new(),
-            detail: format!("{}:{}", f.slip_kind, f.error.unwrap_or_default()),
+            detail: HandoverDetail::PrintFault {
+                slip: f.slip_kind,
+                error: f.error.unwrap_or_default(),
+            },
             at: Some(f.updated_at),
         });
     }
@@ -182,58 +187,56 @@ fn is_active_staff(app: &App, name: &str) -> Result<bool, JourneyError> {
 
 /// One item as a line for the screen, the command line or paper.
 pub fn item_text(item: &HandoverItem, lang: Lang, tz: chrono_tz::Tz) -> String {
-    let (first, second) = item.detail.split_once(':').unwrap_or((item.detail.as_str(), ""));
     let time = item
         .at
         .map(|t| t.with_timezone(&tz).format("%m-%d %H:%M").to_string())
         .unwrap_or_default();
-    match item.kind {
-        HandoverKind::Ticket => format!(
+    match &item.detail {
+        HandoverDetail::Ticket { request_type, status } => format!(
             "{} {} {} · {} · {} {}",
             lang.pick("服务单", "Ticket"),
             item.number,
             item.unit,
-            RequestType::parse(first).map_or(first, |r| r.label(lang)),
-            TicketStatus::parse(second).map_or(second, |s| s.label(lang)),
+            request_type.label(lang),
+            status.label(lang),
             format_args!("{}{time}", lang.pick("时限 ", "due ")),
         ),
-        HandoverKind::Waiting => format!(
+        HandoverDetail::Waiting { name, held } => format!(
             "{} {} {} {}{}",
             lang.pick("等待确认", "Waiting"),
             item.number,
             item.unit,
-            first,
-            if second == "held" {
+            name,
+            if *held {
                 lang.pick("（限制名单）", " (deny list)")
             } else {
                 ""
             }
         ),
-        HandoverKind::OnSite => format!(
+        HandoverDetail::OnSite { who, name } => format!(
             "{} {} {} {}",
-            if first == OnSiteKind::Visitor.as_str() {
-                lang.pick("在场访客", "Visitor on site")
-            } else {
-                lang.pick("在场施工人员", "Worker on site")
+            match who {
+                OnSiteKind::Visitor => lang.pick("在场访客", "Visitor on site"),
+                OnSiteKind::Worker => lang.pick("在场施工人员", "Worker on site"),
             },
             item.number,
             item.unit,
-            second
+            name
         ),
-        HandoverKind::PrintFault => format!(
+        HandoverDetail::PrintFault { slip, error } => format!(
             "{} #{} {} {} {}",
             lang.pick("打印故障", "Print fault"),
             item.number,
-            crate::printing::SlipKind::label_of(first, lang),
+            slip.label(lang),
             time,
-            second
+            error
         ),
     }
 }
 
 /// How many items of each kind, for a heading: (tickets, waiting, on site, faults).
 pub fn counts(items: &[HandoverItem]) -> (usize, usize, usize, usize) {
-    let n = |k| items.iter().filter(|i| i.kind == k).count();
+    let n = |k| items.iter().filter(|i| i.kind() == k).count();
     (
         n(HandoverKind::Ticket),
         n(HandoverKind::Waiting),

@@ -11,7 +11,7 @@ use crate::domain::mask::{mask_name, mask_phone};
 use crate::domain::pin::{self, Gate, PinError, Schedule};
 use crate::domain::request::RequestType;
 use crate::domain::targets::{judge, Tally, Verdict};
-use crate::domain::ticket::{satisfaction_rate, Satisfaction, SatisfactionCounts, OVERALL_TARGET, RECEPTION_TARGET};
+use crate::domain::ticket::{satisfaction_rate, SatisfactionCounts, OVERALL_TARGET, RECEPTION_TARGET};
 use crate::printing::{Op, Slip, SlipKind};
 use crate::store::{OnSiteKind, PinCounter, StaffAccount, StoreError};
 
@@ -571,13 +571,11 @@ pub fn daily_report(app: &App, date: NaiveDate, now: DateTime<Utc>) -> Result<Da
     let mut overall = SatisfactionCounts::default();
     let mut reception = SatisfactionCounts::default();
     let ratings = store.satisfaction_between(start, end)?;
-    for (journey, rating, n) in &ratings {
-        if let Some(s) = Satisfaction::parse(rating) {
-            for _ in 0..*n {
-                overall.add(s);
-                if journey == "visitor" || journey == "worker" || journey == "resident" {
-                    reception.add(s);
-                }
+    for &(journey, rating, n) in &ratings {
+        for _ in 0..n {
+            overall.add(rating);
+            if journey.is_reception() {
+                reception.add(rating);
             }
         }
     }

@@ -41,59 +41,8 @@ impl Paper {
     }
 }
 
-/// What a slip is for; names the files the virtual printer writes and the job log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SlipKind {
-    Test,
-    Visitor,
-    Pass,
-    Permit,
-    Ticket,
-    Roster,
-    Report,
-}
-
-impl SlipKind {
-    /// Stable lowercase name, safe for file names.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SlipKind::Test => "test",
-            SlipKind::Visitor => "visitor",
-            SlipKind::Pass => "pass",
-            SlipKind::Permit => "permit",
-            SlipKind::Ticket => "ticket",
-            SlipKind::Roster => "roster",
-            SlipKind::Report => "report",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<SlipKind> {
-        use SlipKind::*;
-        [Test, Visitor, Pass, Permit, Ticket, Roster, Report]
-            .into_iter()
-            .find(|k| k.as_str() == text)
-    }
-
-    /// What staff call this slip, in the screen's (or the desk's) language.
-    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
-        let (zh, en) = match self {
-            SlipKind::Test => ("测试页", "test page"),
-            SlipKind::Visitor => ("访客凭条", "visitor slip"),
-            SlipKind::Pass => ("施工通行证", "worker pass"),
-            SlipKind::Permit => ("装修备案凭条", "permit slip"),
-            SlipKind::Ticket => ("服务单回执", "ticket receipt"),
-            SlipKind::Roster => ("在场名单", "roster"),
-            SlipKind::Report => ("每日汇总", "daily summary"),
-        };
-        lang.pick(zh, en)
-    }
-
-    /// [`SlipKind::label`] for a kind as stored, or the stored text if it is unknown.
-    pub fn label_of(kind: &str, lang: crate::i18n::Lang) -> &str {
-        SlipKind::parse(kind).map_or(kind, |k| k.label(lang))
-    }
-}
+/// What a slip is for (its stored code, its words): `domain::print_job` owns it.
+pub use crate::domain::print_job::SlipKind;
 
 /// One layout instruction. Text is plain Unicode; encoding is the encoder's business.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -43,7 +43,7 @@ pub fn run(
         return Err(SpoolError::NoSuchJob(job_id));
     };
     let retry = current.record.attempts > 0;
-    if current.record.state == JobState::Done.as_str() {
+    if current.record.state == JobState::Done {
         return Ok(Outcome {
             job_id,
             printed: true,
@@ -144,7 +144,7 @@ pub fn retry_owed(
         let Some(queued) = store.next_retryable_job(since, now())? else {
             break;
         };
-        let job = stored(&queued.record.slip_kind, queued.bytes);
+        let job = stored(queued.record.slip_kind, queued.bytes);
         let outcome = run(store, driver, queued.record.id, &job, &now)?;
         if outcome.skipped {
             continue;
@@ -162,9 +162,9 @@ pub fn retry_owed(
 }
 
 /// A job rebuilt from the register (a retry or a reprint): the kept bytes, no preview.
-pub fn stored(slip_kind: &str, bytes: Vec<u8>) -> PrintJob {
+pub fn stored(kind: SlipKind, bytes: Vec<u8>) -> PrintJob {
     PrintJob {
-        kind: SlipKind::parse(slip_kind).unwrap_or(SlipKind::Test),
+        kind,
         bytes,
         preview_png: None,
     }
@@ -235,7 +235,7 @@ mod tests {
             .to_utc();
         let id = kiosk
             .add_print_job(
-                "visitor",
+                crate::domain::print_job::SlipKind::Visitor,
                 (crate::domain::record_kind::RecordKind::Visit, 1),
                 b"\x1b@slip",
                 "hash",
@@ -249,7 +249,7 @@ mod tests {
         );
 
         let mut printer = Counting(0);
-        let job = stored("visitor", b"\x1b@slip".to_vec());
+        let job = stored(SlipKind::Visitor, b"\x1b@slip".to_vec());
         let outcome = run(&mut kiosk, &mut printer, id, &job, || now).unwrap();
         assert!(outcome.skipped && !outcome.printed, "{outcome:?}");
         assert_eq!(printer.0, 0, "nothing sent by the process that lost the claim");

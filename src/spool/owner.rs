@@ -83,7 +83,7 @@ mod tests {
             .to_utc();
         let ours = store
             .add_print_job(
-                "visitor",
+                crate::domain::print_job::SlipKind::Visitor,
                 (crate::domain::record_kind::RecordKind::Visit, 1),
                 b"slip",
                 "h",
@@ -93,7 +93,7 @@ mod tests {
             .unwrap();
         let theirs = store
             .add_print_job(
-                "visitor",
+                crate::domain::print_job::SlipKind::Visitor,
                 (crate::domain::record_kind::RecordKind::Visit, 2),
                 b"slip",
                 "h",
@@ -111,6 +111,9 @@ mod tests {
             "the stopped one is owed"
         );
         let state = |id| store.print_job(id).unwrap().unwrap().record.state;
-        assert_eq!((state(ours), state(theirs)), ("sent".to_string(), "failed".to_string()));
+        assert_eq!(
+            (state(ours), state(theirs)),
+            (crate::store::JobState::Sent, crate::store::JobState::Failed)
+        );
     }
 }

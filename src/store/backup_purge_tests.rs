@@ -340,7 +340,7 @@ fn fixture(store: &mut Store) -> Fixture {
 
     let gone_job = store
         .add_print_job(
-            "visitor",
+            crate::domain::print_job::SlipKind::Visitor,
             (crate::domain::record_kind::RecordKind::Visit, 1),
             b"slip",
             "h",
@@ -350,7 +350,7 @@ fn fixture(store: &mut Store) -> Fixture {
         .unwrap();
     let kept_job = store
         .add_print_job(
-            "visitor",
+            crate::domain::print_job::SlipKind::Visitor,
             (crate::domain::record_kind::RecordKind::Visit, 2),
             b"slip",
             "h",
@@ -532,7 +532,12 @@ fn add_ticket(store: &mut Store, received: DateTime<Utc>, status: Option<TicketS
             .unwrap();
     }
     store
-        .record_satisfaction("ticket", Some(ticket.id), "satisfied", received)
+        .record_satisfaction(
+            crate::domain::ticket::RatedJourney::Ticket,
+            Some(ticket.id),
+            crate::domain::ticket::Satisfaction::Satisfied,
+            received,
+        )
         .unwrap();
     ticket.id
 }
@@ -609,17 +614,19 @@ fn finished_tickets_and_ended_permits_go_by_their_own_retention() {
 
 #[test]
 fn the_audit_and_handovers_go_only_by_the_purge_after_their_retention() {
-    use crate::store::{HandoverItem, HandoverKind};
+    use crate::store::{HandoverDetail, HandoverItem, OnSiteKind};
     let mut store = Store::open_in_memory().unwrap();
     let old = now() - Duration::days(1100);
     let recent = now() - Duration::days(10);
     store.audit("王主管", "visit_approve", "V-old", "", old).unwrap();
     store.audit("王主管", "visit_approve", "V-new", "", recent).unwrap();
     let item = HandoverItem {
-        kind: HandoverKind::OnSite,
         number: "V-old".into(),
         unit: "3-2-1201".into(),
-        detail: "王*".into(),
+        detail: HandoverDetail::OnSite {
+            who: OnSiteKind::Visitor,
+            name: "王*".into(),
+        },
         at: Some(old),
     };
     let gone = store

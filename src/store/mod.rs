@@ -48,7 +48,7 @@ pub use residents::{Resident, ResidentSummary};
 pub use roster::{OnSite, OnSiteKind};
 #[cfg(feature = "bench-data")]
 pub use seed_history::{HistoryScale, SeededKeys};
-pub use shifts::{Handover, HandoverItem, HandoverKind};
+pub use shifts::{Handover, HandoverDetail, HandoverItem, HandoverKind};
 pub use staff::{AuditEntry, PinCounter, StaffAccount};
 
 pub use tickets::{HistoryEntry, NewTicket, Ticket};
@@ -558,6 +558,33 @@ pub fn ts(time: DateTime<Utc>) -> String {
 /// Reads a stored time back; `None` for anything that is not one.
 pub fn parse_ts(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
+}
+
+/// A stored code this kiosk does not know (written by a newer kiosk, or damaged).
+#[derive(Debug, thiserror::Error)]
+#[error("unknown {what} {code:?} in the database")]
+pub struct UnknownCode {
+    pub what: &'static str,
+    pub code: String,
+}
+
+/// Column `idx` of a row, a stored code, read back as its enum with `parse`: converted
+/// once, here; a code that reads as nothing is an error for the caller to report, never
+/// a guess and never a panic.
+pub(crate) fn code<T>(
+    r: &rusqlite::Row<'_>,
+    idx: usize,
+    what: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let text: String = r.get(idx)?;
+    parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            Box::new(UnknownCode { what, code: text }),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -9,42 +9,18 @@ use serde::Serialize;
 use super::permits::PASS_STANDS;
 use super::staff::insert_audit;
 use super::{parse_ts, ts, Store, StoreError};
+pub use crate::domain::print_job::JobState;
+use crate::domain::print_job::SlipKind;
 use crate::domain::record_kind::RecordKind;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JobState {
-    Queued,
-    Sent,
-    Failed,
-    Done,
-}
-
-impl JobState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobState::Queued => "queued",
-            JobState::Sent => "sent",
-            JobState::Failed => "failed",
-            JobState::Done => "done",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<JobState> {
-        [JobState::Queued, JobState::Sent, JobState::Failed, JobState::Done]
-            .into_iter()
-            .find(|s| s.as_str() == text)
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PrintJobRecord {
     pub id: i64,
-    pub slip_kind: String,
+    pub slip_kind: SlipKind,
     pub record_kind: RecordKind,
     pub record_id: i64,
     pub bytes_hash: String,
-    pub state: String,
+    pub state: JobState,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub error: Option<String>,
@@ -87,12 +63,12 @@ fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrintJobRecord> {
     let u: String = r.get(7)?;
     Ok(PrintJobRecord {
         id: r.get(0)?,
-        slip_kind: r.get(1)?,
+        slip_kind: super::code(r, 1, "slip kind", SlipKind::parse)?,
         // A kind this kiosk does not know reads as a test slip: never retried, no label.
         record_kind: RecordKind::parse(&r.get::<_, String>(2)?).unwrap_or(RecordKind::Test),
         record_id: r.get(3)?,
         bytes_hash: r.get(4)?,
-        state: r.get(5)?,
+        state: super::code(r, 5, "print job state", JobState::parse)?,
         created_at: parse_ts(&c).unwrap_or_default(),
         updated_at: parse_ts(&u).unwrap_or_default(),
         error: r.get(8)?,
@@ -159,7 +135,7 @@ static COUNT_RETRYABLE: LazyLock<String> =
 
 fn insert_job(
     conn: &rusqlite::Connection,
-    slip_kind: &str,
+    slip_kind: SlipKind,
     record: (RecordKind, i64),
     bytes: &[u8],
     bytes_hash: &str,
@@ -171,7 +147,7 @@ fn insert_job(
                                 bytes, reprint_of)
          VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5, ?6, ?7)",
         (
-            slip_kind,
+            slip_kind.as_str(),
             record.0.as_str(),
             record.1,
             bytes_hash,
@@ -187,7 +163,7 @@ impl Store {
     /// Registers a job with its exact bytes, `queued`, before anything is sent.
     pub fn add_print_job(
         &self,
-        slip_kind: &str,
+        slip_kind: SlipKind,
         record: (RecordKind, i64),
         bytes: &[u8],
         bytes_hash: &str,
@@ -205,7 +181,7 @@ impl Store {
         let tx = super::begin(&mut self.conn, false)?;
         let id = insert_job(
             &tx,
-            &o.slip_kind,
+            o.slip_kind,
             (o.record_kind, o.record_id),
             &original.bytes,
             &o.bytes_hash,
@@ -280,10 +256,14 @@ impl Store {
     /// visit, pass or ticket counts as printed only together with its finished job.
     pub fn finish_print_job(&mut self, id: i64, error: Option<&str>, now: DateTime<Utc>) -> Result<(), StoreError> {
         let tx = super::begin(&mut self.conn, false)?;
-        let state = if error.is_some() { "failed" } else { "done" };
+        let state = if error.is_some() {
+            JobState::Failed
+        } else {
+            JobState::Done
+        };
         tx.execute(
             "UPDATE print_jobs SET state = ?2, error = ?3, updated_at = ?4 WHERE id = ?1",
-            (id, state, error, ts(now)),
+            (id, state.as_str(), error, ts(now)),
         )?;
         if let Some(error) = error {
             tx.execute(
@@ -292,15 +272,15 @@ impl Store {
             )?;
         }
         if error.is_none() {
-            let (kind, record_id): (String, i64) = tx.query_row(
+            let (kind, record_id): (Option<RecordKind>, i64) = tx.query_row(
                 "SELECT record_kind, record_id FROM print_jobs WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((RecordKind::parse(&r.get::<_, String>(0)?), r.get(1)?)),
             )?;
-            let table = match kind.as_str() {
-                "visit" => Some("visits"),
-                "pass" => Some("passes"),
-                "ticket" => Some("tickets"),
+            let table = match kind {
+                Some(RecordKind::Visit) => Some("visits"),
+                Some(RecordKind::Pass) => Some("passes"),
+                Some(RecordKind::Ticket) => Some("tickets"),
                 _ => None,
             };
             if let Some(table) = table {
@@ -395,14 +375,16 @@ impl Store {
             .conn()
             .prepare("SELECT state, count(*) FROM print_jobs GROUP BY state")?;
         let mut summary = QueueSummary::default();
-        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))? {
+        let rows = stmt.query_map([], |r| {
+            Ok((super::code(r, 0, "print job state", JobState::parse)?, r.get(1)?))
+        })?;
+        for row in rows {
             let (state, n) = row?;
-            match JobState::parse(&state) {
-                Some(JobState::Queued) => summary.queued = n,
-                Some(JobState::Sent) => summary.sent = n,
-                Some(JobState::Failed) => summary.failed = n,
-                Some(JobState::Done) => summary.done = n,
-                None => {}
+            match state {
+                JobState::Queued => summary.queued = n,
+                JobState::Sent => summary.sent = n,
+                JobState::Failed => summary.failed = n,
+                JobState::Done => summary.done = n,
             }
         }
         Ok(summary)
@@ -429,8 +411,8 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare_cached("SELECT state FROM print_jobs WHERE id = ?1")?;
-        let mut rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
-        Ok(rows.next().transpose()?.and_then(|s| JobState::parse(&s)))
+        let mut rows = stmt.query_map([id], |r| super::code(r, 0, "print job state", JobState::parse))?;
+        Ok(rows.next().transpose()?)
     }
 
     /// The state of the newest job for a record: what a screen waiting for that record's
@@ -439,8 +421,10 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(
             "SELECT state FROM print_jobs WHERE record_kind = ?1 AND record_id = ?2 ORDER BY id DESC LIMIT 1",
         )?;
-        let mut rows = stmt.query_map((record_kind.as_str(), record_id), |r| r.get::<_, String>(0))?;
-        Ok(rows.next().transpose()?.and_then(|s| JobState::parse(&s)))
+        let mut rows = stmt.query_map((record_kind.as_str(), record_id), |r| {
+            super::code(r, 0, "print job state", JobState::parse)
+        })?;
+        Ok(rows.next().transpose()?)
     }
 }
 
@@ -457,7 +441,7 @@ mod tests {
     fn job(store: &Store, kind: &str, record: i64, min: i64) -> i64 {
         store
             .add_print_job(
-                "visitor",
+                SlipKind::Visitor,
                 (RecordKind::parse(kind).unwrap(), record),
                 b"\x1b@slip",
                 "hash",
@@ -572,5 +556,38 @@ mod tests {
             .unwrap();
         assert!(store.add_reprint_job(&original, "王芳", at(2)).is_err());
         assert_eq!(store.last_print_job_for(RecordKind::Pass, 7).unwrap(), Some(again));
+    }
+
+    #[test]
+    fn a_stored_slip_kind_or_state_this_kiosk_does_not_know_is_an_error_not_a_guess() {
+        let store = Store::open_in_memory().unwrap();
+        let id = job(&store, "visit", 1, 0);
+        let read = store.print_job(id).unwrap().unwrap().record;
+        assert_eq!((read.slip_kind, read.state), (SlipKind::Visitor, JobState::Queued));
+
+        store
+            .conn()
+            .execute("UPDATE print_jobs SET slip_kind = 'fax' WHERE id = ?1", [id])
+            .unwrap();
+        let err = store.print_job(id).unwrap_err();
+        assert!(err.to_string().contains("unknown slip kind \"fax\""), "{err}");
+        assert!(store.print_jobs(10).is_err());
+
+        // A state outside the schema's CHECK (a damaged or hand-edited file).
+        store
+            .conn()
+            .execute_batch("PRAGMA ignore_check_constraints = ON")
+            .unwrap();
+        store
+            .conn()
+            .execute(
+                "UPDATE print_jobs SET slip_kind = 'visitor', state = 'lost' WHERE id = ?1",
+                [id],
+            )
+            .unwrap();
+        assert!(store.print_job(id).is_err());
+        assert!(store.print_job_state(id).is_err());
+        assert!(store.slip_state(RecordKind::Visit, 1).is_err());
+        assert!(store.print_queue_summary().is_err());
     }
 }

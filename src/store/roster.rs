@@ -22,6 +22,12 @@ impl OnSiteKind {
             OnSiteKind::Worker => "worker",
         }
     }
+
+    pub fn parse(text: &str) -> Option<OnSiteKind> {
+        [OnSiteKind::Visitor, OnSiteKind::Worker]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
 }
 
 /// One person (or party) on site now.

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{parse_ts, ts, Store, StoreError};
 use crate::domain::request::RequestType;
-use crate::domain::ticket::TicketStatus;
+use crate::domain::ticket::{RatedJourney, Satisfaction, TicketStatus};
 
 #[derive(Debug, Clone)]
 pub struct NewTicket {
@@ -205,14 +205,14 @@ impl Store {
 
     pub fn record_satisfaction(
         &self,
-        journey: &str,
+        journey: RatedJourney,
         record_id: Option<i64>,
-        rating: &str,
+        rating: Satisfaction,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.conn().execute(
             "INSERT INTO satisfaction(journey, record_id, rating, at) VALUES (?1, ?2, ?3, ?4)",
-            (journey, record_id, rating, ts(now)),
+            (journey.as_str(), record_id, rating.as_str(), ts(now)),
         )?;
         Ok(())
     }
@@ -222,12 +222,18 @@ impl Store {
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+    ) -> Result<Vec<(RatedJourney, Satisfaction, i64)>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT journey, rating, count(*) FROM satisfaction WHERE at >= ?1 AND at < ?2 GROUP BY journey, rating",
         )?;
         let rows = stmt
-            .query_map((ts(from), ts(to)), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map((ts(from), ts(to)), |r| {
+                Ok((
+                    super::code(r, 0, "rated journey", RatedJourney::parse)?,
+                    super::code(r, 1, "rating", Satisfaction::parse)?,
+                    r.get(2)?,
+                ))
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }

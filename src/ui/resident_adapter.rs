@@ -9,13 +9,14 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::print_watch::PrintWatch;
 use super::{
-    AppState, AppWindow, ChoiceItem, Page, RequestTypeItem, ResidentAdapter, ResidentProblem, ResidentStep,
+    AppState, AppWindow, ChoiceItem, Page, Rating, RequestTypeItem, ResidentAdapter, ResidentProblem, ResidentStep,
     SatisfactionAdapter, TimelineEntry,
 };
 use crate::app::App;
 use crate::domain::mask::mask_phone;
 use crate::domain::request::{find_choice, quick_choices, safety_note, RequestType};
 use crate::domain::sla::Reopening;
+use crate::domain::ticket::{RatedJourney, Satisfaction};
 use crate::i18n::Lang;
 use crate::journeys::resident::{self as flow, Identification, Identified, Request, Submitted};
 use crate::journeys::JourneyError;
@@ -125,12 +126,17 @@ impl ResidentJourney {
             window.global::<SatisfactionAdapter>().on_rate(move |rating| {
                 let Some(w) = weak.upgrade() else { return };
                 let journey = match w.global::<AppState>().get_page() {
-                    Page::Visitor => "visitor",
-                    Page::Worker => "worker",
-                    _ if w.global::<ResidentAdapter>().get_step() == ResidentStep::Status => "ticket",
-                    _ => "resident",
+                    Page::Visitor => RatedJourney::Visitor,
+                    Page::Worker => RatedJourney::Worker,
+                    _ if w.global::<ResidentAdapter>().get_step() == ResidentStep::Status => RatedJourney::Ticket,
+                    _ => RatedJourney::Resident,
                 };
-                let _ = flow::rate(&app, journey, None, &rating, app.now());
+                let rating = match rating {
+                    Rating::Satisfied => Satisfaction::Satisfied,
+                    Rating::Basic => Satisfaction::Basic,
+                    Rating::Unsatisfied => Satisfaction::Unsatisfied,
+                };
+                let _ = flow::rate(&app, journey, None, rating, app.now());
                 w.global::<SatisfactionAdapter>().set_rated(true);
             });
         }

@@ -40,7 +40,7 @@ pub fn fill_printing(window: &AppWindow, app: &App, lang: Lang) {
                 text: format!(
                     "#{} {} {} · {} · ×{}",
                     j.id,
-                    crate::printing::SlipKind::label_of(&j.slip_kind, lang),
+                    j.slip_kind.label(lang),
                     label,
                     hm(j.created_at),
                     j.attempts

@@ -9,7 +9,7 @@ use std::time::Duration;
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::print_watch::PrintWatch;
-use super::{AppState, AppWindow, Page, ReturningAnswer, VisitorAdapter, VisitorProblem, VisitorStep};
+use super::{AppState, AppWindow, Page, ReturningAnswer, VisitorAdapter, VisitorKind, VisitorProblem, VisitorStep};
 use crate::app::{App, Printing};
 use crate::domain::mask::mask_phone;
 use crate::domain::phone::parse_mobile;
@@ -18,6 +18,33 @@ use crate::journeys::lookup::{self, Visit, VisitStatus};
 use crate::journeys::visitor::{self as flow, InviteOutcome, Registered, Rejected, SignOut, WalkIn};
 use crate::journeys::JourneyError;
 use crate::notify::{Notice, NoticeKind};
+
+/// The tile the screen marks for a visitor type: the one place the domain's type and the
+/// screen's enum meet (with [`type_of`]).
+fn tile_of(t: VisitorType) -> VisitorKind {
+    match t {
+        VisitorType::Guest => VisitorKind::Guest,
+        VisitorType::Courier => VisitorKind::Courier,
+        VisitorType::FoodDelivery => VisitorKind::FoodDelivery,
+        VisitorType::Service => VisitorKind::Service,
+        VisitorType::TourGroup => VisitorKind::TourGroup,
+        VisitorType::Media => VisitorKind::Media,
+        VisitorType::Other => VisitorKind::Other,
+    }
+}
+
+/// The visitor type of the tile the person tapped.
+fn type_of(k: VisitorKind) -> VisitorType {
+    match k {
+        VisitorKind::Guest => VisitorType::Guest,
+        VisitorKind::Courier => VisitorType::Courier,
+        VisitorKind::FoodDelivery => VisitorType::FoodDelivery,
+        VisitorKind::Service => VisitorType::Service,
+        VisitorKind::TourGroup => VisitorType::TourGroup,
+        VisitorKind::Media => VisitorType::Media,
+        VisitorKind::Other => VisitorType::Other,
+    }
+}
 
 /// How often the waiting screen looks for the desk's decision (and counts the wait):
 /// the visitor learns of it within a second.
@@ -103,7 +130,7 @@ impl VisitorJourney {
             set(&a, "".into());
         }
         a.set_surname("".into());
-        a.set_visitor_type(VisitorType::Guest.as_str().into());
+        a.set_visitor_type(tile_of(VisitorType::Guest));
         a.set_party_size(1);
         a.set_company("".into());
         a.set_visit_no("".into());
@@ -170,7 +197,7 @@ impl VisitorJourney {
             Ok(Some(last)) => {
                 a.set_returning_name(last.surname.as_str().into());
                 a.set_last_unit(last.unit.clone().unwrap_or_default().into());
-                a.set_visitor_type(last.visitor_type.as_str().into());
+                a.set_visitor_type(tile_of(last.visitor_type));
                 let mut draft = self.draft.borrow_mut();
                 draft.returning = Some(last);
                 draft.surname.clear();
@@ -208,7 +235,7 @@ impl VisitorJourney {
             }
             ReturningAnswer::NotMe => {
                 self.draft.borrow_mut().surname.clear();
-                a.set_visitor_type(VisitorType::Guest.as_str().into());
+                a.set_visitor_type(tile_of(VisitorType::Guest));
                 a.set_step(VisitorStep::Unit);
             }
         }
@@ -233,7 +260,7 @@ impl VisitorJourney {
             unit: draft.unit.clone(),
             surname: draft.surname.clone(),
             phone: draft.phone.clone(),
-            visitor_type: VisitorType::parse(&a.get_visitor_type()).unwrap_or(VisitorType::Other),
+            visitor_type: type_of(a.get_visitor_type()),
             party_size: a.get_party_size().max(1) as u32,
             company: a.get_company().to_string(),
         };
