@@ -2,7 +2,8 @@
 //! sizes a lobby kiosk has (7"/10" 1024×600, 1280×800, 1920×1080 and the 1080×1920 portrait
 //! stand), read as drawn: no text clipped, overflowing its box or the window, no two texts
 //! over each other, no character alone on a last line, nothing under 24 px, no half-width
-//! punctuation in Chinese. New pages are checked as soon as they are in `PAGES`.
+//! punctuation in Chinese, and every button wholly inside the window and, in a list, inside
+//! the list's sides. New pages are checked as soon as they are in `PAGES`.
 
 #[path = "ui_layout/check.rs"]
 mod check;
