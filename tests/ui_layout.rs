@@ -2,7 +2,8 @@
 //! sizes a lobby kiosk has (7"/10" 1024×600, 1280×800, 1920×1080 and the 1080×1920 portrait
 //! stand), read as drawn: no text clipped, overflowing its box or the window, no two texts
 //! over each other, no character alone on a last line, nothing under 24 px, no half-width
-//! punctuation in Chinese. New pages are checked as soon as they are in `PAGES`.
+//! punctuation in Chinese, and every button wholly inside the window and, in a list, inside
+//! the list's sides. New pages are checked as soon as they are in `PAGES`.
 
 #[path = "ui_layout/check.rs"]
 mod check;
@@ -88,4 +89,33 @@ fn the_checker_sees_a_squeezed_page() {
     let k = kiosk();
     let defects = defects_at(&k, "home", Lang::Zh, (600.0, 480.0));
     assert!(!defects.is_empty(), "a 600×480 home page cannot hold everything");
+}
+
+/// The filing's review page fits in the states the walk does not stage: the deposit not
+/// yet paid (its longer line with the reason) and a refusal shown above the actions.
+#[test]
+fn the_filing_review_fits_with_the_deposit_unpaid_and_a_problem() {
+    use lobby_kiosk::ui::PermitFormAdapter;
+    let k = kiosk();
+    let mut all = Vec::new();
+    for lang in [Lang::Zh, Lang::En] {
+        for &(w, h) in &SIZES {
+            k.window.window().set_size(slint::LogicalSize::new(w, h));
+            stage_page(&k, "staff-permit", lang);
+            let form = k.window.global::<PermitFormAdapter>();
+            form.set_deposit_paid(false);
+            form.set_problem(
+                lang.pick(
+                    "手机号码是以 1 开头的 11 位数字，请再核对一下。",
+                    "That ID number is not valid; please check its 18 characters (the last may be X).",
+                )
+                .into(),
+            );
+            slint::platform::update_timers_and_animations();
+            slint::platform::update_timers_and_animations();
+            let (_, defects) = check::inspect(k.window.window(), lang == Lang::Zh);
+            all.extend(defects.into_iter().map(|d| format!("{} {w}x{h}: {d}", lang.code())));
+        }
+    }
+    assert!(all.is_empty(), "{}", all.join("\n"));
 }

@@ -175,12 +175,29 @@ pub fn take(app: Rc<App>, shots: &[Shot]) -> Result<(), ScreenshotError> {
             return Err(ScreenshotError::UnknownPage(shot.page.clone()));
         }
     }
+    render_staged(
+        app,
+        shots,
+        |_, _| {},
+        |shot, pixels| write_png(&shot.out, shot.width, shot.height, &pixels),
+    )
+}
+
+/// Draws each shot as [`take`] does, after `adjust` has changed the staged page (a test's
+/// own text on it), and hands each frame's pixels (row by row, `width` a row) to `each`.
+/// Sets the Slint platform, so it runs once per process.
+pub fn render_staged(
+    app: Rc<App>,
+    shots: &[Shot],
+    adjust: impl Fn(&Kiosk, &Shot),
+    mut each: impl FnMut(&Shot, Vec<Rgb8Pixel>) -> Result<(), ScreenshotError>,
+) -> Result<(), ScreenshotError> {
     let (window, kiosk) = offscreen_kiosk(app)?;
     for shot in shots {
         stage(&kiosk, shot);
+        adjust(&kiosk, shot);
         window.set_size(slint::PhysicalSize::new(shot.width, shot.height));
-        let pixels = render_frame(&window, shot.width, shot.height);
-        write_png(&shot.out, shot.width, shot.height, &pixels)?;
+        each(shot, render_frame(&window, shot.width, shot.height))?;
     }
     Ok(())
 }

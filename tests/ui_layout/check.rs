@@ -8,13 +8,15 @@
 
 use std::pin::Pin;
 
+use i_slint_core::accessibility::AccessibleStringProperty;
 use i_slint_core::graphics::FontRequest;
 use i_slint_core::item_rendering::{HasFont, PlainOrStyledText, RenderString};
 use i_slint_core::item_tree::{ItemRc, ParentItemTraversalMode};
 use i_slint_core::items::{
-    ComplexText, Flickable, Opacity, SimpleText, TextHorizontalAlignment, TextOverflow, TextVerticalAlignment, TextWrap,
+    AccessibleRole, Clip, ComplexText, Flickable, Opacity, SimpleText, TextHorizontalAlignment, TextOverflow,
+    TextVerticalAlignment, TextWrap,
 };
-use i_slint_core::lengths::{LogicalLength, LogicalRect};
+use i_slint_core::lengths::{LogicalLength, LogicalPoint, LogicalRect};
 use i_slint_core::window::WindowInner;
 
 /// Smallest text a visitor standing at the kiosk must read (issue 17, point 5).
@@ -103,6 +105,28 @@ fn hidden_by_opacity(item: &ItemRc) -> bool {
     false
 }
 
+/// Hidden by `visible: false` on it or above it (Slint wraps such an element in a clip of
+/// no size). What a list scrolls out of its view is hidden by the list, not by this.
+fn hidden_by_visible(item: &ItemRc) -> bool {
+    std::iter::once(item.clone()).chain(ancestors(item)).any(|i| {
+        i.downcast::<Clip>().is_some_and(|c| {
+            let c = c.as_pin_ref();
+            c.is_visibility_clip() && c.clip()
+        })
+    })
+}
+
+/// What a person sees of the lists (Flickables) an item is in: their boxes, cut by each
+/// other, in window coordinates; `None` if the item is in no list.
+fn list_view(chain: &[ItemRc]) -> Option<LogicalRect> {
+    let mut lists = chain
+        .iter()
+        .filter(|a| a.downcast::<Flickable>().is_some())
+        .map(absolute);
+    let first = lists.next()?;
+    Some(lists.fold(first, |view, outer| view.intersection(&outer).unwrap_or_default()))
+}
+
 /// The item's ancestors, nearest first.
 fn ancestors(item: &ItemRc) -> Vec<ItemRc> {
     let mut out = Vec::new();
@@ -173,7 +197,6 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
         }
         let rect = absolute(item);
         let chain = ancestors(item);
-        let scrolls = chain.iter().any(|a| a.downcast::<Flickable>().is_some());
         let layer = chain.iter().rev().nth(2).cloned();
         let quote = t.text.replace('\n', "⏎");
         let debug = format!("{item:?}");
@@ -245,7 +268,9 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
             let last_word = body.split_whitespace().next_back().unwrap_or("");
             let single = last.is_some_and(is_cjk) || last_word.chars().count() == 1;
             if single && !chars.as_str().trim().is_empty() {
-                let shorter = measure(chars.as_str(), Some(rect.width()));
+                // Without its trailing space: a space ending a line hangs past the edge, but
+                // the layout counts it and would wrap «第 1 页，共 2 » as often as the whole.
+                let shorter = measure(chars.as_str().trim_end(), Some(rect.width()));
                 let line = measure("国", None).height;
                 if need.height > line * 1.5 && shorter.height + line * 0.5 < need.height {
                     say("a character alone on the last line".to_string());
@@ -296,24 +321,47 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
             TextVerticalAlignment::Bottom => rect.max_y() - h,
             _ => rect.min_y(),
         };
-        let ink = LogicalRect::new(
-            i_slint_core::lengths::LogicalPoint::new(x, y),
-            i_slint_core::lengths::LogicalSize::new(w, h),
-        );
+        let ink = LogicalRect::new(LogicalPoint::new(x, y), i_slint_core::lengths::LogicalSize::new(w, h));
 
         // What of it is drawn: a list (Flickable) clips what is scrolled out of its view.
-        let shown = match chain.iter().find(|a| a.downcast::<Flickable>().is_some()) {
-            Some(list) => absolute(list).intersection(&ink),
+        let view = list_view(&chain);
+        let shown = match view {
+            Some(view) => view.intersection(&ink),
             None => Some(ink),
         };
-        if !scrolls {
-            if !contains(&window_rect, &ink) {
+        // What a person sees of it in place: in a list, the part scrolled into the list's
+        // view (a row scrolled out of it is not on the screen, a row half in is seen down
+        // to the list's edge); the list does not scroll sideways, so a line keeps its
+        // whole width.
+        let seen = match view {
+            None => Some(ink),
+            Some(view) => {
+                let (top, bottom) = (ink.min_y().max(view.min_y()), ink.max_y().min(view.max_y()));
+                (bottom > top).then(|| {
+                    LogicalRect::new(
+                        LogicalPoint::new(ink.min_x(), top),
+                        i_slint_core::lengths::LogicalSize::new(ink.width(), bottom - top),
+                    )
+                })
+            }
+        };
+        if let Some(seen) = seen {
+            let sideways_out = |r: &LogicalRect| seen.min_x() < r.min_x() - SLACK || seen.max_x() > r.max_x() + SLACK;
+            if !contains(&window_rect, &seen) {
                 say(format!(
                     "outside the window: {:.0},{:.0} {:.0}×{:.0}",
-                    ink.min_x(),
-                    ink.min_y(),
-                    ink.width(),
-                    ink.height()
+                    seen.min_x(),
+                    seen.min_y(),
+                    seen.width(),
+                    seen.height()
+                ));
+            } else if let Some(view) = view.filter(sideways_out) {
+                say(format!(
+                    "cut by the side of its list ({:.0},{:.0} {:.0}×{:.0})",
+                    view.min_x(),
+                    view.min_y(),
+                    view.width(),
+                    view.height()
                 ));
             } else if let Some(parent) = chain
                 .iter()
@@ -321,6 +369,7 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
                 .map(absolute)
                 .find(|r| r.width() > 0.0 && r.height() > 0.0 && !contains(r, &ink))
             {
+                // (Inside a list, up to the list: a row and its texts scroll together.)
                 say(format!(
                     "sticks out of its container ({:.0},{:.0} {:.0}×{:.0})",
                     parent.min_x(),
@@ -351,5 +400,57 @@ pub fn inspect(window: &slint::Window, zh: bool) -> (Vec<DrawnText>, Vec<String>
             }
         }
     }
+    defects.extend(unreachable_buttons(&root, &window_rect));
     (texts, defects)
+}
+
+/// Every button shown can be pressed where it is: wholly inside the window (so a form
+/// that outgrows its screen, its "file" button pushed off the bottom, is caught), and one
+/// in a list wholly inside the list sideways (a list scrolls only up and down); of a row
+/// that is scrolled out of a list's view, only what the list shows must be on screen.
+fn unreachable_buttons(root: &ItemRc, window_rect: &LogicalRect) -> Vec<String> {
+    let mut out = Vec::new();
+    root.visit_descendants(|item| {
+        if item.accessible_role() != AccessibleRole::Button || hidden_by_visible(item) || hidden_by_opacity(item) {
+            return std::ops::ControlFlow::<()>::Continue(());
+        }
+        let rect = absolute(item);
+        if rect.width() <= 0.0 || rect.height() <= 0.0 {
+            return std::ops::ControlFlow::Continue(());
+        }
+        let label = item
+            .accessible_string_property(AccessibleStringProperty::Label)
+            .unwrap_or_default()
+            .replace('\n', "⏎");
+        let place = |r: &LogicalRect| format!("{:.0},{:.0} {:.0}×{:.0}", r.min_x(), r.min_y(), r.width(), r.height());
+        let view = list_view(&ancestors(item));
+        // The part of it a person sees: a list shows only the rows scrolled into its view.
+        let seen = match view {
+            None => Some(rect),
+            Some(view) => {
+                let (top, bottom) = (rect.min_y().max(view.min_y()), rect.max_y().min(view.max_y()));
+                (bottom > top).then(|| {
+                    LogicalRect::new(
+                        LogicalPoint::new(rect.min_x(), top),
+                        i_slint_core::lengths::LogicalSize::new(rect.width(), bottom - top),
+                    )
+                })
+            }
+        };
+        let sideways_out = |r: &LogicalRect| rect.min_x() < r.min_x() - SLACK || rect.max_x() > r.max_x() + SLACK;
+        if seen.is_some_and(|seen| !contains(window_rect, &seen)) || sideways_out(window_rect) {
+            out.push(format!(
+                "button «{label}» is not wholly inside the window: {}",
+                place(&rect)
+            ));
+        } else if let Some(view) = view.filter(sideways_out) {
+            out.push(format!(
+                "button «{label}» sticks out of the side of its list: {}, the list {}",
+                place(&rect),
+                place(&view)
+            ));
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    out
 }
