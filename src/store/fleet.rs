@@ -63,6 +63,25 @@ pub const TAKEN_DOWN: &[&str] = &[
 /// daily purge deletes it (sooner when a record retention is shorter).
 pub const SENT_KEEP_DAYS: u32 = 7;
 
+/// The queued tables whose rows the purge deletes when their retention is over (and
+/// nothing else ever deletes): an unsent change of a row of these that is gone goes with
+/// it ([`drop_unsent_of_purged`]).
+pub const PURGED: &[&str] = &[
+    "visits",
+    "invites",
+    "outbox",
+    "permits",
+    "permit_workers",
+    "passes",
+    "tickets",
+    "ticket_history",
+    "satisfaction",
+    "audit",
+    "handovers",
+    "handover_items",
+    "print_faults",
+];
+
 /// Versions: the incarnation in the high bits, the queue id below, so a restored kiosk's
 /// changes outrank what it sent before the restore.
 pub const VERSION_SHIFT: u32 = 40;
@@ -106,6 +125,11 @@ pub struct QueueStatus {
     pub flags: Vec<Flag>,
     /// Pulled changes waiting for a record they refer to.
     pub parked: i64,
+    /// Changes deleted unsent by the purge, with their records, because the records'
+    /// retention was over before they reached the central database (all purges).
+    pub purged_unsent: i64,
+    /// When the last purge did so.
+    pub purged_unsent_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -135,6 +159,8 @@ pub const META_RECORD_PREFIX: &str = "fleet.record_prefix";
 pub const META_LAST_SEQ: &str = "fleet.last_seq";
 pub const META_LAST_SUCCESS: &str = "fleet.last_success";
 pub const META_LAST_ERROR: &str = "fleet.last_error";
+pub const META_PURGED_UNSENT: &str = "fleet.purged_unsent";
+pub const META_PURGED_UNSENT_AT: &str = "fleet.purged_unsent_at";
 
 fn columns(conn: &Connection, table: &str) -> Result<Vec<String>, StoreError> {
     let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
@@ -413,6 +439,10 @@ impl Store {
             incarnation: self.fleet_incarnation()?,
             flags,
             parked,
+            purged_unsent: meta_in(conn, META_PURGED_UNSENT)?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+            purged_unsent_at: meta_in(conn, META_PURGED_UNSENT_AT)?,
         })
     }
 
@@ -514,6 +544,37 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Inside the purge's transaction, after its deletes: deletes the changes not yet sent
+/// whose record (or, for an edit of another kiosk's record, that record) the purge has
+/// deleted, and returns how many. Such a change copies a record whose retention is over;
+/// sending it later would put on the central database what the notices promised to keep
+/// no longer, so it is never sent. Sent changes are left to the purge's own rule.
+pub(crate) fn drop_unsent_of_purged(tx: &Connection) -> Result<usize, StoreError> {
+    let mut dropped = 0;
+    for table in PURGED {
+        dropped += tx.execute(
+            &format!(
+                "DELETE FROM fleet_queue WHERE sent_at IS NULL AND EXISTS (
+                     SELECT 1 FROM fleet_gids g
+                      WHERE g.gid = coalesce(fleet_queue.target, fleet_queue.gid) AND g.tbl = ?1
+                        AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.id = g.local_id))"
+            ),
+            [table],
+        )?;
+    }
+    Ok(dropped)
+}
+
+/// Remembers, in the purge's transaction, that it deleted `count` unsent changes.
+pub(crate) fn note_unsent_purged(tx: &Connection, count: usize, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let before: i64 = meta_in(tx, META_PURGED_UNSENT)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    set_meta_in(tx, META_PURGED_UNSENT, &(before + count as i64).to_string())?;
+    set_meta_in(tx, META_PURGED_UNSENT_AT, &ts(now))?;
+    Ok(())
 }
 
 /// Bumps the incarnation inside the caller's transaction (also used by `restore_from`).
