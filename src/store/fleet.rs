@@ -93,9 +93,22 @@ pub struct QueuedChange {
     pub tbl: String,
     pub gid: String,
     pub version: i64,
-    pub body: Value,
+    /// The row as a JSON object, as the trigger wrote it (with `@target` for an edit of
+    /// another kiosk's record): sent as it is, never parsed and written again.
+    pub body: String,
     /// The kiosk's time of the change (see `kiosk_time_sql`), when the row has one.
     pub at: Option<DateTime<Utc>>,
+}
+
+/// `body` (a JSON object) with `"@target": target` added first.
+fn with_target(body: String, target: Option<String>) -> String {
+    let Some(target) = target else { return body };
+    let key = serde_json::to_string(&target).unwrap_or_else(|_| "null".into());
+    match body.trim().strip_prefix('{') {
+        Some(rest) if rest.trim_start().starts_with('}') => format!("{{\"@target\":{key}}}"),
+        Some(rest) => format!("{{\"@target\":{key},{rest}"),
+        None => body,
+    }
 }
 
 /// One change pulled from the central database.
@@ -376,18 +389,13 @@ impl Store {
                 let id: i64 = r.get(0)?;
                 let target: Option<String> = r.get(3)?;
                 let inc: i64 = r.get(4)?;
-                let body: String = r.get(5)?;
                 let at: Option<String> = r.get(6)?;
-                let mut body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-                if let (Some(target), Value::Object(map)) = (target, &mut body) {
-                    map.insert("@target".into(), Value::String(target));
-                }
                 Ok(QueuedChange {
                     id,
                     tbl: r.get(1)?,
                     gid: r.get(2)?,
                     version: (inc << VERSION_SHIFT) | id,
-                    body,
+                    body: with_target(r.get(5)?, target),
                     at: at.as_deref().and_then(super::parse_ts),
                 })
             })?
@@ -407,6 +415,22 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Changes not yet accepted by the central database (from the queue's index of
+    /// unsent rows).
+    pub fn fleet_queued(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT count(*) FROM fleet_queue WHERE sent_at IS NULL")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    /// The pull cursor: the last change of the other kiosks taken down.
+    pub fn fleet_last_seq(&self) -> Result<i64, StoreError> {
+        Ok(meta_in(self.conn(), META_LAST_SEQ)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
     }
 
     /// The local side of `sync status`.
@@ -598,9 +622,8 @@ fn flag(tx: &Connection, now: DateTime<Utc>, kind: &str, gid: &str, detail: &str
 
 fn local_id(tx: &Connection, gid: &str) -> Result<Option<(String, i64)>, StoreError> {
     Ok(tx
-        .query_row("SELECT tbl, local_id FROM fleet_gids WHERE gid = ?1", [gid], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .prepare_cached("SELECT tbl, local_id FROM fleet_gids WHERE gid = ?1")?
+        .query_row([gid], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
 
@@ -728,8 +751,11 @@ fn insert_row(tx: &Connection, table: &str, values: &[(String, SqlValue)]) -> Re
         marks.join(", ")
     );
     let params: Vec<&SqlValue> = values.iter().map(|(_, v)| v).collect();
+    // Cached: a pull applies thousands of rows of a few shapes, and preparing an insert
+    // compiles the table's triggers each time.
     let id: Option<i64> = tx
-        .query_row(&sql, rusqlite::params_from_iter(params), |r| r.get(0))
+        .prepare_cached(&sql)?
+        .query_row(rusqlite::params_from_iter(params), |r| r.get(0))
         .optional()?;
     if id.is_some() {
         return Ok(id);
@@ -808,9 +834,16 @@ fn merge_row(
     now: DateTime<Utc>,
     applied: &mut Applied,
 ) -> Result<(), StoreError> {
-    for (col, incoming) in values {
-        let current: SqlValue =
-            tx.query_row(&format!("SELECT {col} FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?;
+    if values.is_empty() {
+        return Ok(());
+    }
+    // The row as held, in one read.
+    let names: Vec<&str> = values.iter().map(|(c, _)| c.as_str()).collect();
+    let held: Vec<SqlValue> = tx
+        .prepare_cached(&format!("SELECT {} FROM {table} WHERE id = ?1", names.join(", ")))?
+        .query_row([id], |r| (0..names.len()).map(|i| r.get(i)).collect())?;
+    let mut changed: Vec<(&str, SqlValue)> = Vec::new();
+    for ((col, incoming), current) in values.iter().zip(held) {
         let next = match merge_rule(table, col) {
             MergeRule::Once => match (&current, incoming) {
                 (SqlValue::Null, v) => v.clone(),
@@ -840,11 +873,19 @@ fn merge_row(
             MergeRule::FromHistory => current.clone(),
         };
         if next != current {
-            tx.execute(
-                &format!("UPDATE {table} SET {col} = ?1 WHERE id = ?2"),
-                params![next, id],
-            )?;
+            changed.push((col.as_str(), next));
         }
+    }
+    if !changed.is_empty() {
+        let sets: Vec<String> = changed
+            .iter()
+            .enumerate()
+            .map(|(i, (col, _))| format!("{col} = ?{}", i + 2))
+            .collect();
+        let mut params: Vec<SqlValue> = vec![SqlValue::Integer(id)];
+        params.extend(changed.into_iter().map(|(_, v)| v));
+        tx.prepare_cached(&format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", ")))?
+            .execute(rusqlite::params_from_iter(params))?;
     }
     Ok(())
 }
