@@ -405,14 +405,14 @@ impl Store {
 
     /// Marks changes as accepted (after the central database committed them).
     pub fn fleet_mark_sent(&mut self, ids: &[i64], now: DateTime<Utc>) -> Result<(), StoreError> {
+        // One statement for the batch (the ids as a JSON array), in one transaction.
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
         let tx = super::begin(self.conn_mut(), true)?;
-        {
-            let mut stmt =
-                tx.prepare_cached("UPDATE fleet_queue SET sent_at = ?2 WHERE id = ?1 AND sent_at IS NULL")?;
-            for id in ids {
-                stmt.execute(params![id, ts(now)])?;
-            }
-        }
+        tx.prepare_cached(
+            "UPDATE fleet_queue SET sent_at = ?2
+              WHERE id IN (SELECT value FROM json_each(?1)) AND sent_at IS NULL",
+        )?
+        .execute(params![list, ts(now)])?;
         tx.commit()?;
         Ok(())
     }
@@ -711,13 +711,12 @@ fn apply_one(
     match existing {
         None => match insert_row(tx, &table, &values)? {
             Some(id) => {
-                tx.execute(
-                    "INSERT OR REPLACE INTO fleet_gids(tbl, local_id, gid) VALUES (?1, ?2, ?3)",
-                    params![table, id, change.gid],
-                )?;
+                tx.prepare_cached("INSERT OR REPLACE INTO fleet_gids(tbl, local_id, gid) VALUES (?1, ?2, ?3)")?
+                    .execute(params![table, id, change.gid])?;
                 if table == "ticket_history" {
-                    let ticket: i64 =
-                        tx.query_row("SELECT ticket_id FROM ticket_history WHERE id = ?1", [id], |r| r.get(0))?;
+                    let ticket: i64 = tx
+                        .prepare_cached("SELECT ticket_id FROM ticket_history WHERE id = ?1")?
+                        .query_row([id], |r| r.get(0))?;
                     ticket_status_from_history(tx, ticket)?;
                 }
                 applied.inserted += 1;
@@ -813,14 +812,14 @@ fn newer_directory(
 /// entry's time, then its global id) makes every kiosk agree on the status, whichever
 /// order the entries arrived in. A ticket with no history keeps its status.
 fn ticket_status_from_history(tx: &Connection, ticket: i64) -> Result<(), StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE tickets SET status = (
              SELECT h.status FROM ticket_history h
              LEFT JOIN fleet_gids g ON g.tbl = 'ticket_history' AND g.local_id = h.id
              WHERE h.ticket_id = ?1 ORDER BY h.at DESC, g.gid DESC LIMIT 1)
          WHERE id = ?1 AND EXISTS (SELECT 1 FROM ticket_history WHERE ticket_id = ?1)",
-        [ticket],
-    )?;
+    )?
+    .execute([ticket])?;
     Ok(())
 }
 
