@@ -896,3 +896,22 @@ fn show(v: &SqlValue) -> String {
         _ => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_goes_up_with_its_target_spliced_into_the_body_as_queued() {
+        let body = with_target(
+            r#"{"id":3,"used_at":"2026-12-03T09:00:00Z"}"#.into(),
+            Some("b.1.invites.3".into()),
+        );
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["@target"], "b.1.invites.3");
+        assert_eq!(v["id"], 3);
+        assert_eq!(v["used_at"], "2026-12-03T09:00:00Z");
+        assert_eq!(with_target("{}".into(), Some("a\"b".into())), r#"{"@target":"a\"b"}"#);
+        assert_eq!(with_target(r#"{"id":1}"#.into(), None), r#"{"id":1}"#);
+    }
+}
