@@ -373,3 +373,81 @@ fn the_purge_removes_old_audit_rows_handovers_and_visits_never_signed_out() {
     assert!(audit.iter().all(|a| a.record != "V1"), "{audit:?}");
     assert!(audit.iter().any(|a| a.record == "V2"), "recent rows stay");
 }
+
+/// A configuration in `language` with a `[fleet]` table (its server is never reached: the
+/// purge does not need it).
+fn fleet_config(dir: &Path, language: &str) -> PathBuf {
+    let text = EMBEDDED_DEFAULT.replacen(r#"language = "zh-CN""#, &format!("language = \"{language}\""), 1)
+        + "\n[fleet]\nurl = \"postgres://kiosk_c1_a:pw@127.0.0.1:9/fleet?sslmode=disable\"\n\
+           compound_id = \"c1\"\nkiosk_id = \"a\"\nrecord_prefix = \"A\"\n";
+    let path = dir.join(format!("fleet-{language}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn the_purge_says_in_words_what_it_deleted_of_the_fleet_queue_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let zh = fleet_config(dir.path(), "zh-CN");
+    let en = fleet_config(dir.path(), "en");
+    let loaded = lobby_kiosk::config::LoadedConfig::from_text(
+        &std::fs::read_to_string(&zh).unwrap(),
+        lobby_kiosk::config::ConfigSource::Embedded,
+    )
+    .unwrap();
+    let app = std::rc::Rc::new(lobby_kiosk::app::App::open(loaded, Some(dir.path())).unwrap());
+    let long_ago: DateTime<Utc> = app.now() - Duration::days(400);
+    app.set_now(Some(long_ago));
+    // One visit the central database received long ago, one never sent, one of today.
+    courier_on_site(&app, "13900000021", long_ago);
+    let sent: Vec<i64> = app.store().fleet_pending(1000).unwrap().iter().map(|c| c.id).collect();
+    assert!(!sent.is_empty(), "the fleet queues the visit");
+    app.store().fleet_mark_sent(&sent, long_ago).unwrap();
+    courier_on_site(&app, "13900000022", long_ago);
+    app.set_now(None);
+    courier_on_site(&app, "13900000023", app.now());
+    drop(app);
+
+    // The dry run in English, then the purge in Chinese: both say it in words.
+    let (code, out, err) = run_cli(
+        dir.path(),
+        &["--config", en.to_str().unwrap(), "purge", "--dry-run"],
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let line = |out: &str, start: &str| {
+        out.lines()
+            .find(|l| l.trim_start().starts_with(start))
+            .unwrap_or_else(|| panic!("no line {start:?} in:\n{out}"))
+            .to_string()
+    };
+    let sent_line = line(&out, "changes the central database has received");
+    assert!(
+        sent_line.ends_with(&format!("): {} (kept 7 days)", sent.len())),
+        "{sent_line}"
+    );
+    let unsent_line = line(
+        &out,
+        "changes not yet sent whose records reached the end of their retention",
+    );
+    assert!(
+        !unsent_line.ends_with(": 0"),
+        "the unsent changes of the old visit: {unsent_line}"
+    );
+    assert!(!out.contains("fleet_"), "no JSON key in the words: {out}");
+
+    let (code, out, err) = run_cli(dir.path(), &["--config", zh.to_str().unwrap(), "purge"], "");
+    assert_eq!(code, 0, "{out}{err}");
+    let sent_line = line(&out, "已上传到中心数据库的同步记录");
+    assert!(
+        sent_line.ends_with(&format!("）：{}（保留 7 天）", sent.len())),
+        "{sent_line}"
+    );
+    let unsent_line = line(&out, "尚未上传、其记录已到保留期的同步记录");
+    assert!(!unsent_line.ends_with("：0"), "{unsent_line}");
+    assert!(!out.contains("fleet_"), "{out}");
+    // What is left: today's visit, still queued, and the tally `sync status` shows.
+    let (code, out, err) = run_cli(dir.path(), &["--config", en.to_str().unwrap(), "sync", "status"], "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("deleted unsent (retention over):"), "{out}");
+}

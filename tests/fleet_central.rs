@@ -114,13 +114,13 @@ fn migrate_twice_is_harmless_and_a_newer_schema_is_refused() {
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(
         serde_json::from_str::<Value>(&out).unwrap(),
-        json!({"from": 0, "to": 3})
+        json!({"from": 0, "to": 4})
     );
     let settings = add_kiosk(&url, "C", "K");
     let (code, out, err) = fleet(&["migrate", "--admin-url", &url, "--json"]);
     assert_eq!(code, 0, "{out}{err}");
     let done: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(done, json!({"from": 3, "to": 3}));
+    assert_eq!(done, json!({"from": 4, "to": 4}));
     // The kiosk registered in between still works: nothing was dropped or re-made.
     let mut kiosk = connect(&url_of(&settings)).unwrap();
     push(&mut kiosk, "C", "K", "K.1.visits.1", "visits", 1, &json!({"id": 1})).unwrap();
@@ -130,7 +130,7 @@ fn migrate_twice_is_harmless_and_a_newer_schema_is_refused() {
         .query_one("SELECT count(*) FROM fleet.schema_migrations", &[])
         .unwrap()
         .get(0);
-    assert_eq!(versions, 3);
+    assert_eq!(versions, 4);
 
     // A schema from a newer program is left alone, with the reason.
     admin
@@ -622,4 +622,94 @@ fn what_every_round_asks_first_is_answered_from_an_index_not_by_reading_the_comp
         .unwrap()
         .get(0);
     assert_eq!(answer, Some(3000));
+}
+
+/// Migration 4 moves the change counter to a sequence: on a server that already holds
+/// changes numbered by the old counter, the numbers go on rising in every compound, so a
+/// kiosk pulling `seq > last` after the upgrade misses nothing.
+#[test]
+fn after_the_upgrade_to_the_sequence_counter_new_changes_number_above_the_old() {
+    let server = PgServer::start();
+    let url = server.create_database("upgrade");
+    let mut admin = connect(&url).unwrap();
+    // A server at version 3, as the program before this one left it.
+    admin
+        .batch_execute(
+            "CREATE SCHEMA fleet;
+             CREATE TABLE fleet.schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());",
+        )
+        .unwrap();
+    for (i, sql) in lobby_kiosk::fleet::central::migrate::MIGRATIONS[..3].iter().enumerate() {
+        admin.batch_execute(sql).unwrap();
+        admin
+            .execute(
+                "INSERT INTO fleet.schema_migrations (version) VALUES ($1)",
+                &[&(i as i32 + 1)],
+            )
+            .unwrap();
+    }
+    admin
+        .batch_execute("INSERT INTO fleet.compounds (compound_id) VALUES ('A'), ('B')")
+        .unwrap();
+    for n in 0..5 {
+        push(
+            &mut admin,
+            "A",
+            "k",
+            &format!("k.1.visits.{n}"),
+            "visits",
+            1,
+            &json!({"id": n}),
+        )
+        .unwrap();
+    }
+    push(&mut admin, "B", "k", "k.1.visits.0", "visits", 1, &json!({"id": 0})).unwrap();
+    let top = |admin: &mut postgres::Client, compound: &str| -> i64 {
+        admin
+            .query_one(
+                "SELECT max(seq) FROM fleet.changes WHERE compound_id = $1",
+                &[&compound],
+            )
+            .unwrap()
+            .get(0)
+    };
+    let (a_before, b_before) = (top(&mut admin, "A"), top(&mut admin, "B"));
+    assert_eq!((a_before, b_before), (5, 1), "the old counter numbers per compound");
+
+    let (code, out, err) = fleet(&["migrate", "--admin-url", &url, "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        json!({"from": 3, "to": 4})
+    );
+    // A new change in each compound, and a new version of an old one.
+    push(&mut admin, "B", "k", "k.1.visits.1", "visits", 1, &json!({"id": 1})).unwrap();
+    push(
+        &mut admin,
+        "A",
+        "k",
+        "k.1.visits.0",
+        "visits",
+        2,
+        &json!({"id": 0, "v": 2}),
+    )
+    .unwrap();
+    assert!(top(&mut admin, "A") > a_before && top(&mut admin, "B") > b_before);
+    let seqs: Vec<i64> = admin
+        .query(
+            "SELECT seq FROM fleet.changes WHERE compound_id = 'A' ORDER BY seq",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(seqs.len(), 5);
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    // An unknown compound is still refused by the counter.
+    let err = push(&mut admin, "Z", "k", "k.1.visits.0", "visits", 1, &json!({})).unwrap_err();
+    assert!(
+        err.to_string().contains("unknown compound") || format!("{err:?}").contains("unknown compound"),
+        "{err:?}"
+    );
 }

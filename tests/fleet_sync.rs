@@ -432,6 +432,95 @@ fn records_made_offline_keep_their_kiosk_time_and_sent_changes_are_purged_withou
     assert_eq!(count(&url, "SELECT count(*) FROM fleet.conflicts"), 0);
 }
 
+/// The rule for a change still unsent when its record's retention is over: the purge
+/// deletes it with the record, in the same transaction, and it never reaches the central
+/// database; the central copy of what was sent before stays as it was sent.
+#[test]
+fn an_unsent_change_whose_record_is_purged_goes_with_it_and_is_never_sent() {
+    let (server, url) = server("purge_unsent");
+    let da = tempfile::tempdir().unwrap();
+    let a = kiosk(da.path(), &url, "a", "A");
+    let t0 = monday_at(10, 0);
+    a.set_now(Some(t0));
+    add_desk_staff(&a, t0);
+    // Sent: the first visitor, let in.
+    let sent = courier_on_site(&a, "13900000011", t0);
+    sync_now(&a);
+    let sent_gid = format!("a.1.visits.{}", sent.id);
+
+    // The server goes away for half a year. Meanwhile the first visitor signs out and a
+    // second one comes: both changes wait in the queue.
+    server.stop(false);
+    let t1 = t0 + chrono::Duration::hours(1);
+    a.set_now(Some(t1));
+    assert!(a
+        .store()
+        .sign_out_visit(sent.id, lobby_kiosk::store::SignOutKind::Staff, t1)
+        .unwrap());
+    let unsent = courier_on_site(&a, "13900000012", t1);
+    let unsent_gid = format!("a.1.visits.{}", unsent.id);
+    assert!(try_sync(&a).is_err(), "the server is away");
+    // 181 days on, a visitor of today: their change waits too, and must go up.
+    let later = t0 + chrono::Duration::days(181);
+    a.set_now(Some(later));
+    let recent = courier_on_site(&a, "13900000013", later);
+    let recent_gid = format!("a.1.visits.{}", recent.id);
+    let before = a.store().fleet_status().unwrap();
+
+    // The purge deletes both old visits and, with them, their changes never sent.
+    let retention = lobby_kiosk::store::Retention::new(180, 180, 730);
+    let dry = a.store().purge(&retention, later, true).unwrap();
+    let report = a.store().purge(&retention, later, false).unwrap();
+    assert_eq!(report.visits, 2, "{report:?}");
+    assert!(
+        report.fleet_unsent >= 2,
+        "the sign-out and the second visit: {report:?}"
+    );
+    assert_eq!(dry.fleet_unsent, report.fleet_unsent, "the dry run counts the same");
+    let after = a.store().fleet_status().unwrap();
+    assert_eq!(after.queued, before.queued - report.fleet_unsent as i64);
+    assert_eq!(
+        after.purged_unsent, report.fleet_unsent as i64,
+        "remembered for sync status"
+    );
+    assert_eq!(
+        after.purged_unsent_at.as_deref(),
+        Some(lobby_kiosk::store::ts(later).as_str())
+    );
+    assert_eq!(before.purged_unsent, 0);
+
+    // The server is back: what is left goes up, the purged changes never do.
+    server.start_again();
+    let round = sync_now(&a);
+    assert_eq!(round.queued, 0);
+    let has = |gid: &str| count(&url, &format!("SELECT count(*) FROM fleet.changes WHERE gid = '{gid}'"));
+    assert_eq!(
+        has(&unsent_gid),
+        0,
+        "a visit never sent before its retention ended is never sent"
+    );
+    assert_eq!(has(&recent_gid), 1, "today's visit goes up");
+    let signed_out: Option<String> = central(&url)
+        .query_one(
+            "SELECT body ->> 'signed_out_at' FROM fleet.changes WHERE gid = $1",
+            &[&sent_gid],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        signed_out, None,
+        "the central copy stays as it was sent; the late sign-out is not sent"
+    );
+    assert_eq!(count(&url, "SELECT count(*) FROM fleet.conflicts"), 0);
+    // A second purge finds nothing more and the tally stays.
+    let again = a.store().purge(&retention, later, false).unwrap();
+    assert_eq!(again.fleet_unsent, 0);
+    assert_eq!(
+        a.store().fleet_status().unwrap().purged_unsent,
+        report.fleet_unsent as i64
+    );
+}
+
 #[test]
 fn passes_verify_across_kiosks_whose_signing_keys_share_an_id() {
     let (_server, url) = server("key_collision");

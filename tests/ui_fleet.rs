@@ -132,3 +132,46 @@ fn the_dashboard_shows_the_lag_while_the_server_is_away_and_clears_once_caught_u
     tap(&k, "刷新");
     assert!(!is_shown(&k, LINE), "caught up again: {:?}", find_all(&k, LINE).len());
 }
+
+#[test]
+fn the_dashboard_says_when_the_purge_deleted_changes_that_never_went_up() {
+    let now = monday_at(9, 0);
+    let url = format!(
+        "postgres://kiosk_c1_a:pw@127.0.0.1:{}/fleet?sslmode=disable",
+        dead_port()
+    );
+    // A visit made half a year ago that never reached the server.
+    let long_ago = now - Duration::days(200);
+    let k = kiosk_at(&with_fleet(&url), long_ago);
+    visitor::register(k.app(), &walk_in("13900000031", VisitorType::Guest), long_ago).unwrap();
+    k.app().set_now(Some(now));
+    staff_log_in(&k, "258036");
+    assert!(!is_shown(&k, "同步提示"), "nothing purged yet");
+
+    let report = lobby_kiosk::journeys::purge::purge(k.app(), false).unwrap();
+    assert!(report.fleet_unsent >= 1, "{report:?}");
+    tap(&k, "刷新");
+    let line = read(&k, "同步提示");
+    assert!(
+        line.starts_with(&format!(
+            "同步提示：{} 条变更尚未上传时，其记录已到保留期",
+            report.fleet_unsent
+        )),
+        "{line}"
+    );
+    let day = now.with_timezone(&k.app().config.tz()).format("%Y-%m-%d").to_string();
+    assert!(line.contains(&format!("（最近一次：{day}）")), "{line}");
+    tap(&k, "English");
+    tap(&k, "Refresh");
+    let line = read(&k, "Sync note");
+    assert!(
+        line.starts_with(&format!("Sync note: {} changes reached the end", report.fleet_unsent)),
+        "{line}"
+    );
+    assert!(line.contains("will not reach the central database"), "{line}");
+
+    // A week later the note has said its piece.
+    k.app().set_now(Some(now + Duration::days(8)));
+    tap(&k, "Refresh");
+    assert!(!is_shown(&k, "Sync note"));
+}

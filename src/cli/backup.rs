@@ -305,12 +305,31 @@ fn print_purge(app: &App, retention: &Retention, r: &PurgeReport) {
             app.config.privacy.copy_retention_days,
         ),
     ];
+    // Chinese with full-width punctuation: "访客记录：3（保留 180 天）".
+    let kept = |what: &str, count: usize, days: u32| match lang {
+        Lang::Zh => format!("  {what}：{count}（保留 {days} 天）"),
+        Lang::En => format!("  {what}: {count} (kept {days} days)"),
+    };
     for (count, what, days) in lines {
-        outln!(
-            "  {what}: {count} ({} {days} {})",
-            say(lang, "保留", "kept"),
-            say(lang, "天", "days")
+        outln!("{}", kept(&what, count, days));
+    }
+    // The fleet's queue: only for a kiosk in a fleet (or one that left it with rows left).
+    if app.config.fleet.is_some() || r.fleet_sent > 0 || r.fleet_unsent > 0 {
+        let sent = say(
+            lang,
+            "已上传到中心数据库的同步记录（本机副本）",
+            "changes the central database has received (this kiosk's copies)",
         );
+        outln!("{}", kept(&sent, r.fleet_sent, retention.fleet_sent_days()));
+        let unsent = say(
+            lang,
+            "尚未上传、其记录已到保留期的同步记录（随记录删除，不再上传）",
+            "changes not yet sent whose records reached the end of their retention (deleted with them, never sent)",
+        );
+        match lang {
+            Lang::Zh => outln!("  {unsent}：{}", r.fleet_unsent),
+            Lang::En => outln!("  {unsent}: {}", r.fleet_unsent),
+        }
     }
     if r.tickets_kept_open > 0 {
         outln!(

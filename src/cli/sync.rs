@@ -133,6 +133,21 @@ fn status(app: &App, settings: &crate::fleet::settings::FleetSettings, json: boo
     if status.behind {
         outln!("{}", say(lang, "同步延迟", "sync delayed"));
     }
+    if status.queue.purged_unsent > 0 {
+        let at = status.queue.purged_unsent_at.as_deref().unwrap_or("—");
+        let n = status.queue.purged_unsent;
+        outln!(
+            "{}",
+            match lang {
+                crate::i18n::Lang::Zh => format!(
+                    "已过保留期未上传：{n} 条——这些变更尚未上传到中心数据库时，其记录已到保留期，已随记录一并删除，不会再上传（最近一次：{at}）"
+                ),
+                crate::i18n::Lang::En => format!(
+                    "deleted unsent (retention over): {n} — changes whose records reached the end of their retention before they could be sent were deleted with them and will not be sent (last: {at})"
+                ),
+            }
+        );
+    }
     for flag in &status.queue.flags {
         outln!("{} {} {} {}", flag.at, flag.kind, flag.gid, flag.detail);
     }

@@ -29,8 +29,10 @@ use crate::store::{Store, StoreError};
 /// How often the kiosk's sync thread runs a round while the server answers.
 pub const EVERY: Duration = Duration::from_secs(30);
 
-/// Changes per server transaction.
-pub const BATCH: usize = 300;
+/// Changes per server transaction, up and down. A batch is one statement each way and
+/// one SQLite transaction on the kiosk; the compound's other writers wait for a push's
+/// commit, a fraction of a second at this size.
+pub const BATCH: usize = 1000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -124,9 +126,11 @@ fn round_inner(
     }
     // Keys first, so a pass printed here verifies elsewhere as soon as it arrives.
     {
+        let bodies: Vec<String> = keys.iter().map(|(_, body)| body.to_string()).collect();
         let rows: Vec<Upsert<'_>> = keys
             .iter()
-            .map(|(gid, body)| Upsert {
+            .zip(&bodies)
+            .map(|((gid, _), body)| Upsert {
                 gid,
                 tbl: "kiosk_keys",
                 version: 1,
@@ -161,7 +165,7 @@ fn round_inner(
         round.pushed += batch.len();
     }
     loop {
-        let last = store.fleet_status()?.last_seq;
+        let last = store.fleet_last_seq()?;
         let rows = client
             .query(
                 "SELECT seq, kiosk_id, gid, tbl, version, body::text FROM fleet.changes
@@ -195,7 +199,7 @@ fn round_inner(
         round.flagged += applied.flagged;
         round.parked = applied.parked;
     }
-    round.queued = store.fleet_status()?.queued;
+    round.queued = store.fleet_queued()?;
     Ok(round)
 }
 
@@ -204,7 +208,8 @@ struct Upsert<'a> {
     gid: &'a str,
     tbl: &'a str,
     version: i64,
-    body: &'a Value,
+    /// A JSON object's text.
+    body: &'a str,
     at: DateTime<Utc>,
 }
 
@@ -233,7 +238,7 @@ fn upsert_batch(
     let gids: Vec<&str> = chosen.iter().map(|r| r.gid).collect();
     let tbls: Vec<&str> = chosen.iter().map(|r| r.tbl).collect();
     let versions: Vec<i64> = chosen.iter().map(|r| r.version).collect();
-    let bodies: Vec<String> = chosen.iter().map(|r| r.body.to_string()).collect();
+    let bodies: Vec<&str> = chosen.iter().map(|r| r.body).collect();
     let times: Vec<String> = chosen.iter().map(|r| crate::store::ts(r.at)).collect();
     let written = tx.query(
         "INSERT INTO fleet.changes (compound_id, kiosk_id, gid, tbl, version, body, kiosk_time)
@@ -269,18 +274,12 @@ fn upsert_batch(
             continue;
         };
         let kept_body: Value = serde_json::from_str(kept_text).unwrap_or(Value::Null);
-        if *version == row.version && &kept_body != row.body {
+        let sent_body: Value = serde_json::from_str(row.body).unwrap_or(Value::Null);
+        if *version == row.version && kept_body != sent_body {
             tx.execute(
                 "INSERT INTO fleet.conflicts (compound_id, kiosk_id, gid, version, body, kept)
                  VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb)",
-                &[
-                    &compound,
-                    &kiosk,
-                    &row.gid,
-                    &row.version,
-                    &row.body.to_string(),
-                    kept_text,
-                ],
+                &[&compound, &kiosk, &row.gid, &row.version, &row.body, kept_text],
             )?;
             conflicts += 1;
         }

@@ -32,6 +32,17 @@ pub fn lag_secs(queue: &QueueStatus, now: DateTime<Utc>) -> i64 {
     }
 }
 
+/// Days the dashboard mentions a purge that deleted unsent changes with their records.
+pub const PURGED_NOTICE_DAYS: i64 = 7;
+
+/// The changes deleted unsent by purges (their records' retention was over) and when the
+/// last such purge ran, while that was less than [`PURGED_NOTICE_DAYS`] ago.
+pub fn purged_recently(queue: &QueueStatus, now: DateTime<Utc>) -> Option<(i64, DateTime<Utc>)> {
+    let at = queue.purged_unsent_at.as_deref().and_then(crate::store::parse_ts)?;
+    (queue.purged_unsent > 0 && now - at < chrono::Duration::days(PURGED_NOTICE_DAYS))
+        .then_some((queue.purged_unsent, at))
+}
+
 /// Behind when something has waited longer than two sync periods.
 pub fn is_behind(lag: i64) -> bool {
     lag > 2 * sync::EVERY.as_secs() as i64

@@ -50,6 +50,15 @@ pub struct Retention {
 }
 
 impl Retention {
+    /// Days a change the fleet's central database acknowledged stays in the queue:
+    /// [`super::fleet::SENT_KEEP_DAYS`], never longer than the shortest record retention.
+    pub fn fleet_sent_days(&self) -> u32 {
+        super::fleet::SENT_KEEP_DAYS
+            .min(self.visit_days)
+            .min(self.pass_days)
+            .min(self.ticket_days)
+    }
+
     /// The configured periods for visits, passes and tickets; the audit and handovers
     /// three years until set by [`Retention::with_records`]; the rest fixed by policy.
     pub fn new(visit_days: u32, pass_days: u32, ticket_days: u32) -> Retention {
@@ -114,6 +123,9 @@ pub struct PurgeReport {
     pub handovers: usize,
     /// Changes the fleet's central database acknowledged (`fleet_queue` rows sent).
     pub fleet_sent: usize,
+    /// Changes never sent to the fleet's central database whose record this purge
+    /// deleted: deleted with it, never to be sent (the record's retention is over).
+    pub fleet_unsent: usize,
     /// Visits created before this instant go.
     pub visit_cutoff: String,
     /// Passes for days before this date go.
@@ -141,6 +153,7 @@ impl PurgeReport {
             + self.audit
             + self.handovers
             + self.fleet_sent
+            + self.fleet_unsent
     }
 }
 
@@ -480,15 +493,20 @@ impl Store {
             )?;
             report.handovers = tx.execute("DELETE FROM handovers WHERE closed_at < ?1", [&handover_cutoff])?;
             tx.execute("DELETE FROM purge_gate", [])?;
+            // Changes never sent whose record is gone now: past its retention, so it must
+            // not reach the central database either (the notices promise how long a
+            // record is kept). They go with the record, in this transaction, and the
+            // kiosk remembers how many and when for `sync status` and the dashboard.
+            report.fleet_unsent = super::fleet::drop_unsent_of_purged(&tx)?;
+            if report.fleet_unsent > 0 {
+                super::fleet::note_unsent_purged(&tx, report.fleet_unsent, now)?;
+            }
             // Changes the central database acknowledged: nothing left to send, and their
             // bodies copy the records' personal data. Held a few days (`sync status`
             // counts them), never longer than the shortest record retention; unsent ones
             // stay until they are sent. The newest row always stays, so queue ids, and the
             // versions made from them, keep rising after a purge.
-            let sent_days = super::fleet::SENT_KEEP_DAYS
-                .min(cutoffs.visit_days)
-                .min(cutoffs.pass_days)
-                .min(cutoffs.ticket_days);
+            let sent_days = cutoffs.fleet_sent_days();
             report.fleet_sent = tx.execute(
                 "DELETE FROM fleet_queue WHERE sent_at IS NOT NULL AND sent_at < ?1
                  AND id < (SELECT max(id) FROM fleet_queue)",

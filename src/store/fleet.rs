@@ -63,6 +63,25 @@ pub const TAKEN_DOWN: &[&str] = &[
 /// daily purge deletes it (sooner when a record retention is shorter).
 pub const SENT_KEEP_DAYS: u32 = 7;
 
+/// The queued tables whose rows the purge deletes when their retention is over (and
+/// nothing else ever deletes): an unsent change of a row of these that is gone goes with
+/// it ([`drop_unsent_of_purged`]).
+pub const PURGED: &[&str] = &[
+    "visits",
+    "invites",
+    "outbox",
+    "permits",
+    "permit_workers",
+    "passes",
+    "tickets",
+    "ticket_history",
+    "satisfaction",
+    "audit",
+    "handovers",
+    "handover_items",
+    "print_faults",
+];
+
 /// Versions: the incarnation in the high bits, the queue id below, so a restored kiosk's
 /// changes outrank what it sent before the restore.
 pub const VERSION_SHIFT: u32 = 40;
@@ -74,9 +93,22 @@ pub struct QueuedChange {
     pub tbl: String,
     pub gid: String,
     pub version: i64,
-    pub body: Value,
+    /// The row as a JSON object, as the trigger wrote it (with `@target` for an edit of
+    /// another kiosk's record): sent as it is, never parsed and written again.
+    pub body: String,
     /// The kiosk's time of the change (see `kiosk_time_sql`), when the row has one.
     pub at: Option<DateTime<Utc>>,
+}
+
+/// `body` (a JSON object) with `"@target": target` added first.
+fn with_target(body: String, target: Option<String>) -> String {
+    let Some(target) = target else { return body };
+    let key = serde_json::to_string(&target).unwrap_or_else(|_| "null".into());
+    match body.trim().strip_prefix('{') {
+        Some(rest) if rest.trim_start().starts_with('}') => format!("{{\"@target\":{key}}}"),
+        Some(rest) => format!("{{\"@target\":{key},{rest}"),
+        None => body,
+    }
 }
 
 /// One change pulled from the central database.
@@ -106,6 +138,11 @@ pub struct QueueStatus {
     pub flags: Vec<Flag>,
     /// Pulled changes waiting for a record they refer to.
     pub parked: i64,
+    /// Changes deleted unsent by the purge, with their records, because the records'
+    /// retention was over before they reached the central database (all purges).
+    pub purged_unsent: i64,
+    /// When the last purge did so.
+    pub purged_unsent_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -135,6 +172,8 @@ pub const META_RECORD_PREFIX: &str = "fleet.record_prefix";
 pub const META_LAST_SEQ: &str = "fleet.last_seq";
 pub const META_LAST_SUCCESS: &str = "fleet.last_success";
 pub const META_LAST_ERROR: &str = "fleet.last_error";
+pub const META_PURGED_UNSENT: &str = "fleet.purged_unsent";
+pub const META_PURGED_UNSENT_AT: &str = "fleet.purged_unsent_at";
 
 fn columns(conn: &Connection, table: &str) -> Result<Vec<String>, StoreError> {
     let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
@@ -350,18 +389,13 @@ impl Store {
                 let id: i64 = r.get(0)?;
                 let target: Option<String> = r.get(3)?;
                 let inc: i64 = r.get(4)?;
-                let body: String = r.get(5)?;
                 let at: Option<String> = r.get(6)?;
-                let mut body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-                if let (Some(target), Value::Object(map)) = (target, &mut body) {
-                    map.insert("@target".into(), Value::String(target));
-                }
                 Ok(QueuedChange {
                     id,
                     tbl: r.get(1)?,
                     gid: r.get(2)?,
                     version: (inc << VERSION_SHIFT) | id,
-                    body,
+                    body: with_target(r.get(5)?, target),
                     at: at.as_deref().and_then(super::parse_ts),
                 })
             })?
@@ -371,16 +405,32 @@ impl Store {
 
     /// Marks changes as accepted (after the central database committed them).
     pub fn fleet_mark_sent(&mut self, ids: &[i64], now: DateTime<Utc>) -> Result<(), StoreError> {
+        // One statement for the batch (the ids as a JSON array), in one transaction.
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
         let tx = super::begin(self.conn_mut(), true)?;
-        {
-            let mut stmt =
-                tx.prepare_cached("UPDATE fleet_queue SET sent_at = ?2 WHERE id = ?1 AND sent_at IS NULL")?;
-            for id in ids {
-                stmt.execute(params![id, ts(now)])?;
-            }
-        }
+        tx.prepare_cached(
+            "UPDATE fleet_queue SET sent_at = ?2
+              WHERE id IN (SELECT value FROM json_each(?1)) AND sent_at IS NULL",
+        )?
+        .execute(params![list, ts(now)])?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Changes not yet accepted by the central database (from the queue's index of
+    /// unsent rows).
+    pub fn fleet_queued(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT count(*) FROM fleet_queue WHERE sent_at IS NULL")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    /// The pull cursor: the last change of the other kiosks taken down.
+    pub fn fleet_last_seq(&self) -> Result<i64, StoreError> {
+        Ok(meta_in(self.conn(), META_LAST_SEQ)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
     }
 
     /// The local side of `sync status`.
@@ -413,6 +463,10 @@ impl Store {
             incarnation: self.fleet_incarnation()?,
             flags,
             parked,
+            purged_unsent: meta_in(conn, META_PURGED_UNSENT)?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+            purged_unsent_at: meta_in(conn, META_PURGED_UNSENT_AT)?,
         })
     }
 
@@ -516,6 +570,37 @@ impl Store {
     }
 }
 
+/// Inside the purge's transaction, after its deletes: deletes the changes not yet sent
+/// whose record (or, for an edit of another kiosk's record, that record) the purge has
+/// deleted, and returns how many. Such a change copies a record whose retention is over;
+/// sending it later would put on the central database what the notices promised to keep
+/// no longer, so it is never sent. Sent changes are left to the purge's own rule.
+pub(crate) fn drop_unsent_of_purged(tx: &Connection) -> Result<usize, StoreError> {
+    let mut dropped = 0;
+    for table in PURGED {
+        dropped += tx.execute(
+            &format!(
+                "DELETE FROM fleet_queue WHERE sent_at IS NULL AND EXISTS (
+                     SELECT 1 FROM fleet_gids g
+                      WHERE g.gid = coalesce(fleet_queue.target, fleet_queue.gid) AND g.tbl = ?1
+                        AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.id = g.local_id))"
+            ),
+            [table],
+        )?;
+    }
+    Ok(dropped)
+}
+
+/// Remembers, in the purge's transaction, that it deleted `count` unsent changes.
+pub(crate) fn note_unsent_purged(tx: &Connection, count: usize, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let before: i64 = meta_in(tx, META_PURGED_UNSENT)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    set_meta_in(tx, META_PURGED_UNSENT, &(before + count as i64).to_string())?;
+    set_meta_in(tx, META_PURGED_UNSENT_AT, &ts(now))?;
+    Ok(())
+}
+
 /// Bumps the incarnation inside the caller's transaction (also used by `restore_from`).
 pub(crate) fn bump_in(conn: &Connection, at_least: i64) -> Result<i64, StoreError> {
     let inc: i64 = meta_in(conn, META_INC)?.and_then(|v| v.parse().ok()).unwrap_or(1);
@@ -537,9 +622,8 @@ fn flag(tx: &Connection, now: DateTime<Utc>, kind: &str, gid: &str, detail: &str
 
 fn local_id(tx: &Connection, gid: &str) -> Result<Option<(String, i64)>, StoreError> {
     Ok(tx
-        .query_row("SELECT tbl, local_id FROM fleet_gids WHERE gid = ?1", [gid], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .prepare_cached("SELECT tbl, local_id FROM fleet_gids WHERE gid = ?1")?
+        .query_row([gid], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
 
@@ -627,13 +711,12 @@ fn apply_one(
     match existing {
         None => match insert_row(tx, &table, &values)? {
             Some(id) => {
-                tx.execute(
-                    "INSERT OR REPLACE INTO fleet_gids(tbl, local_id, gid) VALUES (?1, ?2, ?3)",
-                    params![table, id, change.gid],
-                )?;
+                tx.prepare_cached("INSERT OR REPLACE INTO fleet_gids(tbl, local_id, gid) VALUES (?1, ?2, ?3)")?
+                    .execute(params![table, id, change.gid])?;
                 if table == "ticket_history" {
-                    let ticket: i64 =
-                        tx.query_row("SELECT ticket_id FROM ticket_history WHERE id = ?1", [id], |r| r.get(0))?;
+                    let ticket: i64 = tx
+                        .prepare_cached("SELECT ticket_id FROM ticket_history WHERE id = ?1")?
+                        .query_row([id], |r| r.get(0))?;
                     ticket_status_from_history(tx, ticket)?;
                 }
                 applied.inserted += 1;
@@ -667,8 +750,11 @@ fn insert_row(tx: &Connection, table: &str, values: &[(String, SqlValue)]) -> Re
         marks.join(", ")
     );
     let params: Vec<&SqlValue> = values.iter().map(|(_, v)| v).collect();
+    // Cached: a pull applies thousands of rows of a few shapes, and preparing an insert
+    // compiles the table's triggers each time.
     let id: Option<i64> = tx
-        .query_row(&sql, rusqlite::params_from_iter(params), |r| r.get(0))
+        .prepare_cached(&sql)?
+        .query_row(rusqlite::params_from_iter(params), |r| r.get(0))
         .optional()?;
     if id.is_some() {
         return Ok(id);
@@ -726,14 +812,14 @@ fn newer_directory(
 /// entry's time, then its global id) makes every kiosk agree on the status, whichever
 /// order the entries arrived in. A ticket with no history keeps its status.
 fn ticket_status_from_history(tx: &Connection, ticket: i64) -> Result<(), StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE tickets SET status = (
              SELECT h.status FROM ticket_history h
              LEFT JOIN fleet_gids g ON g.tbl = 'ticket_history' AND g.local_id = h.id
              WHERE h.ticket_id = ?1 ORDER BY h.at DESC, g.gid DESC LIMIT 1)
          WHERE id = ?1 AND EXISTS (SELECT 1 FROM ticket_history WHERE ticket_id = ?1)",
-        [ticket],
-    )?;
+    )?
+    .execute([ticket])?;
     Ok(())
 }
 
@@ -747,9 +833,16 @@ fn merge_row(
     now: DateTime<Utc>,
     applied: &mut Applied,
 ) -> Result<(), StoreError> {
-    for (col, incoming) in values {
-        let current: SqlValue =
-            tx.query_row(&format!("SELECT {col} FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?;
+    if values.is_empty() {
+        return Ok(());
+    }
+    // The row as held, in one read.
+    let names: Vec<&str> = values.iter().map(|(c, _)| c.as_str()).collect();
+    let held: Vec<SqlValue> = tx
+        .prepare_cached(&format!("SELECT {} FROM {table} WHERE id = ?1", names.join(", ")))?
+        .query_row([id], |r| (0..names.len()).map(|i| r.get(i)).collect())?;
+    let mut changed: Vec<(&str, SqlValue)> = Vec::new();
+    for ((col, incoming), current) in values.iter().zip(held) {
         let next = match merge_rule(table, col) {
             MergeRule::Once => match (&current, incoming) {
                 (SqlValue::Null, v) => v.clone(),
@@ -779,11 +872,19 @@ fn merge_row(
             MergeRule::FromHistory => current.clone(),
         };
         if next != current {
-            tx.execute(
-                &format!("UPDATE {table} SET {col} = ?1 WHERE id = ?2"),
-                params![next, id],
-            )?;
+            changed.push((col.as_str(), next));
         }
+    }
+    if !changed.is_empty() {
+        let sets: Vec<String> = changed
+            .iter()
+            .enumerate()
+            .map(|(i, (col, _))| format!("{col} = ?{}", i + 2))
+            .collect();
+        let mut params: Vec<SqlValue> = vec![SqlValue::Integer(id)];
+        params.extend(changed.into_iter().map(|(_, v)| v));
+        tx.prepare_cached(&format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", ")))?
+            .execute(rusqlite::params_from_iter(params))?;
     }
     Ok(())
 }
@@ -793,5 +894,24 @@ fn show(v: &SqlValue) -> String {
         SqlValue::Text(t) => t.clone(),
         SqlValue::Integer(i) => i.to_string(),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_goes_up_with_its_target_spliced_into_the_body_as_queued() {
+        let body = with_target(
+            r#"{"id":3,"used_at":"2026-12-03T09:00:00Z"}"#.into(),
+            Some("b.1.invites.3".into()),
+        );
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["@target"], "b.1.invites.3");
+        assert_eq!(v["id"], 3);
+        assert_eq!(v["used_at"], "2026-12-03T09:00:00Z");
+        assert_eq!(with_target("{}".into(), Some("a\"b".into())), r#"{"@target":"a\"b"}"#);
+        assert_eq!(with_target(r#"{"id":1}"#.into(), None), r#"{"id":1}"#);
     }
 }

@@ -6,7 +6,7 @@
 use super::StaffAdapter;
 use crate::app::App;
 use crate::i18n::Lang;
-use crate::journeys::fleet_sync::{is_behind, lag_secs, status};
+use crate::journeys::fleet_sync::{is_behind, lag_secs, purged_recently, status};
 
 /// Sets the adapter's sync line from the queue and the kiosk's clock.
 pub fn fill_sync(a: &StaffAdapter<'_>, app: &App, lang: Lang) {
@@ -15,9 +15,18 @@ pub fn fill_sync(a: &StaffAdapter<'_>, app: &App, lang: Lang) {
         // Standalone (or the queue could not be read: the storage notice says so).
         _ => {
             a.set_sync_behind(false);
+            a.set_sync_purged(0);
             return;
         }
     };
+    match purged_recently(&queue, app.now()) {
+        Some((count, at)) => {
+            a.set_sync_purged(count.clamp(0, i32::MAX as i64) as i32);
+            let day = at.with_timezone(&app.config.tz()).format("%Y-%m-%d").to_string();
+            a.set_sync_purged_on(day.into());
+        }
+        None => a.set_sync_purged(0),
+    }
     let lag = lag_secs(&queue, app.now());
     a.set_sync_behind(is_behind(lag));
     a.set_sync_queued(queue.queued.clamp(0, i32::MAX as i64) as i32);

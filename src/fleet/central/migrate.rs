@@ -9,6 +9,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0001_schema.sql"),
     include_str!("sql/0002_daily_report.sql"),
     include_str!("sql/0003_round_indexes.sql"),
+    include_str!("sql/0004_push_cost.sql"),
 ];
 
 /// The advisory lock's key ("fleet" in ASCII).
