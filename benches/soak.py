@@ -19,17 +19,16 @@ What it does, in this order:
    built-in default, the virtual printer included: each slip is filed in
    `<data>/printer/` as its ESC/POS bytes and a PNG preview, drawn in the kiosk process.
 2. Through the command line, as a desk would: the first supervisor account, a permit with
-   one worker, and invites whose QR tokens are "scanned" later.
+   one worker, and an invite per round (its six digits are typed on the kiosk).
 3. The bare Slint window (examples/baseline_window, software renderer, 1280x800) for a
    few seconds: its peak RSS is the yardstick.
 4. `lobby-kiosk run --windowed` (1280x800, software renderer) driven by real pointer
-   taps sent to the X server with xdotool, as a person's finger would, and the USB
-   scanner's keystrokes (a fast burst and Enter) for the invite QR. One round prints
+   taps sent to the X server with xdotool, as a person's finger would. One round prints
    every kind of slip the kiosk prints by itself:
-     visitor slip   walk-in courier (23 touches), then the same phone as a returning
-                    visitor (15 touches), then an invite QR scanned (no touch)
+     visitor slip   walk-in courier (23 touches; later rounds the same phone as a
+                    returning visitor, 15), and an invite's six digits (7 touches)
      worker pass    permit code, name on the roster, last four digits (16 touches)
-     receipt        resident: unit, last four digits, a repair request, submit
+     receipt        resident: unit, last four digits, an emergency repair
      roster         staff mode: long press on the mark, PIN, 打印在场名单, log out
      summary        the daily summary, once, printed by the kiosk at its configured time
    and, from another process against the same data folder, `printer test` (its own peak
@@ -37,7 +36,7 @@ What it does, in this order:
    Rounds repeat until --minutes have passed.
 5. Every --every seconds: RSS, peak RSS (VmHWM), threads and open file descriptors of
    the kiosk. At the end: the peak, the RSS once every kind of slip has printed, the
-   least-squares slope of RSS over the run after the first full round (MiB per hour),
+   least-squares slope of RSS from the moment every kind had printed (MiB per hour),
    threads and descriptors min..max, touches and slips per kind.
 
 Output: progress on stderr, the samples as JSON lines in --out (when given), and the
@@ -160,12 +159,6 @@ class Screen:
         time.sleep(seconds)
         self.xdotool("mouseup", "1")
         self.touches += 1
-        time.sleep(self.pace)
-
-    def scan(self, text):
-        """A USB scanner: the whole code as a fast burst of keystrokes, then Enter."""
-        self.xdotool("type", "--delay", "4", text)
-        self.xdotool("key", "Return")
         time.sleep(self.pace)
 
 
@@ -507,9 +500,6 @@ RESIDENT_REPAIR_CHOICE = (640, 481)
 RESIDENT_SUBMIT = (300, 420)
 STAFF_PRINT_ROSTER = (536, 260)
 STAFF_LOG_OUT = (1162, 260)
-# 好的 on the scan notice, at a point that is the gap between two tiles on the home page,
-# so a notice that did not come up costs nothing.
-SCAN_NOTICE_OK = (440, 477)
 
 
 def finish(screen, shot, name):
@@ -590,21 +580,12 @@ def roster(screen, permit_code, args, config, data, shot):
     screen.tap(GO_HOME, wait=1.0)
 
 
-def unknown_scan(screen, permit_code, args, config, data, shot):
-    """A code the kiosk cannot use, from the scanner: the polite notice, 好的."""
-    screen.scan("XZ-NOT-A-KIOSK-CODE-0042")
-    time.sleep(0.8)
-    shot("scan-unknown")
-    screen.tap(SCAN_NOTICE_OK, wait=1.0)
-
-
 JOURNEYS = [
     ("visitor", walk_in),
     ("worker", worker_pass),
     ("resident", resident_request),
     ("invite", invite_code),
     ("roster", roster),
-    ("unknown-scan", unknown_scan),
 ]
 
 
