@@ -8,11 +8,15 @@ use lobby_kiosk::ui::screenshot::repaint_timings;
 
 use crate::timing::{ms, open_app, stats};
 
+/// `KIOSK_BENCH_PAGES=home,scan-unknown` limits the pages (names of `screenshot --list`),
+/// e.g. to profile one of them.
 pub fn run(frames: usize) {
     println!("\n== page repaint, software renderer, 1920x1080, {frames} full repaints per page");
+    let pages = std::env::var("KIOSK_BENCH_PAGES").unwrap_or_default();
+    let wanted = |page: &str| pages.is_empty() || pages.split(',').any(|p| p.trim() == page);
     let Ok(dir) = tempfile::tempdir() else { return };
     let app = Rc::new(open_app(dir.path(), None));
-    let timings = match repaint_timings(app, Lang::Zh, 1920, 1080, frames) {
+    let timings = match repaint_timings(app, Lang::Zh, 1920, 1080, frames, wanted) {
         Ok(t) => t,
         Err(err) => {
             println!("cannot render: {err}");

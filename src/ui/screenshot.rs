@@ -225,15 +225,16 @@ pub struct RepaintTiming {
     pub frames: Vec<std::time::Duration>,
 }
 
-/// Renders every page `frames` times at `width`×`height` with the software renderer, as
-/// full repaints, for the performance benchmarks. Sets the Slint platform, so it runs
-/// once per process, like [`take`].
+/// Renders every page of [`PAGES`] that `wanted` accepts `frames` times at
+/// `width`×`height` with the software renderer, as full repaints, for the performance
+/// benchmarks. Sets the Slint platform, so it runs once per process, like [`take`].
 pub fn repaint_timings(
     app: Rc<App>,
     lang: Lang,
     width: u32,
     height: u32,
     frames: usize,
+    wanted: impl Fn(&str) -> bool,
 ) -> Result<Vec<RepaintTiming>, ScreenshotError> {
     use std::time::Instant;
     let (window, kiosk) = offscreen_kiosk(app)?;
@@ -248,7 +249,7 @@ pub fn repaint_timings(
     };
     draw(&mut buffer);
     let mut out = Vec::new();
-    for (page, _) in PAGES {
+    for (page, _) in PAGES.iter().filter(|(page, _)| wanted(page)) {
         let shot = Shot {
             page: page.to_string(),
             lang,
