@@ -207,6 +207,27 @@ fn an_invite_used_at_two_gates_while_apart_admits_both_and_is_flagged() {
             status.flags
         );
     }
+    // The desk reads it in words, with both times on the compound's clock.
+    let config = da.path().join("kiosk.toml");
+    std::fs::write(&config, fleet_toml(&url, "a", "A")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(da.path())
+        .env("LOBBY_KIOSK_CLOCK", "2026-11-30T10:05:00+08:00")
+        .args(["sync", "status"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("同一张预约码在两个入口都已使用（本机 2026-11-30 10:00，另一入口 2026-11-30 10:01）"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("invite_used_twice") && !text.contains("T02:0"),
+        "no code, no UTC: {text}"
+    );
 }
 
 #[test]

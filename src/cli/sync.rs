@@ -122,10 +122,11 @@ fn status(app: &App, settings: &crate::fleet::settings::FleetSettings, json: boo
     );
     outln!("{}: {}", say(lang, "中心数据库", "central database"), status.server);
     outln!("{}: {}", say(lang, "待上传", "queued"), status.queue.queued);
+    let local = |at: Option<&str>| at.map_or_else(|| "—".to_string(), |at| local_time(app, at));
     outln!(
         "{}: {}",
         say(lang, "上次成功", "last success"),
-        status.queue.last_success.as_deref().unwrap_or("—")
+        local(status.queue.last_success.as_deref())
     );
     if let Some(e) = &status.queue.last_error {
         outln!("{}: {e}", say(lang, "上次失败原因", "last failure"));
@@ -134,7 +135,7 @@ fn status(app: &App, settings: &crate::fleet::settings::FleetSettings, json: boo
         outln!("{}", say(lang, "同步延迟", "sync delayed"));
     }
     if status.queue.purged_unsent > 0 {
-        let at = status.queue.purged_unsent_at.as_deref().unwrap_or("—");
+        let at = local(status.queue.purged_unsent_at.as_deref());
         let n = status.queue.purged_unsent;
         outln!(
             "{}",
@@ -149,7 +150,40 @@ fn status(app: &App, settings: &crate::fleet::settings::FleetSettings, json: boo
         );
     }
     for flag in &status.queue.flags {
-        outln!("{} {} {} {}", flag.at, flag.kind, flag.gid, flag.detail);
+        outln!("{}", flag_words(app, flag));
     }
     Outcome::Success
+}
+
+/// A stored time (RFC 3339, UTC) on the compound's clock; anything else as it is.
+fn local_time(app: &App, at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at).map_or_else(
+        |_| crate::domain::field::preview(at),
+        |t| crate::domain::day::local_minute(t.with_timezone(&chrono::Utc), app.config.tz()),
+    )
+}
+
+/// What the desk must look at, in words: never the flag's code.
+fn flag_words(app: &App, flag: &crate::journeys::fleet_sync::Flag) -> String {
+    let lang = app.config.language;
+    let times: Vec<String> = flag.detail.split_whitespace().map(|t| local_time(app, t)).collect();
+    match (flag.kind.as_str(), times.as_slice()) {
+        ("invite_used_twice", [here, there]) => match lang {
+            crate::i18n::Lang::Zh => format!(
+                "请前台核实：同一张预约码在两个入口都已使用（本机 {here}，另一入口 {there}），两位访客均已放行。记录：{}",
+                flag.gid
+            ),
+            crate::i18n::Lang::En => format!(
+                "Please check: one invite was used at two gates (here at {here}, at another gate at {there}); both visitors were let in. Record: {}",
+                flag.gid
+            ),
+        },
+        _ => format!(
+            "{}{} {} {}",
+            say(lang, "请前台核实：", "Please check: "),
+            local_time(app, &flag.at),
+            flag.gid,
+            times.join(" ")
+        ),
+    }
 }

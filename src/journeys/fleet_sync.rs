@@ -7,7 +7,7 @@ use super::JourneyError;
 use crate::app::App;
 use crate::fleet::settings::FleetSettings;
 use crate::fleet::sync::{self, Round, SyncError};
-pub use crate::store::fleet::QueueStatus;
+pub use crate::store::fleet::{Flag, QueueStatus};
 
 /// One push-and-pull round with the central database, on the app's connection.
 pub fn round_now(app: &App, settings: &FleetSettings) -> Result<Round, SyncError> {

@@ -501,6 +501,7 @@ impl Store {
             if report.fleet_unsent > 0 {
                 super::fleet::note_unsent_purged(&tx, report.fleet_unsent, now)?;
             }
+            super::fleet::forget_purged(&tx)?;
             // Changes the central database acknowledged: nothing left to send, and their
             // bodies copy the records' personal data. Held a few days (`sync status`
             // counts them), never longer than the shortest record retention; unsent ones

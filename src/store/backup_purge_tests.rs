@@ -678,3 +678,61 @@ fn a_visit_let_in_whose_slip_ran_out_long_ago_is_purged() {
     assert_eq!(report.visits_kept_on_site, 0);
     assert!(store.visit(id).unwrap().is_none());
 }
+
+#[test]
+fn a_record_after_the_purge_emptied_its_table_goes_up_under_a_global_id_never_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = file_store(dir.path());
+    store.fleet_setup(Some(("a", "A"))).unwrap();
+    let gid_of = |store: &Store, id: i64| -> String {
+        store
+            .conn()
+            .query_row(
+                "SELECT gid FROM fleet_gids WHERE tbl = 'visits' AND local_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let first = add_visit(&mut store, VisitStatus::SignedOut, now() - Duration::days(300));
+    let top = add_visit(&mut store, VisitStatus::SignedOut, now() - Duration::days(200));
+    let old_gid = gid_of(&store, top);
+    // Only the older visit is past a 250-day retention: the top id stays, nothing moves.
+    assert_eq!(
+        store
+            .purge(&Retention::new(250, 180, 730), now(), false)
+            .unwrap()
+            .visits,
+        1
+    );
+    assert!(ids(&store, "visits").contains(&top));
+    assert!(!ids(&store, "visits").contains(&first));
+    let queue_gids = |store: &Store| -> Vec<String> {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT gid FROM fleet_queue WHERE tbl = 'visits'")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert!(
+        gid_of(&store, top).starts_with("a.1."),
+        "no id came free: the same incarnation"
+    );
+    // Now the newest visit goes too, and SQLite hands its id to the next visitor.
+    assert_eq!(
+        store
+            .purge(&Retention::new(180, 180, 730), now(), false)
+            .unwrap()
+            .visits,
+        1
+    );
+    let next = add_visit(&mut store, VisitStatus::SignedOut, now());
+    assert!(next <= top, "SQLite hands out an id used before: {next}");
+    let next_gid = gid_of(&store, next);
+    assert_ne!(
+        next_gid, old_gid,
+        "the new visitor must not overwrite the purged one's central copy"
+    );
+    assert!(next_gid.starts_with("a.2."), "a new incarnation: {next_gid}");
+    assert!(queue_gids(&store).contains(&next_gid), "queued under its own id");
+}

@@ -591,6 +591,34 @@ pub(crate) fn drop_unsent_of_purged(tx: &Connection) -> Result<usize, StoreError
     Ok(dropped)
 }
 
+/// Forgets, in the purge's transaction, the global ids of the rows it deleted. SQLite
+/// gives a new row `max(id) + 1`, so a row the purge deleted from the top of its table
+/// hands its id on to the next record; with the old mapping kept, or under the same
+/// prefix, that record would take the deleted one's global id and overwrite its central
+/// copy (or pose as another kiosk's record). When an id can come round again the
+/// incarnation moves on, so new records number under a prefix never used before.
+/// Returns whether it did.
+pub(crate) fn forget_purged(tx: &Connection) -> Result<bool, StoreError> {
+    let mut reusable = false;
+    for table in PURGED {
+        let top: i64 = tx.query_row(&format!("SELECT coalesce(max(id), 0) FROM {table}"), [], |r| r.get(0))?;
+        let gone = format!(
+            "FROM fleet_gids WHERE tbl = ?1 AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.id = fleet_gids.local_id)"
+        );
+        let above: i64 = tx.query_row(
+            &format!("SELECT count(*) {gone} AND local_id > ?2"),
+            params![table, top],
+            |r| r.get(0),
+        )?;
+        reusable |= above > 0;
+        tx.execute(&format!("DELETE {gone}"), [table])?;
+    }
+    if reusable && meta_in(tx, META_PREFIX)?.is_some() {
+        bump_in(tx, 0)?;
+    }
+    Ok(reusable)
+}
+
 /// Remembers, in the purge's transaction, that it deleted `count` unsent changes.
 pub(crate) fn note_unsent_purged(tx: &Connection, count: usize, now: DateTime<Utc>) -> Result<(), StoreError> {
     let before: i64 = meta_in(tx, META_PURGED_UNSENT)?
@@ -854,7 +882,8 @@ fn merge_row(
                             now,
                             "invite_used_twice",
                             gid,
-                            &format!("used at {} and at another gate at {}", show(cur), show(v)),
+                            // The two uses' times, this kiosk's first: the command line writes them out.
+                            &format!("{} {}", show(cur), show(v)),
                         )?;
                         applied.flagged += 1;
                     }
