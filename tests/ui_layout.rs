@@ -119,3 +119,41 @@ fn the_filing_review_fits_with_the_deposit_unpaid_and_a_problem() {
     }
     assert!(all.is_empty(), "{}", all.join("\n"));
 }
+
+/// A ticket being cancelled shows its four reasons (two by two); they fit the ticket list at
+/// every size too, a state the walk does not stage.
+#[test]
+fn a_tickets_cancel_reasons_fit_the_list() {
+    use lobby_kiosk::ui::StaffAdapter;
+    let k = kiosk();
+    let mut all = Vec::new();
+    for lang in [Lang::Zh, Lang::En] {
+        for &(w, h) in &SIZES {
+            k.window.window().set_size(slint::LogicalSize::new(w, h));
+            stage_page(&k, "staff-dashboard", lang);
+            let staff = k.window.global::<StaffAdapter>();
+            let tickets = slint::Model::iter(&staff.get_tickets()).collect::<Vec<_>>();
+            let first = tickets.first().expect("the staged dashboard has an open ticket");
+            // As "取消" does (the staged page is drawn, not driven through its buttons).
+            staff.set_cancelling(first.number.clone());
+            slint::platform::update_timers_and_animations();
+            slint::platform::update_timers_and_animations();
+            let (texts, defects) = check::inspect(k.window.window(), lang == Lang::Zh);
+            // On the 1024×600 panel the list shows one row; the reasons are scrolled to.
+            if h > 600.0 {
+                for reason in [
+                    lang.pick("已当面处理", "Settled at the desk"),
+                    lang.pick("不取消", "Keep it"),
+                ] {
+                    assert!(
+                        texts.iter().any(|t| t.text == reason),
+                        "{} {w}x{h}: «{reason}» is not drawn",
+                        lang.code()
+                    );
+                }
+            }
+            all.extend(defects.into_iter().map(|d| format!("{} {w}x{h}: {d}", lang.code())));
+        }
+    }
+    assert!(all.is_empty(), "{}", all.join("\n"));
+}
