@@ -286,3 +286,46 @@ fn the_roster_names_each_kind_in_words() {
         "the JSON keeps the codes: {out}"
     );
 }
+
+/// A Chinese label never ends in a half-width colon: "上次成功：…", not "上次成功: …".
+fn no_half_width_colon_after_chinese(text: &str) {
+    let chars: Vec<char> = text.chars().collect();
+    for pair in chars.windows(2) {
+        let cjk = ('\u{4e00}'..='\u{9fff}').contains(&pair[0]) || "）」。".contains(pair[0]);
+        assert!(
+            !(cjk && pair[1] == ':'),
+            "half-width colon after «{}» in: {text}",
+            pair[0]
+        );
+    }
+}
+
+#[test]
+fn chinese_output_labels_take_a_full_width_colon() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open_app(dir.path());
+    courier_on_site(&app, "13912345678", monday_at(9, 0));
+    let permit = file_permit(&app, "安居装饰", &["张三明:13700001111"], true, monday_at(9, 0));
+    drop(app);
+    let at = "2026-11-30T10:00:00+08:00";
+    let mut seen = String::new();
+    for args in [
+        vec!["check"],
+        vec!["backup"],
+        vec!["purge", "--dry-run"],
+        vec!["purge"],
+        vec!["printer", "status"],
+        vec!["printer", "queue"],
+        vec!["permit", "show", permit.code.as_str()],
+        vec!["roster"],
+        vec!["report", "daily"],
+        vec!["residents", "list"],
+    ] {
+        let (_, out, err) = cli(dir.path(), "zh", at, &args);
+        no_half_width_colon_after_chinese(&out);
+        no_half_width_colon_after_chinese(&err);
+        seen.push_str(&out);
+    }
+    assert!(seen.contains("备份已完成并通过完整性检查："), "{seen}");
+    assert!(seen.contains("保证金："), "{seen}");
+}

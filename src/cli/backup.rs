@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{print_json, say, Outcome};
+use super::{label, print_json, say, Outcome};
 use crate::app::{App, DB_FILE};
 use crate::i18n::Lang;
 use crate::journeys::backup::{self, BackupError, BackupInfo, RestoreError};
@@ -28,15 +28,15 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
         None => match backup::next_path(app) {
             Ok(path) => path,
             Err(err) => {
-                eprintln!("{}: {err}", say(lang, "备份未能完成", "The backup did not complete"));
+                eprintln!("{}{err}", label(lang, "备份未能完成", "The backup did not complete"));
                 return Outcome::Negative;
             }
         },
     };
     if dest.exists() {
         eprintln!(
-            "{}: {}",
-            say(
+            "{}{}",
+            label(
                 lang,
                 "该文件已存在，请换一个文件名",
                 "That file already exists; please choose another name"
@@ -63,7 +63,7 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
                         + trouble.what_to_do(lang)
                 ),
                 BackupError::Store(_) => {
-                    eprintln!("{}: {err}", say(lang, "备份未能完成", "The backup did not complete"))
+                    eprintln!("{}{err}", label(lang, "备份未能完成", "The backup did not complete"))
                 }
             }
             return Outcome::Negative;
@@ -81,8 +81,8 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
         print_json(&BackupReport { backup: info, removed });
     } else {
         outln!(
-            "{}: {} ({} KB, {} {}, {} {})",
-            say(lang, "备份已完成并通过完整性检查", "Backup written and checked"),
+            "{}{} ({} KB, {} {}, {} {})",
+            label(lang, "备份已完成并通过完整性检查", "Backup written and checked"),
             info.path.display(),
             info.bytes.div_ceil(1024),
             info.visits,
@@ -92,8 +92,8 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
         );
         for path in &removed {
             outln!(
-                "{}: {}",
-                say(lang, "已删除旧备份", "Removed an old backup"),
+                "{}{}",
+                label(lang, "已删除旧备份", "Removed an old backup"),
                 path.display()
             );
         }
@@ -102,8 +102,8 @@ pub fn backup(app: &App, file: Option<PathBuf>, json: bool) -> Outcome {
         None => Outcome::Success,
         Some(err) => {
             eprintln!(
-                "{}: {err}",
-                say(
+                "{}{err}",
+                label(
                     lang,
                     "备份已保存，但旧备份未能清理",
                     "The backup is saved, but old backups could not be removed"
@@ -196,7 +196,7 @@ pub fn renew_keys(data_dir: &Path, lang: Lang) -> Outcome {
             Outcome::Success
         }
         Err(err) => {
-            eprintln!("{}: {err}", say(lang, "未能生成新密钥", "Could not make a new key"));
+            eprintln!("{}{err}", label(lang, "未能生成新密钥", "Could not make a new key"));
             Outcome::Negative
         }
     }
@@ -209,13 +209,13 @@ pub fn purge(app: &App, dry_run: bool, json: bool) -> Outcome {
     let report = match purging::purge(app, dry_run) {
         Ok(report) => report,
         Err(PurgeError::Records(err)) => {
-            eprintln!("{}: {err}", say(lang, "清理未能完成", "The purge did not complete"));
+            eprintln!("{}{err}", label(lang, "清理未能完成", "The purge did not complete"));
             return Outcome::Negative;
         }
         Err(PurgeError::Copies(err)) => {
             eprintln!(
-                "{}: {err}",
-                say(
+                "{}{err}",
+                label(
                     lang,
                     "过期的数据库副本未能删除",
                     "Database copies past their retention could not be deleted"
@@ -243,7 +243,7 @@ fn print_purge(app: &App, retention: &Retention, r: &PurgeReport) {
         (false, 0) => say(lang, "没有需要清理的记录", "Nothing was old enough to delete"),
         (false, _) => say(lang, "已删除", "Deleted"),
     };
-    outln!("{head}:");
+    outln!("{head}{}", lang.pick("：", ":"));
     let lines = [
         (r.visits, say(lang, "访客记录", "visits"), retention.visit_days),
         (r.passes, say(lang, "通行证", "passes"), retention.pass_days),
@@ -333,8 +333,8 @@ fn print_purge(app: &App, retention: &Retention, r: &PurgeReport) {
     }
     if r.tickets_kept_open > 0 {
         outln!(
-            "{}: {}",
-            say(
+            "{}{}",
+            label(
                 lang,
                 "已过保留期但尚未办结的服务单，暂予保留",
                 "Tickets past retention but not finished, kept for now"
@@ -344,8 +344,8 @@ fn print_purge(app: &App, retention: &Retention, r: &PurgeReport) {
     }
     if r.visits_kept_on_site > 0 {
         outln!(
-            "{}: {}",
-            say(
+            "{}{}",
+            label(
                 lang,
                 "已过保留期但仍在园内（未登记离开且凭条仍有效）的访客，暂予保留",
                 "Visits past retention still on site (not signed out, slip still valid), kept for now"

@@ -5,7 +5,7 @@ use std::path::Path;
 use clap::Args;
 use serde::Serialize;
 
-use super::{print_json, say, Outcome};
+use super::{label, print_json, say, Outcome};
 use crate::app::DB_FILE;
 use crate::config::LoadedConfig;
 use crate::data_folder::{self, AsideCopy, Exposed};
@@ -93,18 +93,18 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
     let exposed = data_folder::exposed_files(&dir);
     for file in &exposed {
         problems.push(format!(
-            "{} {} (mode {}); {}: {}",
+            "{} {} (mode {}){}{}",
             say(lang, "其他用户可以读取", "others can read"),
             file.path.display(),
             file.mode,
-            say(lang, "请执行", "fix it with"),
+            label(lang, "；请执行", "; fix it with"),
             file.fix
         ));
     }
     let fleet = loaded.config.fleet.as_ref().map(|settings| {
         let found = crate::fleet::check::check(settings);
         if let Err(why) = &found {
-            problems.push(format!("{}: {why}", say(lang, "中心数据库", "central database")));
+            problems.push(format!("{}{why}", label(lang, "中心数据库", "central database")));
         }
         FleetLine {
             server: settings.describe(),
@@ -125,12 +125,12 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
     if args.json {
         print_json(&report);
     } else {
-        outln!("{}: {}", say(lang, "配置", "Configuration"), report.config);
-        outln!("{}: {}", say(lang, "数据目录", "Data folder"), report.data_dir);
+        outln!("{}{}", label(lang, "配置", "Configuration"), report.config);
+        outln!("{}{}", label(lang, "数据目录", "Data folder"), report.data_dir);
         if let Some(db) = &report.database {
             outln!(
-                "{}: SQLite {}, journal_mode={}, synchronous={}, foreign_keys={}, schema {}/{}, quick_check={}",
-                say(lang, "数据库", "Database"),
+                "{}SQLite {}, journal_mode={}, synchronous={}, foreign_keys={}, schema {}/{}, quick_check={}",
+                label(lang, "数据库", "Database"),
                 db.sqlite_version,
                 db.journal_mode,
                 db.synchronous,
@@ -142,8 +142,8 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
         }
         if let Some(fleet) = &report.fleet {
             outln!(
-                "{}: {} ({})",
-                say(lang, "中心数据库", "Central database"),
+                "{}{} ({})",
+                label(lang, "中心数据库", "Central database"),
                 fleet.server,
                 if fleet.ok {
                     say(lang, "可连接，权限齐全", "reached, rights in place")
@@ -154,8 +154,8 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
         }
         for copy in &report.kept_copies {
             outln!(
-                "{}: {} ({} KB, {})",
-                say(lang, "保留的数据库副本", "Kept database copy"),
+                "{}{} ({} KB, {})",
+                label(lang, "保留的数据库副本", "Kept database copy"),
                 copy.path.display(),
                 copy.bytes.div_ceil(1024),
                 match copy.kind {
@@ -165,7 +165,7 @@ pub fn run(loaded: LoadedConfig, data_dir: Option<&Path>, args: &CheckArgs) -> O
             );
         }
         for problem in &report.problems {
-            outln!("{}: {problem}", say(lang, "问题", "Problem"));
+            outln!("{}{problem}", label(lang, "问题", "Problem"));
         }
         outln!(
             "{}",

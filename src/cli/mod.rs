@@ -327,8 +327,9 @@ fn run_kiosk(
     match crate::journeys::health::integrity_verdict(&db) {
         Some(Err(found)) => {
             eprintln!(
-                "{}: {found}",
-                lang.pick(
+                "{}{found}",
+                label(
+                    lang,
                     "启动后的数据库完整性检查发现损坏，未写入任何内容；正在从备份恢复",
                     "the database integrity check after start-up found damage and nothing was written; restoring from a backup"
                 )
@@ -395,13 +396,17 @@ fn with_app_checked(
         Err(err) => {
             match err.storage_trouble(&dir) {
                 Some(trouble) => eprintln!(
-                    "{}\n{}: {err}",
+                    "{}\n{}{err}",
                     trouble.cannot_open(lang, &dir),
-                    lang.pick("技术细节", "Technical detail")
+                    label(lang, "技术细节", "Technical detail")
                 ),
                 None => eprintln!(
-                    "{}: {err}",
-                    lang.pick("无法打开数据目录或数据库", "Cannot open the data folder or database")
+                    "{}{err}",
+                    label(
+                        lang,
+                        "无法打开数据目录或数据库",
+                        "Cannot open the data folder or database"
+                    )
                 ),
             }
             Outcome::Negative
@@ -420,6 +425,15 @@ fn print_json(value: &impl serde::Serialize) {
 /// A message in the configured language.
 fn say(lang: Lang, zh: &str, en: &str) -> String {
     lang.pick(zh, en).to_string()
+}
+
+/// A label before what it names: "上次成功：" in Chinese (full-width, no space), "last
+/// success: " in English.
+fn label(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => format!("{zh}："),
+        Lang::En => format!("{en}: "),
+    }
 }
 
 /// Says why the desk (`journeys::desk`, the staff dashboard's own code path) refused an

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::{desk_failed, desk_refused, print_json, say, Outcome};
+use super::{desk_failed, desk_refused, label, print_json, say, Outcome};
 use crate::app::App;
 use crate::domain::mask::{mask_name, mask_phone};
 use crate::journeys::desk;
@@ -167,10 +167,10 @@ fn print_permit(app: &App, p: &Permit, json: bool) {
         status_label(app, p.status)
     );
     outln!(
-        "  {} ~ {}  {}: {}",
+        "  {} ~ {}  {}{}",
         p.start_date,
         p.end_date,
-        say(lang, "保证金", "Deposit"),
+        label(lang, "保证金", "Deposit"),
         if p.deposit_paid { "✓" } else { "✗" }
     );
     for w in &p.workers {
@@ -209,8 +209,9 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
                     Ok(w) => roster.push(w),
                     Err(PermitRejected::WorkerId(name, why)) => {
                         eprintln!(
-                            "{} {name}: {}",
-                            say(lang, "施工人员身份证号码有误：", "Worker's ID number not valid:"),
+                            "{} {name}{}{}",
+                            say(lang, "施工人员身份证号码有误", "Worker's ID number not valid"),
+                            lang.pick("：", ": "),
                             why.message(lang)
                         );
                         return Outcome::Usage;
@@ -283,8 +284,9 @@ pub fn run_permit(app: &App, cmd: PermitCommand) -> Outcome {
                             )
                         ),
                         PermitRejected::WorkerId(name, why) => format!(
-                            "{} {name}: {}",
-                            say(lang, "施工人员身份证号码有误：", "Worker's ID number not valid:"),
+                            "{} {name}{}{}",
+                            say(lang, "施工人员身份证号码有误", "Worker's ID number not valid"),
+                            lang.pick("：", ": "),
                             why.message(lang)
                         ),
                         PermitRejected::DuplicateWorker(phone) => format!(
@@ -551,7 +553,7 @@ pub fn run_pass(app: &App, cmd: PassCommand) -> Outcome {
                         local(check.valid_until)
                     );
                 } else {
-                    outln!("{}: {}", say(lang, "无效", "NOT VALID"), message.unwrap_or_default());
+                    outln!("{}{}", label(lang, "无效", "NOT VALID"), message.unwrap_or_default());
                 }
                 if check.valid {
                     Outcome::Success

@@ -3,7 +3,7 @@
 
 use clap::Subcommand;
 
-use super::{print_json, say, Outcome};
+use super::{label, print_json, say, Outcome};
 use crate::app::App;
 use crate::config::PrinterDriverKind;
 use crate::journeys;
@@ -87,7 +87,7 @@ pub fn run(app: &App, cmd: PrinterCommand) -> Outcome {
                 Outcome::Negative
             }
             Err(err) => {
-                eprintln!("{}: {err}", say(lang, "重打失败", "Reprint failed"));
+                eprintln!("{}{err}", label(lang, "重打失败", "Reprint failed"));
                 Outcome::Negative
             }
         },
@@ -132,8 +132,8 @@ fn test(app: &App) -> Outcome {
         }
         Err(err) => {
             eprintln!(
-                "{}: {err}",
-                say(lang, "测试凭条未能打印", "The test slip did not print")
+                "{}{err}",
+                label(lang, "测试凭条未能打印", "The test slip did not print")
             );
             Outcome::Negative
         }
@@ -227,7 +227,7 @@ fn status(app: &App, json: bool) -> Outcome {
 fn retry(app: &App) -> Outcome {
     let lang = app.config.language;
     if let Err(err) = app.retry_printing() {
-        eprintln!("{}: {err}", say(lang, "补打失败", "Retry failed"));
+        eprintln!("{}{err}", label(lang, "补打失败", "Retry failed"));
         return Outcome::Negative;
     }
     let within = RetryPolicy::from_config(&app.config.printer).within;
@@ -237,8 +237,8 @@ fn retry(app: &App) -> Outcome {
         Ok(found) => found,
         Err(err) => {
             eprintln!(
-                "{}: {err}",
-                say(lang, "无法读取打印队列", "Cannot read the print queue")
+                "{}{err}",
+                label(lang, "无法读取打印队列", "Cannot read the print queue")
             );
             return Outcome::Negative;
         }
@@ -301,8 +301,8 @@ fn queue(app: &App, failed: bool, limit: u32, json: bool) -> Outcome {
         Ok(found) => found,
         Err(err) => {
             eprintln!(
-                "{}: {err}",
-                say(lang, "无法读取打印队列", "Cannot read the print queue")
+                "{}{err}",
+                label(lang, "无法读取打印队列", "Cannot read the print queue")
             );
             return Outcome::Negative;
         }

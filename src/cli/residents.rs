@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::{print_json, say, Outcome};
+use super::{label, print_json, say, Outcome};
 use crate::app::App;
 use crate::domain::mask::mask_phone;
 use crate::journeys::resident_directory::{self, DirectoryError, ImportError};
@@ -79,8 +79,8 @@ pub fn run(app: &App, cmd: ResidentsCommand) -> Outcome {
                 }
                 Err(ImportError::Store(err)) => {
                     eprintln!(
-                        "{}: {err}",
-                        say(
+                        "{}{err}",
+                        label(
                             lang,
                             "导入失败，原有名录保持不变",
                             "Import failed; the previous directory is unchanged"

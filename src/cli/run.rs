@@ -7,7 +7,7 @@ use std::time::Instant;
 use clap::Args;
 use slint::ComponentHandle;
 
-use super::{say, Outcome};
+use super::{label, say, Outcome};
 use crate::app::App;
 use crate::i18n::Lang;
 use crate::ui::screenshot::{self, Shot, PAGES};
@@ -51,7 +51,7 @@ pub fn run(app: Rc<App>, args: &RunArgs, started: Instant) -> Outcome {
     let kiosk = match Kiosk::new(app) {
         Ok(k) => k,
         Err(err) => {
-            eprintln!("{}: {err}", say(lang, "无法打开显示屏", "Cannot open the display"));
+            eprintln!("{}{err}", label(lang, "无法打开显示屏", "Cannot open the display"));
             return Outcome::Negative;
         }
     };
@@ -115,7 +115,7 @@ pub fn run(app: Rc<App>, args: &RunArgs, started: Instant) -> Outcome {
         Ok(()) if kiosk.exit_requested() => Outcome::ClosedByStaff,
         Ok(()) => Outcome::Success,
         Err(err) => {
-            eprintln!("{}: {err}", say(lang, "显示出错", "Display error"));
+            eprintln!("{}{err}", label(lang, "显示出错", "Display error"));
             Outcome::Negative
         }
     }
@@ -135,8 +135,8 @@ pub fn screenshot(app: Rc<App>, args: &ScreenshotArgs, default_lang: Lang) -> Ou
             Some(lang) => lang,
             None => {
                 eprintln!(
-                    "{}: {code}",
-                    say(
+                    "{}{code}",
+                    label(
                         default_lang,
                         "不支持的语言，请用 zh 或 en",
                         "Unsupported language, use zh or en"

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Subcommand;
 
-use super::{identity, print_json, say, Outcome};
+use super::{identity, label, print_json, say, Outcome};
 use crate::app::App;
 use crate::journeys::staff::{self, Role, StaffRefused};
 
@@ -67,8 +67,8 @@ fn refused(app: &App, why: StaffRefused) -> Outcome {
             "This needs a supervisor (--by NAME).",
         ),
         StaffRefused::Pin(e) => format!(
-            "{}: {e}",
-            say(
+            "{}{e}",
+            label(
                 lang,
                 "密码不符合要求（6 位数字，不能过于简单）",
                 "PIN not accepted (6 digits, not trivially weak)"
@@ -254,33 +254,35 @@ pub fn run_report(app: &App, cmd: ReportCommand) -> Outcome {
             let lang = app.config.language;
             outln!("{} {}", say(lang, "每日梳理汇总", "Daily summary"), report.date);
             outln!(
-                "{}: {} ({}: {})",
-                say(lang, "访客登记", "Visits"),
+                "{}{}{}{}{}{}",
+                label(lang, "访客登记", "Visits"),
                 report.visits,
-                say(lang, "限制名单拦截", "deny-list holds"),
-                report.visits_held
+                lang.pick("（", " ("),
+                label(lang, "限制名单拦截", "deny-list holds"),
+                report.visits_held,
+                lang.pick("）", ")")
             );
-            outln!("{}: {}", say(lang, "装修通行证", "Worker passes"), report.passes);
+            outln!("{}{}", label(lang, "装修通行证", "Worker passes"), report.passes);
             for line in crate::journeys::daily::ticket_lines(&report, lang) {
                 outln!("{line}");
             }
             outln!(
-                "{}: {} / {} {:.0}%",
-                say(lang, "总体满意度", "Overall satisfaction"),
+                "{}{} / {} {:.0}%",
+                label(lang, "总体满意度", "Overall satisfaction"),
                 pct(report.satisfaction_overall),
                 say(lang, "目标", "target"),
                 report.target_overall * 100.0
             );
             outln!(
-                "{}: {} / {} {:.0}%",
-                say(lang, "接待服务满意度", "Reception satisfaction"),
+                "{}{} / {} {:.0}%",
+                label(lang, "接待服务满意度", "Reception satisfaction"),
                 pct(report.satisfaction_reception),
                 say(lang, "目标", "target"),
                 report.target_reception * 100.0
             );
             outln!(
-                "{}: {}",
-                say(lang, "打印故障（当天发生）", "Print faults (that day)"),
+                "{}{}",
+                label(lang, "打印故障（当天发生）", "Print faults (that day)"),
                 report.print_failures
             );
         }

@@ -5,7 +5,7 @@
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::{print_json, say, Outcome};
+use super::{label, print_json, say, Outcome};
 use crate::app::App;
 use crate::journeys::fleet_sync::{is_behind, lag_secs, round_now, QueueStatus};
 
@@ -62,8 +62,8 @@ pub fn run(app: &App, args: SyncArgs) -> Outcome {
                         print_json(&round);
                     } else {
                         outln!(
-                            "{}: {} ↑ {} ↓{}",
-                            say(lang, "已同步", "in sync"),
+                            "{}{} ↑ {} ↓{}",
+                            label(lang, "已同步", "in sync"),
                             round.pushed,
                             round.pulled,
                             if round.flagged > 0 {
@@ -84,7 +84,7 @@ pub fn run(app: &App, args: SyncArgs) -> Outcome {
                     Outcome::Success
                 }
                 Err(err) => {
-                    eprintln!("{}: {err}", say(lang, "同步未完成", "sync did not finish"));
+                    eprintln!("{}{err}", label(lang, "同步未完成", "sync did not finish"));
                     Outcome::Negative
                 }
             }
@@ -115,21 +115,21 @@ fn status(app: &App, settings: &crate::fleet::settings::FleetSettings, json: boo
         return Outcome::Success;
     }
     outln!(
-        "{}: {} / {}",
-        say(lang, "小区/终端", "compound/kiosk"),
+        "{}{} / {}",
+        label(lang, "小区/终端", "compound/kiosk"),
         status.compound_id,
         status.kiosk_id
     );
-    outln!("{}: {}", say(lang, "中心数据库", "central database"), status.server);
-    outln!("{}: {}", say(lang, "待上传", "queued"), status.queue.queued);
+    outln!("{}{}", label(lang, "中心数据库", "central database"), status.server);
+    outln!("{}{}", label(lang, "待上传", "queued"), status.queue.queued);
     let local = |at: Option<&str>| at.map_or_else(|| "—".to_string(), |at| local_time(app, at));
     outln!(
-        "{}: {}",
-        say(lang, "上次成功", "last success"),
+        "{}{}",
+        label(lang, "上次成功", "last success"),
         local(status.queue.last_success.as_deref())
     );
     if let Some(e) = &status.queue.last_error {
-        outln!("{}: {e}", say(lang, "上次失败原因", "last failure"));
+        outln!("{}{e}", label(lang, "上次失败原因", "last failure"));
     }
     if status.behind {
         outln!("{}", say(lang, "同步延迟", "sync delayed"));
