@@ -59,6 +59,8 @@ import tempfile
 import time
 import zlib
 
+from first_frame import XImage  # benches/ is on sys.path: the script's own folder
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUPERVISOR, PIN = "李明", "258036"
 WORKER_NAME, WORKER_PHONE = "张三明", "13700001111"
@@ -76,23 +78,6 @@ MARK = (68, 50)
 GO_HOME = (1142, 160)
 
 
-class _XImage(ctypes.Structure):
-    # Only the leading fields are read.
-    _fields_ = [
-        ("width", ctypes.c_int),
-        ("height", ctypes.c_int),
-        ("xoffset", ctypes.c_int),
-        ("format", ctypes.c_int),
-        ("data", ctypes.POINTER(ctypes.c_uint8)),
-        ("byte_order", ctypes.c_int),
-        ("bitmap_unit", ctypes.c_int),
-        ("bitmap_bit_order", ctypes.c_int),
-        ("bitmap_pad", ctypes.c_int),
-        ("depth", ctypes.c_int),
-        ("bytes_per_line", ctypes.c_int),
-        ("bits_per_pixel", ctypes.c_int),
-    ]
-
 
 def screenshot(display, path, origin, size=(1280, 800)):
     """The window's pixels as a PNG (Python standard library, libX11 through ctypes): to
@@ -102,7 +87,7 @@ def screenshot(display, path, origin, size=(1280, 800)):
     x.XOpenDisplay.argtypes = [ctypes.c_char_p]
     x.XDefaultRootWindow.restype = ctypes.c_ulong
     x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
-    x.XGetImage.restype = ctypes.POINTER(_XImage)
+    x.XGetImage.restype = ctypes.POINTER(XImage)
     x.XGetImage.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int,
                             ctypes.c_uint, ctypes.c_uint, ctypes.c_ulong, ctypes.c_int]
     x.XFree.argtypes = [ctypes.c_void_p]
