@@ -168,7 +168,7 @@ fn the_text_report_prints_readable_lines_and_states_the_rule_in_both_languages()
         "服务及时率：75.0%（按时 3 / 计入 4 单）",
         "维修及时率：66.7%（按时 2 / 计入 3 单） / 目标 100%",
         "及时率口径：紧急维修以有人到场（开始处理）为准",
-        "打印故障（当天发生）: 1",
+        "打印故障（当天发生）：1",
     ] {
         assert!(zh.contains(line), "{line:?} missing in:\n{zh}");
     }
