@@ -392,7 +392,9 @@ fn records_reported_as_saved_survive_being_killed_at_random() {
 /// Runs a staff command of the real binary over `data` with the acting account's PIN on
 /// standard input, and kills it (SIGKILL) after `pause`, or lets it finish if it is
 /// quicker. Whether it finished by itself.
-fn run_killed(data: &Path, args: &[&str], pin: &str, pause: Duration) -> bool {
+/// Runs a command and kills it after `pause`: how long it took when it finished first,
+/// `None` when it was killed.
+fn run_killed(data: &Path, args: &[&str], pin: &str, pause: Duration) -> Option<Duration> {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_lobby-kiosk"))
         .arg("--data-dir")
@@ -406,15 +408,16 @@ fn run_killed(data: &Path, args: &[&str], pin: &str, pause: Duration) -> bool {
         .expect("the binary starts");
     // A child killed before it reads its PIN closes the pipe: that is fine here.
     let _ = child.stdin.take().expect("piped stdin").write_all(pin.as_bytes());
-    let deadline = Instant::now() + pause;
+    let start = Instant::now();
+    let deadline = start + pause;
     loop {
         if child.try_wait().expect("wait").is_some() {
-            return true;
+            return Some(start.elapsed());
         }
         if Instant::now() >= deadline {
             child.kill().expect("SIGKILL");
             child.wait().expect("reaped");
-            return false;
+            return None;
         }
         std::thread::sleep(Duration::from_micros(500));
     }
@@ -507,6 +510,7 @@ fn every_staff_command_that_writes_keeps_records_whole_when_killed() {
     let (code, waiting, tickets) = set_up_desk(&data);
     let mut rng = Rng(0x5EED_1234_ABCD_0002);
     let (mut kills, mut finished) = (0, 0);
+    let mut took: std::collections::HashMap<String, Duration> = std::collections::HashMap::new();
     let supervisor = "258036\n";
     let desk = "402718\n";
     for k in 0..KILLS_PER_COMMAND {
@@ -612,12 +616,20 @@ fn every_staff_command_that_writes_keeps_records_whole_when_killed() {
         }
         for (args, pin) in commands {
             // Most of a command's time is the start and the PIN check: the kills land
-            // from before the first write to after the last.
-            let pause = Duration::from_micros(rng.between(20_000, 400_000));
-            if run_killed(&data, &args, pin, pause) {
-                finished += 1;
-            } else {
-                kills += 1;
+            // from before the first write to after the last. Once a command has been
+            // seen to finish, the kill lands within the time it took, so a quick machine
+            // kills as often as a slow one.
+            let name = args[..2].join(" ");
+            let pause = match took.get(&name) {
+                Some(full) => full.mul_f64(rng.between(10, 95) as f64 / 100.0),
+                None => Duration::from_micros(rng.between(20_000, 400_000)),
+            };
+            match run_killed(&data, &args, pin, pause) {
+                Some(elapsed) => {
+                    finished += 1;
+                    took.insert(name, elapsed);
+                }
+                None => kills += 1,
             }
             let after = format!("{} killed after {pause:?}", args[..2].join(" "));
             assert_every_record_complete(&data, &after);
