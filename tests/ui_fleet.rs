@@ -165,7 +165,10 @@ fn the_dashboard_says_when_the_purge_deleted_changes_that_never_went_up() {
     tap(&k, "Refresh");
     let line = read(&k, "Sync note");
     assert!(
-        line.starts_with(&format!("Sync note: {} changes reached the end", report.fleet_unsent)),
+        line.starts_with(&format!(
+            "Sync note: changes deleted with their records, unsent, when the records' retention ended: {} ",
+            report.fleet_unsent
+        )),
         "{line}"
     );
     assert!(line.contains("will not reach the central database"), "{line}");
