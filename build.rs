@@ -8,4 +8,46 @@ fn main() {
         .with_debug_info(true);
     slint_build::compile_with_config("ui/main.slint", config).expect("the .slint UI compiles");
     println!("cargo:rerun-if-changed=translations");
+    pack_relative_relocations();
+    order_start_up_code();
+}
+
+/// Every program of the package (the kiosk, the bare-window baseline, tests, benches) is
+/// linked with packed relative relocations (DT_RELR: GNU ld 2.38+, glibc 2.36+, Debian
+/// 12 has both). A position-independent Rust binary holds a pointer fix-up for every
+/// vtable slot and static table entry; as 24-byte RELA entries the loader reads megabytes
+/// of them at start, and every page it reads stays in the process's memory. Packed, the
+/// same fix-ups take a few bytes each (issue 19: peak RSS against the bare window).
+fn pack_relative_relocations() {
+    let linux_gnu = std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
+        && std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu");
+    if linux_gnu {
+        println!("cargo:rustc-link-arg=-Wl,-z,pack-relative-relocs");
+    }
+}
+
+/// The release kiosk is linked with the functions its start-up runs side by side
+/// (`src/link/startup.order`, written by `benches/order_file.py` from a callgrind run).
+/// The kernel maps code in 64 KiB windows around each page that runs, so start-up code
+/// spread over the whole binary made most of its 16 MiB of code resident; packed, the
+/// same code takes a few windows (issue 19). Only for x86_64 Linux, whose Rust toolchains
+/// (1.90 and later; `rust-version` is newer) link with LLD, which reads such a list; a name
+/// the list has and the build lacks is skipped.
+fn order_start_up_code() {
+    let order = std::path::Path::new("src/link/startup.order");
+    println!("cargo:rerun-if-changed={}", order.display());
+    let release = std::env::var("PROFILE").as_deref() == Ok("release");
+    let x86_64_linux = std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("x86_64")
+        && std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
+        && std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu");
+    if release && x86_64_linux && order.exists() {
+        let path = std::env::current_dir()
+            .map(|d| d.join(order))
+            .unwrap_or_else(|_| order.to_path_buf());
+        println!(
+            "cargo:rustc-link-arg-bin=lobby-kiosk=-Wl,--symbol-ordering-file={}",
+            path.display()
+        );
+        println!("cargo:rustc-link-arg-bin=lobby-kiosk=-Wl,--no-warn-symbol-ordering");
+    }
 }

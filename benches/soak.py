@@ -44,6 +44,7 @@ summary on stdout.
 """
 
 import argparse
+import shlex
 import ctypes
 import ctypes.util
 import json
@@ -224,9 +225,18 @@ def main():
     ap.add_argument("--display", default=":57")
     ap.add_argument("--shots", help="folder for a screenshot after each step (to check the taps)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    ap.add_argument("--wrap", default="",
+                    help="a command the kiosk runs under, e.g. valgrind (benches/order_file.py)")
+    ap.add_argument("--rounds", type=int, default=0, help="stop after this many rounds (0: --minutes)")
+    ap.add_argument("--slow", type=float, default=1.0,
+                    help="multiply every wait by this (for a kiosk under --wrap)")
     ap.add_argument("--calibrate", action="store_true",
                     help="set up and start the kiosk, then wait (drive it by hand with DISPLAY set)")
     args = ap.parse_args()
+    if args.slow != 1.0:
+        # Every pause of the script (taps, waits for slips and PIN checks) stretched alike.
+        plain_sleep = time.sleep
+        time.sleep = lambda seconds: plain_sleep(seconds * args.slow)
     for tool in ("Xvfb", "xdotool"):
         if not shutil.which(tool):
             sys.exit(f"soak.py: {tool} not found: apt-get install xvfb xdotool")
@@ -334,7 +344,7 @@ def run(args, work, data, config, procs):
 
     # 4. The kiosk.
     kiosk = subprocess.Popen(
-        [args.kiosk, "--config", config, "--data-dir", data, "run", "--windowed"],
+        shlex.split(args.wrap) + [args.kiosk, "--config", config, "--data-dir", data, "run", "--windowed"],
         env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "kiosk.err"), "w"),
         start_new_session=True,
     )
@@ -403,6 +413,8 @@ def run(args, work, data, config, procs):
             all_kinds_at = (time.time(), proc_sample(kiosk.pid))
         log(f"round {rounds}: {screen.touches} touches, slips {slips(printer_dir)}, "
             f"RSS {samples[-1]['VmRSS'] / 1024:.1f} MiB")
+        if args.rounds and rounds >= args.rounds:
+            break
         while time.time() < next_sample and time.time() < deadline and rounds == 0:
             time.sleep(0.2)
         sample()

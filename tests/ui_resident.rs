@@ -323,6 +323,36 @@ fn status_lookup_shows_the_timeline_and_a_done_ticket_asks_for_satisfaction() {
 }
 
 #[test]
+fn a_rating_the_disk_refuses_still_thanks_the_resident_and_pauses_the_kiosk_politely() {
+    let k = kiosk();
+    office_time(&k);
+    to_menu(&k);
+    let t = RequestType::ALL.into_iter().find(|t| !t.is_emergency()).unwrap();
+    tap(&k, t.label(Lang::Zh));
+    tap(&k, quick_choices(t)[0].label(Lang::Zh));
+    tap(&k, "明天上午");
+    tap(&k, "下一步");
+    tap(&k, "可以，提交");
+    assert_eq!(step(&k), ResidentStep::Done);
+    k.app().store().simulate_read_only(true).unwrap();
+    tap(&k, "满意");
+    assert!(is_shown(&k, "评价结果"), "thanked as if it had been saved");
+    assert!(
+        k.in_maintenance(),
+        "the refused write brings the maintenance notice, as any journey's does"
+    );
+    k.app().store().simulate_read_only(false).unwrap();
+    let day = chrono::Duration::days(1);
+    let now = k.app().now();
+    assert!(k
+        .app()
+        .store()
+        .satisfaction_between(now - day, now + day)
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
 fn a_scanned_receipt_opens_its_status_without_typing() {
     let k = kiosk();
     office_time(&k);

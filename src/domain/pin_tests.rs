@@ -44,7 +44,7 @@ fn weak_pins_are_refused_before_hashing() {
 #[test]
 fn hashes_verify_the_right_pin_only() {
     let phc = hash_pin("204816").unwrap();
-    assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+    assert!(phc.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"), "{phc}");
     assert!(!needs_rehash(&phc));
     assert!(verify_pin("204816", &phc));
     assert!(!verify_pin("204817", &phc));
@@ -67,6 +67,15 @@ fn the_dummy_costs_what_a_real_check_costs() {
     assert!(PasswordHash::new(DUMMY_PHC).is_ok());
     assert!(!needs_rehash(DUMMY_PHC));
     dummy_verify();
+}
+
+#[test]
+fn a_pin_set_with_the_older_19_mib_parameters_still_opens_the_account() {
+    // What kiosks stored before the 7 MiB set (OWASP's m=19456, t=2), for PIN 204816.
+    let before = "$argon2id$v=19$m=19456,t=2,p=1$bG9iYnkta2lvc2stYmVmb3Jl$odMWdkIq+ZeDlufIdj6VHUaxABIB46eox0n6uVtImi4";
+    assert!(verify_pin("204816", before));
+    assert!(!verify_pin("204817", before));
+    assert!(needs_rehash(before));
 }
 
 #[test]

@@ -136,7 +136,13 @@ impl ResidentJourney {
                     Rating::Basic => Satisfaction::Basic,
                     Rating::Unsatisfied => Satisfaction::Unsatisfied,
                 };
-                let _ = flow::rate(&app, journey, None, rating, app.now());
+                // The person is thanked either way: a rating is a favour, not their
+                // problem. A rating the storage refuses is in the journal, and a full or
+                // read-only disk brings up the maintenance notice as any journey's would.
+                if let Err(e) = flow::rate(&app, journey, None, rating, app.now()) {
+                    eprintln!("lobby-kiosk: a rating ({journey:?}) could not be saved: {e}");
+                    super::storage_notice::on_journey_error(&w, &e);
+                }
                 w.global::<SatisfactionAdapter>().set_rated(true);
             });
         }
