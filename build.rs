@@ -27,14 +27,14 @@ fn pack_relative_relocations() {
 }
 
 /// The release kiosk is linked with the functions its start-up runs side by side
-/// (`src/link/startup.order`, written by `benches/order_file.py` from a callgrind run).
+/// (`src/link/kiosk.order`, written by `benches/order_file.py` from a callgrind run).
 /// The kernel maps code in 64 KiB windows around each page that runs, so start-up code
 /// spread over the whole binary made most of its 16 MiB of code resident; packed, the
 /// same code takes a few windows (issue 19). Only for x86_64 Linux, whose Rust toolchains
 /// (1.90 and later; `rust-version` is newer) link with LLD, which reads such a list; a name
 /// the list has and the build lacks is skipped.
 fn order_start_up_code() {
-    let order = std::path::Path::new("src/link/startup.order");
+    let order = std::path::Path::new("src/link/kiosk.order");
     println!("cargo:rerun-if-changed={}", order.display());
     let release = std::env::var("PROFILE").as_deref() == Ok("release");
     let x86_64_linux = std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("x86_64")

@@ -2,8 +2,14 @@
 
 mod common;
 
+use std::rc::Rc;
+
 use common::*;
-use lobby_kiosk::ui::{AppState, Page};
+use lobby_kiosk::app::App;
+use lobby_kiosk::config::{ConfigSource, LoadedConfig, EMBEDDED_DEFAULT};
+use lobby_kiosk::journeys::health;
+use lobby_kiosk::recovery::Check;
+use lobby_kiosk::ui::{AppState, Kiosk, Page};
 use slint::ComponentHandle;
 
 fn page(k: &TestKiosk) -> Page {
@@ -133,5 +139,46 @@ fn the_idle_warning_counts_down_in_good_english_and_chinese() {
     assert_eq!(
         read(&k, "倒计时"),
         "为保护您的信息，1 秒后将返回首页并清除已填写的内容。"
+    );
+}
+
+#[test]
+fn the_minutes_upkeep_waits_for_the_whole_file_check_instead_of_running_it_on_the_screen() {
+    init_backend();
+    let dir = tempfile::tempdir().unwrap();
+    let monday = monday_at(10, 2);
+    {
+        let app = open_app(dir.path());
+        app.set_now(Some(monday));
+        waiting_guest(&app, "13900000001", monday);
+    }
+    // Opened as `run` opens it: the whole-file check registered, to start once the window
+    // is up; two days on, the sweep has a visit to expire (a write).
+    let loaded = LoadedConfig::from_text(EMBEDDED_DEFAULT, ConfigSource::Embedded).unwrap();
+    let app = Rc::new(App::open_with(loaded, Some(dir.path()), Check::Background).unwrap());
+    app.set_now(Some(monday + chrono::Duration::days(2)));
+    let kiosk = Kiosk::new(app.clone()).unwrap();
+    kiosk.window.show().unwrap();
+    let db = dir.path().join(lobby_kiosk::app::DB_FILE);
+
+    wait_seconds(3);
+    assert_eq!(
+        health::integrity_verdict(&db),
+        None,
+        "the screen's thread did not run the whole-file check"
+    );
+    assert_eq!(app.store().visits_waiting().unwrap().len(), 1, "the sweep waited");
+
+    // The check runs where `run` runs it, on a thread of its own; the next tick sweeps.
+    health::integrity_check(&db).unwrap().start_in_background(|| {});
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while health::integrity_verdict(&db).is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(health::integrity_verdict(&db), Some(Ok(())));
+    wait_seconds(1);
+    assert!(
+        app.store().visits_waiting().unwrap().is_empty(),
+        "the undecided visit from two days ago expired once the check had passed"
     );
 }

@@ -64,6 +64,13 @@ pub fn integrity_verdict(db: &Path) -> Option<Result<(), String>> {
     integrity::guard_for(db).and_then(|guard| guard.verdict())
 }
 
+/// Whether the first write to `db` would wait for the whole-file check: one is
+/// registered for it and has no verdict yet (not started, or running). The screen's own
+/// upkeep waits for the verdict instead of running the check on the UI thread.
+pub fn integrity_pending(db: &Path) -> bool {
+    integrity::guard_for(db).is_some_and(|guard| guard.verdict().is_none())
+}
+
 /// The whole-file check of `db` the kiosk starts once its window is up, when the file
 /// has one registered (see `store::integrity`: a write before then runs it itself).
 pub fn integrity_check(db: &Path) -> Option<IntegrityCheck> {

@@ -218,6 +218,8 @@ impl Kiosk {
             let parts = parts.clone();
             let housekeeping = housekeeping.clone();
             let mut ticks: u32 = 0;
+            let mut upkeep_due = false;
+            let db = app.data_dir.join(crate::app::DB_FILE);
             let mut storage = super::storage_notice::Watch::default();
             tick.start(TimerMode::Repeated, Duration::from_secs(1), move || {
                 ticks = ticks.wrapping_add(1);
@@ -226,7 +228,14 @@ impl Kiosk {
                     // A frozen UI stops these pings and systemd restarts the kiosk.
                     let _ = crate::watchdog::ping();
                 }
-                if ticks % 60 == 1 {
+                upkeep_due |= ticks % 60 == 1;
+                // The minute's upkeep writes, and a first write waits for the whole-file
+                // check: run here while the check is still to come, it ran the check on
+                // this thread and froze the screen a second after every start (seconds on a
+                // five-year database). So it waits for the check's verdict (for five
+                // minutes at most: a check that never started would otherwise stop it).
+                if upkeep_due && (ticks > 300 || !crate::journeys::health::integrity_pending(&db)) {
+                    upkeep_due = false;
                     // Visitors whose slips expired are signed out and flagged for the desk;
                     // waiting visits nobody decided by the end of their day expire.
                     let _ = crate::journeys::visitor::sweep_expired(&app, app.now());
