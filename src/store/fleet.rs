@@ -185,7 +185,8 @@ fn columns(conn: &Connection, table: &str) -> Result<Vec<String>, StoreError> {
 
 pub(crate) fn meta_in(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
     Ok(conn
-        .query_row("SELECT value FROM kiosk_meta WHERE key = ?1", [key], |r| r.get(0))
+        .prepare_cached("SELECT value FROM kiosk_meta WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
         .optional()?)
 }
 

@@ -325,20 +325,20 @@ impl Store {
         let tx = super::begin(self.conn_mut(), true)?;
         let seq = super::visits::next_number(&tx, &compact, "pass")?;
         let pass_no = format!("{}W{compact}-{seq:04}", super::visits::record_prefix(&tx)?);
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO passes(pass_no, permit_id, worker_id, day, work_window, valid_from, valid_until, issued_at)
              VALUES (?1, ?2, ?3, ?4, ?8, ?5, ?6, ?7) ON CONFLICT(worker_id, day, work_window) DO NOTHING",
-            (
-                &pass_no,
-                permit_id,
-                worker_id,
-                day.format("%Y-%m-%d").to_string(),
-                ts(valid_from),
-                ts(valid_until),
-                ts(now),
-                window,
-            ),
-        )?;
+        )?
+        .execute((
+            &pass_no,
+            permit_id,
+            worker_id,
+            day.format("%Y-%m-%d").to_string(),
+            ts(valid_from),
+            ts(valid_until),
+            ts(now),
+            window,
+        ))?;
         tx.commit()?;
         let pass = self
             .pass_for(worker_id, day, window)?

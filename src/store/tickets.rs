@@ -84,11 +84,12 @@ impl Store {
             super::visits::record_prefix(&tx)?,
             crate::domain::ticket::ticket_number(day, seq)
         );
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO tickets(ticket_no, unit_no, request_type, choice, note, preferred_time, callback_phone, urgent,
                  status, received_at, due_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'received', ?9, ?10)",
-            rusqlite::params![
+        )?
+        .execute(rusqlite::params![
                 ticket_no,
                 new.unit_no,
                 new.request_type.as_str(),
@@ -102,10 +103,10 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO ticket_history(ticket_id, at, status, staff, note) VALUES (?1, ?2, 'received', 'kiosk', '')",
-            (id, ts(now)),
-        )?;
+        )?
+        .execute((id, ts(now)))?;
         tx.commit()?;
         self.ticket_by_no(&ticket_no)?.ok_or(StoreError::Missing("ticket"))
     }

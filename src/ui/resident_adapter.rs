@@ -136,12 +136,12 @@ impl ResidentJourney {
                     Rating::Basic => Satisfaction::Basic,
                     Rating::Unsatisfied => Satisfaction::Unsatisfied,
                 };
-                // The person is thanked either way: a rating is a favour, not their
-                // problem. A rating the storage refuses is in the journal, and a full or
-                // read-only disk brings up the maintenance notice as any journey's would.
+                // The person is thanked either way and keeps their outcome on screen (the
+                // record number they came for): a rating is a favour, not their problem.
+                // One the storage refuses is in the journal; a full or read-only disk
+                // brings up the maintenance notice at the storage watch's next probe.
                 if let Err(e) = flow::rate(&app, journey, None, rating, app.now()) {
                     eprintln!("lobby-kiosk: a rating ({journey:?}) could not be saved: {e}");
-                    super::storage_notice::on_journey_error(&w, &e);
                 }
                 w.global::<SatisfactionAdapter>().set_rated(true);
             });
